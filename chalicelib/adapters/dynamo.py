@@ -1,0 +1,168 @@
+"""The single table through PynamoDB: the base item, table binding, and AWS errors turned into domain errors.
+
+Key layout (docs/data-model.md): every partition key starts with `T#{tenant}#`, so no query can reach another
+tenant's items. Optimistic locking is PynamoDB's VersionAttribute; a lost race surfaces as ConflictError (409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from pynamodb.attributes import (
+    DiscriminatorAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, TransactWriteError, UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.shared.errors import ConflictError, TooManyRequestsError, UnavailableError
+
+T = TypeVar("T")
+
+_THROTTLED = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
+
+
+def tenant_key(tenant: str, *parts: str) -> str:
+    """A key that starts with the tenant: T#{tenant}#part#part…"""
+    return "#".join(("T", tenant, *parts))
+
+
+class GSI1(GlobalSecondaryIndex["BaseItem"]):
+    """Second access path (e.g. customers by identifier, requests by status)."""
+
+    class Meta:
+        index_name = "GSI1"
+        projection = AllProjection()
+
+    GSI1PK = UnicodeAttribute(hash_key=True)
+    GSI1SK = UnicodeAttribute(range_key=True)
+
+
+class GSI2(GlobalSecondaryIndex["BaseItem"]):
+    """Third access path (e.g. requests by due date)."""
+
+    class Meta:
+        index_name = "GSI2"
+        projection = AllProjection()
+
+    GSI2PK = UnicodeAttribute(hash_key=True)
+    GSI2SK = UnicodeAttribute(range_key=True)
+
+
+class BaseItem(Model):
+    """Every item of the single table; `type` tells which entity it is."""
+
+    class Meta:
+        table_name = "cskh-main"
+        region = "ap-southeast-1"
+        host: str | None = None
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    GSI1PK = UnicodeAttribute(null=True)
+    GSI1SK = UnicodeAttribute(null=True)
+    GSI2PK = UnicodeAttribute(null=True)
+    GSI2SK = UnicodeAttribute(null=True)
+    type = DiscriminatorAttribute()
+    tenant = UnicodeAttribute()
+    version = VersionAttribute()
+    expires_at = NumberAttribute(null=True)
+
+    gsi1 = GSI1()
+    gsi2 = GSI2()
+
+
+class FreeMap(MapAttribute[str, Any]):
+    """A map with arbitrary keys (details that have no schema of their own)."""
+
+
+def bind(*, table_name: str, region: str, host: str | None) -> None:
+    """Point the models at the table (once per cold start; tests and the local stack call it too)."""
+    BaseItem.Meta.table_name = table_name
+    BaseItem.Meta.region = region
+    BaseItem.Meta.host = host
+    for model in _all_models():
+        model._connection = None  # drop a connection built for another table
+
+
+def _all_models() -> list[type[Model]]:
+    seen: list[type[Model]] = [BaseItem]
+    index = 0
+    while index < len(seen):
+        seen.extend(seen[index].__subclasses__())
+        index += 1
+    return seen
+
+
+def connection() -> Connection:
+    """The low-level connection the models share (for counting calls, and for tooling)."""
+    return BaseItem._get_connection().connection
+
+
+def on_call(handler: Callable[..., None]) -> Callable[[], None]:
+    """Call `handler(operation_name=…)` before every DynamoDB request; returns the unregister function."""
+    events = connection().client.meta.events
+
+    def before(model: Any, params: Any, **kwargs: Any) -> None:
+        handler(operation_name=model.name)
+
+    events.register("before-call.dynamodb", before)
+    return lambda: events.unregister("before-call.dynamodb", before)
+
+
+def _cause(exc: PynamoDBException) -> str | None:
+    return getattr(exc, "cause_response_code", None)
+
+
+def _is_conditional_failure(exc: PynamoDBException) -> bool:
+    if _cause(exc) == "ConditionalCheckFailedException":
+        return True
+    if isinstance(exc, TransactWriteError):
+        reasons = getattr(exc, "cancellation_reasons", None) or []
+        return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
+    return False
+
+
+@contextmanager
+def translated(conflict_message: str | None = None) -> Iterator[None]:
+    """Turn PynamoDB's errors into domain errors: a failed condition is a 409, throttling a 429."""
+    try:
+        yield
+    except (PutError, UpdateError, DeleteError, TransactWriteError) as exc:
+        if _is_conditional_failure(exc):
+            raise ConflictError(conflict_message) from None
+        if _cause(exc) in _THROTTLED:
+            raise TooManyRequestsError() from None
+        raise UnavailableError() from exc
+    except PynamoDBException as exc:
+        if _cause(exc) in _THROTTLED:
+            raise TooManyRequestsError() from None
+        raise UnavailableError() from exc
+
+
+def save_new(item: BaseItem, conflict_message: str | None = None) -> None:
+    """Create an item that must not exist yet."""
+    with translated(conflict_message):
+        item.save(condition=BaseItem.PK.does_not_exist())
+
+
+def save_versioned(item: BaseItem, conflict_message: str | None = None) -> None:
+    """Save an item whose version must still be the one it was read with."""
+    with translated(conflict_message):
+        item.save()
+
+
+@contextmanager
+def transaction(conflict_message: str | None = None) -> Iterator[TransactWrite]:
+    """Several items that must change together, or not at all."""
+    with translated(conflict_message):
+        with TransactWrite(connection=connection()) as tx:
+            yield tx

@@ -1,0 +1,53 @@
+"""Staff accounts: the rules an administrator's changes must follow (pure)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from chalicelib.shared.errors import RuleViolationError
+
+from .permissions import roles_for_tenant
+
+LOGIN = re.compile(r"^[a-z0-9][a-z0-9_-]{2,39}$")
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    """A staff member of one tenant; `login` is what they type on their tenant's host."""
+
+    login: str
+    full_name: str
+    roles: tuple[str, ...]
+    unit_id: str | None = None
+    email: str | None = None
+    agent_code: str | None = None
+    enabled: bool = True
+    version: int = 0
+
+
+def check_account(*, tenant: str, login: str | None, roles: Iterable[str], unit_id: str | None, unit_ids: Iterable[str]) -> None:
+    """A login is a lowercase slug; roles must exist for this tenant (CCC-only roles only at the CCC); the unit must be ours."""
+    if login is not None and not LOGIN.match(login):
+        raise RuleViolationError(
+            "Tên đăng nhập gồm 3–40 ký tự: chữ thường không dấu, số, '-' hoặc '_'.", fields={"username": "format"}
+        )
+    allowed = {r.value for r in roles_for_tenant(tenant)}
+    roles = list(roles)
+    if not roles:
+        raise RuleViolationError("Cần ít nhất một vai trò.", fields={"roles": "empty"})
+    unknown = [r for r in roles if r not in allowed]
+    if unknown:
+        raise RuleViolationError("Vai trò không dùng được ở đơn vị này: " + ", ".join(unknown), fields={"roles": "not_allowed"})
+    if unit_id is not None and unit_id not in set(unit_ids):
+        raise RuleViolationError("Đơn vị không tồn tại.", fields={"unit_id": "unknown"})
+
+
+def temporary_password() -> str:
+    """A one-time password that meets the pool's policy (upper, lower, digit, symbol, ≥ 12 characters)."""
+    alphabet = string.ascii_letters + string.digits
+    body = "".join(secrets.choice(alphabet) for _ in range(10))
+    return f"Tm{body}#{secrets.randbelow(10)}"

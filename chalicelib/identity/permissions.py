@@ -1,0 +1,116 @@
+"""The one table of who may do what; the API routes and the console pages both read it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Staff roles (DOMAIN.md "Who uses it")."""
+
+    AGENT = "agent"  # giao dịch viên (GDV), known to the public only by agent code — Annex 1 III.2
+    FOCAL_OFFICER = "focal_officer"  # cán bộ đầu mối CSKH
+    CCC_OFFICER = "ccc_officer"  # cán bộ Trung tâm CSKH
+    LEADER = "leader"  # lãnh đạo phụ trách: approves answers, plans and reports
+    SPECIALIST = "specialist"  # chuyên viên đơn vị nghiệp vụ
+    SUPERVISOR = "supervisor"  # giám sát viên
+    TENANT_ADMIN = "tenant_admin"  # quản trị đơn vị
+    CENTRAL_ADMIN = "central_admin"  # quản trị trung ương
+
+
+class Permission(StrEnum):
+    """Things a user may do; each route and each page names one."""
+
+    CONSOLE = "console"
+    REQUESTS_READ = "requests.read"
+    REQUESTS_INTAKE = "requests.intake"
+    REQUESTS_HANDLE = "requests.handle"
+    REQUESTS_APPROVE = "requests.approve"
+    ESCALATIONS_ANSWER = "escalations.answer"
+    CUSTOMERS_READ = "customers.read"
+    CUSTOMERS_WRITE = "customers.write"
+    KNOWLEDGE_READ = "knowledge.read"
+    KNOWLEDGE_WRITE = "knowledge.write"
+    SURVEYS_MANAGE = "surveys.manage"
+    CONFERENCES_MANAGE = "conferences.manage"
+    SUPERVISION_MANAGE = "supervision.manage"
+    REPORTS_READ = "reports.read"
+    PLANS_APPROVE = "plans.approve"
+    UNITS_READ = "units.read"
+    UNITS_MANAGE = "units.manage"
+    USERS_MANAGE = "users.manage"
+    AUDIT_READ = "audit.read"
+    SLA_MANAGE = "sla.manage"
+    CENTRAL_VIEW = "central.view"
+    CENTRAL_CALENDAR = "central.calendar"
+
+
+P = Permission
+_EVERY_STAFF = {P.CONSOLE, P.UNITS_READ, P.KNOWLEDGE_READ}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.AGENT: frozenset(
+        _EVERY_STAFF | {P.REQUESTS_READ, P.REQUESTS_INTAKE, P.REQUESTS_HANDLE, P.CUSTOMERS_READ, P.CUSTOMERS_WRITE}
+    ),
+    Role.FOCAL_OFFICER: frozenset(
+        _EVERY_STAFF
+        | {P.REQUESTS_READ, P.REQUESTS_INTAKE, P.REQUESTS_HANDLE, P.CUSTOMERS_READ, P.CUSTOMERS_WRITE}
+        | {P.KNOWLEDGE_WRITE, P.SURVEYS_MANAGE, P.CONFERENCES_MANAGE, P.REPORTS_READ}
+    ),
+    Role.CCC_OFFICER: frozenset(
+        _EVERY_STAFF
+        | {P.REQUESTS_READ, P.REQUESTS_INTAKE, P.REQUESTS_HANDLE, P.CUSTOMERS_READ, P.CUSTOMERS_WRITE}
+        | {P.KNOWLEDGE_WRITE, P.SURVEYS_MANAGE, P.CONFERENCES_MANAGE, P.REPORTS_READ, P.CENTRAL_VIEW}
+    ),
+    Role.LEADER: frozenset(
+        _EVERY_STAFF
+        | {P.REQUESTS_READ, P.REQUESTS_APPROVE, P.CUSTOMERS_READ, P.REPORTS_READ, P.PLANS_APPROVE}
+        | {P.CENTRAL_VIEW, P.AUDIT_READ}
+    ),
+    Role.SPECIALIST: frozenset(_EVERY_STAFF | {P.REQUESTS_READ, P.ESCALATIONS_ANSWER}),
+    Role.SUPERVISOR: frozenset(
+        _EVERY_STAFF | {P.REQUESTS_READ, P.SUPERVISION_MANAGE, P.REPORTS_READ, P.AUDIT_READ, P.CENTRAL_VIEW}
+    ),
+    Role.TENANT_ADMIN: frozenset(_EVERY_STAFF | {P.USERS_MANAGE, P.UNITS_MANAGE, P.AUDIT_READ, P.SLA_MANAGE}),
+    Role.CENTRAL_ADMIN: frozenset(
+        _EVERY_STAFF | {P.USERS_MANAGE, P.UNITS_MANAGE, P.AUDIT_READ, P.SLA_MANAGE, P.CENTRAL_VIEW, P.CENTRAL_CALENDAR}
+    ),
+}
+
+# Permissions that only make sense at the Customer Care Centre: the cross-tenant view and national settings.
+CENTRAL_ONLY: frozenset[Permission] = frozenset({P.CENTRAL_VIEW, P.CENTRAL_CALENDAR})
+CENTRAL_TENANT = "ccc"
+# Roles that exist only at the CCC.
+CENTRAL_ROLES: frozenset[Role] = frozenset({Role.CCC_OFFICER, Role.CENTRAL_ADMIN})
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.AGENT: "Giao dịch viên",
+    Role.FOCAL_OFFICER: "Cán bộ đầu mối CSKH",
+    Role.CCC_OFFICER: "Cán bộ Trung tâm CSKH",
+    Role.LEADER: "Lãnh đạo phụ trách",
+    Role.SPECIALIST: "Chuyên viên nghiệp vụ",
+    Role.SUPERVISOR: "Giám sát viên",
+    Role.TENANT_ADMIN: "Quản trị đơn vị",
+    Role.CENTRAL_ADMIN: "Quản trị trung ương",
+}
+
+
+def permissions_of(roles: frozenset[str], tenant: str) -> frozenset[Permission]:
+    """Everything the given roles allow in the given tenant."""
+    granted: set[Permission] = set()
+    for name in roles:
+        if name in Role.__members__.values():
+            granted |= ROLE_PERMISSIONS[Role(name)]
+    if tenant != CENTRAL_TENANT:
+        granted -= CENTRAL_ONLY
+    return frozenset(granted)
+
+
+def allows(roles: frozenset[str], tenant: str, permission: Permission) -> bool:
+    """Whether the roles allow the permission in the tenant."""
+    return permission in permissions_of(roles, tenant)
+
+
+def roles_for_tenant(tenant: str) -> tuple[Role, ...]:
+    """The roles an administrator of this tenant can assign."""
+    return tuple(r for r in Role if tenant == CENTRAL_TENANT or r not in CENTRAL_ROLES)

@@ -1,0 +1,84 @@
+"""Staff profiles in the single table: PK T#{tenant}#USER, SK {login}. Cognito holds the passwords."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute
+
+from chalicelib.adapters.dynamo import BaseItem, save_new, tenant_key, translated
+from chalicelib.adapters.unit_of_work import write
+from chalicelib.audit.domain import AuditEvent
+
+from .domain import StaffUser
+
+
+class UserItem(BaseItem, discriminator="User"):
+    """A staff profile."""
+
+    full_name = UnicodeAttribute()
+    roles = ListAttribute(of=UnicodeAttribute)
+    unit_id = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    agent_code = UnicodeAttribute(null=True)
+    enabled = BooleanAttribute(default=True)
+
+
+def _to_user(item: UserItem) -> StaffUser:
+    return StaffUser(
+        login=item.SK,
+        full_name=item.full_name,
+        roles=tuple(str(r) for r in item.roles or []),
+        unit_id=item.unit_id,
+        email=item.email,
+        agent_code=item.agent_code,
+        enabled=item.enabled,
+        version=item.version or 0,
+    )
+
+
+def _to_item(tenant: str, user: StaffUser, *, version: int | None) -> UserItem:
+    item = UserItem(
+        tenant_key(tenant, "USER"),
+        user.login,
+        tenant=tenant,
+        full_name=user.full_name,
+        roles=list(user.roles),
+        unit_id=user.unit_id,
+        email=user.email,
+        agent_code=user.agent_code,
+        enabled=user.enabled,
+    )
+    if version is not None:
+        item.version = version
+    return item
+
+
+class UserStore:
+    """Repository of staff profiles."""
+
+    def list(self, *, tenant: str) -> list[StaffUser]:
+        """Every staff member of the tenant (one Query)."""
+        with translated():
+            return [_to_user(i) for i in UserItem.query(tenant_key(tenant, "USER"))]
+
+    def get(self, *, tenant: str, login: str) -> StaffUser | None:
+        """One profile, or None."""
+        with translated():
+            try:
+                return _to_user(UserItem.get(tenant_key(tenant, "USER"), login))
+            except UserItem.DoesNotExist:
+                return None
+
+    def add(self, *, tenant: str, user: StaffUser, event: AuditEvent | None) -> StaffUser:
+        """Create a profile (with its audit entry when given); an existing login is a conflict."""
+        item = _to_item(tenant, user, version=None)
+        if event is None:
+            save_new(item, "Tên đăng nhập đã được dùng.")
+        else:
+            write(item, tenant=tenant, event=event, conflict="Tên đăng nhập đã được dùng.")
+        return _to_user(item)
+
+    def replace(self, *, tenant: str, user: StaffUser, event: AuditEvent) -> StaffUser:
+        """Save a changed profile if nobody changed it since `user.version`."""
+        item = _to_item(tenant, user, version=user.version)
+        write(item, tenant=tenant, event=event)
+        return _to_user(item)

@@ -1,0 +1,58 @@
+"""Time: one place reads the system clock; the domain gets `now` passed in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class Clock(Protocol):
+    """Anything that tells the current instant (timezone-aware, UTC)."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> datetime:
+        """Current instant in UTC."""
+        return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock for tests: stands still until moved."""
+
+    def __init__(self, at: datetime) -> None:
+        self._at = at
+
+    def now(self) -> datetime:
+        """The instant the clock was set to."""
+        return self._at
+
+    def advance(self, delta: timedelta) -> None:
+        """Move the clock forward."""
+        self._at += delta
+
+
+def to_local(instant: datetime) -> datetime:
+    """The same instant in Vietnam's time zone."""
+    return instant.astimezone(VN_TZ)
+
+
+def format_date(instant: datetime) -> str:
+    """dd/mm/yyyy in Vietnam's time zone."""
+    return to_local(instant).strftime("%d/%m/%Y")
+
+
+def format_datetime(instant: datetime) -> str:
+    """HH:MM dd/mm/yyyy in Vietnam's time zone."""
+    return to_local(instant).strftime("%H:%M %d/%m/%Y")
+
+
+def iso(instant: datetime) -> str:
+    """ISO 8601 in UTC with a Z, as stored and as Step Functions' Wait states need it."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

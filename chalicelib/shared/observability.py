@@ -1,0 +1,36 @@
+"""Logger, metrics and tracer shared by every module; personal data is scrubbed from every log line."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+
+# Art. 3.2, 7.1, 16.1b: personal data is confidential. ID numbers (CMND 9 / CCCD 12 digits), social-insurance
+# codes (10), phone numbers (10–11, or +84…) and e-mail addresses never reach a log line, whatever logs them.
+_PERSONAL = (
+    (re.compile(r"(?<![\w.])\+?\d[\d .-]{7,}\d(?![\w.])"), "[redacted]"),
+    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[redacted-email]"),
+)
+
+
+def scrub(text: str) -> str:
+    """Replace anything that looks like an ID number, a phone number or an e-mail address."""
+    for pattern, replacement in _PERSONAL:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class RedactingFormatter(LambdaPowertoolsFormatter):
+    """Powertools' JSON formatter, scrubbed of personal data after formatting (keys and message alike)."""
+
+    def format(self, record: logging.LogRecord) -> str:  # noqa: A003 - logging's name
+        """Format as powertools does, then scrub."""
+        return scrub(super().format(record))
+
+
+logger = Logger(service="cskh", logger_formatter=RedactingFormatter())
+metrics = Metrics(namespace="CSKH", service="cskh")
+tracer = Tracer(service="cskh")

@@ -1,0 +1,159 @@
+"""The one description of every AWS resource the product uses.
+
+Both the CDK stack (``infra/stacks``) and the embedded local stack (``local/``) build their resources from
+these plain-data definitions, so what runs under ``make run`` is what deploys. No AWS imports here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+INFRA_DIR = Path(__file__).resolve().parent
+STATE_MACHINE_DIR = INFRA_DIR / "statemachines"
+EMAIL_TEMPLATE_DIR = INFRA_DIR / "templates" / "email"
+
+APP_NAME = "cskh"
+DEFAULT_REGION = "ap-southeast-1"
+
+
+@dataclass(frozen=True)
+class Index:
+    """A global secondary index of the single table."""
+
+    name: str
+    partition_key: str
+    sort_key: str
+
+
+@dataclass(frozen=True)
+class TableDef:
+    """The single DynamoDB table; every key starts with the tenant (docs/data-model.md)."""
+
+    name: str
+    partition_key: str = "PK"
+    sort_key: str = "SK"
+    indexes: tuple[Index, ...] = ()
+    ttl_attribute: str = "expires_at"
+
+
+TABLE = TableDef(
+    name=f"{APP_NAME}-main",
+    indexes=(
+        Index("GSI1", "GSI1PK", "GSI1SK"),
+        Index("GSI2", "GSI2PK", "GSI2SK"),
+    ),
+)
+
+# Staff roles (DOMAIN.md "Who uses it"); each is a Cognito group, carried in the token as cognito:groups.
+ROLES: tuple[str, ...] = (
+    "agent",
+    "focal_officer",
+    "ccc_officer",
+    "leader",
+    "specialist",
+    "supervisor",
+    "tenant_admin",
+    "central_admin",
+)
+
+
+@dataclass(frozen=True)
+class UserPoolDef:
+    """The staff user pool: tenant claim is immutable and not writable by the app client."""
+
+    name: str
+    client_name: str
+    groups: tuple[str, ...]
+    # (name, mutable): custom:tenant is fixed at creation; custom:unit may change with an admin's assignment.
+    custom_attributes: tuple[tuple[str, bool], ...] = (("tenant", False), ("unit", True))
+    # What a signed-in user may change about themselves through the app client.
+    client_write_attributes: tuple[str, ...] = ("name", "email")
+    client_read_attributes: tuple[str, ...] = ("name", "email", "custom:tenant", "custom:unit")
+    id_token_minutes: int = 60
+    refresh_token_days: int = 1
+
+
+USER_POOL = UserPoolDef(name=f"{APP_NAME}-staff", client_name=f"{APP_NAME}-console", groups=ROLES)
+
+
+@dataclass(frozen=True)
+class EmailTemplate:
+    """An SES template; the subject and bodies live in infra/templates/email/<name>.json."""
+
+    name: str
+
+    def load(self) -> dict[str, str]:
+        """Return {"subject", "html", "text"} from the template file."""
+        return json.loads((EMAIL_TEMPLATE_DIR / f"{self.name}.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class MailDef:
+    """SES sender identity, configuration set and templates."""
+
+    sender: str
+    configuration_set: str
+    templates: tuple[EmailTemplate, ...]
+
+
+def _email_templates() -> tuple[EmailTemplate, ...]:
+    return tuple(EmailTemplate(p.stem) for p in sorted(EMAIL_TEMPLATE_DIR.glob("*.json")))
+
+
+MAIL = MailDef(
+    sender="no-reply@cskh.baohiemxahoi.gov.vn",
+    configuration_set=f"{APP_NAME}-mail",
+    templates=_email_templates(),
+)
+
+
+@dataclass(frozen=True)
+class QueueDef:
+    """An SQS queue with its dead-letter queue."""
+
+    name: str
+    max_receive_count: int = 5
+    visibility_timeout_seconds: int = 60
+
+    @property
+    def dlq_name(self) -> str:
+        """Name of the dead-letter queue."""
+        return f"{self.name}-dlq"
+
+
+QUEUES: tuple[QueueDef, ...] = (
+    QueueDef(f"{APP_NAME}-outbox"),
+)
+
+# SNS: SMS goes straight to phone numbers; this topic carries operational alarms.
+TOPICS: tuple[str, ...] = (f"{APP_NAME}-alarms",)
+
+
+@dataclass(frozen=True)
+class StateMachineDef:
+    """A state machine whose definition is infra/statemachines/<file>.asl.json."""
+
+    name: str
+    file: str
+
+    def definition(self, substitutions: dict[str, str]) -> str:
+        """Return the ASL JSON with ${Placeholders} replaced."""
+        text = (STATE_MACHINE_DIR / self.file).read_text(encoding="utf-8")
+        for key, value in substitutions.items():
+            text = text.replace("${" + key + "}", value)
+        return text
+
+
+STATE_MACHINES: tuple[StateMachineDef, ...] = tuple(
+    StateMachineDef(name=f"{APP_NAME}-{p.name.removesuffix('.asl.json')}", file=p.name)
+    for p in sorted(STATE_MACHINE_DIR.glob("*.asl.json"))
+)
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Names that the Lambda reads from its environment (chalicelib/config.py)."""
+
+    values: dict[str, str] = field(default_factory=dict)

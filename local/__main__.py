@@ -1,0 +1,116 @@
+"""`make run`: the whole product on this machine — AWS emulated by moto in-process, every tenant, demo data.
+
+python -m local [--port 8000] [--state-dir .local] [--reset]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+from dataclasses import asdict
+from pathlib import Path
+from types import FrameType
+
+from infra.definitions import DEFAULT_REGION
+
+from . import aws, snapshot
+from .seed import DEMO_PASSWORD, DemoUser, demo_roles, seed
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _demo_users(tenants: list[str]) -> list[DemoUser]:
+    return [DemoUser(t, r.value, r.value.replace("_", "-"), DEMO_PASSWORD) for t in tenants for r in demo_roles(t)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start moto, provision, restore or seed, serve until interrupted, then save the data."""
+    parser = argparse.ArgumentParser(prog="python -m local", description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", "0")) or None)
+    parser.add_argument("--state-dir", type=Path, default=ROOT / ".local")
+    parser.add_argument("--reset", action="store_true", help="forget the saved data and seed afresh")
+    args = parser.parse_args(argv)
+
+    moto_port = args.moto_port or aws.free_port()
+    moto = aws.start_moto(moto_port)
+    resources = aws.provision(f"http://127.0.0.1:{moto_port}", DEFAULT_REGION)
+    os.environ.update(resources.app_environment(base_domain="localhost"))
+
+    from chalicelib.bootstrap import container
+
+    container()  # binds the models to the emulated table
+    state_file = args.state_dir / "state.json"
+    if args.reset and state_file.exists():
+        state_file.unlink()
+    restored = snapshot.restore(resources, state_file)
+    if not restored:
+        seed(resources)
+        snapshot.export(resources, state_file)
+
+    from app import app
+
+    from .server import make_server
+
+    server = make_server(app, "0.0.0.0", args.port)
+    from chalicelib.tenancy.catalog import TENANTS
+
+    demo = _demo_users([t.code for t in TENANTS])
+    (args.state_dir / "demo-users.json").write_text(
+        json.dumps([asdict(u) for u in demo], ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    (args.state_dir / "stack.json").write_text(resources.to_json(), encoding="utf-8")
+    _banner(args.port, moto_port, restored, args.state_dir)
+
+    stop = threading.Event()
+
+    def save_periodically() -> None:
+        while not stop.wait(15):
+            snapshot.export(resources, state_file)
+
+    threading.Thread(target=save_periodically, daemon=True).start()
+
+    def shutdown(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGINT, shutdown)
+    signal.signal(signal.SIGTERM, shutdown)
+    try:
+        server.serve_forever()
+    finally:
+        snapshot.export(resources, state_file)
+        moto.stop()
+        print("Đã lưu dữ liệu vào", state_file, "— chạy lại `make run` để tiếp tục.", flush=True)
+    return 0
+
+
+def _banner(port: int, moto_port: int, restored: bool, state_dir: Path) -> None:
+    from chalicelib.identity.permissions import ROLE_LABELS, Role
+    from chalicelib.tenancy.catalog import TENANTS
+
+    lines = [
+        "",
+        "CSKH — Hệ thống Chăm sóc khách hàng BHXH Việt Nam (local)",
+        f"  Data: {'restored from' if restored else 'seeded, saved to'} {state_dir / 'state.json'}",
+        f"  AWS (moto): http://127.0.0.1:{moto_port}   (GET /moto-api/data.json shows sent mail and SMS)",
+        f"  Directory of offices: http://localhost:{port}",
+        "  Offices:",
+    ]
+    lines += [f"    {t.short_name:<18} http://{t.code}.localhost:{port}" for t in TENANTS]
+    lines += ["", f"  Demo sign-ins (password for all: {DEMO_PASSWORD}); username = role on each office's host:"]
+    lines += [
+        f"    {r.value.replace('_', '-'):<16} {ROLE_LABELS[r]}"
+        + ("  (ccc only)" if r in (Role.CCC_OFFICER, Role.CENTRAL_ADMIN) else "")
+        for r in Role
+    ]
+    lines += [f"  Every sign-in: {state_dir / 'demo-users.json'}", "  Stop with Ctrl+C (data is kept).", ""]
+    print("\n".join(lines), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

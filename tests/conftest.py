@@ -1,0 +1,153 @@
+"""Shared fixtures: one emulated AWS stack per test session (moto's server in-process), the app on it."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDED_TENANTS = ("ccc", "hanoi", "hcm")
+PASSWORD = "Demo@2026"
+
+os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[Any]:
+    """moto's server with every resource of infra/definitions.py, three tenants seeded, the app bound to it."""
+    from local import aws
+    from local.seed import seed
+
+    port = aws.free_port()
+    server = aws.start_moto(port)
+    resources = aws.provision(f"http://127.0.0.1:{port}")
+    os.environ.update(resources.app_environment(base_domain="localhost"))
+    from chalicelib import bootstrap
+    from chalicelib.config import settings
+
+    settings.cache_clear()
+    bootstrap.reset()
+    bootstrap.container()
+    seed(resources, SEEDED_TENANTS)
+    yield resources
+    server.stop()
+
+
+@dataclass
+class Reply:
+    """An HTTP answer, whichever client produced it."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def json(self) -> Any:
+        """The body as JSON."""
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        """The body as text."""
+        return self.body.decode("utf-8")
+
+    @property
+    def error_code(self) -> str:
+        """The contract's error code."""
+        return str(self.json["error"]["code"])
+
+
+@dataclass
+class Api:
+    """Calls the app on a tenant's host through chalice's test client, optionally signed in."""
+
+    client: Any
+    tenant: str
+    token: str | None = None
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def host(self) -> str:
+        """The tenant's host."""
+        return f"{self.tenant}.localhost"
+
+    def call(self, method: str, path: str, body: Any = None, *, raw: bytes | None = None, headers: dict[str, str] | None = None) -> Reply:
+        """One request; a dict body is sent as JSON."""
+        sent = {"host": self.host, **self.extra_headers}
+        if self.token:
+            sent["authorization"] = f"Bearer {self.token}"
+        payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+        if body is not None or raw is not None:
+            sent.setdefault("content-type", "application/json")
+        sent.update(headers or {})
+        response = self.client.http.request(method, path, headers=sent, body=payload)
+        return Reply(response.status_code, {k.lower(): v for k, v in response.headers.items()}, response.body or b"")
+
+    def get(self, path: str, **kw: Any) -> Reply:
+        """GET."""
+        return self.call("GET", path, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> Reply:
+        """POST."""
+        return self.call("POST", path, body, **kw)
+
+    def put(self, path: str, body: Any = None, **kw: Any) -> Reply:
+        """PUT."""
+        return self.call("PUT", path, body, **kw)
+
+    def login(self, username: str, password: str = PASSWORD) -> Api:
+        """A copy of this client signed in as the user."""
+        reply = Api(self.client, self.tenant).post("/api/auth/login", {"username": username, "password": password})
+        assert reply.status == 200, reply.body
+        return Api(self.client, self.tenant, reply.json["access_token"])
+
+    def on(self, tenant: str) -> Api:
+        """The same credentials sent to another tenant's host."""
+        return Api(self.client, tenant, self.token)
+
+
+@pytest.fixture(scope="session")
+def chalice_client(stack: Any) -> Iterator[Any]:
+    """chalice's in-process test client for the app."""
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app, stage_name="dev", project_dir=str(ROOT)) as client:
+        yield client
+
+
+@pytest.fixture
+def api(chalice_client: Any) -> Any:
+    """`api(tenant)` → an unsigned client on that tenant's host; `.login(user)` signs in."""
+    return lambda tenant="hanoi": Api(chalice_client, tenant)
+
+
+@pytest.fixture
+def unique() -> str:
+    """A short unique suffix, so tests sharing the session's stack never collide."""
+    return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture(scope="session")
+def live_server(stack: Any) -> Iterator[str]:
+    """The app served over HTTP on loopback (as `make run` serves it); yields the base URL with the port."""
+    from app import app
+    from local.aws import free_port
+    from local.server import make_server
+
+    port = free_port()
+    server = make_server(app, "127.0.0.1", port)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
