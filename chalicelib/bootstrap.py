@@ -52,7 +52,6 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         users=UserStore(),
         verifier=verifier,
         clock=clock,
-        unit_ids=lambda tenant: [u.id for u in units.list(tenant=tenant)],
         audit=audit,
     )
     EDGE.authenticator = verifier

@@ -34,7 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", "0")) or None)
     parser.add_argument("--state-dir", type=Path, default=ROOT / ".local")
     parser.add_argument("--reset", action="store_true", help="forget the saved data and seed afresh")
+    parser.add_argument("--tenants", help="comma-separated tenant codes to seed (default: all 35)")
     args = parser.parse_args(argv)
+    from chalicelib.tenancy.catalog import TENANTS
+
+    tenants = [t.code for t in TENANTS]
+    if args.tenants:
+        tenants = [code for code in args.tenants.split(",") if code in tenants]
 
     moto_port = args.moto_port or aws.free_port()
     moto = aws.start_moto(moto_port)
@@ -49,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         state_file.unlink()
     restored = snapshot.restore(resources, state_file)
     if not restored:
-        seed(resources)
+        seed(resources, tuple(tenants))
         snapshot.export(resources, state_file)
 
     from app import app
@@ -57,9 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     from .server import make_server
 
     server = make_server(app, "0.0.0.0", args.port)
-    from chalicelib.tenancy.catalog import TENANTS
-
-    demo = _demo_users([t.code for t in TENANTS])
+    demo = _demo_users(tenants)
     (args.state_dir / "demo-users.json").write_text(
         json.dumps([asdict(u) for u in demo], ensure_ascii=False, indent=1), encoding="utf-8"
     )

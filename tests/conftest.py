@@ -80,7 +80,9 @@ class Api:
         """The tenant's host."""
         return f"{self.tenant}.localhost"
 
-    def call(self, method: str, path: str, body: Any = None, *, raw: bytes | None = None, headers: dict[str, str] | None = None) -> Reply:
+    def call(
+        self, method: str, path: str, body: Any = None, *, raw: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> Reply:
         """One request; a dict body is sent as JSON."""
         sent = {"host": self.host, **self.extra_headers}
         if self.token:

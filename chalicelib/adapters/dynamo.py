@@ -138,7 +138,7 @@ def translated(conflict_message: str | None = None) -> Iterator[None]:
         yield
     except (PutError, UpdateError, DeleteError, TransactWriteError) as exc:
         if _is_conditional_failure(exc):
-            raise ConflictError(conflict_message) from None
+            raise ConflictError(conflict_message) from exc
         if _cause(exc) in _THROTTLED:
             raise TooManyRequestsError() from None
         raise UnavailableError() from exc

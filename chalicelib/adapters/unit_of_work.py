@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
-from chalicelib.adapters.dynamo import BaseItem, transaction
+from dataclasses import dataclass
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.adapters.dynamo import BaseItem, connection, translated
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.audit.store import audit_item
+from chalicelib.shared.errors import AppError
 
 
-def write(*items: BaseItem, tenant: str, event: AuditEvent, conflict: str | None = None) -> None:
-    """Save the items (versions checked; a new item must not exist) and append the audit entry atomically."""
-    with transaction(conflict) as tx:
-        for item in items:
-            tx.save(item)
-        tx.save(audit_item(tenant=tenant, event=event))
+@dataclass(frozen=True)
+class Check:
+    """Another item that must satisfy a condition for the write to happen, and the error when it does not."""
+
+    model: type[BaseItem]
+    hash_key: str
+    range_key: str
+    condition: Condition
+    error: AppError
+
+
+def write(*items: BaseItem, tenant: str, event: AuditEvent, conflict: str | None = None, checks: tuple[Check, ...] = ()) -> None:
+    """Save the items (versions checked; a new item must not exist) and append the audit entry atomically.
+
+    A failed `check` raises that check's error; a failed version or existence condition raises ConflictError.
+    """
+    try:
+        with translated(conflict), TransactWrite(connection=connection()) as tx:
+            for check in checks:
+                tx.condition_check(check.model, check.hash_key, check.range_key, condition=check.condition)
+            for item in items:
+                tx.save(item)
+            tx.save(audit_item(tenant=tenant, event=event))
+    except AppError as error:
+        cause = error.__context__
+        if isinstance(cause, TransactWriteError):
+            reasons = list(cause.cancellation_reasons or [])
+            for check, reason in zip(checks, reasons, strict=False):
+                if reason is not None and reason.code == "ConditionalCheckFailed":
+                    raise check.error from None
+        raise

@@ -29,8 +29,11 @@ class StaffUser:
     version: int = 0
 
 
-def check_account(*, tenant: str, login: str | None, roles: Iterable[str], unit_id: str | None, unit_ids: Iterable[str]) -> None:
-    """A login is a lowercase slug; roles must exist for this tenant (CCC-only roles only at the CCC); the unit must be ours."""
+def check_account(*, tenant: str, login: str | None, roles: Iterable[str]) -> None:
+    """A login is a lowercase slug; roles must exist for this tenant (CCC-only roles only at the CCC).
+
+    That the unit is the tenant's and active is checked by the store, inside the same write.
+    """
     if login is not None and not LOGIN.match(login):
         raise RuleViolationError(
             "Tên đăng nhập gồm 3–40 ký tự: chữ thường không dấu, số, '-' hoặc '_'.", fields={"username": "format"}
@@ -42,8 +45,6 @@ def check_account(*, tenant: str, login: str | None, roles: Iterable[str], unit_
     unknown = [r for r in roles if r not in allowed]
     if unknown:
         raise RuleViolationError("Vai trò không dùng được ở đơn vị này: " + ", ".join(unknown), fields={"roles": "not_allowed"})
-    if unit_id is not None and unit_id not in set(unit_ids):
-        raise RuleViolationError("Đơn vị không tồn tại.", fields={"unit_id": "unknown"})
 
 
 def temporary_password() -> str:

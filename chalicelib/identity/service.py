@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from chalicelib.adapters.cognito import CognitoDirectory, NewPasswordChallenge, Tokens
@@ -51,14 +50,12 @@ class IdentityService:
         users: UserStore,
         verifier: CognitoTokenVerifier,
         clock: Clock,
-        unit_ids: Callable[[str], list[str]],
         audit: AuditStore,
     ) -> None:
         self._directory = directory
         self._users = users
         self._verifier = verifier
         self._clock = clock
-        self._unit_ids = unit_ids
         self._audit = audit
 
     def login(self, *, tenant: str, login: str, password: str) -> SignedIn | PasswordNeeded:
@@ -108,9 +105,7 @@ class IdentityService:
         agent_code: str | None,
     ) -> NewAccount:
         """Create an account with a temporary password; the profile and its audit entry are written together."""
-        check_account(tenant=tenant, login=login, roles=roles, unit_id=unit_id, unit_ids=self._unit_ids(tenant))
-        if self._users.get(tenant=tenant, login=login) is not None:
-            raise ConflictError("Tên đăng nhập đã được dùng.", code="username_taken")
+        check_account(tenant=tenant, login=login, roles=roles)
         password = temporary_password()
         username = cognito_username(tenant, login)
         self._directory.create_user(
@@ -149,7 +144,7 @@ class IdentityService:
             raise ConflictError()
         new_roles = tuple(roles) if roles is not None else current.roles
         new_unit = unit_id if unit_id is not None else current.unit_id
-        check_account(tenant=tenant, login=None, roles=new_roles, unit_id=new_unit, unit_ids=self._unit_ids(tenant))
+        check_account(tenant=tenant, login=None, roles=new_roles)
         changed = replace(
             current,
             full_name=full_name or current.full_name,

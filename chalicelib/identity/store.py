@@ -5,8 +5,10 @@ from __future__ import annotations
 from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute
 
 from chalicelib.adapters.dynamo import BaseItem, save_new, tenant_key, translated
-from chalicelib.adapters.unit_of_work import write
+from chalicelib.adapters.unit_of_work import Check, write
 from chalicelib.audit.domain import AuditEvent
+from chalicelib.shared.errors import RuleViolationError
+from chalicelib.tenancy.store import UnitItem
 
 from .domain import StaffUser
 
@@ -52,6 +54,15 @@ def _to_item(tenant: str, user: StaffUser, *, version: int | None) -> UserItem:
     return item
 
 
+def _unit_check(tenant: str, unit_id: str | None) -> tuple[Check, ...]:
+    """The staff member's unit must exist and be active — checked inside the write, not by an extra read."""
+    if unit_id is None:
+        return ()
+    condition = UnitItem.PK.exists() & (UnitItem.active == True)  # noqa: E712 - a DynamoDB condition, not a comparison
+    error = RuleViolationError("Đơn vị không tồn tại hoặc đã ngừng hoạt động.", fields={"unit_id": "unknown"})
+    return (Check(UnitItem, tenant_key(tenant, "UNIT"), unit_id, condition, error),)
+
+
 class UserStore:
     """Repository of staff profiles."""
 
@@ -74,11 +85,13 @@ class UserStore:
         if event is None:
             save_new(item, "Tên đăng nhập đã được dùng.")
         else:
-            write(item, tenant=tenant, event=event, conflict="Tên đăng nhập đã được dùng.")
+            write(
+                item, tenant=tenant, event=event, conflict="Tên đăng nhập đã được dùng.", checks=_unit_check(tenant, user.unit_id)
+            )
         return _to_user(item)
 
     def replace(self, *, tenant: str, user: StaffUser, event: AuditEvent) -> StaffUser:
         """Save a changed profile if nobody changed it since `user.version`."""
         item = _to_item(tenant, user, version=user.version)
-        write(item, tenant=tenant, event=event)
+        write(item, tenant=tenant, event=event, checks=_unit_check(tenant, user.unit_id))
         return _to_user(item)

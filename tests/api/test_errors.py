@@ -24,7 +24,7 @@ def admin(api):
         ('{"code": 12, "name": "Tên", "kind": "district_office"}'.encode(), "invalid_fields"),
         ('{"code": "ok-code", "name": "Tên", "kind": "castle"}'.encode(), "invalid_fields"),
         (b"", "empty_body"),
-        ("{\"name\": \"\u0000\"".encode(), "invalid_json"),
+        ('{"name": "\u0000"'.encode(), "invalid_json"),
     ],
 )
 def test_malformed_bodies_are_400_with_a_code(admin, raw, code):

@@ -52,7 +52,9 @@ def test_other_tenants_units_are_404_and_agents_cannot_add(api, unique):
     hcm = api("hcm").login("tenant-admin")
     hcm.post("/api/units", {"code": f"hcm-only-{unique}", "name": "Chỉ HCM", "kind": "district_office"})
     assert api("hanoi").login("tenant-admin").get(f"/api/units/hcm-only-{unique}").status == 404
-    assert api("hanoi").login("agent").post("/api/units", {"code": "x-y", "name": "Không", "kind": "district_office"}).status == 403
+    assert (
+        api("hanoi").login("agent").post("/api/units", {"code": "x-y", "name": "Không", "kind": "district_office"}).status == 403
+    )
 
 
 def test_central_directory_lists_every_office_for_the_ccc_only(api):

@@ -17,7 +17,9 @@ def test_new_account_signs_in_with_temporary_password_then_chooses_its_own(api, 
 
     first = api("hanoi").post("/api/auth/login", {"username": f"gdv-{unique}", "password": temporary})
     assert first.status == 200 and first.json["challenge"] == "new_password_required" and not first.json["access_token"]
-    weak = api("hanoi").post("/api/auth/new-password", {"username": f"gdv-{unique}", "session": first.json["session"], "new_password": "password"})
+    weak = api("hanoi").post(
+        "/api/auth/new-password", {"username": f"gdv-{unique}", "session": first.json["session"], "new_password": "password"}
+    )
     assert weak.status == 422 and weak.error_code == "weak_password"
     chosen = api("hanoi").post(
         "/api/auth/new-password", {"username": f"gdv-{unique}", "session": first.json["session"], "new_password": "Moi@Matkhau9"}
@@ -109,3 +111,13 @@ def test_every_change_is_in_the_audit_trail(api, unique):
     assert ("user.create", "hanoi.tenant-admin") in mine and ("user.reset_password", "hanoi.tenant-admin") in mine
     assert all(f"{login}@example.vn" not in str(e) for e in trail), "the trail names objects, not personal data"
     assert api("hanoi").login("agent").get("/api/audit").status == 403
+
+
+def test_staff_cannot_be_placed_in_a_deactivated_unit(api, unique):
+    admin = api("hanoi").login("tenant-admin")
+    unit = admin.post("/api/units", {"code": f"closed-{unique}", "name": "Sắp đóng", "kind": "district_office"}).json
+    admin.put(f"/api/units/closed-{unique}", {"version": unit["version"], "active": False})
+    reply = _create(admin, f"late-{unique}", unit_id=f"closed-{unique}")
+    assert reply.status == 422 and reply.json["error"]["fields"] == {"unit_id": "unknown"}
+    assert admin.get(f"/api/users/late-{unique}").status == 404
+    assert api("hanoi").post("/api/auth/login", {"username": f"late-{unique}", "password": "x"}).status == 401
