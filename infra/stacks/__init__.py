@@ -1,0 +1,1 @@
+"""CDK stacks and constructs; every resource is built from infra/definitions.py."""

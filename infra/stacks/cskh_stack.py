@@ -1,0 +1,109 @@
+"""The whole deployment of one stage, in one stack (no cross-stack references to keep in step)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from aws_cdk import CfnOutput, Environment, Stack
+from aws_cdk import aws_route53 as route53
+from constructs import Construct
+
+from infra.definitions import APP_NAME, MAIL
+from infra.stacks.api import ChaliceApi
+from infra.stacks.data import Data
+from infra.stacks.domain import WildcardDomain
+from infra.stacks.identity import Identity
+from infra.stacks.messaging import Mail, Messaging
+from infra.stacks.monitoring import Alarms
+from infra.stacks.workflows import Workflows
+
+# Lambda environment variable -> the ASL file of the state machine whose ARN it carries.
+STATE_MACHINE_VARIABLES = {"DEADLINE_STATE_MACHINE_ARN": "request-deadline.asl.json"}
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    """What differs between deployments; read from CDK context by infra/app.py."""
+
+    stage: str
+    base_domain: str
+    hosted_zone_id: str
+    hosted_zone_name: str
+    chalice_source_dir: Path
+
+    @property
+    def retain(self) -> bool:
+        """Keep data (table, user pool, logs) when the stack or a resource goes away."""
+        return self.stage == "prod"
+
+
+class CskhStack(Stack):
+    """Table, user pool, mail, queues, state machines, the Chalice API on *.{base_domain}, alarms.
+
+    Names come from infra/definitions.py unchanged, so each stage is meant for its own AWS account.
+    """
+
+    def __init__(self, scope: Construct, settings: StageSettings, *, env: Environment, stack_name: str) -> None:
+        # The construct id is the stage: chalice.cdk uses it as the Chalice stage name.
+        super().__init__(
+            scope,
+            settings.stage,
+            env=env,
+            stack_name=stack_name,
+            description=f"{APP_NAME} ({settings.stage}): API, data, identity, mail, queues, workflows, alarms",
+        )
+        zone = route53.PublicHostedZone.from_public_hosted_zone_attributes(
+            self, "Zone", hosted_zone_id=settings.hosted_zone_id, zone_name=settings.hosted_zone_name
+        )
+        data = Data(self, "Data", retain=settings.retain)
+        identity = Identity(self, "Identity", retain=settings.retain)
+        mail = Mail(self, "Mail", zone=zone)
+        messaging = Messaging(self, "Messaging")
+        workflows = Workflows(self, "Workflows", table=data.table, outbox=messaging.outbox, retain=settings.retain)
+
+        environment = {
+            "TABLE_NAME": data.table.table_name,
+            "USER_POOL_ID": identity.user_pool.user_pool_id,
+            "USER_POOL_CLIENT_ID": identity.client.user_pool_client_id,
+            "BASE_DOMAIN": settings.base_domain,
+            "OUTBOX_QUEUE_URL": messaging.outbox.queue_url,
+            "MAIL_SENDER": MAIL.sender,
+            "MAIL_CONFIGURATION_SET": mail.configuration_set.configuration_set_name,
+            "ALARM_TOPIC_ARN": messaging.alarm_topic.topic_arn,
+        }
+        for variable, file in STATE_MACHINE_VARIABLES.items():
+            environment[variable] = workflows.for_file(file).state_machine_arn
+
+        api = ChaliceApi(self, "Api", source_dir=settings.chalice_source_dir, environment=environment, retain=settings.retain)
+        api.grant_table(data.table)
+        api.grant_user_pool(identity.user_pool.user_pool_arn)
+        api.grant_mail(MAIL.sender)
+        api.grant_sms()
+        for queue in messaging.queues.values():
+            api.grant_queue(queue)
+        for state_machine in workflows.state_machines.values():
+            api.grant_state_machine(state_machine)
+        # @app.on_sqs_message(queue=<name>) makes Chalice name the queue by a built ARN, not a Ref.
+        api.after(*messaging.queues.values())
+
+        WildcardDomain(
+            self,
+            "Domain",
+            base_domain=settings.base_domain,
+            zone=zone,
+            rest_api_id=api.rest_api.ref,
+            # A reference, not the name: the mapping must wait until SAM's generated stage exists.
+            stage_name=api.rest_api_stage,
+        )
+
+        alarms = Alarms(self, "Alarms", topic=messaging.alarm_topic)
+        alarms.lambda_errors(api.functions)
+        alarms.api_5xx(api.app_name, api.api_stage)
+        alarms.dead_letters(messaging.dead_letter_queues)
+        alarms.failed_executions(workflows.state_machines)
+
+        CfnOutput(self, "TableName", value=data.table.table_name)
+        CfnOutput(self, "UserPoolId", value=identity.user_pool.user_pool_id)
+        CfnOutput(self, "UserPoolClientId", value=identity.client.user_pool_client_id)
+        CfnOutput(self, "TenantDomain", value=f"*.{settings.base_domain}")

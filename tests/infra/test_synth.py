@@ -1,0 +1,329 @@
+"""Synthesize the CDK app once, offline, and check what a reviewer would notice if it broke."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.definitions import QUEUES, STATE_MACHINE_DIR, STATE_MACHINES, TABLE, TOPICS, USER_POOL
+
+pytestmark = pytest.mark.infra
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+INFRA = REPO_ROOT / "infra"
+NODE_BIN = INFRA / "node_modules" / ".bin"
+BASE_DOMAIN = "cskh.baohiemxahoi.gov.vn"
+HOSTED_ZONE_ID = "Z0000000000EXAMPLE"
+LAMBDA_ENVIRONMENT = (
+    "TABLE_NAME",
+    "USER_POOL_ID",
+    "USER_POOL_CLIENT_ID",
+    "BASE_DOMAIN",
+    "OUTBOX_QUEUE_URL",
+    "MAIL_SENDER",
+    "MAIL_CONFIGURATION_SET",
+    "DEADLINE_STATE_MACHINE_ARN",
+    "ALARM_TOPIC_ARN",
+)
+# W3005 (DependsOn already implied by a Ref/GetAtt): CDK itself emits it (a state machine DependsOn its role),
+# and the Chalice functions keep explicit DependsOn on their role policy and the queues their SQS event
+# sources name by a built ARN, so the order holds even if the incidental Ref (an env variable) goes away.
+CFN_LINT_IGNORED = ("W3005",)
+
+
+def _tool_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+        "CDK_DISABLE_CLI_TELEMETRY": "1",
+        "AWS_EC2_METADATA_DISABLED": "true",  # offline: do not probe for instance credentials
+    }
+
+
+@pytest.fixture(scope="session")
+def node_tools() -> Path:
+    """Install (or reuse) infra/node_modules through the project's script."""
+    subprocess.run([str(REPO_ROOT / "scripts" / "install-infra-tools.sh")], check=True, timeout=600)
+    return NODE_BIN
+
+
+@pytest.fixture(scope="session")
+def cloud_assembly(node_tools: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`cdk synth` of the dev stage into a temporary directory, with this interpreter as the app."""
+    source_dir = Path(os.environ.get("CSKH_CHALICE_SOURCE_DIR", REPO_ROOT))
+    if not (source_dir / "app.py").is_file():
+        pytest.fail(f"no Chalice app at {source_dir}/app.py (set CSKH_CHALICE_SOURCE_DIR to another project)")
+    out = tmp_path_factory.mktemp("cdk.out")
+    command = [
+        str(node_tools / "cdk"),
+        "synth",
+        "--quiet",
+        "--no-notices",
+        "-o",
+        str(out),
+        "--app",
+        f"{sys.executable} app.py",
+        "-c",
+        f"chalice_source_dir={source_dir}",
+    ]
+    started = time.monotonic()
+    result = subprocess.run(command, cwd=INFRA, env=_tool_env(), capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
+    print(f"cdk synth took {time.monotonic() - started:.1f} s")
+    return out
+
+
+@pytest.fixture(scope="session")
+def template_path(cloud_assembly: Path) -> Path:
+    (path,) = cloud_assembly.glob("*.template.json")
+    return path
+
+
+@pytest.fixture(scope="session")
+def resources(template_path: Path) -> dict[str, dict[str, Any]]:
+    return json.loads(template_path.read_text(encoding="utf-8"))["Resources"]
+
+
+def of_type(resources: dict[str, dict[str, Any]], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in resources.items() if r["Type"] == resource_type}
+
+
+def one(resources: dict[str, dict[str, Any]], resource_type: str, **properties: Any) -> tuple[str, dict[str, Any]]:
+    """The single resource of a type whose properties include these values."""
+    matches = [
+        (name, r["Properties"])
+        for name, r in of_type(resources, resource_type).items()
+        if all(r["Properties"].get(k) == v for k, v in properties.items())
+    ]
+    assert len(matches) == 1, f"{resource_type} {properties}: {len(matches)} found"
+    return matches[0]
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every literal string inside a (possibly intrinsic) template value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
+def test_cfn_lint_passes(template_path: Path) -> None:
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "cfn-lint"),
+            "--regions",
+            "ap-southeast-1",
+            "--ignore-checks",
+            *CFN_LINT_IGNORED,
+            "--",
+            str(template_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("machine", STATE_MACHINES, ids=lambda m: m.file)
+def test_state_machine_definitions_are_valid_asl(node_tools: Path, tmp_path: Path, machine: Any) -> None:
+    # asl-validator stands in for statelint (Ruby gems cannot be installed here); both files are checked:
+    # as written, and with the placeholders replaced by values of the right shape.
+    rendered = tmp_path / machine.file
+    rendered.write_text(
+        machine.definition(
+            {
+                "TableName": TABLE.name,
+                "OutboxQueueUrl": f"https://sqs.ap-southeast-1.amazonaws.com/123456789012/{QUEUES[0].name}",
+            }
+        ),
+        encoding="utf-8",
+    )
+    for path in (STATE_MACHINE_DIR / machine.file, rendered):
+        result = subprocess.run(
+            [str(node_tools / "asl-validator"), "--json-path", str(path)],
+            capture_output=True,
+            text=True,
+            env=_tool_env(),
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_table_matches_definition(resources: dict[str, dict[str, Any]]) -> None:
+    _, table = one(resources, "AWS::DynamoDB::Table", TableName=TABLE.name)
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["SSESpecification"]["SSEEnabled"] is True
+    assert table["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert table["TimeToLiveSpecification"] == {"AttributeName": TABLE.ttl_attribute, "Enabled": True}
+    assert table["KeySchema"] == [
+        {"AttributeName": TABLE.partition_key, "KeyType": "HASH"},
+        {"AttributeName": TABLE.sort_key, "KeyType": "RANGE"},
+    ]
+    indexes = {i["IndexName"]: i for i in table["GlobalSecondaryIndexes"]}
+    assert set(indexes) == {index.name for index in TABLE.indexes}
+    for index in TABLE.indexes:
+        assert indexes[index.name]["KeySchema"] == [
+            {"AttributeName": index.partition_key, "KeyType": "HASH"},
+            {"AttributeName": index.sort_key, "KeyType": "RANGE"},
+        ]
+
+
+def test_tenant_is_immutable_and_not_writable_by_the_client(resources: dict[str, dict[str, Any]]) -> None:
+    _, pool = one(resources, "AWS::Cognito::UserPool", UserPoolName=USER_POOL.name)
+    schema = {attribute["Name"]: attribute for attribute in pool["Schema"]}
+    assert schema["tenant"]["Mutable"] is False
+    _, client = one(resources, "AWS::Cognito::UserPoolClient", ClientName=USER_POOL.client_name)
+    assert "custom:tenant" not in client["WriteAttributes"]
+    assert set(client["WriteAttributes"]) == set(USER_POOL.client_write_attributes)
+    assert set(client["ReadAttributes"]) == set(USER_POOL.client_read_attributes)
+    groups = {g["Properties"]["GroupName"] for g in of_type(resources, "AWS::Cognito::UserPoolGroup").values()}
+    assert groups == set(USER_POOL.groups)
+
+
+def test_every_queue_redrives_to_its_dead_letter_queue(resources: dict[str, dict[str, Any]]) -> None:
+    for queue in QUEUES:
+        _, source = one(resources, "AWS::SQS::Queue", QueueName=queue.name)
+        dlq_id, _ = one(resources, "AWS::SQS::Queue", QueueName=queue.dlq_name)
+        assert source["RedrivePolicy"] == {
+            "deadLetterTargetArn": {"Fn::GetAtt": [dlq_id, "Arn"]},
+            "maxReceiveCount": queue.max_receive_count,
+        }
+
+
+def test_one_state_machine_per_asl_file_with_placeholders_substituted(
+    resources: dict[str, dict[str, Any]],
+) -> None:
+    machines = of_type(resources, "AWS::StepFunctions::StateMachine")
+    assert len(machines) == len(list(STATE_MACHINE_DIR.glob("*.asl.json"))) == len(STATE_MACHINES)
+    for machine in STATE_MACHINES:
+        _, properties = one(resources, "AWS::StepFunctions::StateMachine", StateMachineName=machine.name)
+        definition = properties["DefinitionString"]
+        assert not any("${" in text for text in strings(definition)), f"{machine.file}: placeholder left"
+        # Put the references back as strings: what remains is the ASL file with its placeholders filled.
+        rendered = json.loads(
+            "".join(
+                part if isinstance(part, str) else json.dumps(part)[1:-1].replace('"', "'") for part in definition["Fn::Join"][1]
+            )
+        )
+        assert rendered["StartAt"] == json.loads((STATE_MACHINE_DIR / machine.file).read_text())["StartAt"]
+
+
+def test_state_machine_may_use_exactly_its_integrations(resources: dict[str, dict[str, Any]]) -> None:
+    (policy,) = [
+        p["Properties"]["PolicyDocument"]["Statement"]
+        for p in of_type(resources, "AWS::IAM::Policy").values()
+        if any("StateMachine" in role["Ref"] for role in p["Properties"]["Roles"])
+    ]
+    table_id, _ = one(resources, "AWS::DynamoDB::Table", TableName=TABLE.name)
+    outbox_id, _ = one(resources, "AWS::SQS::Queue", QueueName=QUEUES[0].name)
+    granted = {
+        json.dumps(s["Resource"]): sorted(s["Action"]) if isinstance(s["Action"], list) else [s["Action"]]
+        for s in policy
+        if s["Resource"] != "*"
+    }
+    assert granted == {
+        json.dumps({"Fn::GetAtt": [table_id, "Arn"]}): ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+        json.dumps({"Fn::GetAtt": [outbox_id, "Arn"]}): ["sqs:SendMessage"],
+    }
+
+
+def test_custom_domain_is_the_wildcard(resources: dict[str, dict[str, Any]]) -> None:
+    wildcard = f"*.{BASE_DOMAIN}"
+    domain_id, domain = one(resources, "AWS::ApiGateway::DomainName", DomainName=wildcard)
+    assert domain["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
+    _, certificate = one(resources, "AWS::CertificateManager::Certificate", DomainName=wildcard)
+    assert certificate["SubjectAlternativeNames"] == [BASE_DOMAIN]
+    assert certificate["ValidationMethod"] == "DNS"
+    assert {o["HostedZoneId"] for o in certificate["DomainValidationOptions"]} == {HOSTED_ZONE_ID}
+    _, record = one(resources, "AWS::Route53::RecordSet", Name=f"{wildcard}.", Type="A")
+    assert record["HostedZoneId"] == HOSTED_ZONE_ID
+    assert record["AliasTarget"]["DNSName"] == {"Fn::GetAtt": [domain_id, "RegionalDomainName"]}
+    _, mapping = one(resources, "AWS::ApiGateway::BasePathMapping")
+    assert mapping["DomainName"] == {"Ref": domain_id}
+    assert mapping["RestApiId"] == {"Ref": "RestAPI"}
+
+
+@pytest.mark.parametrize(("response_type", "code"), [("DEFAULT_4XX", "not_found"), ("DEFAULT_5XX", "gateway_error")])
+def test_gateway_responses_use_the_contract_error_shape(
+    resources: dict[str, dict[str, Any]], response_type: str, code: str
+) -> None:
+    body = resources["RestAPI"]["Properties"]["DefinitionBody"]
+    template = body["x-amazon-apigateway-gateway-responses"][response_type]["responseTemplates"]["application/json"]
+    # API Gateway substitutes $context.error.messageString with the message as a quoted JSON string.
+    rendered = json.loads(template.replace("$context.error.messageString", json.dumps('Thiếu "token"')))
+    assert rendered == {"error": {"code": code, "message": 'Thiếu "token"'}}
+
+
+def test_lambda_gets_its_environment_and_role(resources: dict[str, dict[str, Any]]) -> None:
+    functions = of_type(resources, "AWS::Serverless::Function")
+    assert functions
+    for function in functions.values():
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert set(LAMBDA_ENVIRONMENT) <= set(variables)
+    actions = {
+        action
+        for policy in of_type(resources, "AWS::IAM::Policy").values()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        for action in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
+    }
+    assert {
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:Query",
+        "cognito-idp:Admin*",
+        "ses:SendEmail",
+        "ses:SendTemplatedEmail",
+        "sns:Publish",
+        "sqs:SendMessage",
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "states:StartExecution",
+        "states:StopExecution",
+        "states:SendTaskSuccess",
+        "states:SendTaskFailure",
+    } <= actions
+
+
+def test_alarms_cover_functions_api_dead_letters_and_state_machines(resources: dict[str, dict[str, Any]]) -> None:
+    alarms = list(of_type(resources, "AWS::CloudWatch::Alarm").values())
+    topic_id, _ = one(resources, "AWS::SNS::Topic", TopicName=TOPICS[0])
+    assert all(a["Properties"]["AlarmActions"] == [{"Ref": topic_id}] for a in alarms)
+
+    def metric_names(alarm: dict[str, Any]) -> set[str]:
+        properties = alarm["Properties"]
+        if "MetricName" in properties:
+            return {properties["MetricName"]}
+        return {m["MetricStat"]["Metric"]["MetricName"] for m in properties["Metrics"] if "MetricStat" in m}
+
+    counts = {
+        name: sum(name in metric_names(a) for a in alarms)
+        for name in ("Errors", "5XXError", "ApproximateNumberOfMessagesVisible", "ExecutionsFailed")
+    }
+    assert counts == {
+        "Errors": len(of_type(resources, "AWS::Serverless::Function")),
+        "5XXError": 1,
+        "ApproximateNumberOfMessagesVisible": len(QUEUES),
+        "ExecutionsFailed": len(STATE_MACHINES),
+    }
+
+
+def test_nothing_is_looked_up(cloud_assembly: Path) -> None:
+    manifest = json.loads((cloud_assembly / "manifest.json").read_text(encoding="utf-8"))
+    assert "missing" not in manifest, manifest.get("missing")
+    assert not re.search(r"\d{12}", json.dumps(manifest["artifacts"].get("dev", {}).get("environment", "")))
