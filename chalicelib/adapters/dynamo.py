@@ -57,6 +57,28 @@ class GSI2(GlobalSecondaryIndex["BaseItem"]):
     GSI2SK = UnicodeAttribute(range_key=True)
 
 
+class GSI3(GlobalSecondaryIndex["BaseItem"]):
+    """Fourth access path (e.g. requests by assignee)."""
+
+    class Meta:
+        index_name = "GSI3"
+        projection = AllProjection()
+
+    GSI3PK = UnicodeAttribute(hash_key=True)
+    GSI3SK = UnicodeAttribute(range_key=True)
+
+
+class GSI4(GlobalSecondaryIndex["BaseItem"]):
+    """Fifth access path (e.g. the CCC's cross-province view, keyed under T#ccc#)."""
+
+    class Meta:
+        index_name = "GSI4"
+        projection = AllProjection()
+
+    GSI4PK = UnicodeAttribute(hash_key=True)
+    GSI4SK = UnicodeAttribute(range_key=True)
+
+
 class BaseItem(Model):
     """Every item of the single table; `type` tells which entity it is."""
 
@@ -71,6 +93,10 @@ class BaseItem(Model):
     GSI1SK = UnicodeAttribute(null=True)
     GSI2PK = UnicodeAttribute(null=True)
     GSI2SK = UnicodeAttribute(null=True)
+    GSI3PK = UnicodeAttribute(null=True)
+    GSI3SK = UnicodeAttribute(null=True)
+    GSI4PK = UnicodeAttribute(null=True)
+    GSI4SK = UnicodeAttribute(null=True)
     type = DiscriminatorAttribute()
     tenant = UnicodeAttribute()
     version = VersionAttribute()
@@ -78,6 +104,8 @@ class BaseItem(Model):
 
     gsi1 = GSI1()
     gsi2 = GSI2()
+    gsi3 = GSI3()
+    gsi4 = GSI4()
 
 
 class FreeMap(MapAttribute[str, Any]):
@@ -90,7 +118,11 @@ def bind(*, table_name: str, region: str, host: str | None) -> None:
     BaseItem.Meta.region = region
     BaseItem.Meta.host = host
     for model in _all_models():
-        model._connection = None  # drop a connection built for another table
+        # Every entity shares BaseItem's one connection (one client, one pool): forget any per-class one.
+        if "_connection" in model.__dict__ and model is not BaseItem:
+            delattr(model, "_connection")
+    BaseItem._connection = None
+    BaseItem._get_connection()
 
 
 def _all_models() -> list[type[Model]]:
