@@ -65,9 +65,10 @@ def new_password(ctx: RequestContext, body: NewPasswordBody) -> Response:
     return login_response(ctx, outcome)
 
 
-@route(bp, "/api/auth/logout", method="POST", public=True, status=204, tags=TAGS)
+@route(bp, "/api/auth/logout", method="POST", status=204, tags=TAGS)
 def logout(ctx: RequestContext) -> Response:
-    """Forget the session cookie."""
+    """End the user's sessions (every token issued so far) and forget the cookie."""
+    container().identity.logout(principal=ctx.user)
     return Response(body="", status_code=204, headers={"Set-Cookie": clear_session_cookie()})
 
 

@@ -12,6 +12,7 @@ from chalicelib.shared.errors import ConflictError, ForbiddenError, NotFoundErro
 from chalicelib.shared.tenancy import Principal, cognito_username
 
 from .domain import StaffUser, check_account, temporary_password
+from .sessions import Sessions
 from .store import UserStore
 from .verifier import CognitoTokenVerifier
 
@@ -51,12 +52,14 @@ class IdentityService:
         verifier: CognitoTokenVerifier,
         clock: Clock,
         audit: AuditStore,
+        sessions: Sessions,
     ) -> None:
         self._directory = directory
         self._users = users
         self._verifier = verifier
         self._clock = clock
         self._audit = audit
+        self._sessions = sessions
 
     def login(self, *, tenant: str, login: str, password: str) -> SignedIn | PasswordNeeded:
         """Sign in on the tenant's host: staff of another tenant are simply not found there."""
@@ -75,6 +78,10 @@ class IdentityService:
         if principal.tenant != tenant:
             raise ForbiddenError("Tài khoản này thuộc đơn vị khác.", code="wrong_tenant")
         return SignedIn(token=outcome.id_token, expires_in=outcome.expires_in, principal=principal)
+
+    def logout(self, *, principal: Principal) -> None:
+        """End the user's sessions everywhere (the ID token itself cannot be recalled)."""
+        self._sessions.revoke(tenant=principal.tenant, login=principal.login)
 
     def profile(self, *, tenant: str, principal: Principal) -> StaffUser:
         """The signed-in user's own profile (falls back to the token when no profile is stored)."""
@@ -164,6 +171,8 @@ class IdentityService:
             username=username, add=sorted(set(new_roles) - set(current.roles)), remove=sorted(set(current.roles) - set(new_roles))
         )
         self._directory.set_attributes(username=username, full_name=full_name, unit_id=unit_id)
+        if set(new_roles) != set(current.roles) or new_unit != current.unit_id:
+            self._sessions.revoke(tenant=tenant, login=login)  # the token carries roles and unit: sign in again
         return saved
 
     def set_enabled(self, *, tenant: str, actor: Principal, login: str, version: int, enabled: bool) -> StaffUser:
@@ -180,6 +189,10 @@ class IdentityService:
             event=AuditEvent(actor.username, action, "user", login, self._clock.now()),
         )
         self._directory.set_enabled(username=cognito_username(tenant, login), enabled=enabled)
+        if enabled:
+            self._sessions.forget(tenant=tenant, login=login)
+        else:
+            self._sessions.revoke(tenant=tenant, login=login)
         return saved
 
     def reset_password(self, *, tenant: str, actor: Principal, login: str) -> NewAccount:
@@ -187,6 +200,7 @@ class IdentityService:
         current = self.get_user(tenant=tenant, login=login)
         password = temporary_password()
         self._directory.set_password(username=cognito_username(tenant, login), password=password, permanent=False)
+        self._sessions.revoke(tenant=tenant, login=login)
         self._audit.append(
             tenant=tenant, event=AuditEvent(actor.username, "user.reset_password", "user", login, self._clock.now())
         )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import UpdateError
 
 from chalicelib.adapters.dynamo import BaseItem, save_new, tenant_key, translated
 from chalicelib.adapters.unit_of_work import Check, write
@@ -22,6 +23,7 @@ class UserItem(BaseItem, discriminator="User"):
     email = UnicodeAttribute(null=True)
     agent_code = UnicodeAttribute(null=True)
     enabled = BooleanAttribute(default=True)
+    revoked_before = NumberAttribute(default=0)
 
 
 def _to_user(item: UserItem) -> StaffUser:
@@ -95,3 +97,23 @@ class UserStore:
         item = _to_item(tenant, user, version=user.version)
         write(item, tenant=tenant, event=event, checks=_unit_check(tenant, user.unit_id))
         return _to_user(item)
+
+    def session_state(self, *, tenant: str, login: str) -> tuple[bool, int]:
+        """(enabled, revoked_before) of an account; an account without a profile is treated as enabled."""
+        with translated():
+            try:
+                item = UserItem.get(tenant_key(tenant, "USER"), login, attributes_to_get=["enabled", "revoked_before"])
+            except UserItem.DoesNotExist:
+                return True, 0
+        return bool(item.enabled), int(item.revoked_before or 0)
+
+    def revoke_sessions(self, *, tenant: str, login: str, before: int) -> None:
+        """Record that tokens issued before `before` (epoch seconds) no longer count (no version bump: not an edit)."""
+        with translated():
+            try:
+                UserItem._get_connection().update_item(
+                    tenant_key(tenant, "USER"), range_key=login, actions=[UserItem.revoked_before.set(before)],
+                    condition=UserItem.PK.exists(),
+                )
+            except UpdateError:
+                pass  # no profile: nothing to revoke

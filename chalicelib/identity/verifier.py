@@ -46,4 +46,5 @@ class CognitoTokenVerifier:
             roles=frozenset(claims.get("cognito:groups") or ()),
             unit_id=claims.get("custom:unit") or None,
             display_name=str(claims.get("name", "")),
+            issued_at=int(claims.get("iat", 0)),
         )

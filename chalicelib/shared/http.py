@@ -48,6 +48,12 @@ class Authenticator(Protocol):
     def verify(self, token: str) -> Principal: ...
 
 
+class SessionGuard(Protocol):
+    """Refuses tokens issued before the user was signed out, disabled or given new roles."""
+
+    def check(self, principal: Principal) -> None: ...
+
+
 class TenantResolver(Protocol):
     """Maps a Host header to a tenant code, or None for an unknown host."""
 
@@ -62,6 +68,7 @@ class Edge:
 
     authenticator: Authenticator | None = None
     tenants: TenantResolver | None = None
+    sessions: SessionGuard | None = None
     max_body_bytes: int = 64 * 1024
     secure_cookies: bool = True
 
@@ -153,8 +160,12 @@ def resolve_tenant(request: Request) -> str:
     return tenant
 
 
-def authenticate(request: Request, tenant: str, *, allow_cookie: bool = True) -> Principal:
-    """Verify the bearer token (or the session cookie); a token of another tenant is refused with 403."""
+def authenticate(request: Request, tenant: str, *, allow_cookie: bool = True, csrf_in_header: bool = True) -> Principal:
+    """Verify the bearer token (or the session cookie); a token of another tenant is refused with 403.
+
+    Cookie-authenticated writes must carry the anti-forgery token: as the X-CSRF-Token header for the API;
+    console forms carry it as a field, which the page decorator checks (`csrf_in_header=False`).
+    """
     assert EDGE.authenticator is not None, "bootstrap did not configure the edge"
     header = request.headers.get("authorization", "")
     token: str | None = None
@@ -172,7 +183,9 @@ def authenticate(request: Request, tenant: str, *, allow_cookie: bool = True) ->
     principal = EDGE.authenticator.verify(token)
     if principal.tenant != tenant:
         raise ForbiddenError("Tài khoản này thuộc đơn vị khác.", code="wrong_tenant")
-    if from_cookie and request.method not in SAFE_METHODS:
+    if EDGE.sessions is not None:
+        EDGE.sessions.check(principal)
+    if from_cookie and csrf_in_header and request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent, csrf_token(token)):
             raise ForbiddenError("Thiếu hoặc sai mã chống giả mạo (CSRF).", code="csrf_failed")
@@ -305,7 +318,10 @@ def route(
                     logger.append_keys(user=principal.username)
                     if permission is not None:
                         authorize(principal, tenant, permission)
-                ctx = RequestContext(tenant=tenant, principal=principal, correlation_id=correlation_id)
+                ctx = RequestContext(
+                    tenant=tenant, principal=principal, correlation_id=correlation_id,
+                    headers={k.lower(): v for k, v in request.headers.items()},
+                )
                 args: list[Any] = [ctx]
                 if body is not None:
                     args.append(parse_body(request, body))

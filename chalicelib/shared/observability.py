@@ -11,7 +11,10 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 # Art. 3.2, 7.1, 16.1b: personal data is confidential. ID numbers (CMND 9 / CCCD 12 digits), social-insurance
 # codes (10), phone numbers (10–11, or +84…) and e-mail addresses never reach a log line, whatever logs them.
 _PERSONAL = (
-    (re.compile(r"(?<![\w.])\+?\d[\d .-]{7,}\d(?![\w.])"), "[redacted]"),
+    # 9+ digits in a row: CMND/CCCD, social-insurance codes, the digits of a health-card code, bare phone numbers.
+    (re.compile(r"\d{9,}"), "[redacted]"),
+    # Phone numbers written in groups: 0912 345 678, 0912.345.678, +84 912 345 678.
+    (re.compile(r"(?:\+84[ .-]?|\b0)\d{2,3}[ .-]?\d{3}[ .-]?\d{3,4}\b"), "[redacted]"),
     (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[redacted-email]"),
 )
 

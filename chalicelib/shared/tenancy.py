@@ -14,6 +14,7 @@ class Principal:
     roles: frozenset[str]
     unit_id: str | None = None
     display_name: str = ""
+    issued_at: int = 0
 
     @property
     def login(self) -> str:

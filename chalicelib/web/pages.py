@@ -27,7 +27,8 @@ UNIT_KIND_LABELS = {
 
 def _next(p: Page) -> str:
     target = p.value("next") or p.query.get("next", "/")
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    safe = target.startswith("/") and not target.startswith("//") and not target.startswith("/logout")
+    return target if safe else "/"
 
 
 @bp.route("/static/{name}", methods=["GET"])
@@ -48,7 +49,7 @@ def login_form(p: Page) -> Response:
     return render(p, "login.html", next=_next(p))
 
 
-@page(bp, "/login", method="POST", public=True)
+@page(bp, "/login", method="POST", public=True, form_template="login.html")
 def login_submit(p: Page) -> Response:
     """Check the credentials; on success set the session cookie and go on."""
     username, password = p.value("username"), p.form.get("password", [""])[0]
@@ -60,7 +61,7 @@ def login_submit(p: Page) -> Response:
     return redirect(_next(p), {"Set-Cookie": session_cookie(outcome.token, outcome.expires_in)})
 
 
-@page(bp, "/login/new-password", method="POST", public=True)
+@page(bp, "/login/new-password", method="POST", public=True, form_template="new_password.html")
 def new_password_submit(p: Page) -> Response:
     """Replace the temporary password, then sign in."""
     username, session = p.value("username"), p.value("session")
@@ -77,7 +78,8 @@ def new_password_submit(p: Page) -> Response:
 
 @page(bp, "/logout", method="POST")
 def logout(p: Page) -> Response:
-    """Sign out."""
+    """Sign out: every session of the user ends, not just this browser's cookie."""
+    container().identity.logout(principal=p.user)
     return redirect("/login", {"Set-Cookie": clear_session_cookie()})
 
 
@@ -100,7 +102,6 @@ def _coming(path: str, title: str, permission: Permission) -> None:
 
 for _path, _title, _perm in (
     ("/requests", "Yêu cầu", Permission.REQUESTS_READ),
-    ("/customers", "Khách hàng", Permission.CUSTOMERS_READ),
     ("/knowledge", "Ngân hàng hỏi đáp", Permission.KNOWLEDGE_READ),
     ("/surveys", "Khảo sát", Permission.SURVEYS_MANAGE),
     ("/conferences", "Đối thoại chính sách", Permission.CONFERENCES_MANAGE),

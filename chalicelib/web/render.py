@@ -67,6 +67,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/admin/users", "Người dùng", Permission.USERS_MANAGE),
     NavItem("/admin/units", "Đơn vị", Permission.UNITS_MANAGE),
     NavItem("/admin/audit", "Nhật ký", Permission.AUDIT_READ),
+    NavItem("/admin/calendar", "Lịch làm việc", Permission.CENTRAL_CALENDAR),
+    NavItem("/admin/sla", "Thời hạn xử lý", Permission.SLA_MANAGE),
 )
 
 
@@ -132,9 +134,14 @@ def _safe_next(path: str) -> str:
 
 
 def page(
-    bp: Blueprint, path: str, *, method: str = "GET", permission: Permission | None = Permission.CONSOLE, public: bool = False
+    bp: Blueprint, path: str, *, method: str = "GET", permission: Permission | None = Permission.CONSOLE, public: bool = False,
+    form_template: str | None = None,
 ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
-    """Register a console page: `fn(page, **path_params)`; unsigned visitors are sent to the sign-in page."""
+    """Register a console page: `fn(page, **path_params)`; unsigned visitors are sent to the sign-in page.
+
+    With `form_template`, a rule broken by the submitted form (4xx) shows that form again with the message and
+    what was typed, instead of an error page.
+    """
 
     def decorator(fn: Callable[..., Response]) -> Callable[..., Response]:
         @functools.wraps(fn)
@@ -142,7 +149,7 @@ def page(
             request: Request = bp.current_request  # type: ignore[assignment]
             started = time.perf_counter()
             begin_request(request)
-            state: dict[str, Any] = {"tenant": None, "principal": None}
+            state: dict[str, Any] = {"tenant": None, "principal": None, "page": None}
 
             def call() -> Response:
                 edge = ready()
@@ -155,12 +162,13 @@ def page(
                 form = _read_form(request) if method == "POST" else {}
                 query = dict(request.query_params or {})
                 if public:
-                    return fn(Page(tenant=tenant, principal=None, path=request.path, form=form, query=query), **params)
+                    state["page"] = Page(tenant=tenant, principal=None, path=request.path, form=form, query=query)
+                    return fn(state["page"], **params)
                 try:
-                    principal = authenticate(request, tenant.code, allow_cookie=True) if session_token(request) else None
+                    principal = authenticate(request, tenant.code, csrf_in_header=False) if session_token(request) else None
                 except UnauthorizedError:
                     principal = None
-                except ForbiddenError:  # a session of another tenant, or a forged one: start again
+                except ForbiddenError:  # a session of another tenant: sign in here
                     principal = None
                 if principal is None:
                     target = "/login?next=" + quote(_safe_next(request.path))
@@ -172,11 +180,18 @@ def page(
                     raise ForbiddenError("Phiên làm việc không hợp lệ, vui lòng tải lại trang.", code="csrf_failed")
                 if permission is not None:
                     authorize(principal, tenant.code, permission)
-                return fn(
-                    Page(tenant=tenant, principal=principal, csrf=csrf, path=request.path, form=form, query=query), **params
-                )
+                state["page"] = Page(tenant=tenant, principal=principal, csrf=csrf, path=request.path, form=form, query=query)
+                return fn(state["page"], **params)
 
-            response = handle_errors(lambda e: _error_page(state["tenant"], state["principal"])(e), call)
+            def render_error(error: AppError) -> Response:
+                current: Page | None = state["page"]
+                if form_template and current is not None and 400 <= error.status < 500:
+                    reserved = {"page", "tenant", "user", "nav", "csrf", "status", "template", "error", "fields"}
+                    typed = {k: v[0] for k, v in current.form.items() if "password" not in k and k not in reserved}
+                    return render(current, form_template, error.status, error=error.message, fields=error.fields, **typed)
+                return _error_page(state["tenant"], state["principal"])(error)
+
+            response = handle_errors(render_error, call)
             return finish_request(request, response, started, path)
 
         if method == "POST":

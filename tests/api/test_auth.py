@@ -148,9 +148,37 @@ def test_cookie_session_works_for_reads_and_needs_csrf_for_writes(api):
     assert allowed.status == 201
 
 
-def test_logout_clears_the_cookie(api):
-    reply = api("hanoi").post("/api/auth/logout")
+def test_logout_ends_every_session_of_the_user(api):
+    import time
+
+    first, second = api("hanoi").login("supervisor"), api("hanoi").login("supervisor")
+    assert api("hanoi").post("/api/auth/logout").status == 401
+    reply = first.post("/api/auth/logout")
     assert reply.status == 204 and "Max-Age=0" in reply.headers["set-cookie"]
+    assert first.get("/api/me").error_code == "session_revoked"
+    assert second.get("/api/me").status == 401, "the other browser's token is over too"
+    time.sleep(1.1)  # revocation covers tokens issued up to the next whole second
+    assert api("hanoi").login("supervisor").get("/api/me").status == 200
+
+
+def test_disabling_or_changing_roles_ends_sessions_at_once(api, unique):
+    import time
+
+    admin = api("hanoi").login("tenant-admin")
+    created = admin.post("/api/users", {"username": f"cut-{unique}", "full_name": "Sắp nghỉ", "roles": ["agent"]}).json
+    session = api("hanoi").post("/api/auth/login", {"username": f"cut-{unique}", "password": created["temporary_password"]}).json
+    signed = api("hanoi").post("/api/auth/new-password", {"username": f"cut-{unique}", "session": session["session"], "new_password": "Cut@123456"})
+    client = api("hanoi")
+    client.token = signed.json["access_token"]
+    assert client.get("/api/me").status == 200
+    version = admin.get(f"/api/users/cut-{unique}").json["version"]
+    changed = admin.put(f"/api/users/cut-{unique}", {"version": version, "roles": ["leader"]}).json
+    assert client.get("/api/me").error_code == "session_revoked", "a token with the old roles must not keep working"
+    time.sleep(1.1)
+    fresh = api("hanoi").login(f"cut-{unique}", "Cut@123456")
+    assert fresh.get("/api/me").json["roles"] == ["leader"]
+    admin.post(f"/api/users/cut-{unique}/disable", {"version": changed["version"]})
+    assert fresh.get("/api/me").status == 401
 
 
 def test_unknown_tenant_host_is_404(api):
