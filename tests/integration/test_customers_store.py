@@ -1,0 +1,82 @@
+"""The customer store's contract, in memory and in DynamoDB (PynamoDB on moto): claims are unique per tenant."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from chalicelib.audit.domain import AuditEvent
+from chalicelib.customers.domain import Customer
+from chalicelib.shared.errors import ConflictError
+from chalicelib.shared.ids import new_id
+from tests.fakes import FakeCustomerStore
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+def event(target: str) -> AuditEvent:
+    return AuditEvent("t.agent", "customer.create", "customer", target, NOW)
+
+
+def person(**fields: str) -> Customer:
+    return Customer(kind="individual", id=new_id(), created_at=NOW, updated_at=NOW, **{"full_name": "Đỗ Văn Đạt", **fields})
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def store(request):
+    if request.param == "memory":
+        return FakeCustomerStore()
+    request.getfixturevalue("stack")
+    from chalicelib.customers.store import CustomerStore
+
+    return CustomerStore()
+
+
+def test_add_then_get_claims_and_search(store, unique):
+    tenant = f"t{unique}"
+    added = store.add(tenant=tenant, customer=person(id_number="001203004567", phone="0912345678"), event=event("x"))
+    assert store.get(tenant=tenant, customer_id=added.id) == added and added.version == 1
+    assert store.claimed(tenant=tenant, identifiers={"phone": "0912345678", "id_number": "999999999"}) == {"phone": added.id}
+    [hit] = store.search_identifier(tenant=tenant, kind="id_number", prefix="0012", limit=5)
+    assert (hit.id, hit.identifiers, hit.matched) == (added.id, {"id_number": "********4567", "phone": "******5678"}, "id_number")
+    assert [s.id for s in store.search_name(tenant=tenant, prefix="do van", limit=5)] == [added.id]
+
+
+def test_a_taken_claim_refuses_the_whole_create_and_names_the_holder(store, unique):
+    tenant = f"t{unique}"
+    first = store.add(tenant=tenant, customer=person(phone="0912345678"), event=event("a"))
+    second = person(id_number="123456789", phone="0912345678")
+    with pytest.raises(ConflictError) as refused:
+        store.add(tenant=tenant, customer=second, event=event("b"))
+    assert refused.value.code == "duplicate_customer" and refused.value.fields == {"phone": f"duplicate:{first.id}"}
+    assert store.get(tenant=tenant, customer_id=second.id) is None
+    assert store.claimed(tenant=tenant, identifiers={"id_number": "123456789"}) == {}, "nothing of the refused record stays"
+
+
+def test_replace_moves_claims_renames_and_checks_the_version(store, unique):
+    tenant = f"t{unique}"
+    before = store.add(tenant=tenant, customer=person(phone="0912345678", id_number="001203004567"), event=event("a"))
+    after = replace(before, full_name="Đỗ Văn Đức", phone="0987654321")
+    saved = store.replace(tenant=tenant, before=before, after=after, event=event("a"))
+    assert saved.version == 2 and store.get(tenant=tenant, customer_id=before.id).phone == "0987654321"
+    assert store.claimed(tenant=tenant, identifiers={"phone": "0912345678"}) == {}
+    assert store.claimed(tenant=tenant, identifiers={"phone": "0987654321", "id_number": "001203004567"}) == {
+        "phone": before.id,
+        "id_number": before.id,
+    }
+    assert [s.display_name for s in store.search_name(tenant=tenant, prefix="do van", limit=5)] == ["Đỗ Văn Đức"]
+    [hit] = store.search_identifier(tenant=tenant, kind="id_number", prefix="001203004567", limit=5)
+    assert hit.identifiers["phone"] == "******4321", "unchanged claims carry the new summary"
+    with pytest.raises(ConflictError) as stale:
+        store.replace(tenant=tenant, before=before, after=replace(before, phone="0900000000"), event=event("a"))
+    assert stale.value.code == "conflict"
+
+
+def test_tenants_never_see_each_other(store, unique):
+    added = store.add(tenant=f"a{unique}", customer=person(phone="0912345678"), event=event("a"))
+    assert store.get(tenant=f"b{unique}", customer_id=added.id) is None
+    assert store.search_identifier(tenant=f"b{unique}", kind="phone", prefix="091", limit=5) == []
+    other = store.add(tenant=f"b{unique}", customer=person(phone="0912345678"), event=event("b"))
+    assert other.phone == "0912345678", "the same phone may be on record in two offices"
