@@ -1,0 +1,1 @@
+"""Deadlines: the working-day calendar (holidays and the government's substitutions) and each tenant's SLA policy."""
