@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from chalice import Chalice, Response
+from chalice.app import SQSEvent
 
 from chalicelib.audit.routes import bp as audit_bp
+from chalicelib.customers.pages import bp as customer_pages_bp
+from chalicelib.customers.routes import bp as customers_bp
 from chalicelib.identity.routes import bp as identity_bp
+from chalicelib.notifications.entry import OUTBOX_QUEUE, handle_records
+from chalicelib.notifications.routes import bp as notifications_bp
+from chalicelib.requests.routes import bp as requests_bp
 from chalicelib.shared.http import contract_errors, json_response
 from chalicelib.shared.openapi import document
+from chalicelib.sla.pages import bp as sla_pages_bp
+from chalicelib.sla.routes import bp as sla_bp
 from chalicelib.tenancy.routes import bp as tenancy_bp
 from chalicelib.web.pages import bp as web_bp
 
 app = Chalice(app_name="cskh")
 
-for blueprint in (identity_bp, tenancy_bp, audit_bp, web_bp):
+for blueprint in (
+    identity_bp, tenancy_bp, audit_bp, customers_bp, customer_pages_bp, sla_bp, sla_pages_bp, requests_bp, notifications_bp, web_bp,
+):
     app.register_blueprint(blueprint)
 app.register_middleware(contract_errors, "http")
 
@@ -22,3 +32,9 @@ app.register_middleware(contract_errors, "http")
 def openapi() -> Response:
     """OpenAPI 3.1 of everything under /api, generated from the schemas."""
     return json_response(document())
+
+
+@app.on_sqs_message(queue=OUTBOX_QUEUE, batch_size=10)
+def outbox(event: SQSEvent) -> None:
+    """Deliver notices and act on timer messages (deadline reminders, overdue, approval waits)."""
+    handle_records(record.to_dict() for record in event)

@@ -22,7 +22,9 @@ class Settings:
     mail_sender: str
     mail_configuration_set: str
     deadline_state_machine_arn: str
+    approval_state_machine_arn: str
     endpoint_url: str | None
+    public_url_template: str
     secure_cookies: bool
     max_body_bytes: int = 64 * 1024
 
@@ -49,6 +51,8 @@ def settings() -> Settings:
         mail_sender=env.get("MAIL_SENDER", "no-reply@cskh.baohiemxahoi.gov.vn"),
         mail_configuration_set=env.get("MAIL_CONFIGURATION_SET", "cskh-mail"),
         deadline_state_machine_arn=env.get("DEADLINE_STATE_MACHINE_ARN", ""),
+        approval_state_machine_arn=env.get("APPROVAL_STATE_MACHINE_ARN", ""),
         endpoint_url=endpoint,
+        public_url_template=env.get("PUBLIC_URL_TEMPLATE") or "https://{tenant}." + env.get("BASE_DOMAIN", "localhost"),
         secure_cookies=env.get("SECURE_COOKIES", "true").lower() == "true",
     )

@@ -43,6 +43,8 @@ TABLE = TableDef(
     indexes=(
         Index("GSI1", "GSI1PK", "GSI1SK"),
         Index("GSI2", "GSI2PK", "GSI2SK"),
+        Index("GSI3", "GSI3PK", "GSI3SK"),
+        Index("GSI4", "GSI4PK", "GSI4SK"),
     ),
 )
 

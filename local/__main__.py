@@ -17,7 +17,7 @@ from types import FrameType
 
 from infra.definitions import DEFAULT_REGION
 
-from . import aws, snapshot
+from . import aws, snapshot, worker
 from .seed import DEMO_PASSWORD, DemoUser, demo_roles, seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     moto = aws.start_moto(moto_port)
     resources = aws.provision(f"http://127.0.0.1:{moto_port}", DEFAULT_REGION)
     os.environ.update(resources.app_environment(base_domain="localhost"))
+    os.environ["PUBLIC_URL_TEMPLATE"] = f"http://{{tenant}}.localhost:{args.port}"
 
     from chalicelib.bootstrap import container
 
@@ -77,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             snapshot.export(resources, state_file)
 
     threading.Thread(target=save_periodically, daemon=True).start()
+    worker.start(resources, stop)
 
     def shutdown(signum: int, frame: FrameType | None) -> None:
         stop.set()

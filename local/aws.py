@@ -46,6 +46,8 @@ class Resources:
             "MAIL_SENDER": d.MAIL.sender,
             "MAIL_CONFIGURATION_SET": d.MAIL.configuration_set,
             "DEADLINE_STATE_MACHINE_ARN": self.state_machines.get(f"{d.APP_NAME}-request-deadline", ""),
+            "APPROVAL_STATE_MACHINE_ARN": self.state_machines.get(f"{d.APP_NAME}-draft-approval", ""),
+            "OUTBOX_DLQ_URL": self.outbox_dlq_url,
             "ALARM_TOPIC_ARN": self.alarm_topic_arn,
             "SECURE_COOKIES": "false",
             "POWERTOOLS_TRACE_DISABLED": "true",

@@ -31,6 +31,7 @@ def stack() -> Iterator[Any]:
     server = aws.start_moto(port)
     resources = aws.provision(f"http://127.0.0.1:{port}")
     os.environ.update(resources.app_environment(base_domain="localhost"))
+    os.environ["PUBLIC_URL_TEMPLATE"] = "http://{tenant}.localhost"
     from chalicelib import bootstrap
     from chalicelib.config import settings
 
@@ -153,3 +154,39 @@ def live_server(stack: Any) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{port}"
     server.shutdown()
+
+
+@pytest.fixture
+def drain(stack: Any) -> Any:
+    """`drain()` runs the outbox worker until the queue is empty (as the Lambda's SQS trigger would)."""
+    import boto3
+
+    from local.worker import receive_and_handle
+
+    sqs = boto3.client("sqs", endpoint_url=stack.endpoint, region_name=stack.region)
+
+    def run(rounds: int = 20) -> int:
+        total = 0
+        for _ in range(rounds):
+            handled = receive_and_handle(sqs, stack.outbox_queue_url)
+            total += handled
+            if not handled:
+                break
+        return total
+
+    return run
+
+
+@pytest.fixture
+def sent(stack: Any) -> Any:
+    """What moto's SES and SNS have sent: `sent()` → {"emails": [...], "sms": [...]}."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+    from moto.sns.models import sns_backends
+
+    def read() -> dict[str, list[Any]]:
+        ses = ses_backends[DEFAULT_ACCOUNT_ID][stack.region]
+        sns = sns_backends[DEFAULT_ACCOUNT_ID][stack.region]
+        return {"emails": list(ses.sent_messages), "sms": list(sns.sms_messages.values())}
+
+    return read

@@ -165,3 +165,135 @@ class FakeVerifier:
     def verify(self, token: str) -> Principal:
         account = self.directory.accounts[token]
         return Principal(token, account.tenant, frozenset(account.roles))
+
+
+class FakeCustomerStore:
+    """CustomerStore in dicts: profiles, one claim per identifier, a name index; duplicates point at the holder."""
+
+    def __init__(self, audit: FakeAudit | None = None) -> None:
+        from chalicelib.customers.domain import Customer
+
+        self.rows: dict[tuple[str, str], Customer] = {}
+        self.claims: dict[tuple[str, str, str], str] = {}  # (tenant, type, value) -> customer id
+        self.audit = audit or FakeAudit()
+
+    def get(self, *, tenant, customer_id):
+        return self.rows.get((tenant, customer_id))
+
+    def claimed(self, *, tenant, identifiers):
+        found = {name: self.claims.get((tenant, name, value)) for name, value in identifiers.items()}
+        return {name: cid for name, cid in found.items() if cid}
+
+    def search_identifier(self, *, tenant, kind, prefix, limit):
+        from chalicelib.customers.domain import summarise
+
+        hits = sorted((v, c) for (t, k, v), c in self.claims.items() if t == tenant and k == kind and v.startswith(prefix))
+        return [summarise(self.rows[(tenant, c)], c, kind) for _, c in hits[:limit]]
+
+    def search_name(self, *, tenant, prefix, limit):
+        from chalicelib.customers.domain import fold, summarise
+
+        hits = sorted((fold(c.display_name), c.id) for (t, _), c in self.rows.items() if t == tenant)
+        return [summarise(self.rows[(tenant, i)], i) for n, i in hits if n.startswith(prefix)][:limit]
+
+    def _take(self, tenant, before, after):
+        from chalicelib.customers.domain import duplicate_error
+
+        old = before.identifiers() if before else {}
+        taken = {
+            n: self.claims[(tenant, n, v)]
+            for n, v in after.identifiers().items()
+            if old.get(n) != v and (tenant, n, v) in self.claims
+        }
+        if taken:
+            raise duplicate_error(taken)
+        for n, v in old.items():
+            self.claims.pop((tenant, n, v), None)
+        for n, v in after.identifiers().items():
+            self.claims[(tenant, n, v)] = after.id
+
+    def add(self, *, tenant, customer, event):
+        if (tenant, customer.id) in self.rows:
+            raise ConflictError()
+        self._take(tenant, None, customer)
+        stored = replace(customer, version=1)
+        self.rows[(tenant, customer.id)] = stored
+        self.audit.append(tenant=tenant, event=event)
+        return stored
+
+    def replace(self, *, tenant, before, after, event):
+        current = self.rows.get((tenant, before.id))
+        if current is None or current.version != before.version:
+            raise ConflictError()
+        self._take(tenant, before, after)
+        stored = replace(after, version=before.version + 1)
+        self.rows[(tenant, after.id)] = stored
+        self.audit.append(tenant=tenant, event=event)
+        return stored
+
+
+class FakeTimeline:
+    """A timeline source with fixed entries per customer."""
+
+    def __init__(self, entries=None) -> None:
+        self.by_customer = entries or {}
+
+    def entries(self, *, tenant, customer_id):
+        return list(self.by_customer.get((tenant, customer_id), []))
+
+
+class FakeSlaStore:
+    """SlaStore in dicts: calendar overrides by year, policies by tenant; versions, conflicts and audit as the table has them."""
+
+    def __init__(self, audit: FakeAudit | None = None) -> None:
+        from chalicelib.sla.domain import CalendarOverrides
+        from chalicelib.sla.policy import SlaPolicy
+
+        self.calendars: dict[int, CalendarOverrides] = {}
+        self.policies: dict[str, SlaPolicy] = {}
+        self.audit = audit or FakeAudit()
+        self.reads: list[str] = []
+        self._empty_calendar, self._empty_policy = CalendarOverrides, SlaPolicy
+
+    def overrides(self, *, year: int):
+        self.reads.append(f"calendar {year}")
+        return self.calendars.get(year) or self._empty_calendar(year)
+
+    def save_overrides(self, *, overrides, event: AuditEvent):
+        current = self.calendars.get(overrides.year)
+        if (current.version if current else 0) != overrides.version:
+            raise ConflictError()
+        stored = replace(overrides, version=overrides.version + 1)
+        self.calendars[overrides.year] = stored
+        self.audit.append(tenant="ccc", event=event)
+        return stored
+
+    def policy(self, *, tenant: str):
+        self.reads.append(f"policy {tenant}")
+        return self.policies.get(tenant) or self._empty_policy(tenant)
+
+    def save_policy(self, *, policy, event: AuditEvent):
+        current = self.policies.get(policy.tenant)
+        if (current.version if current else 0) != policy.version:
+            raise ConflictError()
+        stored = replace(policy, custom=dict(policy.custom), version=policy.version + 1)
+        self.policies[policy.tenant] = stored
+        self.audit.append(tenant=policy.tenant, event=event)
+        return stored
+
+
+class FakeSessions:
+    """Records revocations (identity.sessions.Sessions without the table)."""
+
+    def __init__(self) -> None:
+        self.revoked: list[tuple[str, str]] = []
+
+    def check(self, principal: Principal) -> None:
+        if (principal.tenant, principal.login) in self.revoked:
+            raise UnauthorizedError(code="session_revoked")
+
+    def revoke(self, *, tenant: str, login: str) -> None:
+        self.revoked.append((tenant, login))
+
+    def forget(self, *, tenant: str, login: str) -> None:
+        self.revoked = [r for r in self.revoked if r != (tenant, login)]

@@ -19,7 +19,10 @@ from infra.stacks.monitoring import Alarms
 from infra.stacks.workflows import Workflows
 
 # Lambda environment variable -> the ASL file of the state machine whose ARN it carries.
-STATE_MACHINE_VARIABLES = {"DEADLINE_STATE_MACHINE_ARN": "request-deadline.asl.json"}
+STATE_MACHINE_VARIABLES = {
+    "DEADLINE_STATE_MACHINE_ARN": "request-deadline.asl.json",
+    "APPROVAL_STATE_MACHINE_ARN": "draft-approval.asl.json",
+}
 
 
 @dataclass(frozen=True)

@@ -222,23 +222,30 @@ def test_one_state_machine_per_asl_file_with_placeholders_substituted(
         assert rendered["StartAt"] == json.loads((STATE_MACHINE_DIR / machine.file).read_text())["StartAt"]
 
 
-def test_state_machine_may_use_exactly_its_integrations(resources: dict[str, dict[str, Any]]) -> None:
-    (policy,) = [
-        p["Properties"]["PolicyDocument"]["Statement"]
+def test_each_state_machine_may_use_exactly_its_integrations(resources: dict[str, dict[str, Any]]) -> None:
+    policies = {
+        p["Properties"]["Roles"][0]["Ref"]: p["Properties"]["PolicyDocument"]["Statement"]
         for p in of_type(resources, "AWS::IAM::Policy").values()
         if any("StateMachine" in role["Ref"] for role in p["Properties"]["Roles"])
-    ]
+    }
     table_id, _ = one(resources, "AWS::DynamoDB::Table", TableName=TABLE.name)
     outbox_id, _ = one(resources, "AWS::SQS::Queue", QueueName=QUEUES[0].name)
-    granted = {
-        json.dumps(s["Resource"]): sorted(s["Action"]) if isinstance(s["Action"], list) else [s["Action"]]
-        for s in policy
-        if s["Resource"] != "*"
+    table, outbox = json.dumps({"Fn::GetAtt": [table_id, "Arn"]}), json.dumps({"Fn::GetAtt": [outbox_id, "Arn"]})
+    expected = {
+        # The deadline timer re-reads the item, marks it overdue and messages the worker.
+        "requestdeadline": {table: ["dynamodb:GetItem", "dynamodb:UpdateItem"], outbox: ["sqs:SendMessage"]},
+        # The approval wait only messages the worker (the task token travels in the message).
+        "draftapproval": {outbox: ["sqs:SendMessage"]},
     }
-    assert granted == {
-        json.dumps({"Fn::GetAtt": [table_id, "Arn"]}): ["dynamodb:GetItem", "dynamodb:UpdateItem"],
-        json.dumps({"Fn::GetAtt": [outbox_id, "Arn"]}): ["sqs:SendMessage"],
-    }
+    assert len(policies) == len(STATE_MACHINES) == len(expected)
+    for role, statements in policies.items():
+        granted = {
+            json.dumps(s["Resource"]): sorted(s["Action"]) if isinstance(s["Action"], list) else [s["Action"]]
+            for s in statements
+            if s["Resource"] != "*"
+        }
+        (name,) = [key for key in expected if key in role.lower().replace("-", "")]
+        assert granted == expected[name], role
 
 
 def test_custom_domain_is_the_wildcard(resources: dict[str, dict[str, Any]]) -> None:

@@ -1,0 +1,52 @@
+"""Read models of requests: what the API and the pages show."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from chalicelib.shared.clock import iso
+
+from .domain import STATUS_LABELS, Event, Request
+from .schemas import RequestRead, RequestSummary
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k != "task_token"}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def summary(request: Request) -> RequestSummary:
+    """A request in a list."""
+    return RequestSummary(
+        id=request.id, reference=request.reference, tenant=request.tenant, channel=request.channel.value,
+        kind=request.kind.value, category=request.category.value, subject=request.subject, status=request.status.value,
+        status_label=STATUS_LABELS[request.status], customer_name=request.customer_name, received_at=request.received_at,
+        due_at=request.due_at, overdue=request.overdue, assignee=request.assignee, version=request.version,
+    )
+
+
+def detail(request: Request, events: list[Event], survey_url: str | None) -> RequestRead:
+    """A request with its parts and timeline, oldest step first."""
+    answer = None
+    if request.answered_at:
+        answer = {"text": request.answer, "at": iso(request.answered_at), "by": request.answered_by, "knowledge_id": request.knowledge_id}
+    return RequestRead(
+        **summary(request).model_dump(),
+        question=request.question, customer_id=request.customer_id, recorded_at=request.recorded_at,
+        late_record=request.late_record, answer=answer,
+        callback=_plain(asdict(request.callback)) if request.callback else None,
+        escalations=[_plain(asdict(e)) for e in request.escalations],
+        transfers=[_plain(asdict(t)) for t in request.transfers],
+        drafts=[_plain(asdict(d)) for d in request.drafts],
+        rating=_plain(asdict(request.rating)) if request.rating else None,
+        origin=_plain(asdict(request.origin)) if request.origin else None,
+        follow_up_of=request.follow_up_of, follow_up_id=request.follow_up_id, survey_url=survey_url,
+        timeline=[_plain(asdict(e)) for e in sorted(events, key=lambda e: e.at)],
+    )

@@ -1,0 +1,47 @@
+"""The local stack's stand-in for the SQS event source: polls the outbox queue and runs the Lambda's handler."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import boto3
+
+from chalicelib.shared.observability import logger
+
+from .aws import Resources
+
+
+def receive_and_handle(sqs: Any, url: str, wait_seconds: int = 0) -> int:
+    """One receive of up to 10 messages: handle each, delete those handled; returns how many were handled."""
+    from chalicelib.notifications.entry import handle_records
+
+    response = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds, AttributeNames=["All"])
+    handled = 0
+    for message in response.get("Messages", []):
+        record = {"body": message["Body"], "attributes": message.get("Attributes", {})}
+        try:
+            handle_records([record])
+        except Exception:  # noqa: BLE001 - like Lambda: leave it on the queue, SQS retries then dead-letters it
+            logger.exception("outbox message failed; it will be retried")
+            continue
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        handled += 1
+    return handled
+
+
+def start(resources: Resources, stop: threading.Event) -> threading.Thread:
+    """Poll in the background until `stop` is set."""
+    sqs = boto3.client("sqs", endpoint_url=resources.endpoint, region_name=resources.region)
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                receive_and_handle(sqs, resources.outbox_queue_url, wait_seconds=1)
+            except Exception:  # noqa: BLE001 - keep polling whatever one batch did
+                logger.exception("outbox poll failed")
+                stop.wait(1)
+
+    thread = threading.Thread(target=loop, name="outbox-worker", daemon=True)
+    thread.start()
+    return thread
