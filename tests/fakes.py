@@ -168,7 +168,7 @@ class FakeVerifier:
 
 
 class FakeCustomerStore:
-    """CustomerStore in dicts: profiles, one claim per identifier, a name index; duplicates point at the holder."""
+    """CustomerStore in dicts: profiles, one claim per unique identifier, phones shared; duplicates point at the holder."""
 
     def __init__(self, audit: FakeAudit | None = None) -> None:
         from chalicelib.customers.domain import Customer
@@ -184,9 +184,17 @@ class FakeCustomerStore:
         found = {name: self.claims.get((tenant, name, value)) for name, value in identifiers.items()}
         return {name: cid for name, cid in found.items() if cid}
 
+    def by_phone(self, *, tenant, phone, limit=20):
+        from chalicelib.customers.domain import summarise
+
+        return [summarise(c, c.id, "phone") for (t, _), c in sorted(self.rows.items()) if t == tenant and c.phone == phone][:limit]
+
     def search_identifier(self, *, tenant, kind, prefix, limit):
         from chalicelib.customers.domain import summarise
 
+        if kind == "phone":
+            phones = sorted((c.phone, c.id) for (t, _), c in self.rows.items() if t == tenant and c.phone and c.phone.startswith(prefix))
+            return [summarise(self.rows[(tenant, i)], i, kind) for _, i in phones[:limit]]
         hits = sorted((v, c) for (t, k, v), c in self.claims.items() if t == tenant and k == kind and v.startswith(prefix))
         return [summarise(self.rows[(tenant, c)], c, kind) for _, c in hits[:limit]]
 
@@ -199,17 +207,17 @@ class FakeCustomerStore:
     def _take(self, tenant, before, after):
         from chalicelib.customers.domain import duplicate_error
 
-        old = before.identifiers() if before else {}
+        old = before.unique_identifiers() if before else {}
         taken = {
             n: self.claims[(tenant, n, v)]
-            for n, v in after.identifiers().items()
+            for n, v in after.unique_identifiers().items()
             if old.get(n) != v and (tenant, n, v) in self.claims
         }
         if taken:
             raise duplicate_error(taken)
         for n, v in old.items():
             self.claims.pop((tenant, n, v), None)
-        for n, v in after.identifiers().items():
+        for n, v in after.unique_identifiers().items():
             self.claims[(tenant, n, v)] = after.id
 
     def add(self, *, tenant, customer, event):

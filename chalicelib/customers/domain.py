@@ -15,8 +15,11 @@ INDIVIDUAL = "individual"
 ORGANIZATION = "organization"
 KINDS = (INDIVIDUAL, ORGANIZATION)
 
-# Identifier types, in the order a match is preferred (each has one claim partition per tenant).
+# Identifier types, in the order a match is preferred (each has one index partition per tenant).
 IDENTIFIERS = ("id_number", "social_insurance_code", "health_card_code", "unit_code", "phone")
+# Identifiers that belong to one customer only (a claim each). A phone does not: family members share one, and a
+# caller may use a relative's — so a phone finds candidates, never a match on its own.
+UNIQUE_IDENTIFIERS = ("id_number", "social_insurance_code", "health_card_code", "unit_code")
 NAME_INDEX = "name"
 PROFILE_FIELDS = (
     "full_name",
@@ -88,6 +91,10 @@ class Identity:
     def display_name(self) -> str:
         """The organisation's name, or the person's full name."""
         return (self.org_name if self.kind == ORGANIZATION else self.full_name) or ""
+
+    def unique_identifiers(self) -> dict[str, str]:
+        """The identifiers that name exactly one customer."""
+        return {name: value for name, value in self.identifiers().items() if name in UNIQUE_IDENTIFIERS}
 
     def identifiers(self) -> dict[str, str]:
         """The identifiers present, by type, in the order a match is preferred."""

@@ -24,6 +24,7 @@ from .domain import (
     TimelineSource,
     changed_fields,
     compact,
+    fold,
     name_prefix,
     normalise_identity,
     search_prefixes,
@@ -54,8 +55,11 @@ class CustomerService:
         """
         self._reach(tenant, actor)
         identity = _identity(data)
-        claimed = self._store.claimed(tenant=tenant, identifiers=identity.identifiers())
+        claimed = self._store.claimed(tenant=tenant, identifiers=identity.unique_identifiers())
         matched = next((name for name in IDENTIFIERS if name in claimed), None)
+        if matched is None and not identity.unique_identifiers() and identity.phone:
+            claimed = self._same_caller(tenant, identity)
+            matched = "phone" if claimed else None
         if matched is None:
             try:
                 return self._add(tenant, actor, identity)
@@ -67,6 +71,12 @@ class CustomerService:
         customer = self._load(tenant, claimed[matched])
         self._audit_read(tenant, actor, customer.id, {"via": "intake", "matched": matched})
         return customer
+
+    def _same_caller(self, tenant: str, identity: Identity) -> dict[str, str]:
+        """With only a phone to go on, the customer at that number with the same name (a household shares phones)."""
+        name = fold(identity.display_name)
+        same = [c for c in self._store.by_phone(tenant=tenant, phone=identity.phone or "") if fold(c.display_name) == name]
+        return {"phone": same[0].id} if len(same) == 1 and name else {}
 
     def get(self, *, tenant: str, actor: Principal, customer_id: str) -> Customer:
         """One customer with the timeline; 404 for unknown ids (another tenant's too). The read is audited."""

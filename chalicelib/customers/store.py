@@ -26,7 +26,7 @@ from chalicelib.audit.store import audit_item
 from chalicelib.shared.clock import iso
 from chalicelib.shared.errors import ConflictError
 
-from .domain import IDENTIFIERS, NAME_INDEX, PROFILE_FIELDS, Customer, CustomerSummary, duplicate_error, fold, summarise
+from .domain import NAME_INDEX, PROFILE_FIELDS, UNIQUE_IDENTIFIERS, Customer, CustomerSummary, duplicate_error, fold, summarise
 
 PROFILE = "PROFILE"
 
@@ -89,7 +89,9 @@ def _to_customer(item: CustomerItem) -> Customer:
 
 def _index_keys(tenant: str, customer: Customer) -> dict[str, tuple[str, str]]:
     """Every index item of a customer, by label (identifier type, or "name")."""
-    keys = {name: (tenant_key(tenant, "IDENT", name), value) for name, value in customer.identifiers().items()}
+    keys = {name: (tenant_key(tenant, "IDENT", name), value) for name, value in customer.unique_identifiers().items()}
+    if customer.phone:  # shared by a household: one entry per customer, not a claim
+        keys["phone"] = (tenant_key(tenant, "IDENT", "phone"), f"{customer.phone}#{customer.id}")
     keys[NAME_INDEX] = (tenant_key(tenant, "IDENT", NAME_INDEX), f"{fold(customer.display_name)}#{customer.id}")
     return keys
 
@@ -158,6 +160,12 @@ class CustomerStore:
             found = {(i.PK, i.SK): i.customer_id for i in CustomerIndexItem.batch_get(list(keys))}
         return {keys[key]: found[key] for key in keys if key in found}
 
+    def by_phone(self, *, tenant: str, phone: str, limit: int = 20) -> list[CustomerSummary]:
+        """Customers reached at this exact phone number (one Query)."""
+        with translated():
+            items = CustomerIndexItem.query(tenant_key(tenant, "IDENT", "phone"), CustomerIndexItem.SK.startswith(f"{phone}#"), limit=limit)
+            return [_to_summary(i, "phone") for i in items]
+
     def search_identifier(self, *, tenant: str, kind: str, prefix: str, limit: int) -> list[CustomerSummary]:
         """Claims of one identifier type whose value begins with the prefix (one Query)."""
         condition = CustomerIndexItem.SK.startswith(prefix)
@@ -218,6 +226,6 @@ class CustomerStore:
         cause = error.__cause__
         reasons = list(cause.cancellation_reasons or []) if isinstance(cause, TransactWriteError) else []
         failed = {op for op, r in zip(changes.labels(), reasons, strict=False) if r and r.code == "ConditionalCheckFailed"}
-        wanted = {label: item.SK for label, item in changes.puts if ("put", label) in failed and label in IDENTIFIERS}
+        wanted = {label: item.SK for label, item in changes.puts if ("put", label) in failed and label in UNIQUE_IDENTIFIERS}
         taken = self.claimed(tenant=tenant, identifiers=wanted) if wanted else {}
         return duplicate_error(taken) if taken else error

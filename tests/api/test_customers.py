@@ -83,9 +83,9 @@ def test_search_results_mask_identifiers(agent, unique):
 def test_a_duplicate_is_refused_with_a_pointer_to_the_existing_record(agent, unique):
     body = person(unique)
     first = agent.post("/api/customers", body).json
-    again = agent.post("/api/customers", {"kind": "individual", "full_name": "Người khác", "phone": body["phone"]})
+    again = agent.post("/api/customers", {"kind": "individual", "full_name": "Người khác", "id_number": body["id_number"]})
     assert again.status == 409 and again.error_code == "duplicate_customer"
-    assert again.json["error"]["fields"] == {"phone": f"duplicate:{first['id']}"}
+    assert again.json["error"]["fields"] == {"id_number": f"duplicate:{first['id']}"}
     assert "hồ sơ" in again.json["error"]["message"]
     assert found_ids(agent, "q=nguoi khac " + unique) == []
 
@@ -222,6 +222,35 @@ def test_create_form_shows_field_errors_then_opens_the_record(agent, unique):
     created = form(page, "/customers/new", {**fields, "phone": phone}, csrf)
     assert created.status == 303 and created.headers["location"].startswith("/customers/")
     customer_id = created.headers["location"].rsplit("/", 1)[1]
-    duplicate = form(page, "/customers/new", {**fields, "phone": phone}, csrf)
-    assert duplicate.status == 409 and f'href="/customers/{customer_id}"' in duplicate.text
+    id_number = "0790" + digits(8)
+    first = form(page, "/customers/new", {**fields, "phone": "09" + digits(8), "id_number": id_number}, csrf)
+    assert first.status == 303
+    holder = first.headers["location"].rsplit("/", 1)[1]
+    duplicate = form(page, "/customers/new", {**fields, "phone": phone, "id_number": id_number}, csrf)
+    assert duplicate.status == 409 and f'href="/customers/{holder}"' in duplicate.text
+    assert customer_id != holder
     assert form(page, "/customers/new", fields, "forged").status == 403
+
+
+def test_a_household_shares_a_phone_and_each_keeps_their_own_record(api, unique):
+    """Intake from a relative's phone must not land on the relative's record (Art. 7.1: wrong person, wrong data)."""
+    agent = api("hanoi").login("agent")
+    phone = "098" + unique[:7].translate(str.maketrans("abcdef", "123456"))
+    mother = agent.post("/api/customers", {"kind": "individual", "full_name": "Trần Thị Mẹ", "id_number": "0012" + phone[2:], "phone": phone})
+    assert mother.status == 201
+    son = agent.post("/api/customers", {"kind": "individual", "full_name": "Lê Văn Con", "id_number": "0013" + phone[2:], "phone": phone})
+    assert son.status == 201, "a shared phone is not a duplicate"
+    from chalicelib.bootstrap import container
+    from chalicelib.customers.schemas import CustomerIdentity
+    from chalicelib.shared.tenancy import Principal
+
+    actor = Principal("hanoi.agent", "hanoi", frozenset({"agent"}))
+    customers = container().customers
+    by_id = customers.find_or_create(tenant="hanoi", actor=actor, data=CustomerIdentity(kind="individual", full_name="Lê Văn Con", id_number="0013" + phone[2:], phone=phone))
+    assert by_id.id == son.json["id"]
+    stranger = customers.find_or_create(tenant="hanoi", actor=actor, data=CustomerIdentity(kind="individual", full_name="Ngô Khách Lạ", phone=phone))
+    assert stranger.id not in (mother.json["id"], son.json["id"]), "same phone, another name: a new customer"
+    again = customers.find_or_create(tenant="hanoi", actor=actor, data=CustomerIdentity(kind="individual", full_name="Tran Thi Me", phone=phone))
+    assert again.id == mother.json["id"], "same phone and the same name (diacritics aside): the same person"
+    found = {c["id"] for c in agent.get(f"/api/customers?identifier={phone}").json["items"]}
+    assert {mother.json["id"], son.json["id"], stranger.id} <= found

@@ -38,7 +38,10 @@ def test_add_then_get_claims_and_search(store, unique):
     tenant = f"t{unique}"
     added = store.add(tenant=tenant, customer=person(id_number="001203004567", phone="0912345678"), event=event("x"))
     assert store.get(tenant=tenant, customer_id=added.id) == added and added.version == 1
-    assert store.claimed(tenant=tenant, identifiers={"phone": "0912345678", "id_number": "999999999"}) == {"phone": added.id}
+    assert store.claimed(tenant=tenant, identifiers={"id_number": "001203004567", "social_insurance_code": "9999999999"}) == {
+        "id_number": added.id
+    }
+    assert [c.id for c in store.by_phone(tenant=tenant, phone="0912345678")] == [added.id]
     [hit] = store.search_identifier(tenant=tenant, kind="id_number", prefix="0012", limit=5)
     assert (hit.id, hit.identifiers, hit.matched) == (added.id, {"id_number": "********4567", "phone": "******5678"}, "id_number")
     assert [s.id for s in store.search_name(tenant=tenant, prefix="do van", limit=5)] == [added.id]
@@ -46,13 +49,21 @@ def test_add_then_get_claims_and_search(store, unique):
 
 def test_a_taken_claim_refuses_the_whole_create_and_names_the_holder(store, unique):
     tenant = f"t{unique}"
-    first = store.add(tenant=tenant, customer=person(phone="0912345678"), event=event("a"))
-    second = person(id_number="123456789", phone="0912345678")
+    first = store.add(tenant=tenant, customer=person(social_insurance_code="0123456789"), event=event("a"))
+    second = person(id_number="123456789", social_insurance_code="0123456789", phone="0912345678")
     with pytest.raises(ConflictError) as refused:
         store.add(tenant=tenant, customer=second, event=event("b"))
-    assert refused.value.code == "duplicate_customer" and refused.value.fields == {"phone": f"duplicate:{first.id}"}
+    assert refused.value.code == "duplicate_customer" and refused.value.fields == {"social_insurance_code": f"duplicate:{first.id}"}
     assert store.get(tenant=tenant, customer_id=second.id) is None
     assert store.claimed(tenant=tenant, identifiers={"id_number": "123456789"}) == {}, "nothing of the refused record stays"
+    assert store.by_phone(tenant=tenant, phone="0912345678") == []
+
+
+def test_a_phone_is_shared_not_claimed(store, unique):
+    tenant = f"t{unique}"
+    one = store.add(tenant=tenant, customer=person(id_number="001203004567", phone="0912345678"), event=event("a"))
+    two = store.add(tenant=tenant, customer=person(id_number="001203004568", phone="0912345678"), event=event("b"))
+    assert sorted(c.id for c in store.by_phone(tenant=tenant, phone="0912345678")) == sorted([one.id, two.id])
 
 
 def test_replace_moves_claims_renames_and_checks_the_version(store, unique):
@@ -61,11 +72,9 @@ def test_replace_moves_claims_renames_and_checks_the_version(store, unique):
     after = replace(before, full_name="Đỗ Văn Đức", phone="0987654321")
     saved = store.replace(tenant=tenant, before=before, after=after, event=event("a"))
     assert saved.version == 2 and store.get(tenant=tenant, customer_id=before.id).phone == "0987654321"
-    assert store.claimed(tenant=tenant, identifiers={"phone": "0912345678"}) == {}
-    assert store.claimed(tenant=tenant, identifiers={"phone": "0987654321", "id_number": "001203004567"}) == {
-        "phone": before.id,
-        "id_number": before.id,
-    }
+    assert store.by_phone(tenant=tenant, phone="0912345678") == []
+    assert [c.id for c in store.by_phone(tenant=tenant, phone="0987654321")] == [before.id]
+    assert store.claimed(tenant=tenant, identifiers={"id_number": "001203004567"}) == {"id_number": before.id}
     assert [s.display_name for s in store.search_name(tenant=tenant, prefix="do van", limit=5)] == ["Đỗ Văn Đức"]
     [hit] = store.search_identifier(tenant=tenant, kind="id_number", prefix="001203004567", limit=5)
     assert hit.identifiers["phone"] == "******4321", "unchanged claims carry the new summary"

@@ -50,7 +50,7 @@ def test_create_normalises_and_audits_without_personal_data(world):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("id_number", "001203004567"), ("social_insurance_code", "01 1234 5678"), ("phone", "0912.345.678")],
+    [("id_number", "001203004567"), ("social_insurance_code", "01 1234 5678"), ("health_card_code", "DN 401 0123456789")],
 )
 def test_a_taken_identifier_is_409_pointing_at_the_record(world, field, value):
     service, *_ = world
@@ -64,12 +64,20 @@ def test_a_taken_identifier_is_409_pointing_at_the_record(world, field, value):
 def test_find_or_create_returns_the_existing_record_without_overwriting(world):
     service, store, audit, _ = world
     an = service.create(tenant="hanoi", actor=AGENT, data=AN)
-    same = CustomerIdentity(kind="individual", full_name="Nguyen Van Anh", phone="0912345678", email="moi@example.vn")
+    same = CustomerIdentity(kind="individual", full_name="Nguyen Van An", phone="0912345678", email="moi@example.vn")
     found = service.find_or_create(tenant="hanoi", actor=AGENT, data=same)
     assert found.id == an.id and found.full_name == "Nguyễn Văn An" and found.email is None
     assert len(store.rows) == 1
     read = audit.events["hanoi"][-1]
     assert (read.action, read.detail) == ("customer.read", {"via": "intake", "matched": "phone"})
+
+
+def test_only_a_phone_and_another_name_is_another_person(world):
+    service, store, *_ = world
+    an = service.create(tenant="hanoi", actor=AGENT, data=AN)
+    relative = CustomerIdentity(kind="individual", full_name="Nguyễn Thị Hoa", phone="0912345678")
+    assert service.find_or_create(tenant="hanoi", actor=AGENT, data=relative).id != an.id
+    assert len(store.rows) == 2
 
 
 def test_find_or_create_creates_when_nothing_matches(world):
@@ -186,7 +194,7 @@ def test_update_to_an_identifier_of_another_record_is_refused(world):
             tenant="hanoi", actor=AGENT, customer_id=binh.id, version=1, data=AN.model_copy(update={"id_number": "123456789"})
         )
     pointer = f"duplicate:{an.id}"
-    assert refused.value.fields == {"social_insurance_code": pointer, "health_card_code": pointer, "phone": pointer}
+    assert refused.value.fields == {"social_insurance_code": pointer, "health_card_code": pointer}
 
 
 def test_update_records_the_names_of_changed_fields_only(world):
