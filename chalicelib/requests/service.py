@@ -38,6 +38,9 @@ from .domain import (
 from .store import RequestStore
 
 SURVEY_LINK_DAYS = 30
+# The leader has half the time left to the answer deadline to approve a draft, and at least this long, before the
+# approval wait escalates (Art. 6.2 steps 3–4; the deadline itself is Annex 2's).
+APPROVAL_MIN_SECONDS = 3600
 
 
 class IdempotencyItem(BaseItem, discriminator="Idempotency"):
@@ -255,7 +258,7 @@ class RequestService:
         self._store.save([request])
         due = request.due_at or now + timedelta(days=1)
         self._timers.start_approval(tenant=tenant, subject_id=request.id, draft_id=draft.id,
-                                    timeout_seconds=int(max((due - now).total_seconds() * 0.5, 60)))
+                                    timeout_seconds=int(max((due - now).total_seconds() * 0.5, APPROVAL_MIN_SECONDS)))
         return request
 
     def approve(self, *, tenant: str, actor: Principal, request_id: str, version: int, draft_id: str, note: str = "") -> Request:

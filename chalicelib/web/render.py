@@ -67,6 +67,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/admin/users", "Người dùng", Permission.USERS_MANAGE),
     NavItem("/admin/units", "Đơn vị", Permission.UNITS_MANAGE),
     NavItem("/admin/audit", "Nhật ký", Permission.AUDIT_READ),
+    NavItem("/admin/notifications", "Thông báo gửi lỗi", Permission.USERS_MANAGE),
     NavItem("/admin/calendar", "Lịch làm việc", Permission.CENTRAL_CALENDAR),
     NavItem("/admin/sla", "Thời hạn xử lý", Permission.SLA_MANAGE),
 )
