@@ -230,9 +230,11 @@ class RequestService:
         remote.origin = Origin(tenant, request.id, transfer.id)
         remote.new_events.append(Event(now, actor.username, "received_by_transfer", f"{tenant}/{request.reference}"))
         request.transfer(now, actor.username, transfer)
-        remote.timer_id, request.due_at = _timer_id(), due
+        remote.timer_id = _timer_id()
+        request.due_at, request.timer_id = due, _timer_id()  # the CCC's clock now follows the transfer's deadline
         self._store.save([request, remote])
         self._start_timer(remote)
+        self._start_timer(request)
         return request
 
     def report_back(self, *, tenant: str, actor: Principal, request_id: str, version: int, result: str) -> Request:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
-
-from chalicelib.shared.clock import iso
 
 from .domain import STATUS_LABELS, Event, Request
 from .schemas import RequestRead, RequestSummary
 
 
+def _instant(value: datetime) -> str:
+    """The same text pydantic gives top-level instants: UTC, Z, microseconds only when there are some."""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
-        return iso(value)
+        return _instant(value)
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items() if k != "task_token"}
     if isinstance(value, list):
@@ -36,7 +39,7 @@ def detail(request: Request, events: list[Event], survey_url: str | None) -> Req
     """A request with its parts and timeline, oldest step first."""
     answer = None
     if request.answered_at:
-        answer = {"text": request.answer, "at": iso(request.answered_at), "by": request.answered_by, "knowledge_id": request.knowledge_id}
+        answer = {"text": request.answer, "at": _instant(request.answered_at), "by": request.answered_by, "knowledge_id": request.knowledge_id}
     return RequestRead(
         **summary(request).model_dump(),
         question=request.question, customer_id=request.customer_id, recorded_at=request.recorded_at,

@@ -264,3 +264,16 @@ def test_customer_timeline_shows_requests_and_ratings(api, unique):
     customer = agent.get(f"/api/customers/{request['customer_id']}").json
     entries = [e for e in customer["timeline"] if e["ref_id"] == request["id"]]
     assert len(entries) == 1 and "hài lòng" in entries[0]["detail"]
+
+
+def test_a_transfer_moves_the_ccc_deadline_to_the_transfers(api, unique):
+    from chalicelib.adapters.dynamo import tenant_key
+    from chalicelib.requests.store import RequestItem
+
+    ccc = api("ccc").login("ccc-officer")
+    request = _intake(ccc, unique)
+    timer = RequestItem.get(tenant_key("ccc", "REQ", request["id"]), "REQ").open_timer
+    transferred = _act(ccc, request, "transfer", to_tenant="hcm").json
+    assert transferred["due_at"] == transferred["transfers"][0]["due_at"]
+    after = RequestItem.get(tenant_key("ccc", "REQ", request["id"]), "REQ").open_timer
+    assert after and after != timer, "the old timer is superseded: it cannot mark the request overdue at the old date"
