@@ -12,6 +12,7 @@ from chalicelib.identity.routes import bp as identity_bp
 from chalicelib.notifications.entry import OUTBOX_QUEUE, handle_records
 from chalicelib.notifications.pages import bp as notification_pages_bp
 from chalicelib.notifications.routes import bp as notifications_bp
+from chalicelib.requests.pages import bp as request_pages_bp
 from chalicelib.requests.routes import bp as requests_bp
 from chalicelib.shared.http import contract_errors, json_response
 from chalicelib.shared.openapi import document
@@ -23,7 +24,7 @@ from chalicelib.web.pages import bp as web_bp
 app = Chalice(app_name="cskh")
 
 for blueprint in (
-    identity_bp, tenancy_bp, audit_bp, customers_bp, customer_pages_bp, sla_bp, sla_pages_bp, requests_bp, notifications_bp, notification_pages_bp, web_bp,
+    identity_bp, tenancy_bp, audit_bp, customers_bp, customer_pages_bp, sla_bp, sla_pages_bp, requests_bp, notifications_bp, notification_pages_bp, request_pages_bp, web_bp,
 ):
     app.register_blueprint(blueprint)
 app.register_middleware(contract_errors, "http")

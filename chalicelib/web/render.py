@@ -64,6 +64,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/supervision", "Giám sát", Permission.SUPERVISION_MANAGE),
     NavItem("/reports", "Báo cáo", Permission.REPORTS_READ),
     NavItem("/central", "Toàn quốc", Permission.CENTRAL_VIEW),
+    NavItem("/central/requests", "Yêu cầu toàn quốc", Permission.CENTRAL_VIEW),
     NavItem("/admin/users", "Người dùng", Permission.USERS_MANAGE),
     NavItem("/admin/units", "Đơn vị", Permission.UNITS_MANAGE),
     NavItem("/admin/audit", "Nhật ký", Permission.AUDIT_READ),

@@ -1,0 +1,179 @@
+"""Console pages of requests: the inbox per role, intake during a live call, the request and its actions, the CCC's national list."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.bootstrap import container
+from chalicelib.identity.permissions import Permission
+from chalicelib.web.render import Page, page, redirect, render
+
+from .page_actions import (
+    act,
+    attempt,
+    common,
+    intake_form,
+    intake_values,
+    list_context,
+    local_datetime,
+    parse,
+    query_of,
+    scripts,
+    show,
+)
+from .schemas import (
+    AnswerBody,
+    AssignBody,
+    CallbackBody,
+    CentralQuery,
+    DraftDecision,
+    EscalateBody,
+    RateBody,
+    ReasonBody,
+    ReportBody,
+    RequestQuery,
+    TextBody,
+    TransferBody,
+    Versioned,
+)
+
+bp = Blueprint(__name__)
+P = Permission
+
+
+def _intake_page(p: Page, status: int = 200, **extra: object) -> Response:
+    primary, others = scripts(p)
+    return render(
+        p, "requests_new.html", status, values=intake_values(p), scripts=primary, other_scripts=others, **extra, **common(p)
+    )
+
+
+@page(bp, "/requests", permission=P.REQUESTS_READ)
+def inbox(p: Page) -> Response:
+    """The inbox: mine, my unit's, awaiting approval, due soon, overdue, every open request — with filters and pages."""
+    query = parse(RequestQuery, query_of(p))
+    items, cursor = container().request_lists.inbox(tenant=p.tenant.code, actor=p.user, query=query)
+    return render(p, "requests_inbox.html", **list_context(p, "/requests", items, cursor))
+
+
+@page(bp, "/requests/new", permission=P.REQUESTS_INTAKE)
+def intake(p: Page) -> Response:
+    """The intake form, fit for a live call: hotline first, customer look-up as you type, Annex 1 scripts beside it."""
+    return _intake_page(p)
+
+
+@page(bp, "/requests/new", method="POST", permission=P.REQUESTS_INTAKE)
+def intake_submit(p: Page) -> Response:
+    """Record the request (once, even when sent twice) and open it; refusals are shown on the form."""
+    service, key = container().requests, p.value("idempotency_key") or None
+    created, error = attempt(lambda: service.intake(tenant=p.tenant.code, actor=p.user, data=intake_form(p), idempotency_key=key))
+    if created is not None:
+        return redirect(f"/requests/{created.id}")
+    return _intake_page(p, error.status if error else 400, error=error)
+
+
+@page(bp, "/requests/{request_id}", permission=P.REQUESTS_READ)
+def detail(p: Page, request_id: str) -> Response:
+    """The request with its parts, timeline, deadline and the actions this user may take now."""
+    return show(p, request_id)
+
+
+@page(bp, "/requests/{request_id}/answer", method="POST", permission=P.REQUESTS_HANDLE)
+def answer(p: Page, request_id: str) -> Response:
+    """Art. 6.1 step 3a: the hotline answers at once (or relays the units' answers)."""
+    return act(p, request_id, "answer", AnswerBody, text=p.value("text"), knowledge_id=p.value("knowledge_id") or None)
+
+
+@page(bp, "/requests/{request_id}/schedule_callback", method="POST", permission=P.REQUESTS_HANDLE)
+def schedule_callback(p: Page, request_id: str) -> Response:
+    """Art. 6.1 step 3b: a callback appointment in working hours."""
+    at = local_datetime(p.value("at"))
+    return act(
+        p, request_id, "schedule_callback", CallbackBody, at=at, note=p.value("note"), assignee=p.value("assignee") or None
+    )
+
+
+@page(bp, "/requests/{request_id}/escalate", method="POST", permission=P.REQUESTS_APPROVE)
+def escalate(p: Page, request_id: str) -> Response:
+    """Send the question to one or more specialist units (the leader signs)."""
+    return act(p, request_id, "escalate", EscalateBody, unit_ids=p.values("unit_ids"), note=p.value("note"))
+
+
+@page(bp, "/requests/{request_id}/transfer", method="POST", permission=P.REQUESTS_HANDLE)
+def transfer(p: Page, request_id: str) -> Response:
+    """The CCC hands the request to a provincial office, which answers and reports back."""
+    return act(
+        p,
+        request_id,
+        "transfer",
+        TransferBody,
+        to_tenant=p.value("to_tenant"),
+        to_unit=p.value("to_unit") or None,
+        note=p.value("note"),
+    )
+
+
+@page(bp, "/requests/{request_id}/draft", method="POST", permission=P.REQUESTS_HANDLE)
+def draft(p: Page, request_id: str) -> Response:
+    """Art. 6.2 step 3: the focal officer drafts the written answer for the leader."""
+    return act(p, request_id, "draft", TextBody, text=p.value("text"))
+
+
+@page(bp, "/requests/{request_id}/approve", method="POST", permission=P.REQUESTS_APPROVE)
+def approve(p: Page, request_id: str) -> Response:
+    """Art. 6.2 steps 3–4: the leader approves the draft; it goes out with a survey link."""
+    return act(p, request_id, "approve", DraftDecision, draft_id=p.value("draft_id"), note=p.value("note"))
+
+
+@page(bp, "/requests/{request_id}/reject_draft", method="POST", permission=P.REQUESTS_APPROVE)
+def reject_draft(p: Page, request_id: str) -> Response:
+    """The leader returns the draft with a note."""
+    return act(p, request_id, "reject_draft", DraftDecision, draft_id=p.value("draft_id"), note=p.value("note"))
+
+
+@page(bp, "/requests/{request_id}/answer_escalation", method="POST", permission=P.ESCALATIONS_ANSWER)
+def answer_escalation(p: Page, request_id: str) -> Response:
+    """A specialist answers their unit's part of an escalated request."""
+    escalation = {"escalation_id": p.value("escalation_id")}
+    return act(p, request_id, "answer_escalation", TextBody, extra=escalation, text=p.value("text"))
+
+
+@page(bp, "/requests/{request_id}/report_back", method="POST", permission=P.REQUESTS_HANDLE)
+def report_back(p: Page, request_id: str) -> Response:
+    """The receiving office reports its result back to the office that transferred the request."""
+    return act(p, request_id, "report_back", ReportBody, result=p.value("result"))
+
+
+@page(bp, "/requests/{request_id}/rate", method="POST", permission=P.REQUESTS_HANDLE)
+def rate(p: Page, request_id: str) -> Response:
+    """Art. 6.1 step 4: the customer's rating; not satisfied needs a reason and opens a follow-up."""
+    satisfied = {"yes": True, "no": False}.get(p.value("satisfied"))
+    return act(p, request_id, "rate", RateBody, satisfied=satisfied, reason=p.value("reason"), remedy=p.value("remedy"))
+
+
+@page(bp, "/requests/{request_id}/close", method="POST", permission=P.REQUESTS_HANDLE)
+def close(p: Page, request_id: str) -> Response:
+    """Art. 6.1 step 5: close an answered request."""
+    return act(p, request_id, "close", Versioned)
+
+
+@page(bp, "/requests/{request_id}/reopen", method="POST", permission=P.REQUESTS_HANDLE)
+def reopen(p: Page, request_id: str) -> Response:
+    """Open the request again, with a reason and a fresh deadline."""
+    return act(p, request_id, "reopen", ReasonBody, reason=p.value("reason"))
+
+
+@page(bp, "/requests/{request_id}/assign", method="POST", permission=P.REQUESTS_HANDLE)
+def assign(p: Page, request_id: str) -> Response:
+    """Hand the request to a colleague, or back to the shared queue."""
+    return act(p, request_id, "assign", AssignBody, assignee=p.value("assignee") or None)
+
+
+@page(bp, "/central/requests", permission=P.CENTRAL_VIEW)
+def central(p: Page) -> Response:
+    """The CCC's national list: every province's open requests, soonest deadline first; one province by status."""
+    query = parse(CentralQuery, query_of(p))
+    found, error = attempt(lambda: container().request_lists.central(query=query))
+    items, cursor = found or ([], None)
+    context = list_context(p, "/central/requests", items, cursor)
+    return render(p, "requests_central.html", error.status if error else 200, error=error, **context)
