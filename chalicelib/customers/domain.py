@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Protocol
 
 from chalicelib.shared.errors import ConflictError, RuleViolationError
+from chalicelib.shared.text import fold
 
 INDIVIDUAL = "individual"
 ORGANIZATION = "organization"
@@ -207,13 +208,6 @@ def mask(value: str) -> str:
     """Hide all but the last 4 characters (last 3 of shorter values; all of very short ones)."""
     keep = 4 if len(value) >= 10 else 3 if len(value) >= 6 else 0
     return "*" * (len(value) - keep) + value[len(value) - keep :]
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, single spaces: "Đặng Thị Ánh" → "dang thi anh"."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(bare.lower().split())
 
 
 def summarise(identity: Identity, customer_id: str, matched: str | None = None) -> CustomerSummary:

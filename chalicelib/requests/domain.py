@@ -159,6 +159,7 @@ class Request:
     created_by: str
     status: Status = Status.OPEN
     assignee: str | None = None
+    unit_id: str | None = None  # the unit handling it, e.g. the grassroots office a transfer named
     due_at: datetime | None = None
     overdue: bool = False
     late_record: bool = False
@@ -311,13 +312,13 @@ class Request:
         self.status = Status.AWAITING_APPROVAL
         self._log(now, draft.author, "drafted")
 
-    def approve(self, now: datetime, actor: str, draft_id: str) -> Draft:
-        """Art. 6.2 steps 3–4: the leader approves; the approved text is what is sent."""
+    def approve(self, now: datetime, actor: str, draft_id: str, note: str = "") -> Draft:
+        """Art. 6.2 steps 3–4: the leader approves (with an optional note); the approved text is what is sent."""
         draft = self._pending(draft_id)
         if draft.author == actor:
             raise RuleViolationError("Người soạn không tự phê duyệt câu trả lời của mình.", code="self_approval")
-        draft.status, draft.decided_by, draft.decided_at = "approved", actor, now
-        self._log(now, actor, "approved")
+        draft.status, draft.decided_by, draft.decided_at, draft.note = "approved", actor, now, note.strip()
+        self._log(now, actor, "approved", note.strip())
         self._set_answer(now, actor, draft.text, None)
         return draft
 

@@ -60,9 +60,12 @@ class RequestLists:
         return due_before
 
     def _unit(self, tenant: str, unit_id: str, limit: int) -> list[Request]:
-        """A unit's pending escalations (its queue), then the requests in one batch read."""
+        """A unit's inbox: its pending escalations (one Query + one batch read) and the requests it handles (GSI3)."""
         queue = self._store.unit_queue(tenant=tenant, unit_id=unit_id, limit=limit)
-        return self._store.batch(tenant=tenant, request_ids=[request_id for request_id, _, _ in queue])
+        escalated = self._store.batch(tenant=tenant, request_ids=[request_id for request_id, _, _ in queue])
+        handled = self._store.handled_by_unit(tenant=tenant, unit_id=unit_id, limit=limit)
+        merged = {r.id: r for r in [*escalated, *handled]}
+        return sorted(merged.values(), key=lambda r: (r.due_at is None, r.due_at or r.received_at))[:limit]
 
 
 def _and(left: object, right: object) -> object:

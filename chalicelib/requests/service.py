@@ -80,6 +80,7 @@ class RequestService:
     def __init__(
         self, *, store: RequestStore, customers: Customers, deadlines: Deadlines, units: Callable[[str], set[str]],
         tenants: set[str], notifications: NotificationService, timers: Timers, clock: Clock, public_url: Callable[[str], str],
+        staff: Callable[[str, str], bool],
     ) -> None:
         self._store = store
         self._customers = customers
@@ -90,6 +91,7 @@ class RequestService:
         self._timers = timers
         self._clock = clock
         self._public_url = public_url
+        self._staff = staff
 
     # -- reading ------------------------------------------------------------------------------------------------
 
@@ -226,6 +228,7 @@ class RequestService:
             origin=None, due_at=due,
         )
         remote.reference = reference(to_tenant, remote)
+        remote.unit_id = to_unit
         transfer = Transfer(new_id(), to_tenant, to_unit, due, remote.id)
         remote.origin = Origin(tenant, request.id, transfer.id)
         remote.new_events.append(Event(now, actor.username, "received_by_transfer", f"{tenant}/{request.reference}"))
@@ -266,7 +269,7 @@ class RequestService:
     def approve(self, *, tenant: str, actor: Principal, request_id: str, version: int, draft_id: str, note: str = "") -> Request:
         """Art. 6.2 steps 3–4: the leader approves; the answer goes to the customer with a survey link."""
         request = self._load(tenant, request_id, version)
-        draft = request.approve(self._clock.now(), actor.username, draft_id)
+        draft = request.approve(self._clock.now(), actor.username, draft_id, note)
         notices, extra = self._written_answer(request, actor)
         self._save_and_notify(request, notices, extra)
         if draft.task_token:
@@ -324,6 +327,8 @@ class RequestService:
 
     def assign(self, *, tenant: str, actor: Principal, request_id: str, version: int, assignee: str | None) -> Request:
         """Hand the request to a colleague (or back to the shared queue)."""
+        if assignee is not None and not self._staff(tenant, assignee):
+            raise RuleViolationError("Không có cán bộ đang hoạt động với tên đăng nhập này.", fields={"assignee": "unknown"})
         request = self._load(tenant, request_id, version)
         request.assignee = assignee
         request.new_events.append(Event(self._clock.now(), actor.username, "assigned", assignee or "—"))

@@ -20,6 +20,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.adapters.dynamo import BaseItem, connection, tenant_key, translated
 from chalicelib.shared.clock import iso
 from chalicelib.shared.pagination import decode, encode
+from chalicelib.shared.text import fold
 
 from .domain import (
     Callback,
@@ -55,6 +56,7 @@ class RequestItem(BaseItem, discriminator="Request"):
     assignee = UnicodeAttribute(null=True)
     overdue = BooleanAttribute(default=False)
     open_timer = UnicodeAttribute(null=True)
+    search = UnicodeAttribute(default="")  # subject and reference folded: the `q` filter ignores case and diacritics
     body = JSONAttribute()
 
 
@@ -111,7 +113,7 @@ def _revive(cls: type, data: dict[str, Any]) -> Any:
 _NESTED = ("escalations", "transfers", "drafts")
 _SINGLE = {"callback": Callback, "rating": Rating, "origin": Origin}
 _LISTS = {"escalations": Escalation, "transfers": Transfer, "drafts": Draft}
-_SCALAR_JSON = ("question", "customer_name", "recorded_at", "created_by", "late_record", "answer", "answered_at",
+_SCALAR_JSON = ("unit_id", "question", "customer_name", "recorded_at", "created_by", "late_record", "answer", "answered_at",
                 "answered_by", "knowledge_id", "follow_up_of", "follow_up_id", "survey_token", "timer_id")
 
 
@@ -130,6 +132,7 @@ def to_item(request: Request) -> RequestItem:
         kind=request.kind.value, category=request.category.value, status=request.status.value, subject=request.subject,
         customer_id=request.customer_id, received_at=received, due_at=due, assignee=request.assignee,
         overdue=request.overdue, open_timer=request.timer_id if request.is_open else None, body=body,
+        search=f"{fold(request.subject)} {request.reference.lower()}",
         GSI1PK=tenant_key(t, "REQS", request.status.value), GSI1SK=f"{received}#{rid}",
     )
     if request.is_open:
@@ -137,6 +140,8 @@ def to_item(request: Request) -> RequestItem:
         item.GSI4PK, item.GSI4SK = tenant_key(CENTRAL, "OPEN"), f"{due or FAR_FUTURE}#{t}#{rid}"
         if request.assignee:
             item.GSI3PK, item.GSI3SK = tenant_key(t, "ASSIGNEE", request.assignee), f"{due or FAR_FUTURE}#{rid}"
+        elif request.unit_id:  # not yet with a person: in the handling unit's queue
+            item.GSI3PK, item.GSI3SK = tenant_key(t, "UNITH", request.unit_id), f"{due or FAR_FUTURE}#{rid}"
     if request.version:
         item.version = request.version
     return item
@@ -152,7 +157,7 @@ def from_item(item: RequestItem) -> Request:
         recorded_at=_dt(body["recorded_at"]), created_by=body.get("created_by", ""), status=Status(item.status),  # type: ignore[arg-type]
         assignee=item.assignee, due_at=_dt(item.due_at), overdue=bool(item.overdue), version=item.version or 0,
     )
-    for name in ("late_record", "answer", "answered_by", "knowledge_id", "follow_up_of", "follow_up_id", "survey_token", "timer_id"):
+    for name in ("unit_id", "late_record", "answer", "answered_by", "knowledge_id", "follow_up_of", "follow_up_id", "survey_token", "timer_id"):
         if body.get(name) is not None:
             setattr(request, name, body[name])
     request.answered_at = _dt(body.get("answered_at"))
@@ -242,6 +247,12 @@ class RequestStore:
         results = RequestItem.gsi3.query(pk, limit=limit, last_evaluated_key=start, filter_condition=filters)
         return self._page(results, "GSI3PK", pk)
 
+    def handled_by_unit(self, *, tenant: str, unit_id: str, limit: int) -> list[Request]:
+        """Open requests a unit handles and nobody has taken yet (GSI3)."""
+        with translated():
+            items = RequestItem.gsi3.query(tenant_key(tenant, "UNITH", unit_id), limit=limit)
+            return [from_item(i) for i in items if isinstance(i, RequestItem)]
+
     def national_open(self, *, before: datetime | None, limit: int, cursor: str | None, filters: Any = None) -> tuple[list[Request], str | None]:
         """Every province's open requests, soonest deadline first — the CCC's view (GSI4)."""
         pk = tenant_key(CENTRAL, "OPEN")
@@ -280,7 +291,7 @@ def filters_for(channel: str | None, category: str | None, text: str | None, sta
     if category:
         parts.append(RequestItem.category == category)
     if text:
-        parts.append(RequestItem.subject.contains(text) | RequestItem.reference.contains(text.upper()))
+        parts.append(RequestItem.search.contains(fold(text)))
     if statuses:
         parts.append(RequestItem.status.is_in(*[s.value for s in statuses]))
     for part in parts:

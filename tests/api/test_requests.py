@@ -277,3 +277,29 @@ def test_a_transfer_moves_the_ccc_deadline_to_the_transfers(api, unique):
     assert transferred["due_at"] == transferred["transfers"][0]["due_at"]
     after = RequestItem.get(tenant_key("ccc", "REQ", request["id"]), "REQ").open_timer
     assert after and after != timer, "the old timer is superseded: it cannot mark the request overdue at the old date"
+
+
+def test_a_transfer_to_a_grassroots_office_lands_in_its_inbox(api, unique):
+    ccc = api("ccc").login("ccc-officer")
+    transferred = _act(ccc, _intake(ccc, unique), "transfer", to_tenant="hanoi", to_unit="co-so-2").json
+    remote_id = transferred["transfers"][0]["remote_request_id"]
+    hanoi = api("hanoi").login("agent")
+    assert remote_id in [r["id"] for r in hanoi.get("/api/requests?unit=co-so-2").json["items"]]
+    assert remote_id not in [r["id"] for r in hanoi.get("/api/requests?unit=co-so-1").json["items"]]
+    remote = hanoi.get(f"/api/requests/{remote_id}").json
+    taken = _act(hanoi, remote, "assign", assignee="focal-officer").json
+    assert remote_id not in [r["id"] for r in hanoi.get("/api/requests?unit=co-so-2").json["items"]], "taken by a person"
+    assert _act(hanoi, taken, "assign", assignee="nobody-here").status == 422
+
+
+def test_approval_note_is_kept_and_search_ignores_case_and_diacritics(api, unique):
+    officer, leader = api("hanoi").login("focal-officer"), api("hanoi").login("leader")
+    request = _intake(officer, unique, channel="email")
+    drafted = _act(officer, request, "draft", text="Dự thảo").json
+    approved = _act(leader, drafted, "approve", draft_id=drafted["drafts"][0]["id"], note="Đồng ý, gửi ngay").json
+    assert approved["drafts"][0]["note"] == "Đồng ý, gửi ngay"
+    assert next(e for e in approved["timeline"] if e["action"] == "approved")["detail"] == "Đồng ý, gửi ngay"
+    found = officer.get(f"/api/requests?status=answered&q=CHE DO THAI SAN {unique}&limit=100").json["items"]
+    assert request["id"] in [r["id"] for r in found]
+    by_reference = officer.get(f"/api/requests?status=answered&q={request['reference'].lower()}&limit=100").json["items"]
+    assert [r["id"] for r in by_reference] == [request["id"]]
