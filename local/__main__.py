@@ -5,20 +5,28 @@ python -m local [--port 8000] [--state-dir .local] [--reset]
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import signal
-import sys
-import threading
-from dataclasses import asdict
-from pathlib import Path
-from types import FrameType
 
-from infra.definitions import DEFAULT_REGION
+# Before any app module is imported: the local console logs warnings only and prints no metrics.
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 
-from . import aws, snapshot, worker
-from .seed import DEMO_PASSWORD, DemoUser, demo_roles, seed
+import argparse  # noqa: E402
+import fcntl  # noqa: E402
+import json  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+from dataclasses import asdict  # noqa: E402
+from pathlib import Path  # noqa: E402
+from types import FrameType  # noqa: E402
+from typing import IO  # noqa: E402
+
+from infra.definitions import DEFAULT_REGION  # noqa: E402
+
+from . import aws, snapshot, worker  # noqa: E402
+from .seed import DEMO_PASSWORD, DemoUser, demo_roles, seed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.tenants:
         tenants = [code for code in args.tenants.split(",") if code in tenants]
 
+    lock = _lock(args.state_dir)
     moto_port = args.moto_port or aws.free_port()
     moto = aws.start_moto(moto_port)
     resources = aws.provision(f"http://127.0.0.1:{moto_port}", DEFAULT_REGION)
@@ -91,8 +100,20 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         snapshot.export(resources, state_file)
         moto.stop()
+        lock.close()
         print("Đã lưu dữ liệu vào", state_file, "— chạy lại `make run` để tiếp tục.", flush=True)
     return 0
+
+
+def _lock(state_dir: Path) -> IO[str]:
+    """One stack per data folder: a second one would overwrite the first one's saved data."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    handle = (state_dir / "run.lock").open("w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        sys.exit(f"Another `make run` is already using {state_dir}; stop it first (or pass --state-dir).")
+    return handle
 
 
 def _banner(port: int, moto_port: int, restored: bool, state_dir: Path) -> None:
