@@ -25,7 +25,7 @@ from chalicelib.requests.lists import RequestLists
 from chalicelib.requests.service import RequestService
 from chalicelib.requests.store import RequestStore
 from chalicelib.shared.clock import Clock, SystemClock
-from chalicelib.shared.http import EDGE
+from chalicelib.shared.edge import EDGE
 from chalicelib.sla.service import SlaService
 from chalicelib.sla.store import SlaStore
 from chalicelib.tenancy.catalog import TENANTS

@@ -20,7 +20,8 @@ from chalicelib.identity.schemas import (
     VersionBody,
 )
 from chalicelib.identity.service import PasswordNeeded, SignedIn
-from chalicelib.shared.http import clear_session_cookie, json_response, route, session_cookie
+from chalicelib.shared.auth import clear_session_cookie, session_cookie
+from chalicelib.shared.http import json_response, route
 from chalicelib.shared.tenancy import RequestContext
 
 bp = Blueprint(__name__)

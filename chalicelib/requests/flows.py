@@ -15,7 +15,8 @@ from chalicelib.shared.clock import Clock, format_datetime
 from chalicelib.shared.errors import ConflictError
 from chalicelib.shared.observability import logger
 
-from .domain import STATUS_LABELS, Event, Request
+from .domain import Request
+from .parts import STATUS_LABELS, Event
 from .store import RequestStore
 
 RETRIES = 3

@@ -8,7 +8,8 @@ from chalicelib.shared.clock import Clock
 from chalicelib.shared.errors import MalformedError
 from chalicelib.shared.tenancy import Principal
 
-from .domain import OPEN_STATUSES, Request, Status
+from .domain import Request
+from .parts import OPEN_STATUSES, Status
 from .schemas import CentralQuery, RequestQuery
 from .store import RequestItem, RequestStore, filters_for
 

@@ -21,8 +21,9 @@ from chalicelib.tenancy.catalog import KIND_PROVINCE, TENANT_BY_CODE, TENANTS
 from chalicelib.web.render import Page, redirect, render
 
 from . import page_labels as L
-from .domain import OPEN_STATUSES, Channel, Event, Request, Status
+from .domain import Request
 from .page_labels import event_detail, label, problem_text, time_left
+from .parts import OPEN_STATUSES, Channel, Event, Status
 from .schemas import RequestCreate
 from .scripts import SCRIPTS
 

@@ -10,7 +10,7 @@ from chalicelib.customers.pages import problem_text as customer_problem
 from chalicelib.shared.clock import VN_TZ
 from chalicelib.tenancy.catalog import TENANT_BY_CODE
 
-from .domain import STATUS_LABELS, Event
+from .parts import STATUS_LABELS, Event
 
 CHANNELS = {
     "hotline": "Tổng đài điện thoại",

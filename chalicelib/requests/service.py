@@ -8,54 +8,25 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from pynamodb.attributes import UnicodeAttribute
-
-from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
+from chalicelib.adapters.dynamo import BaseItem, tenant_key
 from chalicelib.adapters.stepfunctions import Timers
 from chalicelib.customers.schemas import CustomerIdentity
 from chalicelib.notifications.domain import Notice
 from chalicelib.notifications.service import NotificationService
-from chalicelib.shared.clock import Clock, format_datetime, to_local
+from chalicelib.shared.clock import Clock, to_local
 from chalicelib.shared.errors import ConflictError, ForbiddenError, NotFoundError, RuleViolationError
-from chalicelib.shared.ids import new_id, new_token
+from chalicelib.shared.ids import new_id
 from chalicelib.shared.tenancy import Principal
 
-from .domain import (
-    Category,
-    Channel,
-    Draft,
-    Escalation,
-    Event,
-    Kind,
-    Origin,
-    Request,
-    Status,
-    Transfer,
-    deadline_key,
-    is_written,
-    relay_key,
-)
+from .domain import Request, deadline_key, relay_key
+from .notices import CustomerNotices
+from .parts import Category, Channel, Draft, Escalation, Event, Kind, Origin, Status, Transfer
+from .records import intake_key, recall_intake
 from .store import RequestStore
 
-SURVEY_LINK_DAYS = 30
 # The leader has half the time left to the answer deadline to approve a draft, and at least this long, before the
 # approval wait escalates (Art. 6.2 steps 3–4; the deadline itself is Annex 2's).
 APPROVAL_MIN_SECONDS = 3600
-
-
-class IdempotencyItem(BaseItem, discriminator="Idempotency"):
-    """`Idempotency-Key` of an intake, written in the same transaction as the request it created."""
-
-    request_id = UnicodeAttribute()
-    fingerprint = UnicodeAttribute()
-
-
-class SurveyTokenItem(BaseItem, discriminator="SurveyToken"):
-    """The single-use survey link sent with a written answer (Art. 6.2 step 5); the survey capability consumes it."""
-
-    request_id = UnicodeAttribute()
-    customer_id = UnicodeAttribute()
-    channel = UnicodeAttribute()
 
 
 class Deadlines(Protocol):
@@ -90,7 +61,7 @@ class RequestService:
         self._notifications = notifications
         self._timers = timers
         self._clock = clock
-        self._public_url = public_url
+        self._notices = CustomerNotices(customers=customers, public_url=public_url, clock=clock)
         self._staff = staff
 
     # -- reading ------------------------------------------------------------------------------------------------
@@ -124,8 +95,8 @@ class RequestService:
         self._set_deadline(request, deadline_key(request.channel, 1) or "hotline_unit_handling", request.received_at)
         extra: list[BaseItem] = []
         if idempotency_key:
-            extra.append(IdempotencyItem(tenant_key(tenant, "IDEMPOTENCY", idempotency_key[:128]), "KEY", tenant=tenant,
-                                         request_id=request.id, fingerprint=fingerprint, expires_at=int((now + timedelta(days=1)).timestamp())))
+            extra.append(intake_key(tenant=tenant, key=idempotency_key, request_id=request.id, fingerprint=fingerprint,
+                                    expires=now + timedelta(days=1)))
         try:
             self._store.save([request], extra=extra)
         except ConflictError:
@@ -137,11 +108,9 @@ class RequestService:
         return request
 
     def _replay(self, tenant: str, key: str, fingerprint: str) -> Request | None:
-        with translated():
-            try:
-                item = IdempotencyItem.get(tenant_key(tenant, "IDEMPOTENCY", key[:128]), "KEY")
-            except IdempotencyItem.DoesNotExist:
-                return None
+        item = recall_intake(tenant=tenant, key=key)
+        if item is None:
+            return None
         if item.fingerprint != fingerprint:
             raise RuleViolationError("Idempotency-Key này đã được dùng cho một yêu cầu khác.", code="idempotency_key_reused")
         return self.get(tenant=tenant, request_id=item.request_id)[0]
@@ -164,7 +133,7 @@ class RequestService:
         request = self._load(tenant, request_id, version)
         followed_up = request.callback is not None or bool(request.escalations) or bool(request.transfers)
         request.answer_directly(self._clock.now(), actor.username, text, knowledge_id)
-        notices = self._result_notices(request, customer_phone_needed=followed_up, actor=actor)
+        notices = self._notices.result(request, actor) if followed_up else []
         self._save_and_notify(request, notices)
         return request
 
@@ -172,8 +141,7 @@ class RequestService:
         """Art. 6.1 step 3b: a callback in working hours, confirmed to the customer by SMS."""
         request = self._load(tenant, request_id, version)
         request.schedule_callback(self._clock.now(), actor.username, at, note, assignee, self._deadlines.is_working_time(at=at))
-        phone = self._contact(tenant, actor, request, "phone")
-        notices = [Notice("sms", phone, "callback_scheduled", {"time": format_datetime(at), "reference": request.reference}, request.id)] if phone else []
+        notices = self._notices.callback(request, actor, at)
         self._save_and_notify(request, notices)
         return request
 
@@ -270,7 +238,7 @@ class RequestService:
         """Art. 6.2 steps 3–4: the leader approves; the answer goes to the customer with a survey link."""
         request = self._load(tenant, request_id, version)
         draft = request.approve(self._clock.now(), actor.username, draft_id, note)
-        notices, extra = self._written_answer(request, actor)
+        notices, extra = self._notices.written_answer(request, actor)
         self._save_and_notify(request, notices, extra)
         if draft.task_token:
             self._timers.approved(task_token=draft.task_token)
@@ -352,34 +320,9 @@ class RequestService:
             timer_id=request.timer_id, remind_50=now + span * 0.5, remind_80=now + span * 0.8, due=max(request.due_at, now + span),
         )
 
-    def _contact(self, tenant: str, actor: Principal, request: Request, field: str) -> str | None:
-        customer = self._customers.get(tenant=tenant, actor=actor, customer_id=request.customer_id)
-        return getattr(customer, field, None) or None
-
-    def _result_notices(self, request: Request, *, customer_phone_needed: bool, actor: Principal) -> list[Notice]:
-        if not customer_phone_needed:
-            return []
-        phone = self._contact(request.tenant, actor, request, "phone")
-        return [Notice("sms", phone, "request_answered", {"reference": request.reference}, request.id)] if phone else []
-
-    def _written_answer(self, request: Request, actor: Principal) -> tuple[list[Notice], list[BaseItem]]:
-        """The answer by e-mail with a single-use survey link (Art. 6.2 step 5); other channels reply where asked."""
-        token = new_token()
-        request.survey_token = token
-        expires = int((self._clock.now() + timedelta(days=SURVEY_LINK_DAYS)).timestamp())
-        extra: list[BaseItem] = [SurveyTokenItem(tenant_key(request.tenant, "SURVEY", token), "TOKEN", tenant=request.tenant, request_id=request.id,
-                                                 customer_id=request.customer_id, channel=request.channel.value, expires_at=expires)]
-        email = self._contact(request.tenant, actor, request, "email")
-        if not email or not is_written(request.channel):
-            return [], extra
-        data = {"customer_name": request.customer_name, "reference": request.reference, "answer_text": request.answer,
-                "answer_html": request.answer.replace("\n", "<br>"), "survey_url": self.survey_url(request) or "",
-                "tenant_name": request.tenant}
-        return [Notice("email", email, "request-answer", data, request.id)], extra
-
     def survey_url(self, request: Request) -> str | None:
         """The customer's survey link, once an answer went out."""
-        return f"{self._public_url(request.tenant)}/s/{request.survey_token}" if request.survey_token else None
+        return self._notices.survey_url(request)
 
     def _save_and_notify(self, request: Request, notices: list[Notice], extra: Sequence[BaseItem] = ()) -> None:
         items = self._notifications.items(tenant=request.tenant, notices=notices)

@@ -22,20 +22,8 @@ from chalicelib.shared.clock import iso
 from chalicelib.shared.pagination import decode, encode
 from chalicelib.shared.text import fold
 
-from .domain import (
-    Callback,
-    Category,
-    Channel,
-    Draft,
-    Escalation,
-    Event,
-    Kind,
-    Origin,
-    Rating,
-    Request,
-    Status,
-    Transfer,
-)
+from .domain import Request
+from .parts import Callback, Category, Channel, Draft, Escalation, Event, Kind, Origin, Rating, Status, Transfer
 
 CENTRAL = "ccc"
 FAR_FUTURE = "9999-12-31T00:00:00.000000Z"

@@ -6,7 +6,8 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from .domain import STATUS_LABELS, Event, Request
+from .domain import Request
+from .parts import STATUS_LABELS, Event
 from .schemas import RequestRead, RequestSummary
 
 

@@ -1,4 +1,4 @@
-"""The edge: route registration, parsing into schemas, sign-in, and the one mapping from errors to responses.
+"""The edge: route registration, parsing into schemas, and the one mapping from errors to responses.
 
 Handlers stay 3–10 lines: `@route(...)` parses the body and query into pydantic models, resolves the tenant from
 the host, authenticates and authorizes, and turns any `AppError` into the contract's error shape
@@ -8,72 +8,31 @@ the host, authenticates and authorizes, and turns any `AppError` into the contra
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
 import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
-from typing import Any, Protocol
+from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from chalice import Blueprint, Chalice, Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.identity.permissions import Permission, allows
+from chalicelib.identity.permissions import Permission
+from chalicelib.shared.auth import authenticate, authorize, resolve_tenant
+from chalicelib.shared.edge import EDGE
 from chalicelib.shared.errors import (
     AppError,
-    ForbiddenError,
     MalformedError,
-    NotFoundError,
     PayloadTooLargeError,
-    UnauthorizedError,
 )
 from chalicelib.shared.ids import new_id
 from chalicelib.shared.observability import logger, metrics
-from chalicelib.shared.tenancy import Principal, RequestContext
+from chalicelib.shared.tenancy import RequestContext
 
-SESSION_COOKIE = "cskh_session"
-CSRF_HEADER = "x-csrf-token"
 CORRELATION_HEADER = "x-correlation-id"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 JSON_TYPE = "application/json; charset=utf-8"
-
-
-class Authenticator(Protocol):
-    """Turns a bearer token into a principal, or raises UnauthorizedError."""
-
-    def verify(self, token: str) -> Principal: ...
-
-
-class SessionGuard(Protocol):
-    """Refuses tokens issued before the user was signed out, disabled or given new roles."""
-
-    def check(self, principal: Principal) -> None: ...
-
-
-class TenantResolver(Protocol):
-    """Maps a Host header to a tenant code, or None for an unknown host."""
-
-    def tenant_for_host(self, host: str) -> str | None: ...
-
-    def is_apex(self, host: str) -> bool: ...
-
-
-@dataclass
-class Edge:
-    """What the edge needs from the rest of the app; bootstrap.py fills it once per cold start."""
-
-    authenticator: Authenticator | None = None
-    tenants: TenantResolver | None = None
-    sessions: SessionGuard | None = None
-    max_body_bytes: int = 64 * 1024
-    secure_cookies: bool = True
-
-
-EDGE = Edge()
 
 
 @dataclass(frozen=True)
@@ -94,36 +53,6 @@ class RouteSpec:
 ROUTES: list[RouteSpec] = []
 
 
-def csrf_token(session_token: str) -> str:
-    """The anti-forgery token of a session: pages embed it, cookie-authenticated writes must echo it."""
-    return hashlib.sha256(b"csrf:" + session_token.encode()).hexdigest()[:32]
-
-
-def session_token(request: Request) -> str | None:
-    """The session cookie's token, if any."""
-    raw = request.headers.get("cookie")
-    if not raw:
-        return None
-    cookie: SimpleCookie = SimpleCookie()
-    try:
-        cookie.load(raw)
-    except Exception:  # noqa: BLE001 - a garbled cookie header is just no session
-        return None
-    morsel = cookie.get(SESSION_COOKIE)
-    return morsel.value if morsel and morsel.value else None
-
-
-def session_cookie(token: str, max_age: int) -> str:
-    """Set-Cookie value for a session: HttpOnly, host-only (so per tenant), SameSite=Lax."""
-    secure = "; Secure" if EDGE.secure_cookies else ""
-    return f"{SESSION_COOKIE}={token}; HttpOnly; Path=/; SameSite=Lax; Max-Age={max_age}{secure}"
-
-
-def clear_session_cookie() -> str:
-    """Set-Cookie value that removes the session."""
-    return f"{SESSION_COOKIE}=; HttpOnly; Path=/; SameSite=Lax; Max-Age=0"
-
-
 def json_response(body: Any, status: int = 200, headers: dict[str, Any] | None = None) -> Response:
     """A JSON response with UTF-8 text left readable."""
     return Response(
@@ -139,63 +68,6 @@ def error_body(error: AppError) -> dict[str, Any]:
     if error.fields:
         payload["fields"] = error.fields
     return {"error": payload}
-
-
-def ready() -> Edge:
-    """The edge, wired by bootstrap on first use (so importing the app stays cheap)."""
-    if EDGE.tenants is None:
-        from chalicelib.bootstrap import container
-
-        container()
-    return EDGE
-
-
-def resolve_tenant(request: Request) -> str:
-    """The tenant of the request's host; an unknown host is a 404."""
-    ready()
-    assert EDGE.tenants is not None
-    tenant = EDGE.tenants.tenant_for_host(request.headers.get("host", ""))
-    if tenant is None:
-        raise NotFoundError("Không có đơn vị nào ở địa chỉ này.", code="unknown_tenant")
-    return tenant
-
-
-def authenticate(request: Request, tenant: str, *, allow_cookie: bool = True, csrf_in_header: bool = True) -> Principal:
-    """Verify the bearer token (or the session cookie); a token of another tenant is refused with 403.
-
-    Cookie-authenticated writes must carry the anti-forgery token: as the X-CSRF-Token header for the API;
-    console forms carry it as a field, which the page decorator checks (`csrf_in_header=False`).
-    """
-    assert EDGE.authenticator is not None, "bootstrap did not configure the edge"
-    header = request.headers.get("authorization", "")
-    token: str | None = None
-    from_cookie = False
-    if header:
-        scheme, _, value = header.partition(" ")
-        if scheme.lower() != "bearer" or not value.strip():
-            raise UnauthorizedError("Tiêu đề Authorization phải có dạng 'Bearer <token>'.", code="invalid_token")
-        token = value.strip()
-    elif allow_cookie:
-        token = session_token(request)
-        from_cookie = token is not None
-    if not token:
-        raise UnauthorizedError()
-    principal = EDGE.authenticator.verify(token)
-    if principal.tenant != tenant:
-        raise ForbiddenError("Tài khoản này thuộc đơn vị khác.", code="wrong_tenant")
-    if EDGE.sessions is not None:
-        EDGE.sessions.check(principal)
-    if from_cookie and csrf_in_header and request.method not in SAFE_METHODS:
-        sent = request.headers.get(CSRF_HEADER, "")
-        if not hmac.compare_digest(sent, csrf_token(token)):
-            raise ForbiddenError("Thiếu hoặc sai mã chống giả mạo (CSRF).", code="csrf_failed")
-    return principal
-
-
-def authorize(principal: Principal, tenant: str, permission: Permission) -> None:
-    """Raise 403 unless the principal's roles allow the permission here."""
-    if not allows(principal.roles, tenant, permission):
-        raise ForbiddenError()
 
 
 def _validation_fields(error: ValidationError) -> dict[str, str]:

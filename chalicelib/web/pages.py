@@ -9,8 +9,8 @@ from chalice import Blueprint, Response
 from chalicelib.bootstrap import container
 from chalicelib.identity.permissions import Permission, roles_for_tenant
 from chalicelib.identity.service import PasswordNeeded
+from chalicelib.shared.auth import clear_session_cookie, session_cookie
 from chalicelib.shared.errors import MalformedError
-from chalicelib.shared.http import clear_session_cookie, session_cookie
 from chalicelib.tenancy.catalog import UNIT_KINDS
 
 from .render import Page, page, redirect, render

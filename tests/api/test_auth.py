@@ -135,7 +135,7 @@ def test_a_validly_signed_token_is_accepted(api, stack):
 
 
 def test_cookie_session_works_for_reads_and_needs_csrf_for_writes(api):
-    from chalicelib.shared.http import csrf_token
+    from chalicelib.shared.auth import csrf_token
 
     token = api("hanoi").login("tenant-admin").token
     cookie = {"cookie": f"cskh_session={token}"}

@@ -169,7 +169,7 @@ def test_staff_without_customer_rights_are_refused(api, unique):
 
 def console(api_client, tenant: str = "hanoi"):
     """A signed-in console session: cookie headers, and the form's anti-forgery token."""
-    from chalicelib.shared.http import csrf_token
+    from chalicelib.shared.auth import csrf_token
 
     token = api_client.token
     plain = api_client.on(tenant)

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 def console(client):
     """The same user with a session cookie (as the browser), and the form's anti-forgery token."""
-    from chalicelib.shared.http import csrf_token
+    from chalicelib.shared.auth import csrf_token
 
     page = client.on(client.tenant)
     page.token, page.extra_headers = None, {"cookie": f"cskh_session={client.token}"}

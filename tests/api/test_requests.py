@@ -112,6 +112,7 @@ def test_written_answers_need_a_leaders_approval_and_go_out_with_a_survey_link(a
     mine = [m for m in mails if email in m.destinations["ToAddresses"]]
     assert len(mine) == 1 and mine[0].template == "request-answer"
     assert approved["survey_url"] in str(mine[0].template_data)
+    assert "Bảo hiểm xã hội thành phố Hà Nội" in str(mine[0].template_data), "signed with the office's name, not its code"
 
 
 def test_escalation_to_several_units_each_with_its_deadline(api, unique, drain, sent):

@@ -162,7 +162,7 @@ def test_policy_stale_version_is_409_and_agents_cannot_change_it(api, hcm_admin)
 
 def console(client):
     """The same user with a session cookie (as the browser), and the form's anti-forgery token."""
-    from chalicelib.shared.http import csrf_token
+    from chalicelib.shared.auth import csrf_token
 
     page = client.on(client.tenant)
     page.token, page.extra_headers = None, {"cookie": f"cskh_session={client.token}"}

@@ -57,7 +57,7 @@ def test_failing_notice_is_retried_then_listed_and_resent(api, unique, sent, dra
 
 
 def test_the_console_lists_failed_notices_with_a_resend_button(api, unique, monkeypatch):
-    from chalicelib.shared.http import csrf_token
+    from chalicelib.shared.auth import csrf_token
 
     notice_id = _queue_one(f"page.{unique}@example.vn")
     notifications = container().notifications
