@@ -99,7 +99,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     codes = {t.code for t in TENANTS}
     requests = RequestService(
         store=request_store, customers=customers, deadlines=sla, tenants=codes, notifications=notifications, timers=timers,
-        clock=clock, units=lambda tenant: {u.id for u in units.list(tenant=tenant) if u.active},
+        clock=clock,
         public_url=lambda tenant: config.public_url_template.format(tenant=tenant),
         staff=lambda tenant, login: bool((user := users.get(tenant=tenant, login=login)) and user.enabled),
     )

@@ -1,7 +1,8 @@
-"""Write a changed item together with its audit entry: one DynamoDB transaction, all or nothing."""
+"""Write changed items together (with their audit entry): one DynamoDB transaction, all or nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pynamodb.exceptions import TransactWriteError
@@ -25,18 +26,16 @@ class Check:
     error: AppError
 
 
-def write(*items: BaseItem, tenant: str, event: AuditEvent, conflict: str | None = None, checks: tuple[Check, ...] = ()) -> None:
-    """Save the items (versions checked; a new item must not exist) and append the audit entry atomically.
+def commit(build: Callable[[TransactWrite], None], *, checks: Sequence[Check] = (), conflict: str | None = None) -> None:
+    """Run one transaction: the checks first, then what `build` adds.
 
-    A failed `check` raises that check's error; a failed version or existence condition raises ConflictError.
+    A failed check raises that check's error; a failed version or existence condition raises ConflictError.
     """
     try:
         with translated(conflict), TransactWrite(connection=connection()) as tx:
             for check in checks:
                 tx.condition_check(check.model, check.hash_key, check.range_key, condition=check.condition)
-            for item in items:
-                tx.save(item)
-            tx.save(audit_item(tenant=tenant, event=event))
+            build(tx)
     except AppError as error:
         cause = error.__context__
         if isinstance(cause, TransactWriteError):
@@ -45,3 +44,14 @@ def write(*items: BaseItem, tenant: str, event: AuditEvent, conflict: str | None
                 if reason is not None and reason.code == "ConditionalCheckFailed":
                     raise check.error from None
         raise
+
+
+def write(*items: BaseItem, tenant: str, event: AuditEvent, conflict: str | None = None, checks: tuple[Check, ...] = ()) -> None:
+    """Save the items (versions checked; a new item must not exist) and append the audit entry atomically."""
+
+    def build(tx: TransactWrite) -> None:
+        for item in items:
+            tx.save(item)
+        tx.save(audit_item(tenant=tenant, event=event))
+
+    commit(build, checks=checks, conflict=conflict)

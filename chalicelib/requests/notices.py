@@ -29,7 +29,7 @@ class CustomerNotices:
         self._clock = clock
 
     def _contact(self, request: Request, actor: Principal, field: str) -> str | None:
-        customer = self._customers.get(tenant=request.tenant, actor=actor, customer_id=request.customer_id)
+        customer = self._customers.get(tenant=request.tenant, actor=actor, customer_id=request.customer_id, timeline=False)
         return getattr(customer, field, None) or None
 
     def callback(self, request: Request, actor: Principal, at: datetime) -> list[Notice]:

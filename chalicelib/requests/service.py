@@ -42,21 +42,20 @@ class Customers(Protocol):
 
     def find_or_create(self, *, tenant: str, actor: Principal, data: Any) -> Any: ...
 
-    def get(self, *, tenant: str, actor: Principal, customer_id: str) -> Any: ...
+    def get(self, *, tenant: str, actor: Principal, customer_id: str, timeline: bool = True) -> Any: ...
 
 
 class RequestService:
     """Requests of one tenant, and the hand-over between tenants (transfer, report back)."""
 
     def __init__(
-        self, *, store: RequestStore, customers: Customers, deadlines: Deadlines, units: Callable[[str], set[str]],
+        self, *, store: RequestStore, customers: Customers, deadlines: Deadlines,
         tenants: set[str], notifications: NotificationService, timers: Timers, clock: Clock, public_url: Callable[[str], str],
         staff: Callable[[str, str], bool],
     ) -> None:
         self._store = store
         self._customers = customers
         self._deadlines = deadlines
-        self._units = units
         self._tenants = tenants
         self._notifications = notifications
         self._timers = timers
@@ -79,10 +78,6 @@ class RequestService:
         """Art. 6.1 step 2 / 6.2 step 1: record a request from any channel, find or create the customer, start its clock."""
         now = self._clock.now()
         fingerprint = hashlib.sha256(data.model_dump_json().encode()).hexdigest()
-        if idempotency_key:
-            replay = self._replay(tenant, idempotency_key, fingerprint)
-            if replay is not None:
-                return replay
         customer = self._customer(tenant, actor, data.customer)
         request = Request(
             id=new_id(), reference="", tenant=tenant, channel=Channel(data.channel), kind=Kind(data.kind),
@@ -117,7 +112,7 @@ class RequestService:
 
     def _customer(self, tenant: str, actor: Principal, data: Any) -> Any:
         if getattr(data, "id", None):
-            return self._customers.get(tenant=tenant, actor=actor, customer_id=data.id)
+            return self._customers.get(tenant=tenant, actor=actor, customer_id=data.id, timeline=False)
         return self._customers.find_or_create(tenant=tenant, actor=actor, data=data.identity())
 
     # -- actions (each: load, rule, save with version, timers, notices) -------------------------------------------
@@ -148,9 +143,6 @@ class RequestService:
     def escalate(self, *, tenant: str, actor: Principal, request_id: str, version: int, unit_ids: Sequence[str], note: str) -> Request:
         """Send to one or more specialist units; the leader signs (Art. 6.1 step 3); each unit gets its own deadline."""
         request = self._load(tenant, request_id, version)
-        unknown = sorted(set(unit_ids) - self._units(tenant))
-        if unknown:
-            raise RuleViolationError("Đơn vị không tồn tại: " + ", ".join(unknown), fields={"unit_ids": "unknown"})
         now = self._clock.now()
         count = len(set(unit_ids) | {e.unit_id for e in request.escalations})
         key = deadline_key(request.channel, count) or "hotline_unit_handling"
@@ -160,7 +152,7 @@ class RequestService:
         if note:
             request.new_events[-1].detail += f" — {note}"
         self._set_deadline(request, key, request.received_at)
-        self._store.save([request], unit_queue_add=[(request, e) for e in added])
+        self._store.save([request], unit_queue_add=[(request, e) for e in added], units=[(tenant, e.unit_id) for e in added])
         self._start_timer(request)
         return request
 
@@ -183,11 +175,9 @@ class RequestService:
         request = self._load(tenant, request_id, version)
         if to_tenant not in self._tenants:
             raise RuleViolationError("Không có đơn vị nhận này.", fields={"to_tenant": "unknown"})
-        if to_unit is not None and to_unit not in self._units(to_tenant):
-            raise RuleViolationError("Đơn vị nhận không có phòng/cơ sở này.", fields={"to_unit": "unknown"})
         now = self._clock.now()
         due = self._deadlines.due_at(tenant=tenant, limit_key=deadline_key(request.channel, 1) or "hotline_unit_handling", start=now)
-        source = self._customers.get(tenant=tenant, actor=actor, customer_id=request.customer_id)
+        source = self._customers.get(tenant=tenant, actor=actor, customer_id=request.customer_id, timeline=False)
         copy = self._customers.find_or_create(tenant=to_tenant, actor=actor, data=identity_of(source))
         remote = Request(
             id=new_id(), reference="", tenant=to_tenant, channel=request.channel, kind=request.kind, category=request.category,
@@ -203,7 +193,7 @@ class RequestService:
         request.transfer(now, actor.username, transfer)
         remote.timer_id = _timer_id()
         request.due_at, request.timer_id = due, _timer_id()  # the CCC's clock now follows the transfer's deadline
-        self._store.save([request, remote])
+        self._store.save([request, remote], units=[(to_tenant, to_unit)] if to_unit else [], units_field="to_unit")
         self._start_timer(remote)
         self._start_timer(request)
         return request

@@ -17,10 +17,13 @@ from typing import Any
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, UnicodeAttribute
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.dynamo import BaseItem, connection, tenant_key, translated
+from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
+from chalicelib.adapters.unit_of_work import Check, commit
 from chalicelib.shared.clock import iso
+from chalicelib.shared.errors import RuleViolationError
 from chalicelib.shared.pagination import decode, encode
 from chalicelib.shared.text import fold
+from chalicelib.tenancy.store import UnitItem
 
 from .domain import Request
 from .parts import Callback, Category, Channel, Draft, Escalation, Event, Kind, Origin, Rating, Status, Transfer
@@ -109,6 +112,17 @@ def _pk(tenant: str, request_id: str) -> str:
     return tenant_key(tenant, "REQ", request_id)
 
 
+def _queue_item(request: Request, escalation: Escalation) -> UnitQueueItem:
+    return UnitQueueItem(tenant_key(request.tenant, "UNITQ", escalation.unit_id), f"{iso(escalation.due_at)}#{request.id}#{escalation.id}",
+                         tenant=request.tenant, request_id=request.id, escalation_id=escalation.id, due_at=iso(escalation.due_at))
+
+
+def _active_unit(tenant: str, unit_id: str, field: str) -> Check:
+    condition = UnitItem.PK.exists() & (UnitItem.active == True)  # noqa: E712 - a DynamoDB condition, not a comparison
+    error = RuleViolationError(f"Đơn vị không tồn tại hoặc đã ngừng hoạt động: {unit_id}", fields={field: "unknown"})
+    return Check(UnitItem, tenant_key(tenant, "UNIT"), unit_id, condition, error)
+
+
 def to_item(request: Request) -> RequestItem:
     """The request as its table item, with the index keys its state calls for."""
     data = asdict(request)
@@ -171,9 +185,14 @@ class RequestStore:
 
     def save(self, requests: Sequence[Request], *, unit_queue_add: Iterable[tuple[Request, Escalation]] = (),
              unit_queue_remove: Iterable[tuple[Request, Escalation]] = (), extra: Iterable[BaseItem] = (),
-             conflict: str | None = None) -> None:
-        """Write requests (version-checked; new ones must not exist), their new events, links and queue changes atomically."""
-        with translated(conflict), TransactWrite(connection=connection()) as tx:
+             units: Iterable[tuple[str, str]] = (), units_field: str = "unit_ids", conflict: str | None = None) -> None:
+        """Write requests (version-checked; new ones must not exist), their new events, links and queue changes atomically.
+
+        `units` are (tenant, unit id) that must exist and be active — checked inside the transaction, not read first.
+        """
+        adds, removes, others = list(unit_queue_add), list(unit_queue_remove), list(extra)
+
+        def build(tx: TransactWrite) -> None:
             for request in requests:
                 tx.save(to_item(request))
                 tx.save(self._link(request))
@@ -181,14 +200,14 @@ class RequestStore:
                     tx.save(EventItem(_pk(request.tenant, request.id), f"EVT#{iso(event.at)}#{request.version:05d}{n:02d}",
                                       tenant=request.tenant, at=iso(event.at), actor=event.actor, action=event.action,
                                       detail=event.detail))
-            for request, escalation in unit_queue_add:
-                tx.save(UnitQueueItem(tenant_key(request.tenant, "UNITQ", escalation.unit_id), f"{iso(escalation.due_at)}#{request.id}#{escalation.id}",
-                                      tenant=request.tenant, request_id=request.id, escalation_id=escalation.id, due_at=iso(escalation.due_at)))
-            for request, escalation in unit_queue_remove:
-                tx.delete(UnitQueueItem(tenant_key(request.tenant, "UNITQ", escalation.unit_id), f"{iso(escalation.due_at)}#{request.id}#{escalation.id}"),
-                          add_version_condition=False)
-            for item in extra:
+            for request, escalation in adds:
+                tx.save(_queue_item(request, escalation))
+            for request, escalation in removes:
+                tx.delete(_queue_item(request, escalation), add_version_condition=False)
+            for item in others:
                 tx.save(item)
+
+        commit(build, checks=[_active_unit(tenant, unit, units_field) for tenant, unit in units], conflict=conflict)
         for request in requests:
             request.version = (request.version or 0) + 1
             request.new_events = []

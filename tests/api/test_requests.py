@@ -304,3 +304,19 @@ def test_approval_note_is_kept_and_search_ignores_case_and_diacritics(api, uniqu
     assert request["id"] in [r["id"] for r in found]
     by_reference = officer.get(f"/api/requests?status=answered&q={request['reference'].lower()}&limit=100").json["items"]
     assert [r["id"] for r in by_reference] == [request["id"]]
+
+
+def test_escalation_and_transfer_refuse_closed_or_unknown_units_and_store_nothing(api, unique):
+    admin, leader = api("hanoi").login("tenant-admin"), api("hanoi").login("leader")
+    unit = admin.post("/api/units", {"code": f"dong-{unique}", "name": "Sắp giải thể", "kind": "department"}).json
+    admin.put(f"/api/units/dong-{unique}", {"version": unit["version"], "active": False})
+    request = _intake(api("hanoi").login("agent"), unique)
+    refused = _act(leader, request, "escalate", unit_ids=["thu", f"dong-{unique}"])
+    assert refused.status == 422 and refused.json["error"]["fields"] == {"unit_ids": "unknown"}
+    after = leader.get(f"/api/requests/{request['id']}").json
+    assert after["version"] == request["version"] and after["escalations"] == [], "nothing of the refused escalation stays"
+    ccc = api("ccc").login("ccc-officer")
+    central = _intake(ccc, unique + "c")
+    bad = _act(ccc, central, "transfer", to_tenant="hanoi", to_unit="khong-co")
+    assert bad.status == 422 and bad.json["error"]["fields"] == {"to_unit": "unknown"}
+    assert ccc.get(f"/api/requests/{central['id']}").json["status"] == "open"
