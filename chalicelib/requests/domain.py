@@ -64,7 +64,8 @@ class Request:
     survey_token: str | None = None
     timer_id: str | None = None
     version: int = 0
-    new_events: list[Event] = field(default_factory=list)
+    new_events: list[Event] = field(default_factory=list)  # steps taken since it was read, saved with it
+    history: list[Event] = field(default_factory=list)  # the timeline as stored (filled on read, extended on save)
 
     # -- guards -------------------------------------------------------------------------------------------
 

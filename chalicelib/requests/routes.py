@@ -10,6 +10,7 @@ from chalicelib.shared.http import route
 from chalicelib.shared.tenancy import RequestContext
 
 from . import views
+from .domain import Request
 from .schemas import (
     AnswerBody,
     AssignBody,
@@ -40,12 +41,16 @@ def _read(ctx: RequestContext, request_id: str) -> RequestRead:
     return views.detail(request, events, c.requests.survey_url(request))
 
 
+def _shown(request: Request) -> RequestRead:
+    """The request as an action left it: its timeline came with it, nothing is read again."""
+    return views.detail(request, request.history, container().requests.survey_url(request))
+
+
 @route(bp, "/api/requests", method="POST", permission=P.REQUESTS_INTAKE, body=RequestCreate, response=RequestRead, status=201, tags=TAGS)
 def create(ctx: RequestContext, body: RequestCreate) -> RequestRead:
     """Record a request from any channel; `Idempotency-Key` makes a retry return the same request."""
     key = ctx.headers.get("idempotency-key") or None
-    request = container().requests.intake(tenant=ctx.tenant, actor=ctx.user, data=body, idempotency_key=key)
-    return _read(ctx, request.id)
+    return _shown(container().requests.intake(tenant=ctx.tenant, actor=ctx.user, data=body, idempotency_key=key))
 
 
 @route(bp, "/api/requests", permission=P.REQUESTS_READ, query=RequestQuery, response=RequestPage, tags=TAGS)
@@ -66,8 +71,7 @@ def _action(name: str, permission: Permission, body: type[Versioned], call: str,
 
     def handler(ctx: RequestContext, body: Versioned, request_id: str) -> RequestRead:
         method = getattr(container().requests, call)
-        method(tenant=ctx.tenant, actor=ctx.user, request_id=request_id, **_args(body, extra))
-        return _read(ctx, request_id)
+        return _shown(method(tenant=ctx.tenant, actor=ctx.user, request_id=request_id, **_args(body, extra)))
 
     handler.__name__ = handler.__qualname__ = f"request_{name}"
     handler.__doc__ = f"Action '{name}' on a request (with the version read)."
@@ -97,9 +101,8 @@ _action("assign", P.REQUESTS_HANDLE, AssignBody, "assign")
        body=TextBody, response=RequestRead, tags=TAGS)
 def answer_escalation(ctx: RequestContext, body: TextBody, request_id: str, escalation_id: str) -> RequestRead:
     """A specialist unit answers its part of an escalated request."""
-    container().requests.answer_escalation(tenant=ctx.tenant, actor=ctx.user, request_id=request_id,
-                                           escalation_id=escalation_id, version=body.version, text=body.text)
-    return _read(ctx, request_id)
+    return _shown(container().requests.answer_escalation(tenant=ctx.tenant, actor=ctx.user, request_id=request_id,
+                                                         escalation_id=escalation_id, version=body.version, text=body.text))
 
 
 @route(bp, "/api/central/requests", permission=P.CENTRAL_VIEW, query=CentralQuery, response=RequestPage, tags=TAGS)

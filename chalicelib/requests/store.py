@@ -181,7 +181,9 @@ class RequestStore:
         if not found:
             return None
         events = [Event(_dt(i.at), i.actor, i.action, i.detail) for i in items if isinstance(i, EventItem)]  # type: ignore[arg-type]
-        return from_item(found[0]), events
+        request = from_item(found[0])
+        request.history = sorted(events, key=lambda e: e.at)
+        return request, events
 
     def save(self, requests: Sequence[Request], *, unit_queue_add: Iterable[tuple[Request, Escalation]] = (),
              unit_queue_remove: Iterable[tuple[Request, Escalation]] = (), extra: Iterable[BaseItem] = (),
@@ -210,6 +212,7 @@ class RequestStore:
         commit(build, checks=[_active_unit(tenant, unit, units_field) for tenant, unit in units], conflict=conflict)
         for request in requests:
             request.version = (request.version or 0) + 1
+            request.history.extend(request.new_events)
             request.new_events = []
 
     @staticmethod
