@@ -160,16 +160,25 @@ class Result:
         return len(self.dynamo) > TARGET
 
 
-def start_stack() -> tuple[Any, Any]:
-    """moto's server in this process, every resource provisioned, two tenants seeded, the app bound to it."""
+def start_stack(tenants: tuple[str, ...] | None = TENANTS) -> tuple[Any, Any]:
+    """moto's server in this process, every resource provisioned, the tenants seeded (None: none), the app bound to it.
+
+    moto keeps its state in process-wide backends, so a second stack in the same process (another benchmark of the
+    same `python -m bench` run) would find the first one's table: the state is reset first.
+    """
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    import requests
+
     from local import aws
     from local.seed import seed
 
     port = aws.free_port()
     server = aws.start_moto(port)
-    resources = aws.provision(f"http://127.0.0.1:{port}")
+    endpoint = f"http://127.0.0.1:{port}"
+    requests.post(f"{endpoint}/moto-api/reset", timeout=30)
+    requests.post(f"{endpoint}/moto-api/config", json={"stepfunctions": {"execute_state_machine": True}}, timeout=10)
+    resources = aws.provision(endpoint)
     os.environ.update(resources.app_environment(base_domain="localhost"))
     from chalicelib import bootstrap
     from chalicelib.config import settings
@@ -177,7 +186,8 @@ def start_stack() -> tuple[Any, Any]:
     settings.cache_clear()
     bootstrap.reset()
     bootstrap.container()
-    seed(resources, TENANTS)
+    if tenants:
+        seed(resources, tenants)
     return server, resources
 
 
