@@ -134,6 +134,7 @@ class RequestService:
 
     def schedule_callback(self, *, tenant: str, actor: Principal, request_id: str, version: int, at: datetime, note: str, assignee: str | None) -> Request:
         """Art. 6.1 step 3b: a callback in working hours, confirmed to the customer by SMS."""
+        self._check_colleague(tenant, assignee)
         request = self._load(tenant, request_id, version)
         request.schedule_callback(self._clock.now(), actor.username, at, note, assignee, self._deadlines.is_working_time(at=at))
         notices = self._notices.callback(request, actor, at)
@@ -285,8 +286,7 @@ class RequestService:
 
     def assign(self, *, tenant: str, actor: Principal, request_id: str, version: int, assignee: str | None) -> Request:
         """Hand the request to a colleague (or back to the shared queue)."""
-        if assignee is not None and not self._staff(tenant, assignee):
-            raise RuleViolationError("Không có cán bộ đang hoạt động với tên đăng nhập này.", fields={"assignee": "unknown"})
+        self._check_colleague(tenant, assignee)
         request = self._load(tenant, request_id, version)
         request.assignee = assignee
         request.new_events.append(Event(self._clock.now(), actor.username, "assigned", assignee or "—"))
@@ -294,6 +294,10 @@ class RequestService:
         return request
 
     # -- helpers --------------------------------------------------------------------------------------------------
+
+    def _check_colleague(self, tenant: str, login: str | None) -> None:
+        if login is not None and not self._staff(tenant, login):
+            raise RuleViolationError("Không có cán bộ đang hoạt động với tên đăng nhập này.", fields={"assignee": "unknown"})
 
     def _set_deadline(self, request: Request, key: str, start: datetime) -> None:
         request.due_at = self._deadlines.due_at(tenant=request.tenant, limit_key=key, start=start)
