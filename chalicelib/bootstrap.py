@@ -94,7 +94,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     )
     timers = Timers(
         boto3.client("stepfunctions", **aws), deadline_arn=config.deadline_state_machine_arn,
-        approval_arn=config.approval_state_machine_arn, table_name=config.table_name,
+        approval_arn=config.approval_state_machine_arn
     )
     codes = {t.code for t in TENANTS}
     requests = RequestService(

@@ -7,7 +7,7 @@ these plain-data definitions, so what runs under ``make run`` is what deploys. N
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 INFRA_DIR = Path(__file__).resolve().parent
@@ -152,10 +152,3 @@ STATE_MACHINES: tuple[StateMachineDef, ...] = tuple(
     StateMachineDef(name=f"{APP_NAME}-{p.name.removesuffix('.asl.json')}", file=p.name)
     for p in sorted(STATE_MACHINE_DIR.glob("*.asl.json"))
 )
-
-
-@dataclass(frozen=True)
-class Environment:
-    """Names that the Lambda reads from its environment (chalicelib/config.py)."""
-
-    values: dict[str, str] = field(default_factory=dict)

@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 
 from pynamodb.attributes import (
     DiscriminatorAttribute,
-    MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
     VersionAttribute,
@@ -21,7 +20,6 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, TransactWriteError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.shared.errors import ConflictError, TooManyRequestsError, UnavailableError
 
@@ -108,9 +106,6 @@ class BaseItem(Model):
     gsi4 = GSI4()
 
 
-class FreeMap(MapAttribute[str, Any]):
-    """A map with arbitrary keys (details that have no schema of their own)."""
-
 
 def bind(*, table_name: str, region: str, host: str | None) -> None:
     """Point the models at the table (once per cold start; tests and the local stack call it too)."""
@@ -184,17 +179,3 @@ def save_new(item: BaseItem, conflict_message: str | None = None) -> None:
     """Create an item that must not exist yet."""
     with translated(conflict_message):
         item.save(condition=BaseItem.PK.does_not_exist())
-
-
-def save_versioned(item: BaseItem, conflict_message: str | None = None) -> None:
-    """Save an item whose version must still be the one it was read with."""
-    with translated(conflict_message):
-        item.save()
-
-
-@contextmanager
-def transaction(conflict_message: str | None = None) -> Iterator[TransactWrite]:
-    """Several items that must change together, or not at all."""
-    with translated(conflict_message):
-        with TransactWrite(connection=connection()) as tx:
-            yield tx

@@ -15,11 +15,10 @@ from chalicelib.shared.observability import logger
 class Timers:
     """Starts executions named after what they time, so a retried start is the same execution."""
 
-    def __init__(self, client: Any, *, deadline_arn: str, approval_arn: str, table_name: str) -> None:
+    def __init__(self, client: Any, *, deadline_arn: str, approval_arn: str) -> None:
         self._client = client
         self._deadline = deadline_arn
         self._approval = approval_arn
-        self._table = table_name
 
     def start_deadline(
         self, *, tenant: str, pk: str, sk: str, subject_id: str, timer_id: str, remind_50: datetime, remind_80: datetime, due: datetime
