@@ -117,7 +117,7 @@ def _lock(state_dir: Path) -> IO[str]:
 
 
 def _banner(port: int, moto_port: int, restored: bool, state_dir: Path) -> None:
-    from chalicelib.identity.permissions import ROLE_LABELS, Role
+    from chalicelib.shared.permissions import ROLE_LABELS, Role
     from chalicelib.tenancy.catalog import TENANTS
 
     lines = [

@@ -9,7 +9,7 @@ import boto3
 
 from chalicelib.adapters.cognito import CognitoDirectory
 from chalicelib.identity.domain import StaffUser
-from chalicelib.identity.permissions import Role, roles_for_tenant
+from chalicelib.shared.permissions import Role, roles_for_tenant
 from chalicelib.identity.store import UserStore
 from chalicelib.shared.tenancy import cognito_username
 from chalicelib.tenancy.catalog import TENANTS, UNIT_CARE_DESK, UNIT_DEPARTMENT, UNIT_SPECIALIST_BOARD, units_for

@@ -7,7 +7,7 @@ from datetime import datetime
 from pynamodb.attributes import MapAttribute, UnicodeAttribute
 
 from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
-from chalicelib.shared.clock import iso
+from chalicelib.shared.clock import iso, parse_iso
 from chalicelib.shared.ids import new_id
 
 from .domain import AuditEvent
@@ -51,7 +51,7 @@ def _to_event(item: AuditItem) -> AuditEvent:
         action=item.action,
         target_type=item.target_type,
         target_id=item.target_id,
-        at=datetime.fromisoformat(item.at.replace("Z", "+00:00")),
+        at=parse_iso(item.at),
         detail=dict(item.detail.as_dict() if hasattr(item.detail, "as_dict") else item.detail or {}),
         id=item.SK.split("#", 1)[1],
     )

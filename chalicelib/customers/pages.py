@@ -9,8 +9,8 @@ from chalice import Blueprint, Response
 from pydantic import ValidationError
 
 from chalicelib.bootstrap import container
-from chalicelib.identity.permissions import Permission
 from chalicelib.shared.errors import ConflictError, RuleViolationError
+from chalicelib.shared.permissions import Permission
 from chalicelib.web.render import Page, page, redirect, render
 
 from .domain import IDENTIFIERS, PROFILE_FIELDS

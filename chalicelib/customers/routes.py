@@ -7,8 +7,8 @@ from dataclasses import asdict
 from chalice import Blueprint
 
 from chalicelib.bootstrap import container
-from chalicelib.identity.permissions import Permission
 from chalicelib.shared.http import route
+from chalicelib.shared.permissions import Permission
 from chalicelib.shared.tenancy import RequestContext
 
 from .domain import Customer, CustomerSummary

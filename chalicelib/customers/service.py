@@ -7,10 +7,10 @@ from dataclasses import asdict, replace
 
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.audit.store import AuditStore
-from chalicelib.identity.permissions import CENTRAL_TENANT
 from chalicelib.shared.clock import Clock
 from chalicelib.shared.errors import ConflictError, ForbiddenError, NotFoundError, RuleViolationError
 from chalicelib.shared.ids import new_id
+from chalicelib.shared.permissions import CENTRAL_TENANT
 from chalicelib.shared.tenancy import Principal
 from chalicelib.tenancy.catalog import TENANT_BY_CODE
 

@@ -23,7 +23,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.adapters.dynamo import BaseItem, connection, tenant_key, translated
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.audit.store import audit_item
-from chalicelib.shared.clock import iso
+from chalicelib.shared.clock import iso, parse_iso
 from chalicelib.shared.errors import ConflictError
 
 from .domain import NAME_INDEX, PROFILE_FIELDS, UNIQUE_IDENTIFIERS, Customer, CustomerSummary, duplicate_error, fold, summarise
@@ -58,7 +58,7 @@ class CustomerIndexItem(BaseItem, discriminator="CustomerIndex"):
 
 
 def _instant(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parse_iso(text)
 
 
 def _profile_item(tenant: str, customer: Customer) -> CustomerItem:

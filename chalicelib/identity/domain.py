@@ -9,8 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from chalicelib.shared.errors import RuleViolationError
-
-from .permissions import roles_for_tenant
+from chalicelib.shared.permissions import roles_for_tenant
 
 LOGIN = re.compile(r"^[a-z0-9][a-z0-9_-]{2,39}$")
 

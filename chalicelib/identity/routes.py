@@ -6,7 +6,6 @@ from chalice import Blueprint, Response
 
 from chalicelib.bootstrap import container
 from chalicelib.identity.domain import StaffUser
-from chalicelib.identity.permissions import Permission, permissions_of
 from chalicelib.identity.schemas import (
     LoginBody,
     LoginResponse,
@@ -22,6 +21,7 @@ from chalicelib.identity.schemas import (
 from chalicelib.identity.service import PasswordNeeded, SignedIn
 from chalicelib.shared.auth import clear_session_cookie, session_cookie
 from chalicelib.shared.http import json_response, route
+from chalicelib.shared.permissions import Permission, permissions_of
 from chalicelib.shared.tenancy import RequestContext
 
 bp = Blueprint(__name__)

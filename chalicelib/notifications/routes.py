@@ -8,8 +8,9 @@ from chalice import Blueprint
 from pydantic import BaseModel
 
 from chalicelib.bootstrap import container
-from chalicelib.identity.permissions import Permission
+from chalicelib.shared.clock import parse_iso
 from chalicelib.shared.http import route
+from chalicelib.shared.permissions import Permission
 from chalicelib.shared.tenancy import RequestContext
 
 from .store import OutboxItem
@@ -40,7 +41,7 @@ def notice_read(item: OutboxItem) -> NoticeRead:
     """The API view of a notice."""
     return NoticeRead(
         id=item.SK, channel=item.channel, template=item.template, subject_id=item.subject_id, status=item.status,
-        attempts=int(item.attempts or 0), last_error=item.last_error, created_at=datetime.fromisoformat(item.created_at.replace("Z", "+00:00")),
+        attempts=int(item.attempts or 0), last_error=item.last_error, created_at=parse_iso(item.created_at),
     )
 
 

@@ -7,13 +7,13 @@ from datetime import datetime
 
 from chalicelib.adapters.stepfunctions import Timers
 from chalicelib.customers.domain import TimelineEntry
-from chalicelib.identity.permissions import Role
 from chalicelib.identity.store import UserStore
 from chalicelib.notifications.domain import Notice
 from chalicelib.notifications.service import NotificationService
 from chalicelib.shared.clock import Clock, format_datetime
 from chalicelib.shared.errors import ConflictError
 from chalicelib.shared.observability import logger
+from chalicelib.shared.permissions import Role
 
 from .domain import Request
 from .parts import STATUS_LABELS, Event

@@ -14,9 +14,9 @@ from pydantic import BaseModel, ValidationError
 
 from chalicelib.bootstrap import container
 from chalicelib.customers.domain import PROFILE_FIELDS
-from chalicelib.identity.permissions import Permission, Role, permissions_of
 from chalicelib.shared.clock import VN_TZ, iso
 from chalicelib.shared.errors import AppError, ConflictError, MalformedError, RuleViolationError
+from chalicelib.shared.permissions import Permission, Role, permissions_of
 from chalicelib.tenancy.catalog import KIND_PROVINCE, TENANT_BY_CODE, TENANTS
 from chalicelib.web.render import Page, redirect, render
 

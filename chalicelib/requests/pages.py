@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.bootstrap import container
-from chalicelib.identity.permissions import Permission
+from chalicelib.shared.permissions import Permission
 from chalicelib.web.render import Page, page, redirect, render
 
 from .page_actions import (

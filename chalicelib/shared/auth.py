@@ -8,9 +8,9 @@ from http.cookies import SimpleCookie
 
 from chalice.app import Request
 
-from chalicelib.identity.permissions import Permission, allows
 from chalicelib.shared.edge import EDGE, ready
 from chalicelib.shared.errors import ForbiddenError, NotFoundError, UnauthorizedError
+from chalicelib.shared.permissions import Permission, allows
 from chalicelib.shared.tenancy import Principal
 
 SESSION_COOKIE = "cskh_session"

@@ -56,3 +56,14 @@ def format_datetime(instant: datetime) -> str:
 def iso(instant: datetime) -> str:
     """ISO 8601 in UTC with a Z, as stored and as Step Functions' Wait states need it."""
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(text: str) -> datetime:
+    """The inverse of `iso()`: an ISO 8601 instant (a trailing Z or an offset) as an aware datetime.
+
+    A text without an offset is refused rather than guessed (ValueError), like any other malformed text.
+    """
+    value = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    if value.tzinfo is None:
+        raise ValueError(f"instant without a time zone: {text!r}")
+    return value

@@ -19,7 +19,6 @@ from chalice import Blueprint, Chalice, Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.identity.permissions import Permission
 from chalicelib.shared.auth import authenticate, authorize, resolve_tenant
 from chalicelib.shared.edge import EDGE
 from chalicelib.shared.errors import (
@@ -29,6 +28,7 @@ from chalicelib.shared.errors import (
 )
 from chalicelib.shared.ids import new_id
 from chalicelib.shared.observability import logger, metrics
+from chalicelib.shared.permissions import Permission
 from chalicelib.shared.tenancy import RequestContext
 
 CORRELATION_HEADER = "x-correlation-id"

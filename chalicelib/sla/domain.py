@@ -6,15 +6,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from chalicelib.requests.scripts import CALLBACK_WINDOWS
 from chalicelib.shared.clock import VN_TZ
 from chalicelib.shared.errors import MalformedError, RuleViolationError
 
+from .annex2 import CALLBACK_WINDOWS
 from .law import SOURCE_DECREE, SOURCE_LAW, MarkedDay, law_days_off, law_working_days
 
 # A working day ends at 17:00 local time. State offices keep 07:30/08:00–16:30/17:00 hours; the later close is
 # taken so that a deadline never falls before the office shuts, and it is where the last callback window of
-# requests/scripts.py CALLBACK_WINDOWS ends. Annex 2 §1 counts whole working days: "N working days" means by
+# sla/annex2.py CALLBACK_WINDOWS ends. Annex 2 §1 counts whole working days: "N working days" means by
 # the end of the Nth working day, so every such deadline is an instant at this time of day.
 END_OF_WORKING_DAY = time(17, 0)
 # How far to look for a working day before deciding the calendar is broken (Tết plus weekends is ~9 days).

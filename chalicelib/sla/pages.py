@@ -7,12 +7,12 @@ from datetime import date, datetime
 from chalice import Blueprint, Response
 
 from chalicelib.bootstrap import container
-from chalicelib.identity.permissions import Permission
-from chalicelib.requests.scripts import ANNEX2_LIMITS
 from chalicelib.shared.clock import to_local
 from chalicelib.shared.errors import MalformedError
+from chalicelib.shared.permissions import Permission
 from chalicelib.web.render import Page, page, redirect, render
 
+from .annex2 import ANNEX2_LIMITS
 from .law import SOURCE_DECREE, MarkedDay
 from .policy import ADJUSTABLE_UNITS
 

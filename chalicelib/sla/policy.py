@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from chalicelib.requests.scripts import ANNEX2_LIMITS, LIMIT_BY_KEY, Limit
 from chalicelib.shared.errors import RuleViolationError
+
+from .annex2 import ANNEX2_LIMITS, LIMIT_BY_KEY, Limit
 
 # Only limits counted in time can be shortened; rings, "daily" and "at once" are not amounts of time a tenant sets.
 ADJUSTABLE_UNITS = ("minutes", "working_days")

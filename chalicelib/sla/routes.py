@@ -5,9 +5,9 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.bootstrap import container
-from chalicelib.identity.permissions import Permission
 from chalicelib.shared.errors import MalformedError
 from chalicelib.shared.http import route
+from chalicelib.shared.permissions import Permission
 from chalicelib.shared.tenancy import RequestContext
 
 from .schemas import (

@@ -8,8 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
-from chalicelib.requests.scripts import ANNEX2_LIMITS
-
+from .annex2 import ANNEX2_LIMITS
 from .domain import CalendarYear
 from .law import MarkedDay
 from .policy import ADJUSTABLE_UNITS, SlaPolicy

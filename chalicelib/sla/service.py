@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from chalicelib.audit.domain import AuditEvent
-from chalicelib.identity.permissions import CENTRAL_TENANT
 from chalicelib.shared.clock import Clock
 from chalicelib.shared.errors import ConflictError, ForbiddenError
+from chalicelib.shared.permissions import CENTRAL_TENANT
 from chalicelib.shared.tenancy import Principal
 
 from .domain import CalendarOverrides, CalendarYear, WorkingCalendar, check_overrides, check_year, local_time, years_spanned

@@ -9,7 +9,7 @@ from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, Un
 from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
 from chalicelib.adapters.unit_of_work import write
 from chalicelib.audit.domain import AuditEvent
-from chalicelib.identity.permissions import CENTRAL_TENANT
+from chalicelib.shared.permissions import CENTRAL_TENANT
 
 from .domain import CalendarOverrides
 from .law import SOURCE_DECREE, MarkedDay

@@ -7,10 +7,10 @@ from pathlib import Path
 from chalice import Blueprint, Response
 
 from chalicelib.bootstrap import container
-from chalicelib.identity.permissions import Permission, roles_for_tenant
 from chalicelib.identity.service import PasswordNeeded
 from chalicelib.shared.auth import clear_session_cookie, session_cookie
 from chalicelib.shared.errors import MalformedError
+from chalicelib.shared.permissions import Permission, roles_for_tenant
 from chalicelib.tenancy.catalog import UNIT_KINDS
 
 from .render import Page, page, redirect, render

@@ -15,13 +15,13 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from chalicelib.identity.permissions import ROLE_LABELS, Permission, Role, permissions_of
 from chalicelib.shared.auth import authenticate, authorize, clear_session_cookie, csrf_token, resolve_tenant, session_token
 from chalicelib.shared.clock import format_date, format_datetime
 from chalicelib.shared.edge import EDGE, ready
 from chalicelib.shared.errors import AppError, ForbiddenError, MalformedError, PayloadTooLargeError, UnauthorizedError
 from chalicelib.shared.http import begin_request, finish_request, handle_errors
 from chalicelib.shared.observability import logger
+from chalicelib.shared.permissions import ROLE_LABELS, Permission, Role, permissions_of
 from chalicelib.shared.tenancy import Principal
 from chalicelib.tenancy.catalog import TENANT_BY_CODE, TENANTS, TenantSpec
 

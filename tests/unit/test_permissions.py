@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.identity.permissions import Permission, Role, allows, permissions_of, roles_for_tenant
+from chalicelib.shared.permissions import Permission, Role, allows, permissions_of, roles_for_tenant
 
 
 def test_cross_tenant_view_is_only_granted_at_the_ccc():
