@@ -8,8 +8,8 @@ from chalice.app import SQSEvent
 from chalicelib.audit.routes import bp as audit_bp
 from chalicelib.customers.pages import bp as customer_pages_bp
 from chalicelib.customers.routes import bp as customers_bp
+from chalicelib.entrypoints.queue import OUTBOX_QUEUE, handle_records
 from chalicelib.identity.routes import bp as identity_bp
-from chalicelib.notifications.entry import OUTBOX_QUEUE, handle_records
 from chalicelib.notifications.pages import bp as notification_pages_bp
 from chalicelib.notifications.routes import bp as notifications_bp
 from chalicelib.requests.pages import bp as request_pages_bp

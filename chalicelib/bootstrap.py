@@ -1,8 +1,14 @@
-"""Builds the services from their adapters, once per cold start; routes ask `container()` for them."""
+"""The composition root: builds the services from their adapters, once per cold start; one function per capability.
+
+`build()` returns a new, complete container and writes no global but PynamoDB's table binding (the same for the
+same settings), so building twice — tests, benchmarks — never leaves anything half-rewired. The entry layer
+(`chalicelib/entrypoints/`) asks `container()` for the process's one.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import boto3
 
@@ -16,16 +22,18 @@ from chalicelib.customers.service import CustomerService
 from chalicelib.customers.store import CustomerStore
 from chalicelib.identity.service import IdentityService
 from chalicelib.identity.sessions import Sessions
+from chalicelib.identity.staff import StaffDirectory
 from chalicelib.identity.store import UserStore
 from chalicelib.identity.verifier import CognitoTokenVerifier
 from chalicelib.notifications.service import NotificationService, Worker
 from chalicelib.notifications.store import OutboxStore
-from chalicelib.requests.flows import RequestFlows, RequestTimeline
 from chalicelib.requests.lists import RequestLists
+from chalicelib.requests.read_models import CustomerRequests
 from chalicelib.requests.service import RequestService
-from chalicelib.requests.store import RequestStore
+from chalicelib.requests.store import DynamoRequestStore, timer_key
+from chalicelib.requests.timer_handlers import TimerHandlers
 from chalicelib.shared.clock import Clock, SystemClock
-from chalicelib.shared.edge import EDGE
+from chalicelib.shared.edge import Edge
 from chalicelib.sla.service import SlaService
 from chalicelib.sla.store import SlaStore
 from chalicelib.tenancy.catalog import TENANTS
@@ -36,11 +44,11 @@ from chalicelib.tenancy.store import UnitStore
 
 @dataclass
 class Container:
-    """Every service the routes use."""
+    """Every service the entry layer uses."""
 
     settings: Settings
     clock: Clock
-    hosts: TenantHosts
+    edge: Edge
     tenancy: TenancyService
     identity: IdentityService
     audit: AuditStore
@@ -52,73 +60,108 @@ class Container:
     worker: Worker
 
 
-_container: Container | None = None
+@dataclass(frozen=True)
+class _Base:
+    """What every capability is built from: settings, clock, the AWS client options, the audit trail."""
+
+    config: Settings
+    clock: Clock
+    aws: dict[str, Any]
+    audit: AuditStore
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for `service` on the configured region and endpoint."""
+        return boto3.client(service, **self.aws)  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True)
+class _Identity:
+    service: IdentityService
+    users: UserStore
+    sessions: Sessions
+    verifier: CognitoTokenVerifier
+
+
+@dataclass(frozen=True)
+class _Requests:
+    service: RequestService
+    lists: RequestLists
+    timers: TimerHandlers
+
+
+def _tenancy(base: _Base) -> tuple[TenancyService, TenantHosts]:
+    hosts = TenantHosts(base.config.base_domain, (t.code for t in TENANTS))
+    return TenancyService(units=UnitStore(journal=base.audit), hosts=hosts, clock=base.clock), hosts
+
+
+def _identity(base: _Base) -> _Identity:
+    config = base.config
+    users = UserStore(journal=base.audit)
+    sessions = Sessions(users=users, clock=base.clock)
+    verifier = CognitoTokenVerifier(jwks_url=config.jwks_url, issuer=config.issuer, client_id=config.user_pool_client_id)
+    directory = CognitoDirectory(base.client("cognito-idp"), pool_id=config.user_pool_id, client_id=config.user_pool_client_id)
+    service = IdentityService(directory=directory, users=users, verifier=verifier, clock=base.clock, audit=base.audit, sessions=sessions)
+    return _Identity(service, users, sessions, verifier)
+
+
+def _notifications(base: _Base) -> tuple[NotificationService, OutboxStore]:
+    config = base.config
+    outbox = OutboxStore(clock=base.clock)
+    service = NotificationService(
+        store=outbox,
+        queue=OutboxQueue(base.client("sqs"), url=config.outbox_queue_url),
+        mailer=Mailer(base.client("ses"), sender=config.mail_sender, configuration_set=config.mail_configuration_set),
+        sms=Sms(base.client("sns")),
+        clock=base.clock,
+    )
+    return service, outbox
+
+
+def _requests(
+    base: _Base, *, customers: CustomerService, sla: SlaService, notifications: NotificationService, outbox: OutboxStore,
+    store: DynamoRequestStore, users: UserStore,
+) -> _Requests:
+    config = base.config
+    timers = Timers(base.client("stepfunctions"), deadline_arn=config.deadline_state_machine_arn,
+                    approval_arn=config.approval_state_machine_arn, item_key=timer_key)
+    staff = StaffDirectory(users=users)
+    codes = {t.code for t in TENANTS}
+    url = config.public_url_template.format
+    service = RequestService(store=store, customers=customers, deadlines=sla, tenants=codes, outbox=notifications, timers=timers,
+                             staff=staff, clock=base.clock, public_url=lambda tenant: url(tenant=tenant))
+    handlers = TimerHandlers(store=store, staff=staff, outbox=notifications, timers=timers, clock=base.clock,
+                             console_url=lambda tenant: url(tenant=tenant))
+    return _Requests(service, RequestLists(store=store, clock=base.clock, tenants=codes), handlers)
 
 
 def build(config: Settings | None = None, clock: Clock | None = None) -> Container:
-    """Wire adapters into services and point the edge at them."""
+    """Wire adapters into services, capability by capability."""
     config = config or settings()
-    clock = clock or SystemClock()
     dynamo.bind(table_name=config.table_name, region=config.region, host=config.endpoint_url)
-    hosts = TenantHosts(config.base_domain, (t.code for t in TENANTS))
-    cognito = boto3.client("cognito-idp", region_name=config.region, endpoint_url=config.endpoint_url)
-    verifier = CognitoTokenVerifier(jwks_url=config.jwks_url, issuer=config.issuer, client_id=config.user_pool_client_id)
-    units = UnitStore()
-    audit = AuditStore()
-    tenancy = TenancyService(units=units, hosts=hosts, clock=clock)
-    users = UserStore()
-    sessions = Sessions(users=users, clock=clock)
-    identity = IdentityService(
-        directory=CognitoDirectory(cognito, pool_id=config.user_pool_id, client_id=config.user_pool_client_id),
-        users=users,
-        verifier=verifier,
-        clock=clock,
-        audit=audit,
-        sessions=sessions,
-    )
-    EDGE.authenticator = verifier
-    EDGE.tenants = hosts
-    EDGE.sessions = sessions
-    EDGE.max_body_bytes = config.max_body_bytes
-    EDGE.secure_cookies = config.secure_cookies
-    request_store = RequestStore()
-    customers = CustomerService(store=CustomerStore(), audit=audit, clock=clock, timeline=RequestTimeline(request_store))
-    sla = SlaService(store=SlaStore(), clock=clock)
-    aws = {"region_name": config.region, "endpoint_url": config.endpoint_url}
-    notifications = NotificationService(
-        store=OutboxStore(),
-        queue=OutboxQueue(boto3.client("sqs", **aws), url=config.outbox_queue_url),
-        mailer=Mailer(boto3.client("ses", **aws), sender=config.mail_sender, configuration_set=config.mail_configuration_set),
-        sms=Sms(boto3.client("sns", **aws)),
-        clock=clock,
-    )
-    timers = Timers(
-        boto3.client("stepfunctions", **aws), deadline_arn=config.deadline_state_machine_arn,
-        approval_arn=config.approval_state_machine_arn
-    )
-    codes = {t.code for t in TENANTS}
-    requests = RequestService(
-        store=request_store, customers=customers, deadlines=sla, tenants=codes, notifications=notifications, timers=timers,
-        clock=clock,
-        public_url=lambda tenant: config.public_url_template.format(tenant=tenant),
-        staff=lambda tenant, login: bool((user := users.get(tenant=tenant, login=login)) and user.enabled),
-    )
-    flows = RequestFlows(
-        store=request_store, users=users, notifications=notifications, timers=timers, clock=clock,
-        console_url=lambda tenant: config.public_url_template.format(tenant=tenant),
-    )
+    base = _Base(config, clock or SystemClock(), {"region_name": config.region, "endpoint_url": config.endpoint_url}, AuditStore())
+    tenancy, hosts = _tenancy(base)
+    identity = _identity(base)
+    notifications, outbox = _notifications(base)
+    request_store = DynamoRequestStore(outbox=outbox)
+    customers = CustomerService(store=CustomerStore(journal=base.audit), audit=base.audit, clock=base.clock,
+                                timeline=CustomerRequests(request_store))
+    sla = SlaService(store=SlaStore(journal=base.audit), clock=base.clock)
+    requests = _requests(base, customers=customers, sla=sla, notifications=notifications, outbox=outbox, store=request_store,
+                         users=identity.users)
     worker = Worker({
         "notice": notifications.deliver,
-        "deadline_reminder": flows.on_deadline_reminder,
-        "deadline_breached": flows.on_deadline_breached,
-        "approval_pending": flows.on_approval_pending,
-        "approval_overdue": flows.on_approval_overdue,
+        "deadline_reminder": requests.timers.on_deadline_reminder,
+        "deadline_breached": requests.timers.on_deadline_breached,
+        "approval_pending": requests.timers.on_approval_pending,
+        "approval_overdue": requests.timers.on_approval_overdue,
     })
-    lists = RequestLists(store=request_store, clock=clock, tenants=codes)
-    return Container(
-        config, clock, hosts, tenancy, identity, audit, customers=customers, sla=sla, notifications=notifications,
-        requests=requests, request_lists=lists, worker=worker,
-    )
+    edge = Edge(authenticator=identity.verifier, tenants=hosts, sessions=identity.sessions, max_body_bytes=config.max_body_bytes,
+                secure_cookies=config.secure_cookies)
+    return Container(config, base.clock, edge, tenancy, identity.service, base.audit, customers=customers, sla=sla,
+                     notifications=notifications, requests=requests.service, request_lists=requests.lists, worker=worker)
+
+
+_container: Container | None = None
 
 
 def container() -> Container:

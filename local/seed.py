@@ -8,9 +8,10 @@ from typing import Any
 import boto3
 
 from chalicelib.adapters.cognito import CognitoDirectory
+from chalicelib.audit.store import AuditStore
 from chalicelib.identity.domain import StaffUser
-from chalicelib.shared.permissions import Role, roles_for_tenant
 from chalicelib.identity.store import UserStore
+from chalicelib.shared.permissions import Role, roles_for_tenant
 from chalicelib.shared.tenancy import cognito_username
 from chalicelib.tenancy.catalog import TENANTS, UNIT_CARE_DESK, UNIT_DEPARTMENT, UNIT_SPECIALIST_BOARD, units_for
 from chalicelib.tenancy.domain import Unit
@@ -68,7 +69,8 @@ def seed(resources: Resources, tenants: tuple[str, ...] | None = None) -> list[D
     directory = CognitoDirectory(
         boto3.client("cognito-idp", **kw), pool_id=resources.user_pool_id, client_id=resources.user_pool_client_id
     )
-    unit_store, user_store = UnitStore(), UserStore()
+    trail = AuditStore()
+    unit_store, user_store = UnitStore(journal=trail), UserStore(journal=trail)
     demo: list[DemoUser] = []
     for code in codes:
         units = [Unit(id=u.code, name=u.name, kind=u.kind, version=1) for u in units_for(code)]

@@ -14,7 +14,7 @@ from .aws import Resources
 
 def receive_and_handle(sqs: Any, url: str, wait_seconds: int = 0) -> int:
     """One receive of up to 10 messages: handle each, delete those handled; returns how many were handled."""
-    from chalicelib.notifications.entry import handle_records
+    from chalicelib.entrypoints.queue import handle_records
 
     response = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds, AttributeNames=["All"])
     handled = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,19 +16,23 @@ from chalicelib.shared.observability import logger
 class Timers:
     """Starts executions named after what they time, so a retried start is the same execution."""
 
-    def __init__(self, client: Any, *, deadline_arn: str, approval_arn: str) -> None:
+    def __init__(
+        self, client: Any, *, deadline_arn: str, approval_arn: str, item_key: Callable[[str, str], tuple[str, str]]
+    ) -> None:
         self._client = client
         self._deadline = deadline_arn
         self._approval = approval_arn
+        self._item_key = item_key  # (tenant, subject) -> the (PK, SK) whose `open_timer` the machine checks
 
     def start_deadline(
-        self, *, tenant: str, pk: str, sk: str, subject_id: str, timer_id: str, remind_50: datetime, remind_80: datetime, due: datetime
+        self, *, tenant: str, subject_id: str, timer_id: str, reminders: tuple[datetime | None, ...], due: datetime
     ) -> None:
-        """Wait to 50 % and 80 % of the time (reminders), then to the deadline (overdue, leader)."""
-        payload = {
-            "tenant": tenant, "pk": pk, "sk": sk, "subject_id": subject_id, "timer_id": timer_id,
-            "remind_50_at": iso(remind_50), "remind_80_at": iso(remind_80), "due_at": iso(due),
-        }
+        """Wait to each reminder point still ahead (50 %, 80 %: a missing one is skipped), then to the deadline."""
+        pk, sk = self._item_key(tenant, subject_id)
+        payload: dict[str, Any] = {"tenant": tenant, "pk": pk, "sk": sk, "subject_id": subject_id, "timer_id": timer_id, "due_at": iso(due)}
+        for name, point in zip(("remind_50_at", "remind_80_at"), reminders, strict=False):
+            if point is not None:
+                payload[name] = iso(point)
         self._start(self._deadline, f"{tenant}-{subject_id}-{timer_id}", payload)
 
     def start_approval(self, *, tenant: str, subject_id: str, draft_id: str, timeout_seconds: int) -> None:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo import BaseItem, connection, translated
-from chalicelib.audit.domain import AuditEvent
-from chalicelib.audit.store import audit_item
 from chalicelib.shared.errors import AppError
+
+
+class Journal(Protocol):
+    """The audit trail as a change sees it: the item recording an event, written in the change's own transaction."""
+
+    def entry(self, *, tenant: str, event: Any) -> BaseItem: ...
 
 
 @dataclass(frozen=True)
@@ -46,12 +51,14 @@ def commit(build: Callable[[TransactWrite], None], *, checks: Sequence[Check] = 
         raise
 
 
-def write(*items: BaseItem, tenant: str, event: AuditEvent, conflict: str | None = None, checks: tuple[Check, ...] = ()) -> None:
+def write(
+    *items: BaseItem, journal: Journal, tenant: str, event: Any, conflict: str | None = None, checks: tuple[Check, ...] = ()
+) -> None:
     """Save the items (versions checked; a new item must not exist) and append the audit entry atomically."""
 
     def build(tx: TransactWrite) -> None:
         for item in items:
             tx.save(item)
-        tx.save(audit_item(tenant=tenant, event=event))
+        tx.save(journal.entry(tenant=tenant, event=event))
 
     commit(build, checks=checks, conflict=conflict)

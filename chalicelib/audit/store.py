@@ -58,7 +58,11 @@ def _to_event(item: AuditItem) -> AuditEvent:
 
 
 class AuditStore:
-    """Reads and appends audit entries."""
+    """Reads and appends audit entries; the unit of work's `Journal`, so each change writes its entry in its transaction."""
+
+    def entry(self, *, tenant: str, event: AuditEvent) -> AuditItem:
+        """The item recording `event`, for the transaction of the change it records."""
+        return audit_item(tenant=tenant, event=event)
 
     def append(self, *, tenant: str, event: AuditEvent) -> None:
         """Append an entry on its own (when there is no other item to change with it)."""

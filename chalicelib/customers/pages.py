@@ -9,9 +9,10 @@ from chalice import Blueprint, Response
 from pydantic import ValidationError
 
 from chalicelib.bootstrap import container
+from chalicelib.entrypoints.console import page
 from chalicelib.shared.errors import ConflictError, RuleViolationError
 from chalicelib.shared.permissions import Permission
-from chalicelib.web.render import Page, page, redirect, render
+from chalicelib.web.render import Page, redirect, render
 
 from .domain import IDENTIFIERS, PROFILE_FIELDS
 from .schemas import CustomerIdentity

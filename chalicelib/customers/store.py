@@ -21,8 +21,8 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo import BaseItem, connection, tenant_key, translated
+from chalicelib.adapters.unit_of_work import Journal
 from chalicelib.audit.domain import AuditEvent
-from chalicelib.audit.store import audit_item
 from chalicelib.shared.clock import iso, parse_iso
 from chalicelib.shared.errors import ConflictError
 
@@ -143,6 +143,9 @@ class _Changes:
 class CustomerStore:
     """Repository of customers; every change is one transaction with its audit entry."""
 
+    def __init__(self, *, journal: Journal) -> None:
+        self._journal = journal
+
     def get(self, *, tenant: str, customer_id: str) -> Customer | None:
         """One customer (GetItem), or None."""
         with translated():
@@ -217,7 +220,7 @@ class CustomerStore:
                     tx.save(item)
                 for _, item, actions in changes.updates:
                     tx.update(item, actions, condition=owned, add_version_condition=False)
-                tx.save(audit_item(tenant=tenant, event=event))
+                tx.save(self._journal.entry(tenant=tenant, event=event))
         except ConflictError as error:
             raise self._why(tenant, changes, error) from None
 

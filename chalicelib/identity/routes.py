@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.bootstrap import container
+from chalicelib.entrypoints.api import route
 from chalicelib.identity.domain import StaffUser
 from chalicelib.identity.schemas import (
     LoginBody,
@@ -20,7 +21,7 @@ from chalicelib.identity.schemas import (
 )
 from chalicelib.identity.service import PasswordNeeded, SignedIn
 from chalicelib.shared.auth import clear_session_cookie, session_cookie
-from chalicelib.shared.http import json_response, route
+from chalicelib.shared.http import json_response
 from chalicelib.shared.permissions import Permission, permissions_of
 from chalicelib.shared.tenancy import RequestContext
 
@@ -48,7 +49,7 @@ def login_response(ctx: RequestContext, outcome: SignedIn | PasswordNeeded) -> R
         return json_response(LoginResponse(challenge="new_password_required", session=outcome.session).model_dump(mode="json"))
     user = container().identity.profile(tenant=ctx.tenant, principal=outcome.principal)
     body = LoginResponse(access_token=outcome.token, expires_in=outcome.expires_in, user=user_read(user))
-    return json_response(body.model_dump(mode="json"), headers={"Set-Cookie": session_cookie(outcome.token, outcome.expires_in)})
+    return json_response(body.model_dump(mode="json"), headers={"Set-Cookie": session_cookie(outcome.token, outcome.expires_in, secure_only=container().settings.secure_cookies)})
 
 
 @route(bp, "/api/auth/login", method="POST", body=LoginBody, response=LoginResponse, public=True, tags=TAGS)

@@ -6,7 +6,7 @@ from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.adapters.dynamo import BaseItem, save_new, tenant_key, translated
-from chalicelib.adapters.unit_of_work import Check, write
+from chalicelib.adapters.unit_of_work import Check, Journal, write
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.shared.errors import RuleViolationError
 from chalicelib.tenancy.store import UnitItem
@@ -68,6 +68,9 @@ def _unit_check(tenant: str, unit_id: str | None) -> tuple[Check, ...]:
 class UserStore:
     """Repository of staff profiles."""
 
+    def __init__(self, *, journal: Journal) -> None:
+        self._journal = journal
+
     def list(self, *, tenant: str) -> list[StaffUser]:
         """Every staff member of the tenant (one Query)."""
         with translated():
@@ -88,14 +91,14 @@ class UserStore:
             save_new(item, "Tên đăng nhập đã được dùng.")
         else:
             write(
-                item, tenant=tenant, event=event, conflict="Tên đăng nhập đã được dùng.", checks=_unit_check(tenant, user.unit_id)
+                item, journal=self._journal, tenant=tenant, event=event, conflict="Tên đăng nhập đã được dùng.", checks=_unit_check(tenant, user.unit_id)
             )
         return _to_user(item)
 
     def replace(self, *, tenant: str, user: StaffUser, event: AuditEvent) -> StaffUser:
         """Save a changed profile if nobody changed it since `user.version`."""
         item = _to_item(tenant, user, version=user.version)
-        write(item, tenant=tenant, event=event, checks=_unit_check(tenant, user.unit_id))
+        write(item, journal=self._journal, tenant=tenant, event=event, checks=_unit_check(tenant, user.unit_id))
         return _to_user(item)
 
     def session_state(self, *, tenant: str, login: str) -> tuple[bool, int]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from chalicelib.shared.ids import new_id
+
 MAX_ATTEMPTS = 5  # the outbox queue's maxReceiveCount (infra/definitions.py): after this the notice is "failed"
 
 
@@ -16,6 +18,7 @@ class Notice:
     template: str
     data: dict[str, str] = field(default_factory=dict)
     subject_id: str = ""
+    id: str = field(default_factory=new_id)  # its outbox id, known before the change that carries it commits
 
 
 # SMS texts, Vietnamese with diacritics (sent as Unicode SMS). Only what the message needs — a reference and a

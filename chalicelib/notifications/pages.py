@@ -5,8 +5,9 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.bootstrap import container
+from chalicelib.entrypoints.console import page
 from chalicelib.shared.permissions import Permission
-from chalicelib.web.render import Page, page, redirect, render
+from chalicelib.web.render import Page, redirect, render
 
 from .routes import notice_read
 

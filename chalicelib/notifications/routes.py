@@ -8,8 +8,8 @@ from chalice import Blueprint
 from pydantic import BaseModel
 
 from chalicelib.bootstrap import container
+from chalicelib.entrypoints.api import route
 from chalicelib.shared.clock import parse_iso
-from chalicelib.shared.http import route
 from chalicelib.shared.permissions import Permission
 from chalicelib.shared.tenancy import RequestContext
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from chalicelib.adapters.dynamo import tenant_key
 from chalicelib.adapters.messaging import Mailer, OutboxQueue, Sms
 from chalicelib.shared.clock import Clock, iso
 from chalicelib.shared.errors import ConflictError, NotFoundError
-from chalicelib.shared.ids import new_id
 from chalicelib.shared.observability import logger
 
 from .domain import MAX_ATTEMPTS, Notice, sms_text
@@ -26,22 +24,16 @@ class NotificationService:
         self._sms = sms
         self._clock = clock
 
-    def items(self, *, tenant: str, notices: Iterable[Notice]) -> list[OutboxItem]:
-        """Outbox items for the notices, to be written in the caller's transaction."""
-        now = iso(self._clock.now())
-        return [
-            OutboxItem(tenant_key(tenant, "OUTBOX"), new_id(), tenant=tenant, channel=n.channel, to=n.to, template=n.template,
-                       data=dict(n.data), subject_id=n.subject_id, created_at=now)
-            for n in notices
-        ]
-
-    def enqueue(self, *, tenant: str, items: Iterable[OutboxItem]) -> None:
+    def enqueue(self, *, tenant: str, notices: Iterable[Notice]) -> None:
         """Tell the worker (after the transaction committed); a failed enqueue is logged — resend picks it up."""
-        for item in items:
-            try:
-                self._queue.send({"type": "notice", "tenant": tenant, "notice_id": item.SK})
-            except Exception:  # noqa: BLE001 - the notice is safe in the outbox; it must not fail the user's action
-                logger.exception("outbox enqueue failed", extra={"notice_id": item.SK})
+        for notice in notices:
+            self._send_message(tenant, notice.id)
+
+    def _send_message(self, tenant: str, notice_id: str) -> None:
+        try:
+            self._queue.send({"type": "notice", "tenant": tenant, "notice_id": notice_id})
+        except Exception:  # noqa: BLE001 - the notice is safe in the outbox; it must not fail the user's action
+            logger.exception("outbox enqueue failed", extra={"notice_id": notice_id})
 
     def deliver(self, *, tenant: str, notice_id: str, receive_count: int = 1) -> None:
         """Send one notice once; a failure raises so the queue retries, and the last try marks it failed."""
@@ -84,7 +76,7 @@ class NotificationService:
             raise ConflictError("Thông báo đã được gửi.", code="already_sent")
         item.status, item.attempts = "pending", 0
         self._store.save(item)
-        self.enqueue(tenant=tenant, items=[item])
+        self._send_message(tenant, item.SK)
         return item
 
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
+from chalicelib.shared.clock import Clock, iso
+
+from .domain import Notice
 
 
 class OutboxItem(BaseItem, discriminator="Outbox"):
@@ -27,7 +30,17 @@ class OutboxItem(BaseItem, discriminator="Outbox"):
 
 
 class OutboxStore:
-    """Reads and updates outbox items."""
+    """Reads and updates outbox items; gives other stores the item of a notice for their own transaction."""
+
+    def __init__(self, *, clock: Clock) -> None:
+        self._clock = clock
+
+    def entry(self, *, tenant: str, notice: Notice) -> OutboxItem:
+        """The outbox item of a notice, to be written in the transaction of the change that causes it."""
+        return OutboxItem(
+            tenant_key(tenant, "OUTBOX"), notice.id, tenant=tenant, channel=notice.channel, to=notice.to,
+            template=notice.template, data=dict(notice.data), subject_id=notice.subject_id, created_at=iso(self._clock.now()),
+        )
 
     def get(self, *, tenant: str, notice_id: str) -> OutboxItem | None:
         """One notice, or None."""

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
-from chalicelib.adapters.dynamo import BaseItem
 from chalicelib.notifications.domain import Notice
-from chalicelib.shared.clock import Clock, format_datetime
-from chalicelib.shared.ids import new_token
+from chalicelib.shared.clock import format_datetime
 from chalicelib.shared.tenancy import Principal
 from chalicelib.tenancy.catalog import TENANT_BY_CODE
 
-from .domain import Request
-from .parts import is_written
-from .records import survey_token
+from .domain import Request, is_written
+from .ports import Customers
 
 SURVEY_LINK_DAYS = 30
 
@@ -23,10 +20,9 @@ SURVEY_LINK_DAYS = 30
 class CustomerNotices:
     """Builds the notices; the customer's phone and e-mail are read only when a notice needs them (an audited read)."""
 
-    def __init__(self, *, customers: Any, public_url: Callable[[str], str], clock: Clock) -> None:
+    def __init__(self, *, customers: Customers, public_url: Callable[[str], str]) -> None:
         self._customers = customers
         self._public_url = public_url
-        self._clock = clock
 
     def _contact(self, request: Request, actor: Principal, field: str) -> str | None:
         customer = self._customers.get(tenant=request.tenant, actor=actor, customer_id=request.customer_id, timeline=False)
@@ -43,20 +39,17 @@ class CustomerNotices:
         phone = self._contact(request, actor, "phone")
         return [Notice("sms", phone, "request_answered", {"reference": request.reference}, request.id)] if phone else []
 
-    def written_answer(self, request: Request, actor: Principal) -> tuple[list[Notice], list[BaseItem]]:
-        """The answer by e-mail with a single-use survey link (Art. 6.2 step 5); the token item goes with the save."""
-        request.survey_token = new_token()
-        expires = self._clock.now() + timedelta(days=SURVEY_LINK_DAYS)
-        extra: list[BaseItem] = [survey_token(tenant=request.tenant, token=request.survey_token, request_id=request.id,
-                                              customer_id=request.customer_id, channel=request.channel.value, expires=expires)]
+    def written_answer(self, request: Request, actor: Principal) -> list[Notice]:
+        """Art. 6.2 step 5: the approved answer by e-mail with the survey link, when the customer has an address."""
         email = self._contact(request, actor, "email")
         if not email or not is_written(request.channel):
-            return [], extra
-        tenant = TENANT_BY_CODE[request.tenant]
+            return []
+        # The answer as written: escaped, its line breaks kept, no markup of its own.
+        answer_html = "<br>".join(html.escape(line) for line in request.answer.split("\n"))
         data = {"customer_name": request.customer_name, "reference": request.reference, "answer_text": request.answer,
-                "answer_html": request.answer.replace("\n", "<br>"), "survey_url": self.survey_url(request) or "",
-                "tenant_name": tenant.name}
-        return [Notice("email", email, "request-answer", data, request.id)], extra
+                "answer_html": answer_html, "survey_url": self.survey_url(request) or "",
+                "tenant_name": TENANT_BY_CODE[request.tenant].name}
+        return [Notice("email", email, "request-answer", data, request.id)]
 
     def survey_url(self, request: Request) -> str | None:
         """The customer's survey link, once an answer went out."""

@@ -5,10 +5,13 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.bootstrap import container
+from chalicelib.entrypoints.console import page
 from chalicelib.shared.permissions import Permission
-from chalicelib.web.render import Page, page, redirect, render
+from chalicelib.web.render import Page, redirect, render
 
-from .page_actions import (
+from .domain import ACTION_PERMISSIONS as A
+from .domain import Request
+from .page_forms import (
     act,
     attempt,
     common,
@@ -36,6 +39,7 @@ from .schemas import (
     TransferBody,
     Versioned,
 )
+from .service import RequestService
 
 bp = Blueprint(__name__)
 P = Permission
@@ -78,95 +82,150 @@ def detail(p: Page, request_id: str) -> Response:
     return show(p, request_id)
 
 
-@page(bp, "/requests/{request_id}/answer", method="POST", permission=P.REQUESTS_HANDLE)
+def _service() -> RequestService:
+    return container().requests
+
+
+@page(bp, "/requests/{request_id}/answer", method="POST", permission=A["answer"])
 def answer(p: Page, request_id: str) -> Response:
     """Art. 6.1 step 3a: the hotline answers at once (or relays the units' answers)."""
-    return act(p, request_id, "answer", AnswerBody, text=p.value("text"), knowledge_id=p.value("knowledge_id") or None)
+
+    def run(b: AnswerBody) -> Request:
+        return _service().answer(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, text=b.text,
+                                 knowledge_id=b.knowledge_id)
+
+    return act(p, request_id, "answer", AnswerBody, run, text=p.value("text"), knowledge_id=p.value("knowledge_id") or None)
 
 
-@page(bp, "/requests/{request_id}/schedule_callback", method="POST", permission=P.REQUESTS_HANDLE)
+@page(bp, "/requests/{request_id}/schedule_callback", method="POST", permission=A["schedule_callback"])
 def schedule_callback(p: Page, request_id: str) -> Response:
     """Art. 6.1 step 3b: a callback appointment in working hours."""
-    at = local_datetime(p.value("at"))
-    return act(
-        p, request_id, "schedule_callback", CallbackBody, at=at, note=p.value("note"), assignee=p.value("assignee") or None
-    )
+
+    def run(b: CallbackBody) -> Request:
+        return _service().schedule_callback(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, at=b.at,
+                                            note=b.note, assignee=b.assignee)
+
+    at, assignee = local_datetime(p.value("at")), p.value("assignee") or None
+    return act(p, request_id, "schedule_callback", CallbackBody, run, at=at, note=p.value("note"), assignee=assignee)
 
 
-@page(bp, "/requests/{request_id}/escalate", method="POST", permission=P.REQUESTS_APPROVE)
+@page(bp, "/requests/{request_id}/escalate", method="POST", permission=A["escalate"])
 def escalate(p: Page, request_id: str) -> Response:
     """Send the question to one or more specialist units (the leader signs)."""
-    return act(p, request_id, "escalate", EscalateBody, unit_ids=p.values("unit_ids"), note=p.value("note"))
+
+    def run(b: EscalateBody) -> Request:
+        return _service().escalate(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version,
+                                   unit_ids=b.unit_ids, note=b.note)
+
+    return act(p, request_id, "escalate", EscalateBody, run, unit_ids=p.values("unit_ids"), note=p.value("note"))
 
 
-@page(bp, "/requests/{request_id}/transfer", method="POST", permission=P.REQUESTS_HANDLE)
+@page(bp, "/requests/{request_id}/transfer", method="POST", permission=A["transfer"])
 def transfer(p: Page, request_id: str) -> Response:
     """The CCC hands the request to a provincial office, which answers and reports back."""
-    return act(
-        p,
-        request_id,
-        "transfer",
-        TransferBody,
-        to_tenant=p.value("to_tenant"),
-        to_unit=p.value("to_unit") or None,
-        note=p.value("note"),
-    )
+
+    def run(b: TransferBody) -> Request:
+        return _service().transfer(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version,
+                                   to_tenant=b.to_tenant, to_unit=b.to_unit, note=b.note)
+
+    to_unit = p.value("to_unit") or None
+    return act(p, request_id, "transfer", TransferBody, run, to_tenant=p.value("to_tenant"), to_unit=to_unit, note=p.value("note"))
 
 
-@page(bp, "/requests/{request_id}/draft", method="POST", permission=P.REQUESTS_HANDLE)
+@page(bp, "/requests/{request_id}/draft", method="POST", permission=A["draft"])
 def draft(p: Page, request_id: str) -> Response:
     """Art. 6.2 step 3: the focal officer drafts the written answer for the leader."""
-    return act(p, request_id, "draft", TextBody, text=p.value("text"))
+
+    def run(b: TextBody) -> Request:
+        return _service().draft(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, text=b.text)
+
+    return act(p, request_id, "draft", TextBody, run, text=p.value("text"))
 
 
-@page(bp, "/requests/{request_id}/approve", method="POST", permission=P.REQUESTS_APPROVE)
+@page(bp, "/requests/{request_id}/approve", method="POST", permission=A["approve"])
 def approve(p: Page, request_id: str) -> Response:
-    """Art. 6.2 steps 3–4: the leader approves the draft; it goes out with a survey link."""
-    return act(p, request_id, "approve", DraftDecision, draft_id=p.value("draft_id"), note=p.value("note"))
+    """Art. 6.2 steps 3–5: the leader approves the draft; it goes out with a survey link."""
+
+    def run(b: DraftDecision) -> Request:
+        return _service().approve(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version,
+                                  draft_id=b.draft_id, note=b.note)
+
+    return act(p, request_id, "approve", DraftDecision, run, draft_id=p.value("draft_id"), note=p.value("note"))
 
 
-@page(bp, "/requests/{request_id}/reject_draft", method="POST", permission=P.REQUESTS_APPROVE)
+@page(bp, "/requests/{request_id}/reject_draft", method="POST", permission=A["reject_draft"])
 def reject_draft(p: Page, request_id: str) -> Response:
     """The leader returns the draft with a note."""
-    return act(p, request_id, "reject_draft", DraftDecision, draft_id=p.value("draft_id"), note=p.value("note"))
+
+    def run(b: DraftDecision) -> Request:
+        return _service().reject_draft(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version,
+                                       draft_id=b.draft_id, note=b.note)
+
+    return act(p, request_id, "reject_draft", DraftDecision, run, draft_id=p.value("draft_id"), note=p.value("note"))
 
 
-@page(bp, "/requests/{request_id}/answer_escalation", method="POST", permission=P.ESCALATIONS_ANSWER)
+@page(bp, "/requests/{request_id}/answer_escalation", method="POST", permission=A["answer_escalation"])
 def answer_escalation(p: Page, request_id: str) -> Response:
     """A specialist answers their unit's part of an escalated request."""
-    escalation = {"escalation_id": p.value("escalation_id")}
-    return act(p, request_id, "answer_escalation", TextBody, extra=escalation, text=p.value("text"))
+    escalation_id = p.value("escalation_id")
+
+    def run(b: TextBody) -> Request:
+        return _service().answer_escalation(tenant=p.tenant.code, actor=p.user, request_id=request_id,
+                                            escalation_id=escalation_id, version=b.version, text=b.text)
+
+    return act(p, request_id, "answer_escalation", TextBody, run, text=p.value("text"))
 
 
-@page(bp, "/requests/{request_id}/report_back", method="POST", permission=P.REQUESTS_HANDLE)
+@page(bp, "/requests/{request_id}/report_back", method="POST", permission=A["report_back"])
 def report_back(p: Page, request_id: str) -> Response:
     """The receiving office reports its result back to the office that transferred the request."""
-    return act(p, request_id, "report_back", ReportBody, result=p.value("result"))
+
+    def run(b: ReportBody) -> Request:
+        return _service().report_back(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, result=b.result)
+
+    return act(p, request_id, "report_back", ReportBody, run, result=p.value("result"))
 
 
-@page(bp, "/requests/{request_id}/rate", method="POST", permission=P.REQUESTS_HANDLE)
+@page(bp, "/requests/{request_id}/rate", method="POST", permission=A["rate"])
 def rate(p: Page, request_id: str) -> Response:
     """Art. 6.1 step 4: the customer's rating; not satisfied needs a reason and opens a follow-up."""
+
+    def run(b: RateBody) -> Request:
+        return _service().rate(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version,
+                               satisfied=b.satisfied, reason=b.reason, remedy=b.remedy)
+
     satisfied = {"yes": True, "no": False}.get(p.value("satisfied"))
-    return act(p, request_id, "rate", RateBody, satisfied=satisfied, reason=p.value("reason"), remedy=p.value("remedy"))
+    return act(p, request_id, "rate", RateBody, run, satisfied=satisfied, reason=p.value("reason"), remedy=p.value("remedy"))
 
 
-@page(bp, "/requests/{request_id}/close", method="POST", permission=P.REQUESTS_HANDLE)
+@page(bp, "/requests/{request_id}/close", method="POST", permission=A["close"])
 def close(p: Page, request_id: str) -> Response:
     """Art. 6.1 step 5: close an answered request."""
-    return act(p, request_id, "close", Versioned)
+
+    def run(b: Versioned) -> Request:
+        return _service().close(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version)
+
+    return act(p, request_id, "close", Versioned, run)
 
 
-@page(bp, "/requests/{request_id}/reopen", method="POST", permission=P.REQUESTS_HANDLE)
+@page(bp, "/requests/{request_id}/reopen", method="POST", permission=A["reopen"])
 def reopen(p: Page, request_id: str) -> Response:
     """Open the request again, with a reason and a fresh deadline."""
-    return act(p, request_id, "reopen", ReasonBody, reason=p.value("reason"))
+
+    def run(b: ReasonBody) -> Request:
+        return _service().reopen(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, reason=b.reason)
+
+    return act(p, request_id, "reopen", ReasonBody, run, reason=p.value("reason"))
 
 
-@page(bp, "/requests/{request_id}/assign", method="POST", permission=P.REQUESTS_HANDLE)
+@page(bp, "/requests/{request_id}/assign", method="POST", permission=A["assign"])
 def assign(p: Page, request_id: str) -> Response:
     """Hand the request to a colleague, or back to the shared queue."""
-    return act(p, request_id, "assign", AssignBody, assignee=p.value("assignee") or None)
+
+    def run(b: AssignBody) -> Request:
+        return _service().assign(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, assignee=b.assignee)
+
+    return act(p, request_id, "assign", AssignBody, run, assignee=p.value("assignee") or None)
 
 
 @page(bp, "/central/requests", permission=P.CENTRAL_VIEW)

@@ -198,3 +198,4 @@ class RequestRead(RequestSummary):
     follow_up_id: str | None
     survey_url: str | None
     timeline: list[dict[str, Any]]
+    allowed_actions: list[str]  # what the signed-in user may do now; the console offers exactly these

@@ -1,4 +1,5 @@
-"""Use cases of requests: intake and every step of Art. 6 — load, apply the domain rule, save, time, notify."""
+"""Use cases of requests: intake and every step of Art. 6 — load, call one method of the aggregate, commit the
+change (the request, its steps, its notices and records in one transaction), then start timers and send notices."""
 
 from __future__ import annotations
 
@@ -6,94 +7,79 @@ import hashlib
 import secrets
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from chalicelib.adapters.dynamo import BaseItem, tenant_key
-from chalicelib.adapters.stepfunctions import Timers
 from chalicelib.customers.schemas import CustomerIdentity
-from chalicelib.notifications.domain import Notice
-from chalicelib.notifications.service import NotificationService
-from chalicelib.shared.clock import Clock, to_local
-from chalicelib.shared.errors import ConflictError, ForbiddenError, NotFoundError, RuleViolationError
-from chalicelib.shared.ids import new_id
+from chalicelib.shared.clock import Clock
+from chalicelib.shared.errors import ConflictError, MalformedError, NotFoundError, RuleViolationError
+from chalicelib.shared.ids import new_id, new_token
 from chalicelib.shared.tenancy import Principal
 
-from .domain import Request, deadline_key, relay_key
-from .notices import CustomerNotices
-from .parts import Category, Channel, Draft, Escalation, Event, Kind, Origin, Status, Transfer
-from .records import intake_key, recall_intake
-from .store import RequestStore
+from .domain import Category, Channel, Deadline, Draft, Escalation, Kind, Request, Transfer, deadline_key, reference_of, relay_key
+from .notices import SURVEY_LINK_DAYS, CustomerNotices
+from .ports import Change, Customers, Deadlines, IntakeRecord, Outbox, RequestStore, Staff, SurveyLink, Timers, UnitRef
 
 # The leader has half the time left to the answer deadline to approve a draft, and at least this long, before the
 # approval wait escalates (Art. 6.2 steps 3–4; the deadline itself is Annex 2's).
 APPROVAL_MIN_SECONDS = 3600
-
-
-class Deadlines(Protocol):
-    """What requests need of the working-day calendar and the tenant's SLA policy (chalicelib/sla)."""
-
-    def due_at(self, *, tenant: str, limit_key: str, start: datetime) -> datetime: ...
-
-    def is_working_time(self, *, at: datetime) -> bool: ...
-
-
-class Customers(Protocol):
-    """What requests need of the customers capability."""
-
-    def find_or_create(self, *, tenant: str, actor: Principal, data: Any) -> Any: ...
-
-    def get(self, *, tenant: str, actor: Principal, customer_id: str, timeline: bool = True) -> Any: ...
+IDEMPOTENCY_KEY_MAX = 128
 
 
 class RequestService:
     """Requests of one tenant, and the hand-over between tenants (transfer, report back)."""
 
     def __init__(
-        self, *, store: RequestStore, customers: Customers, deadlines: Deadlines,
-        tenants: set[str], notifications: NotificationService, timers: Timers, clock: Clock, public_url: Callable[[str], str],
-        staff: Callable[[str, str], bool],
+        self, *, store: RequestStore, customers: Customers, deadlines: Deadlines, tenants: set[str], outbox: Outbox,
+        timers: Timers, staff: Staff, clock: Clock, public_url: Callable[[str], str],
     ) -> None:
         self._store = store
         self._customers = customers
         self._deadlines = deadlines
         self._tenants = tenants
-        self._notifications = notifications
+        self._outbox = outbox
         self._timers = timers
-        self._clock = clock
-        self._notices = CustomerNotices(customers=customers, public_url=public_url, clock=clock)
         self._staff = staff
+        self._clock = clock
+        self._notices = CustomerNotices(customers=customers, public_url=public_url)
 
     # -- reading ------------------------------------------------------------------------------------------------
 
-    def get(self, *, tenant: str, request_id: str) -> tuple[Request, list[Event]]:
-        """A request and its timeline; another tenant's id is not found."""
+    def get(self, *, tenant: str, request_id: str) -> Request:
+        """A request with its timeline; another tenant's id is not found."""
         found = self._store.get(tenant=tenant, request_id=request_id)
         if found is None:
             raise NotFoundError("Không tìm thấy yêu cầu.")
         return found
 
+    def survey_url(self, request: Request) -> str | None:
+        """The customer's survey link, once a written answer went out."""
+        return self._notices.survey_url(request)
+
     # -- intake ---------------------------------------------------------------------------------------------------
 
     def intake(self, *, tenant: str, actor: Principal, data: Any, idempotency_key: str | None) -> Request:
         """Art. 6.1 step 2 / 6.2 step 1: record a request from any channel, find or create the customer, start its clock."""
+        if idempotency_key is not None and not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX:
+            raise MalformedError(f"Idempotency-Key dài tối đa {IDEMPOTENCY_KEY_MAX} ký tự.", fields={"Idempotency-Key": "too_long"})
         now = self._clock.now()
         fingerprint = hashlib.sha256(data.model_dump_json().encode()).hexdigest()
+        if idempotency_key:
+            replay = self._replay(tenant, idempotency_key, fingerprint)
+            if replay is not None:
+                return replay
         customer = self._customer(tenant, actor, data.customer)
         request = Request(
-            id=new_id(), reference="", tenant=tenant, channel=Channel(data.channel), kind=Kind(data.kind),
-            category=Category(data.category), subject=data.subject, question=data.question, customer_id=customer.id,
-            customer_name=customer.display_name, received_at=data.received_at or now, recorded_at=now, created_by=actor.username,
+            id=new_id(), reference="", tenant=tenant, channel=Channel(data.channel), kind=Kind(data.kind), category=Category(data.category),
+            subject=data.subject, question=data.question, customer_id=customer.id, customer_name=customer.display_name,
+            received_at=data.received_at or now, recorded_at=now, created_by=actor.username,
+            assignee=actor.login if data.channel == "hotline" else None,
         )
-        request.reference = reference(tenant, request)
+        request.reference = reference_of(request)
         request.record_intake(now)
-        request.assignee = actor.login if request.channel is Channel.HOTLINE else None
-        self._set_deadline(request, deadline_key(request.channel, 1) or "hotline_unit_handling", request.received_at)
-        extra: list[BaseItem] = []
-        if idempotency_key:
-            extra.append(intake_key(tenant=tenant, key=idempotency_key, request_id=request.id, fingerprint=fingerprint,
-                                    expires=now + timedelta(days=1)))
+        self._set_deadline(request, deadline_key(request.channel, 1), request.received_at)
+        record = IntakeRecord(idempotency_key, request.id, fingerprint, now + timedelta(days=1)) if idempotency_key else None
         try:
-            self._store.save([request], extra=extra)
+            self._store.commit(Change([request], intake=record))
         except ConflictError:
             replay = self._replay(tenant, idempotency_key, fingerprint) if idempotency_key else None
             if replay is None:
@@ -103,22 +89,22 @@ class RequestService:
         return request
 
     def _replay(self, tenant: str, key: str, fingerprint: str) -> Request | None:
-        item = recall_intake(tenant=tenant, key=key)
-        if item is None:
+        record = self._store.intake_record(tenant=tenant, key=key)
+        if record is None:
             return None
-        if item.fingerprint != fingerprint:
+        if record.fingerprint != fingerprint:
             raise RuleViolationError("Idempotency-Key này đã được dùng cho một yêu cầu khác.", code="idempotency_key_reused")
-        return self.get(tenant=tenant, request_id=item.request_id)[0]
+        return self.get(tenant=tenant, request_id=record.request_id)
 
     def _customer(self, tenant: str, actor: Principal, data: Any) -> Any:
         if getattr(data, "id", None):
             return self._customers.get(tenant=tenant, actor=actor, customer_id=data.id, timeline=False)
         return self._customers.find_or_create(tenant=tenant, actor=actor, data=data.identity())
 
-    # -- actions (each: load, rule, save with version, timers, notices) -------------------------------------------
+    # -- the steps (each: load, one method of the aggregate, commit, then timers and notices) ---------------------
 
     def _load(self, tenant: str, request_id: str, version: int) -> Request:
-        request, _ = self.get(tenant=tenant, request_id=request_id)
+        request = self.get(tenant=tenant, request_id=request_id)
         if request.version != version:
             raise ConflictError()
         return request
@@ -127,74 +113,61 @@ class RequestService:
         """Hotline: answer at once or relay the units' answers (Art. 6.1 step 3a, 4)."""
         request = self._load(tenant, request_id, version)
         followed_up = request.callback is not None or bool(request.escalations) or bool(request.transfers)
-        request.answer_directly(self._clock.now(), actor.username, text, knowledge_id)
-        notices = self._notices.result(request, actor) if followed_up else []
-        self._save_and_notify(request, notices)
+        request.answer_directly(self._clock.now(), actor, text, knowledge_id)
+        self._commit(Change([request], notices=self._notices.result(request, actor) if followed_up else []))
         return request
 
-    def schedule_callback(self, *, tenant: str, actor: Principal, request_id: str, version: int, at: datetime, note: str, assignee: str | None) -> Request:
+    def schedule_callback(
+        self, *, tenant: str, actor: Principal, request_id: str, version: int, at: datetime, note: str, assignee: str | None
+    ) -> Request:
         """Art. 6.1 step 3b: a callback in working hours, confirmed to the customer by SMS."""
         self._check_colleague(tenant, assignee)
         request = self._load(tenant, request_id, version)
-        request.schedule_callback(self._clock.now(), actor.username, at, note, assignee, self._deadlines.is_working_time(at=at))
-        notices = self._notices.callback(request, actor, at)
-        self._save_and_notify(request, notices)
+        request.schedule_callback(self._clock.now(), actor, at, note, assignee, self._deadlines.is_working_time(at=at))
+        self._commit(Change([request], notices=self._notices.callback(request, actor, at)))
         return request
 
     def escalate(self, *, tenant: str, actor: Principal, request_id: str, version: int, unit_ids: Sequence[str], note: str) -> Request:
         """Send to one or more specialist units; the leader signs (Art. 6.1 step 3); each unit gets its own deadline."""
         request = self._load(tenant, request_id, version)
-        now = self._clock.now()
-        count = len(set(unit_ids) | {e.unit_id for e in request.escalations})
-        key = deadline_key(request.channel, count) or "hotline_unit_handling"
+        units = list(dict.fromkeys(unit_ids))
+        key = deadline_key(request.channel, request.units_concerned(units))
         due = self._deadlines.due_at(tenant=tenant, limit_key=key, start=request.received_at)
-        added = [Escalation(new_id(), unit, due) for unit in dict.fromkeys(unit_ids)]
-        request.escalate(now, actor.username, added)
-        if note:
-            request.new_events[-1].detail += f" — {note}"
+        added = [Escalation(new_id(), unit, due) for unit in units]
+        request.escalate(self._clock.now(), actor, added, note)
         self._set_deadline(request, key, request.received_at)
-        self._store.save([request], unit_queue_add=[(request, e) for e in added], units=[(tenant, e.unit_id) for e in added])
+        self._commit(Change([request], escalated=added, units=[UnitRef(tenant, unit, "unit_ids") for unit in units]))
         self._start_timer(request)
         return request
 
     def answer_escalation(self, *, tenant: str, actor: Principal, request_id: str, escalation_id: str, version: int, text: str) -> Request:
         """A unit answers its part; when all have, the relay deadline starts (Annex 2 §1 I.4, II.3)."""
         request = self._load(tenant, request_id, version)
-        escalation = next((e for e in request.escalations if e.id == escalation_id), None)
-        if escalation is not None and actor.unit_id != escalation.unit_id:
-            raise ForbiddenError("Chỉ đơn vị được chuyển mới trả lời lượt chuyển này.", code="not_your_unit")
-        done = request.answer_escalation(self._clock.now(), actor.username, escalation_id, text)
-        if done:
-            self._set_deadline(request, relay_key(request.channel), self._clock.now())
-        self._store.save([request], unit_queue_remove=[(request, escalation)] if escalation else [])
-        if done:
-            self._start_timer(request)
+        now = self._clock.now()
+        if request.answer_escalation(now, actor, escalation_id, text):
+            self._set_deadline(request, relay_key(request.channel), now)
+        answered = [e for e in request.escalations if e.id == escalation_id]
+        self._commit(Change([request], answered=answered))
+        self._start_timer(request)
         return request
 
     def transfer(self, *, tenant: str, actor: Principal, request_id: str, version: int, to_tenant: str, to_unit: str | None, note: str) -> Request:
-        """Art. 6.1 step 3: hand over to a provincial office; it gets its own copy of the request and the customer."""
+        """Art. 6.1 step 3: the CCC hands over to a provincial office, which gets its own copy of the request and customer."""
         request = self._load(tenant, request_id, version)
+        request.check("transfer", actor)
         if to_tenant not in self._tenants:
             raise RuleViolationError("Không có đơn vị nhận này.", fields={"to_tenant": "unknown"})
         now = self._clock.now()
-        due = self._deadlines.due_at(tenant=tenant, limit_key=deadline_key(request.channel, 1) or "hotline_unit_handling", start=now)
+        key = deadline_key(request.channel, 1)
+        due = self._deadlines.due_at(tenant=tenant, limit_key=key, start=now)
+        transfer = Transfer(new_id(), to_tenant, to_unit, due, new_id())
+        request.transfer(now, actor, transfer)
         source = self._customers.get(tenant=tenant, actor=actor, customer_id=request.customer_id, timeline=False)
         copy = self._customers.find_or_create(tenant=to_tenant, actor=actor, data=identity_of(source))
-        remote = Request(
-            id=new_id(), reference="", tenant=to_tenant, channel=request.channel, kind=request.kind, category=request.category,
-            subject=request.subject, question=request.question + (f"\n\n[Ghi chú chuyển: {note}]" if note else ""),
-            customer_id=copy.id, customer_name=copy.display_name, received_at=now, recorded_at=now, created_by=actor.username,
-            origin=None, due_at=due,
-        )
-        remote.reference = reference(to_tenant, remote)
-        remote.unit_id = to_unit
-        transfer = Transfer(new_id(), to_tenant, to_unit, due, remote.id)
-        remote.origin = Origin(tenant, request.id, transfer.id)
-        remote.new_events.append(Event(now, actor.username, "received_by_transfer", f"{tenant}/{request.reference}"))
-        request.transfer(now, actor.username, transfer)
-        remote.timer_id = _timer_id()
-        request.due_at, request.timer_id = due, _timer_id()  # the CCC's clock now follows the transfer's deadline
-        self._store.save([request, remote], units=[(to_tenant, to_unit)] if to_unit else [], units_field="to_unit")
+        remote = request.hand_over(now, actor, transfer, (copy.id, copy.display_name), note)
+        self._set_deadline(remote, key, now)
+        self._set_deadline(request, key, now)  # the CCC's clock now follows the transfer's deadline
+        self._commit(Change([request, remote], units=[UnitRef(to_tenant, to_unit, "to_unit")] if to_unit else []))
         self._start_timer(remote)
         self._start_timer(request)
         return request
@@ -202,14 +175,12 @@ class RequestService:
     def report_back(self, *, tenant: str, actor: Principal, request_id: str, version: int, result: str) -> Request:
         """The receiving office reports its result to the CCC, which relays it (Art. 6.1 step 3–4)."""
         request = self._load(tenant, request_id, version)
-        origin = request.check_can_report_back()
-        source, _ = self.get(tenant=origin.tenant, request_id=origin.request_id)
         now = self._clock.now()
-        source.receive_report(now, actor.username, origin.transfer_id, result)
-        if source.status is Status.OPEN:
+        origin = request.report_back(now, actor)
+        source = self.get(tenant=origin.tenant, request_id=origin.request_id)
+        if source.receive_report(now, actor, origin.transfer_id, result):
             self._set_deadline(source, relay_key(source.channel), now)
-        request.new_events.append(Event(now, actor.username, "reported_back", origin.tenant))
-        self._store.save([request, source])
+        self._commit(Change([request, source]))
         self._start_timer(source)
         return request
 
@@ -218,28 +189,31 @@ class RequestService:
         request = self._load(tenant, request_id, version)
         now = self._clock.now()
         draft = Draft(new_id(), text, actor.username, now)
-        request.add_draft(now, draft)
-        self._store.save([request])
+        request.draft(now, actor, draft)
+        self._commit(Change([request]))
         due = request.due_at or now + timedelta(days=1)
-        self._timers.start_approval(tenant=tenant, subject_id=request.id, draft_id=draft.id,
-                                    timeout_seconds=int(max((due - now).total_seconds() * 0.5, APPROVAL_MIN_SECONDS)))
+        timeout = int(max((due - now).total_seconds() * 0.5, APPROVAL_MIN_SECONDS))
+        self._timers.start_approval(tenant=tenant, subject_id=request.id, draft_id=draft.id, timeout_seconds=timeout)
         return request
 
     def approve(self, *, tenant: str, actor: Principal, request_id: str, version: int, draft_id: str, note: str = "") -> Request:
-        """Art. 6.2 steps 3–4: the leader approves; the answer goes to the customer with a survey link."""
+        """Art. 6.2 steps 3–5: the leader approves; the answer goes to the customer with a single-use survey link."""
         request = self._load(tenant, request_id, version)
-        draft = request.approve(self._clock.now(), actor.username, draft_id, note)
-        notices, extra = self._notices.written_answer(request, actor)
-        self._save_and_notify(request, notices, extra)
+        now = self._clock.now()
+        draft = request.approve(now, actor, draft_id, note, new_token())
+        assert request.survey_token is not None
+        link = SurveyLink(request.survey_token, request.id, request.customer_id, request.channel.value,
+                          now + timedelta(days=SURVEY_LINK_DAYS))
+        self._commit(Change([request], notices=self._notices.written_answer(request, actor), survey_link=link))
         if draft.task_token:
             self._timers.approved(task_token=draft.task_token)
         return request
 
     def reject_draft(self, *, tenant: str, actor: Principal, request_id: str, version: int, draft_id: str, note: str) -> Request:
-        """The leader returns the draft with a note."""
+        """The leader returns the draft with a note; the approval wait ends."""
         request = self._load(tenant, request_id, version)
-        draft = request.return_draft(self._clock.now(), actor.username, draft_id, note)
-        self._store.save([request])
+        draft = request.reject_draft(self._clock.now(), actor, draft_id, note)
+        self._commit(Change([request]))
         if draft.task_token:
             self._timers.approved(task_token=draft.task_token)
         return request
@@ -248,93 +222,72 @@ class RequestService:
         """Art. 6.1 step 4: record the rating; "not satisfied" opens a follow-up with the reason and remedy."""
         request = self._load(tenant, request_id, version)
         now = self._clock.now()
-        saved = [request]
-        if request.rate(now, actor.username, satisfied, reason, remedy):
-            follow = Request(
-                id=new_id(), reference="", tenant=tenant, channel=request.channel, kind=request.kind, category=request.category,
-                subject=f"Theo dõi: {request.subject}"[:200], question=f"Khách hàng chưa hài lòng: {reason}\nĐề xuất: {remedy}",
-                customer_id=request.customer_id, customer_name=request.customer_name, received_at=now, recorded_at=now,
-                created_by=actor.username, follow_up_of=request.id, assignee=request.assignee,
-            )
-            follow.reference = reference(tenant, follow)
-            follow.new_events.append(Event(now, actor.username, "follow_up_opened", request.reference))
-            self._set_deadline(follow, deadline_key(follow.channel, 1) or "hotline_unit_handling", now)
-            request.follow_up_id = follow.id
-            saved.append(follow)
-        self._store.save(saved)
-        for item in saved[1:]:
-            self._start_timer(item)
+        changed = [request]
+        if request.rate(now, actor, satisfied, reason, remedy):
+            follow = request.open_follow_up(now, actor, new_id(), reason.strip(), remedy.strip())
+            self._set_deadline(follow, deadline_key(follow.channel, 1), now)
+            changed.append(follow)
+        self._commit(Change(changed))
+        for follow in changed[1:]:
+            self._start_timer(follow)
         return request
 
     def close(self, *, tenant: str, actor: Principal, request_id: str, version: int) -> Request:
         """Art. 6.1 step 5: close."""
         request = self._load(tenant, request_id, version)
-        request.close(self._clock.now(), actor.username)
-        self._store.save([request])
+        request.close(self._clock.now(), actor)
+        self._commit(Change([request]))
         return request
 
     def reopen(self, *, tenant: str, actor: Principal, request_id: str, version: int, reason: str) -> Request:
         """Open again with a fresh deadline."""
         request = self._load(tenant, request_id, version)
         now = self._clock.now()
-        key = deadline_key(request.channel, 1) or "hotline_unit_handling"
-        request.reopen(now, actor.username, reason, self._deadlines.due_at(tenant=tenant, limit_key=key, start=now))
-        request.timer_id = _timer_id()
-        self._store.save([request])
+        request.reopen(now, actor, reason)
+        self._set_deadline(request, deadline_key(request.channel, 1), now)
+        self._commit(Change([request]))
         self._start_timer(request)
         return request
 
     def assign(self, *, tenant: str, actor: Principal, request_id: str, version: int, assignee: str | None) -> Request:
-        """Hand the request to a colleague (or back to the shared queue)."""
+        """Hand an open request to a colleague (or back to the shared queue)."""
         self._check_colleague(tenant, assignee)
         request = self._load(tenant, request_id, version)
-        request.assignee = assignee
-        request.new_events.append(Event(self._clock.now(), actor.username, "assigned", assignee or "—"))
-        self._store.save([request])
+        request.assign(self._clock.now(), actor, assignee)
+        self._commit(Change([request]))
         return request
 
     # -- helpers --------------------------------------------------------------------------------------------------
 
     def _check_colleague(self, tenant: str, login: str | None) -> None:
-        if login is not None and not self._staff(tenant, login):
+        if login is not None and not self._staff.is_active(tenant=tenant, login=login):
             raise RuleViolationError("Không có cán bộ đang hoạt động với tên đăng nhập này.", fields={"assignee": "unknown"})
 
     def _set_deadline(self, request: Request, key: str, start: datetime) -> None:
-        request.due_at = self._deadlines.due_at(tenant=request.tenant, limit_key=key, start=start)
-        request.overdue = False
-        request.timer_id = _timer_id()
+        due = self._deadlines.due_at(tenant=request.tenant, limit_key=key, start=start)
+        request.set_deadline(Deadline(due, start, secrets.token_hex(4)))
 
     def _start_timer(self, request: Request) -> None:
+        """Watch the request's deadline: reminders at the SLA's points still ahead, then the deadline itself.
+
+        A deadline already missed when the clock starts (a backdated letter) gets no reminders; its timer goes
+        straight to the breach, which tells the leaders.
+        """
         if not request.is_open or request.due_at is None or request.timer_id is None:
             return
         now = self._clock.now()
-        span = max(request.due_at - now, timedelta(seconds=3))
-        self._timers.start_deadline(
-            tenant=request.tenant, pk=tenant_key(request.tenant, "REQ", request.id), sk="REQ", subject_id=request.id,
-            timer_id=request.timer_id, remind_50=now + span * 0.5, remind_80=now + span * 0.8, due=max(request.due_at, now + span),
-        )
+        points = self._deadlines.reminder_points(start=request.due_from or now, due=request.due_at)
+        ahead = tuple(point if point > now else None for point in points)
+        self._timers.start_deadline(tenant=request.tenant, subject_id=request.id, timer_id=request.timer_id, reminders=ahead,
+                                    due=max(request.due_at, now))
 
-    def survey_url(self, request: Request) -> str | None:
-        """The customer's survey link, once an answer went out."""
-        return self._notices.survey_url(request)
-
-    def _save_and_notify(self, request: Request, notices: list[Notice], extra: Sequence[BaseItem] = ()) -> None:
-        items = self._notifications.items(tenant=request.tenant, notices=notices)
-        self._store.save([request], extra=[*extra, *items])
-        self._notifications.enqueue(tenant=request.tenant, items=items)
+    def _commit(self, change: Change) -> None:
+        self._store.commit(change)
+        if change.notices:
+            self._outbox.enqueue(tenant=change.requests[0].tenant, notices=change.notices)
 
 
 def identity_of(customer: Any) -> CustomerIdentity:
     """The identity fields of a stored customer, to find or create the same person in another tenant."""
     names = CustomerIdentity.model_fields.keys() - {"kind"}
     return CustomerIdentity(kind=customer.kind, **{n: getattr(customer, n) for n in names if getattr(customer, n, None)})
-
-
-def _timer_id() -> str:
-    return secrets.token_hex(4)
-
-
-def reference(tenant: str, request: Request) -> str:
-    """A reference people can read out on the phone: HANOI-261122-7K3Q."""
-    return f"{tenant.upper()}-{to_local(request.received_at).strftime('%y%m%d')}-{request.id[-4:]}"
-

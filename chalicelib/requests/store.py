@@ -1,39 +1,44 @@
-"""Requests in the single table (docs/data-model.md "Requests").
+"""Requests in the single table (docs/data-model.md "Requests") — the only module that knows their keys.
 
-One partition per request, `T#{tenant}#REQ#{id}`: the request item (SK `REQ`) and its timeline events
-(SK `EVT#…`), so reading a request with its whole timeline is one Query. Sparse index keys on the request item
-serve the lists: GSI1 status, GSI2 open-by-due (overdue and due soon), GSI3 assignee, GSI4 the CCC's national
-view of open requests. A customer link (`T#{tenant}#CUST#{customer}` / `REQ#…`) serves the customer's timeline,
-and one queue item per pending escalation (`T#{tenant}#UNITQ#{unit}`) serves a unit's inbox.
+One partition per request, `T#{tenant}#REQ#{id}`: the request item (SK `REQ`), its timeline steps (SK `EVT#…`),
+the timers' notes (SK `NOTE#{timer message}`) and the approval wait's token (SK `WAIT#{draft}`), so reading a
+request with everything about it is one Query. The notes and the token are written beside the request, never
+into it: system steps leave the request's version alone. Sparse index keys on the request item serve the lists:
+GSI1 status, GSI2 open-by-due (overdue and due soon), GSI3 assignee or handling unit, GSI4 the CCC's national view
+of open requests. A customer link (`T#{tenant}#CUST#{customer}` / `REQ#…`) serves the customer's timeline, one
+queue item per pending escalation (`T#{tenant}#UNITQ#{unit}`) a unit's inbox, `T#{tenant}#IDEMPOTENCY#{key}` an
+intake's `Idempotency-Key`, and `T#{tenant}#SURVEY#{token}` the survey link.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, fields
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
-from pynamodb.attributes import BooleanAttribute, JSONAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, UnicodeAttribute
+from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
 from chalicelib.adapters.unit_of_work import Check, commit
-from chalicelib.shared.clock import iso
-from chalicelib.shared.errors import RuleViolationError
+from chalicelib.notifications.domain import Notice
+from chalicelib.shared.clock import iso, parse_iso
+from chalicelib.shared.errors import ConflictError, RuleViolationError
 from chalicelib.shared.pagination import decode, encode
+from chalicelib.shared.permissions import CENTRAL_TENANT
 from chalicelib.shared.text import fold
 from chalicelib.tenancy.store import UnitItem
 
-from .domain import Request
-from .parts import Callback, Category, Channel, Draft, Escalation, Event, Kind, Origin, Rating, Status, Transfer
+from .domain import Callback, Category, Channel, Draft, Escalation, Event, Kind, Origin, Rating, Request, Status, Transfer
+from .ports import Change, CustomerRequest, IntakeRecord, Listing, RequestFilter, SystemNote, UnitRef
 
-CENTRAL = "ccc"
 FAR_FUTURE = "9999-12-31T00:00:00.000000Z"
 
 
 class RequestItem(BaseItem, discriminator="Request"):
-    """The request: scalar fields as attributes (for indexes and filters), nested parts as JSON."""
+    """The request: scalar fields as attributes (for indexes, filters and the timers' checks), nested parts as JSON."""
 
     reference = UnicodeAttribute()
     channel = UnicodeAttribute()
@@ -45,19 +50,26 @@ class RequestItem(BaseItem, discriminator="Request"):
     received_at = UnicodeAttribute()
     due_at = UnicodeAttribute(null=True)
     assignee = UnicodeAttribute(null=True)
-    overdue = BooleanAttribute(default=False)
-    open_timer = UnicodeAttribute(null=True)
+    open_timer = UnicodeAttribute(null=True)  # the current timer while open: a superseded timer finds another id
+    pending_draft = UnicodeAttribute(null=True)  # the draft awaiting the leader, for the approval wait's check
     search = UnicodeAttribute(default="")  # subject and reference folded: the `q` filter ignores case and diacritics
     body = JSONAttribute()
 
 
 class EventItem(BaseItem, discriminator="RequestEvent"):
-    """One timeline step of a request (append-only)."""
+    """One timeline step of a request (append-only): a person's (`EVT#…`) or a timer's note (`NOTE#…`)."""
 
     at = UnicodeAttribute()
     actor = UnicodeAttribute()
     action = UnicodeAttribute()
     detail = UnicodeAttribute(default="")
+
+
+class ApprovalWaitItem(BaseItem, discriminator="ApprovalWait"):
+    """The task token of a draft's approval wait (Art. 6.2 steps 3–4), kept beside the request."""
+
+    draft_id = UnicodeAttribute()
+    task_token = UnicodeAttribute()
 
 
 class CustomerLinkItem(BaseItem, discriminator="CustomerRequest"):
@@ -79,8 +91,38 @@ class UnitQueueItem(BaseItem, discriminator="UnitQueue"):
     due_at = UnicodeAttribute()
 
 
+class IdempotencyItem(BaseItem, discriminator="Idempotency"):
+    """`Idempotency-Key` of an intake, written in the same transaction as the request it created (TTL one day)."""
+
+    request_id = UnicodeAttribute()
+    fingerprint = UnicodeAttribute()
+
+
+class SurveyTokenItem(BaseItem, discriminator="SurveyToken"):
+    """The single-use survey link sent with a written answer (Art. 6.2 step 5); the survey capability consumes it."""
+
+    request_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+
+
+class OutboxEntries(Protocol):
+    """The notifications capability's outbox, as items for this store's transactions (notifications.store)."""
+
+    def entry(self, *, tenant: str, notice: Notice) -> BaseItem: ...
+
+
+def timer_key(tenant: str, request_id: str) -> tuple[str, str]:
+    """The (PK, SK) the deadline state machine reads to see whether its timer is still the request's."""
+    return _pk(tenant, request_id), "REQ"
+
+
+def _pk(tenant: str, request_id: str) -> str:
+    return tenant_key(tenant, "REQ", request_id)
+
+
 def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+    return parse_iso(value) if value else None
 
 
 def _plain(value: Any) -> Any:
@@ -101,45 +143,32 @@ def _revive(cls: type, data: dict[str, Any]) -> Any:
     return cls(**values)
 
 
-_NESTED = ("escalations", "transfers", "drafts")
 _SINGLE = {"callback": Callback, "rating": Rating, "origin": Origin}
 _LISTS = {"escalations": Escalation, "transfers": Transfer, "drafts": Draft}
 _SCALAR_JSON = ("unit_id", "question", "customer_name", "recorded_at", "created_by", "late_record", "answer", "answered_at",
-                "answered_by", "knowledge_id", "follow_up_of", "follow_up_id", "survey_token", "timer_id")
-
-
-def _pk(tenant: str, request_id: str) -> str:
-    return tenant_key(tenant, "REQ", request_id)
-
-
-def _queue_item(request: Request, escalation: Escalation) -> UnitQueueItem:
-    return UnitQueueItem(tenant_key(request.tenant, "UNITQ", escalation.unit_id), f"{iso(escalation.due_at)}#{request.id}#{escalation.id}",
-                         tenant=request.tenant, request_id=request.id, escalation_id=escalation.id, due_at=iso(escalation.due_at))
-
-
-def _active_unit(tenant: str, unit_id: str, field: str) -> Check:
-    condition = UnitItem.PK.exists() & (UnitItem.active == True)  # noqa: E712 - a DynamoDB condition, not a comparison
-    error = RuleViolationError(f"Đơn vị không tồn tại hoặc đã ngừng hoạt động: {unit_id}", fields={field: "unknown"})
-    return Check(UnitItem, tenant_key(tenant, "UNIT"), unit_id, condition, error)
+                "answered_by", "knowledge_id", "follow_up_of", "follow_up_id", "survey_token", "timer_id", "due_from")
 
 
 def to_item(request: Request) -> RequestItem:
     """The request as its table item, with the index keys its state calls for."""
     data = asdict(request)
-    body = {name: _plain(data[name]) for name in (*_NESTED, *_SINGLE, *_SCALAR_JSON)}
+    for draft in data["drafts"]:
+        draft.pop("task_token", None)  # kept in its own item, outside the version
+    body = {name: _plain(data[name]) for name in (*_LISTS, *_SINGLE, *_SCALAR_JSON)}
     t, rid = request.tenant, request.id
     received, due = iso(request.received_at), iso(request.due_at) if request.due_at else None
+    pending = request.pending_draft()
     item = RequestItem(
         _pk(t, rid), "REQ", tenant=t, reference=request.reference, channel=request.channel.value,
         kind=request.kind.value, category=request.category.value, status=request.status.value, subject=request.subject,
         customer_id=request.customer_id, received_at=received, due_at=due, assignee=request.assignee,
-        overdue=request.overdue, open_timer=request.timer_id if request.is_open else None, body=body,
+        open_timer=request.timer_id if request.is_open else None, pending_draft=pending.id if pending else None, body=body,
         search=f"{fold(request.subject)} {request.reference.lower()}",
         GSI1PK=tenant_key(t, "REQS", request.status.value), GSI1SK=f"{received}#{rid}",
     )
     if request.is_open:
         item.GSI2PK, item.GSI2SK = tenant_key(t, "DUE"), f"{due or FAR_FUTURE}#{rid}"
-        item.GSI4PK, item.GSI4SK = tenant_key(CENTRAL, "OPEN"), f"{due or FAR_FUTURE}#{t}#{rid}"
+        item.GSI4PK, item.GSI4SK = tenant_key(CENTRAL_TENANT, "OPEN"), f"{due or FAR_FUTURE}#{t}#{rid}"
         if request.assignee:
             item.GSI3PK, item.GSI3SK = tenant_key(t, "ASSIGNEE", request.assignee), f"{due or FAR_FUTURE}#{rid}"
         elif request.unit_id:  # not yet with a person: in the handling unit's queue
@@ -155,14 +184,14 @@ def from_item(item: RequestItem) -> Request:
     request = Request(
         id=item.PK.rsplit("#", 1)[1], reference=item.reference, tenant=item.tenant, channel=Channel(item.channel),
         kind=Kind(item.kind), category=Category(item.category), subject=item.subject, question=body["question"],
-        customer_id=item.customer_id, customer_name=body.get("customer_name", ""), received_at=_dt(item.received_at),  # type: ignore[arg-type]
-        recorded_at=_dt(body["recorded_at"]), created_by=body.get("created_by", ""), status=Status(item.status),  # type: ignore[arg-type]
-        assignee=item.assignee, due_at=_dt(item.due_at), overdue=bool(item.overdue), version=item.version or 0,
+        customer_id=item.customer_id, customer_name=body.get("customer_name", ""), received_at=parse_iso(item.received_at),
+        recorded_at=parse_iso(body["recorded_at"]), created_by=body.get("created_by", ""), status=Status(item.status),
+        assignee=item.assignee, due_at=_dt(item.due_at), version=item.version or 0,
     )
     for name in ("unit_id", "late_record", "answer", "answered_by", "knowledge_id", "follow_up_of", "follow_up_id", "survey_token", "timer_id"):
         if body.get(name) is not None:
             setattr(request, name, body[name])
-    request.answered_at = _dt(body.get("answered_at"))
+    request.answered_at, request.due_from = _dt(body.get("answered_at")), _dt(body.get("due_from"))
     for name, cls in _SINGLE.items():
         setattr(request, name, _revive(cls, body[name]) if body.get(name) else None)
     for name, cls in _LISTS.items():
@@ -170,141 +199,198 @@ def from_item(item: RequestItem) -> Request:
     return request
 
 
-class RequestStore:
-    """Repository of requests; every read is one call, every change one transaction."""
+def _queue_item(request: Request, escalation: Escalation) -> UnitQueueItem:
+    return UnitQueueItem(
+        tenant_key(request.tenant, "UNITQ", escalation.unit_id), f"{iso(escalation.due_at)}#{request.id}#{escalation.id}",
+        tenant=request.tenant, request_id=request.id, escalation_id=escalation.id, due_at=iso(escalation.due_at),
+    )
 
-    def get(self, *, tenant: str, request_id: str) -> tuple[Request, list[Event]] | None:
-        """The request and its timeline (one Query of its partition), or None."""
+
+def _link(request: Request) -> CustomerLinkItem:
+    link = CustomerLinkItem(
+        tenant_key(request.tenant, "CUST", request.customer_id), f"REQ#{iso(request.received_at)}#{request.id}",
+        tenant=request.tenant, request_id=request.id, reference=request.reference, subject=request.subject,
+        status=request.status.value, received_at=iso(request.received_at),
+        rating=None if request.rating is None else ("satisfied" if request.rating.satisfied else "unsatisfied"),
+    )
+    if request.version:
+        link.version = request.version
+    return link
+
+
+def _active_unit(unit: UnitRef) -> Check:
+    condition = UnitItem.PK.exists() & (UnitItem.active == True)  # noqa: E712 - a DynamoDB condition, not a comparison
+    error = RuleViolationError(f"Đơn vị không tồn tại hoặc đã ngừng hoạt động: {unit.unit_id}", fields={unit.field: "unknown"})
+    return Check(UnitItem, tenant_key(unit.tenant, "UNIT"), unit.unit_id, condition, error)
+
+
+def _idempotency_pk(tenant: str, key: str) -> str:
+    return tenant_key(tenant, "IDEMPOTENCY", key)
+
+
+def _condition(only: RequestFilter) -> Condition | None:
+    parts: list[Condition] = []
+    if only.channel:
+        parts.append(RequestItem.channel == only.channel)
+    if only.category:
+        parts.append(RequestItem.category == only.category)
+    if only.text:
+        parts.append(RequestItem.search.contains(fold(only.text)))
+    if only.status:
+        parts.append(RequestItem.status == only.status.value)
+    condition: Condition | None = None
+    for part in parts:
+        condition = part if condition is None else condition & part
+    return condition
+
+
+class DynamoRequestStore:
+    """Requests in DynamoDB: every read is one call (the unit inbox three), every change one transaction."""
+
+    def __init__(self, *, outbox: OutboxEntries) -> None:
+        self._outbox = outbox
+
+    def get(self, *, tenant: str, request_id: str) -> Request | None:
+        """The request, its timeline and notes, and any approval wait's token (one Query of its partition)."""
         with translated():
             items = list(BaseItem.query(_pk(tenant, request_id)))
         found = [i for i in items if isinstance(i, RequestItem)]
         if not found:
             return None
-        events = [Event(_dt(i.at), i.actor, i.action, i.detail) for i in items if isinstance(i, EventItem)]  # type: ignore[arg-type]
         request = from_item(found[0])
-        request.history = sorted(events, key=lambda e: e.at)
-        return request, events
+        request.history = sorted((Event(parse_iso(i.at), i.actor, i.action, i.detail) for i in items if isinstance(i, EventItem)),
+                                 key=lambda e: e.at)
+        tokens = {i.draft_id: i.task_token for i in items if isinstance(i, ApprovalWaitItem)}
+        for draft in request.drafts:
+            draft.task_token = tokens.get(draft.id, "")
+        return request
 
-    def save(self, requests: Sequence[Request], *, unit_queue_add: Iterable[tuple[Request, Escalation]] = (),
-             unit_queue_remove: Iterable[tuple[Request, Escalation]] = (), extra: Iterable[BaseItem] = (),
-             units: Iterable[tuple[str, str]] = (), units_field: str = "unit_ids", conflict: str | None = None) -> None:
-        """Write requests (version-checked; new ones must not exist), their new events, links and queue changes atomically.
+    def intake_record(self, *, tenant: str, key: str) -> IntakeRecord | None:
+        """The earlier intake with this key, or None."""
+        with translated():
+            try:
+                item = IdempotencyItem.get(_idempotency_pk(tenant, key), "KEY")
+            except IdempotencyItem.DoesNotExist:
+                return None
+        return IntakeRecord(key, item.request_id, item.fingerprint, datetime.fromtimestamp(item.expires_at or 0, UTC))
 
-        `units` are (tenant, unit id) that must exist and be active — checked inside the transaction, not read first.
-        """
-        adds, removes, others = list(unit_queue_add), list(unit_queue_remove), list(extra)
+    def commit(self, change: Change) -> None:
+        """Write the change atomically; afterwards each request's version and history are what the table holds."""
 
         def build(tx: TransactWrite) -> None:
-            for request in requests:
+            for request in change.requests:
                 tx.save(to_item(request))
-                tx.save(self._link(request))
+                tx.save(_link(request))
                 for n, event in enumerate(request.new_events):
                     tx.save(EventItem(_pk(request.tenant, request.id), f"EVT#{iso(event.at)}#{request.version:05d}{n:02d}",
                                       tenant=request.tenant, at=iso(event.at), actor=event.actor, action=event.action,
                                       detail=event.detail))
-            for request, escalation in adds:
-                tx.save(_queue_item(request, escalation))
-            for request, escalation in removes:
-                tx.delete(_queue_item(request, escalation), add_version_condition=False)
-            for item in others:
-                tx.save(item)
+            first = change.requests[0]
+            for escalation in change.escalated:
+                tx.save(_queue_item(first, escalation))
+            for escalation in change.answered:
+                tx.delete(_queue_item(first, escalation), add_version_condition=False)
+            tenant = first.tenant
+            for notice in change.notices:
+                tx.save(self._outbox.entry(tenant=tenant, notice=notice))
+            if change.intake:
+                record = change.intake
+                tx.save(IdempotencyItem(_idempotency_pk(tenant, record.key), "KEY", tenant=tenant, request_id=record.request_id,
+                                        fingerprint=record.fingerprint, expires_at=int(record.expires_at.timestamp())))
+            if change.survey_link:
+                link = change.survey_link
+                tx.save(SurveyTokenItem(tenant_key(tenant, "SURVEY", link.token), "TOKEN", tenant=tenant, request_id=link.request_id,
+                                        customer_id=link.customer_id, channel=link.channel, expires_at=int(link.expires_at.timestamp())))
 
-        commit(build, checks=[_active_unit(tenant, unit, units_field) for tenant, unit in units], conflict=conflict)
-        for request in requests:
+        commit(build, checks=[_active_unit(unit) for unit in change.units])
+        for request in change.requests:
             request.version = (request.version or 0) + 1
             request.history.extend(request.new_events)
             request.new_events = []
 
-    @staticmethod
-    def _link(request: Request) -> CustomerLinkItem:
-        link = CustomerLinkItem(
-            tenant_key(request.tenant, "CUST", request.customer_id), f"REQ#{iso(request.received_at)}#{request.id}",
-            tenant=request.tenant, request_id=request.id, reference=request.reference, subject=request.subject,
-            status=request.status.value, received_at=iso(request.received_at),
-            rating=None if request.rating is None else ("satisfied" if request.rating.satisfied else "unsatisfied"),
-        )
-        if request.version:
-            link.version = request.version
-        return link
+    def note(self, note: SystemNote) -> bool:
+        """Write a timer's note and its notices while the request still wants them; False when it does not."""
+        pk = _pk(note.tenant, note.request_id)
+        wanted = RequestItem.open_timer == note.timer_id if note.timer_id else RequestItem.pending_draft == note.draft_id
+        event = note.event
+
+        def build(tx: TransactWrite) -> None:
+            tx.condition_check(RequestItem, pk, "REQ", condition=wanted)
+            tx.save(EventItem(pk, f"NOTE#{note.key}", tenant=note.tenant, at=iso(event.at), actor=event.actor,
+                              action=event.action, detail=event.detail))
+            for notice in note.notices:
+                tx.save(self._outbox.entry(tenant=note.tenant, notice=notice))
+
+        try:
+            commit(build)
+        except ConflictError:
+            return False
+        return True
+
+    def keep_approval_token(self, *, tenant: str, request_id: str, draft_id: str, task_token: str) -> None:
+        """Keep the approval wait's token beside the request (a repeated message writes the same item)."""
+        item = ApprovalWaitItem(_pk(tenant, request_id), f"WAIT#{draft_id}", tenant=tenant, draft_id=draft_id, task_token=task_token)
+        with translated():
+            item.save(add_version_condition=False)
 
     # -- lists --------------------------------------------------------------------------------------------------
 
-    def _page(self, results: Any, partition_attr: str, partition: str) -> tuple[list[Request], str | None]:
+    def _page(self, results: Any, partition_attr: str, partition: str) -> Listing:
         with translated():
             items = [from_item(i) for i in results if isinstance(i, RequestItem)]
         key = results.last_evaluated_key
         return items, encode(key) if key and key.get(partition_attr, {}).get("S") == partition else None
 
-    def by_status(self, *, tenant: str, status: Status, limit: int, cursor: str | None, filters: Any = None) -> tuple[list[Request], str | None]:
+    def by_status(self, *, tenant: str, status: Status, only: RequestFilter, limit: int, cursor: str | None) -> Listing:
         """Newest first within one status (GSI1)."""
         pk = tenant_key(tenant, "REQS", status.value)
         start = decode(cursor, partition_attr="GSI1PK", partition_value=pk)
-        results = RequestItem.gsi1.query(pk, scan_index_forward=False, limit=limit, last_evaluated_key=start, filter_condition=filters)
+        results = RequestItem.gsi1.query(pk, scan_index_forward=False, limit=limit, last_evaluated_key=start,
+                                         filter_condition=_condition(only))
         return self._page(results, "GSI1PK", pk)
 
-    def open_by_due(self, *, tenant: str, before: datetime | None, limit: int, cursor: str | None, filters: Any = None) -> tuple[list[Request], str | None]:
-        """Open requests, soonest deadline first; `before` keeps those due before it (overdue, due soon) — GSI2."""
+    def open_by_due(self, *, tenant: str, before: datetime | None, only: RequestFilter, limit: int, cursor: str | None) -> Listing:
+        """Open requests, soonest deadline first; `before` keeps those due before it (GSI2)."""
         pk = tenant_key(tenant, "DUE")
         start = decode(cursor, partition_attr="GSI2PK", partition_value=pk)
         condition = RequestItem.GSI2SK < iso(before) if before else None
-        results = RequestItem.gsi2.query(pk, condition, limit=limit, last_evaluated_key=start, filter_condition=filters)
+        results = RequestItem.gsi2.query(pk, condition, limit=limit, last_evaluated_key=start, filter_condition=_condition(only))
         return self._page(results, "GSI2PK", pk)
 
-    def assigned(self, *, tenant: str, login: str, limit: int, cursor: str | None, filters: Any = None) -> tuple[list[Request], str | None]:
+    def assigned(self, *, tenant: str, login: str, only: RequestFilter, limit: int, cursor: str | None) -> Listing:
         """Open requests assigned to one person (GSI3)."""
         pk = tenant_key(tenant, "ASSIGNEE", login)
         start = decode(cursor, partition_attr="GSI3PK", partition_value=pk)
-        results = RequestItem.gsi3.query(pk, limit=limit, last_evaluated_key=start, filter_condition=filters)
+        results = RequestItem.gsi3.query(pk, limit=limit, last_evaluated_key=start, filter_condition=_condition(only))
         return self._page(results, "GSI3PK", pk)
 
-    def handled_by_unit(self, *, tenant: str, unit_id: str, limit: int) -> list[Request]:
-        """Open requests a unit handles and nobody has taken yet (GSI3)."""
+    def unit_inbox(self, *, tenant: str, unit_id: str, limit: int) -> list[Request]:
+        """The unit's pending escalations (one Query + one batch read) and the requests it handles (GSI3)."""
         with translated():
-            items = RequestItem.gsi3.query(tenant_key(tenant, "UNITH", unit_id), limit=limit)
-            return [from_item(i) for i in items if isinstance(i, RequestItem)]
+            queue = list(UnitQueueItem.query(tenant_key(tenant, "UNITQ", unit_id), limit=limit))
+            ids = list(dict.fromkeys(i.request_id for i in queue))
+            escalated = [from_item(i) for i in RequestItem.batch_get([(_pk(tenant, rid), "REQ") for rid in ids])] if ids else []
+            handled = [from_item(i) for i in RequestItem.gsi3.query(tenant_key(tenant, "UNITH", unit_id), limit=limit)
+                       if isinstance(i, RequestItem)]
+        merged = {r.id: r for r in [*escalated, *handled]}
+        return sorted(merged.values(), key=lambda r: (r.due_at is None, r.due_at or r.received_at))[:limit]
 
-    def national_open(self, *, before: datetime | None, limit: int, cursor: str | None, filters: Any = None) -> tuple[list[Request], str | None]:
+    def national_open(self, *, before: datetime | None, only: RequestFilter, limit: int, cursor: str | None) -> Listing:
         """Every province's open requests, soonest deadline first — the CCC's view (GSI4)."""
-        pk = tenant_key(CENTRAL, "OPEN")
+        pk = tenant_key(CENTRAL_TENANT, "OPEN")
         start = decode(cursor, partition_attr="GSI4PK", partition_value=pk)
         condition = RequestItem.GSI4SK < iso(before) if before else None
-        results = RequestItem.gsi4.query(pk, condition, limit=limit, last_evaluated_key=start, filter_condition=filters)
+        results = RequestItem.gsi4.query(pk, condition, limit=limit, last_evaluated_key=start, filter_condition=_condition(only))
         return self._page(results, "GSI4PK", pk)
 
-    def unit_queue(self, *, tenant: str, unit_id: str, limit: int) -> list[tuple[str, str, datetime]]:
-        """(request id, escalation id, due) of a unit's pending escalations, soonest first."""
-        with translated():
-            items = UnitQueueItem.query(tenant_key(tenant, "UNITQ", unit_id), limit=limit)
-            return [(i.request_id, i.escalation_id, _dt(i.due_at)) for i in items]  # type: ignore[misc]
-
-    def batch(self, *, tenant: str, request_ids: list[str]) -> list[Request]:
-        """Several requests in one BatchGetItem, in the order asked."""
-        if not request_ids:
-            return []
-        with translated():
-            found = {i.PK: from_item(i) for i in RequestItem.batch_get([(_pk(tenant, rid), "REQ") for rid in dict.fromkeys(request_ids)])}
-        return [found[_pk(tenant, rid)] for rid in request_ids if _pk(tenant, rid) in found]
-
-    def for_customer(self, *, tenant: str, customer_id: str) -> list[CustomerLinkItem]:
+    def for_customer(self, *, tenant: str, customer_id: str) -> list[CustomerRequest]:
         """The customer's requests, newest first (one Query)."""
         with translated():
-            return list(CustomerLinkItem.query(tenant_key(tenant, "CUST", customer_id), CustomerLinkItem.SK.startswith("REQ#"),
-                                               scan_index_forward=False))
-
-
-def filters_for(channel: str | None, category: str | None, text: str | None, statuses: Iterable[Status] | None = None) -> Any:
-    """Filter conditions applied after the key condition (never a Scan)."""
-    condition = None
-    parts: list[Any] = []
-    if channel:
-        parts.append(RequestItem.channel == channel)
-    if category:
-        parts.append(RequestItem.category == category)
-    if text:
-        parts.append(RequestItem.search.contains(fold(text)))
-    if statuses:
-        parts.append(RequestItem.status.is_in(*[s.value for s in statuses]))
-    for part in parts:
-        condition = part if condition is None else condition & part
-    return condition
-
+            links: Iterable[CustomerLinkItem] = CustomerLinkItem.query(
+                tenant_key(tenant, "CUST", customer_id), CustomerLinkItem.SK.startswith("REQ#"), scan_index_forward=False
+            )
+            return [
+                CustomerRequest(link.request_id, link.reference, link.subject, Status(link.status), parse_iso(link.received_at),
+                                None if link.rating is None else link.rating == "satisfied")
+                for link in links
+            ]

@@ -8,7 +8,7 @@ from http.cookies import SimpleCookie
 
 from chalice.app import Request
 
-from chalicelib.shared.edge import EDGE, ready
+from chalicelib.shared.edge import Edge
 from chalicelib.shared.errors import ForbiddenError, NotFoundError, UnauthorizedError
 from chalicelib.shared.permissions import Permission, allows
 from chalicelib.shared.tenancy import Principal
@@ -37,9 +37,9 @@ def session_token(request: Request) -> str | None:
     return morsel.value if morsel and morsel.value else None
 
 
-def session_cookie(token: str, max_age: int) -> str:
+def session_cookie(token: str, max_age: int, *, secure_only: bool) -> str:
     """Set-Cookie value for a session: HttpOnly, host-only (so per tenant), SameSite=Lax."""
-    secure = "; Secure" if EDGE.secure_cookies else ""
+    secure = "; Secure" if secure_only else ""
     return f"{SESSION_COOKIE}={token}; HttpOnly; Path=/; SameSite=Lax; Max-Age={max_age}{secure}"
 
 
@@ -48,23 +48,20 @@ def clear_session_cookie() -> str:
     return f"{SESSION_COOKIE}=; HttpOnly; Path=/; SameSite=Lax; Max-Age=0"
 
 
-def resolve_tenant(request: Request) -> str:
+def resolve_tenant(request: Request, edge: Edge) -> str:
     """The tenant of the request's host; an unknown host is a 404."""
-    ready()
-    assert EDGE.tenants is not None
-    tenant = EDGE.tenants.tenant_for_host(request.headers.get("host", ""))
+    tenant = edge.tenants.tenant_for_host(request.headers.get("host", ""))
     if tenant is None:
         raise NotFoundError("Không có đơn vị nào ở địa chỉ này.", code="unknown_tenant")
     return tenant
 
 
-def authenticate(request: Request, tenant: str, *, allow_cookie: bool = True, csrf_in_header: bool = True) -> Principal:
+def authenticate(request: Request, tenant: str, edge: Edge, *, allow_cookie: bool = True, csrf_in_header: bool = True) -> Principal:
     """Verify the bearer token (or the session cookie); a token of another tenant is refused with 403.
 
     Cookie-authenticated writes must carry the anti-forgery token: as the X-CSRF-Token header for the API;
     console forms carry it as a field, which the page decorator checks (`csrf_in_header=False`).
     """
-    assert EDGE.authenticator is not None, "bootstrap did not configure the edge"
     header = request.headers.get("authorization", "")
     token: str | None = None
     from_cookie = False
@@ -78,11 +75,11 @@ def authenticate(request: Request, tenant: str, *, allow_cookie: bool = True, cs
         from_cookie = token is not None
     if not token:
         raise UnauthorizedError()
-    principal = EDGE.authenticator.verify(token)
+    principal = edge.authenticator.verify(token)
     if principal.tenant != tenant:
         raise ForbiddenError("Tài khoản này thuộc đơn vị khác.", code="wrong_tenant")
-    if EDGE.sessions is not None:
-        EDGE.sessions.check(principal)
+    if edge.sessions is not None:
+        edge.sessions.check(principal)
     if from_cookie and csrf_in_header and request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent, csrf_token(token)):

@@ -1,4 +1,4 @@
-"""What the edge needs from the rest of the app: bootstrap fills it once per cold start."""
+"""What the edge needs from the rest of the app, as protocols: the composition root supplies an `Edge` per container."""
 
 from __future__ import annotations
 
@@ -30,22 +30,11 @@ class TenantResolver(Protocol):
 
 @dataclass
 class Edge:
-    """What the edge needs from the rest of the app; bootstrap.py fills it once per cold start."""
+    """What the edge needs: token verification, host → tenant, session revocation, and two limits from the settings."""
 
-    authenticator: Authenticator | None = None
-    tenants: TenantResolver | None = None
+    authenticator: Authenticator
+    tenants: TenantResolver
     sessions: SessionGuard | None = None
     max_body_bytes: int = 64 * 1024
     secure_cookies: bool = True
 
-
-EDGE = Edge()
-
-
-def ready() -> Edge:
-    """The edge, wired by bootstrap on first use (so importing the app stays cheap)."""
-    if EDGE.tenants is None:
-        from chalicelib.bootstrap import container
-
-        container()
-    return EDGE

@@ -1,13 +1,11 @@
-"""The edge: route registration, parsing into schemas, and the one mapping from errors to responses.
+"""The HTTP edge's pieces: parsing into schemas, the one mapping from errors to responses, the access log.
 
-Handlers stay 3–10 lines: `@route(...)` parses the body and query into pydantic models, resolves the tenant from
-the host, authenticates and authorizes, and turns any `AppError` into the contract's error shape
-(`{"error": {"code", "message", "fields"}}`). Every registered route is also recorded for `/openapi.json`.
+`chalicelib/entrypoints/api.py` assembles them into the `route` decorator; every registered route is recorded in
+`ROUTES` for `/openapi.json`. Errors take the contract's shape (`{"error": {"code", "message", "fields"}}`).
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import time
 from collections.abc import Callable
@@ -15,12 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
-from chalice import Blueprint, Chalice, Response
+from chalice import Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.shared.auth import authenticate, authorize, resolve_tenant
-from chalicelib.shared.edge import EDGE
 from chalicelib.shared.errors import (
     AppError,
     MalformedError,
@@ -29,7 +25,6 @@ from chalicelib.shared.errors import (
 from chalicelib.shared.ids import new_id
 from chalicelib.shared.observability import logger, metrics
 from chalicelib.shared.permissions import Permission
-from chalicelib.shared.tenancy import RequestContext
 
 CORRELATION_HEADER = "x-correlation-id"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -78,11 +73,11 @@ def _validation_fields(error: ValidationError) -> dict[str, str]:
     return fields
 
 
-def parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
+def parse_body(request: Request, model: type[BaseModel], *, max_bytes: int) -> BaseModel:
     """Read the raw body into the model: malformed JSON, unknown fields or wrong types are a 400."""
     raw = request.raw_body or b""
-    if len(raw) > EDGE.max_body_bytes:
-        raise PayloadTooLargeError(f"Nội dung vượt quá {EDGE.max_body_bytes // 1024} KiB.")
+    if len(raw) > max_bytes:
+        raise PayloadTooLargeError(f"Nội dung vượt quá {max_bytes // 1024} KiB.")
     if not raw.strip():
         raise MalformedError("Thiếu nội dung JSON.", code="empty_body")
     try:
@@ -101,7 +96,7 @@ def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
         raise MalformedError("Tham số truy vấn không hợp lệ.", code="invalid_query", fields=_validation_fields(exc)) from None
 
 
-def _serialize(result: Any, status: int) -> Response:
+def serialize(result: Any, status: int) -> Response:
     if isinstance(result, Response):
         return result
     if isinstance(result, BaseModel):
@@ -152,78 +147,6 @@ def render_json_error(error: AppError) -> Response:
     """The contract's JSON error response."""
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
     return json_response(error_body(error), error.status, headers)
-
-
-def route(
-    bp: Blueprint | Chalice,
-    path: str,
-    *,
-    method: str = "GET",
-    permission: Permission | None = None,
-    body: type[BaseModel] | None = None,
-    query: type[BaseModel] | None = None,
-    response: type[BaseModel] | None = None,
-    status: int = 200,
-    public: bool = False,
-    summary: str = "",
-    tags: tuple[str, ...] = (),
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a JSON API operation.
-
-    The handler is called as `fn(ctx, [body], [query], **path_params)` and returns a model, a dict or a Response.
-    Unless `public`, the caller must be signed in for the host's tenant and hold `permission`.
-    """
-
-    def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(fn)
-        def view(**params: str) -> Response:
-            request: Request = bp.current_request  # type: ignore[assignment]
-            started = time.perf_counter()
-            correlation_id = begin_request(request)
-
-            def call() -> Response:
-                tenant = resolve_tenant(request)
-                logger.append_keys(tenant=tenant)
-                principal = None
-                if not public:
-                    principal = authenticate(request, tenant)
-                    logger.append_keys(user=principal.username)
-                    if permission is not None:
-                        authorize(principal, tenant, permission)
-                ctx = RequestContext(
-                    tenant=tenant, principal=principal, correlation_id=correlation_id,
-                    headers={k.lower(): v for k, v in request.headers.items()},
-                )
-                args: list[Any] = [ctx]
-                if body is not None:
-                    args.append(parse_body(request, body))
-                if query is not None:
-                    args.append(parse_query(request, query))
-                return _serialize(fn(*args, **params), status)
-
-            return finish_request(request, handle_errors(render_json_error, call), started, path)
-
-        content_types = ["application/json"] if body is not None else None
-        if content_types:
-            bp.route(path, methods=[method], content_types=content_types)(view)
-        else:
-            bp.route(path, methods=[method])(view)
-        ROUTES.append(
-            RouteSpec(
-                path=path,
-                method=method,
-                summary=summary or (fn.__doc__ or "").strip().splitlines()[0] if (summary or fn.__doc__) else path,
-                permission=None if public else permission,
-                body=body,
-                query=query,
-                response=response,
-                status=status,
-                tags=tags,
-            )
-        )
-        return fn
-
-    return decorator
 
 
 _CHALICE_ERRORS = {

@@ -113,6 +113,9 @@ def years_spanned(start_year: int, working_days: int) -> range:
     return range(check_year(start_year), min(start_year + 2 + max(working_days, 0) // 200, LAST_YEAR + 2))
 
 
+REMINDER_FRACTIONS = (0.5, 0.8)  # the product's reminders; Annex 2 sets the deadlines, not when to nudge
+
+
 def fraction_point(start: datetime, due: datetime, fraction: float) -> datetime:
     """The instant `fraction` of the way from start to due, for reminders (wall-clock interpolation)."""
     # Plain wall-clock interpolation: nights, weekends and holidays count like office hours, so a "75 %" reminder

@@ -7,10 +7,11 @@ from datetime import date, datetime
 from chalice import Blueprint, Response
 
 from chalicelib.bootstrap import container
+from chalicelib.entrypoints.console import page
 from chalicelib.shared.clock import to_local
 from chalicelib.shared.errors import MalformedError
 from chalicelib.shared.permissions import Permission
-from chalicelib.web.render import Page, page, redirect, render
+from chalicelib.web.render import Page, redirect, render
 
 from .annex2 import ANNEX2_LIMITS
 from .law import SOURCE_DECREE, MarkedDay

@@ -5,8 +5,8 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.bootstrap import container
+from chalicelib.entrypoints.api import route
 from chalicelib.shared.errors import MalformedError
-from chalicelib.shared.http import route
 from chalicelib.shared.permissions import Permission
 from chalicelib.shared.tenancy import RequestContext
 

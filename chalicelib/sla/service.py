@@ -12,7 +12,17 @@ from chalicelib.shared.errors import ConflictError, ForbiddenError
 from chalicelib.shared.permissions import CENTRAL_TENANT
 from chalicelib.shared.tenancy import Principal
 
-from .domain import CalendarOverrides, CalendarYear, WorkingCalendar, check_overrides, check_year, local_time, years_spanned
+from .domain import (
+    REMINDER_FRACTIONS,
+    CalendarOverrides,
+    CalendarYear,
+    WorkingCalendar,
+    check_overrides,
+    check_year,
+    fraction_point,
+    local_time,
+    years_spanned,
+)
 from .policy import SlaPolicy, check_limits
 from .store import SlaStore
 
@@ -69,6 +79,10 @@ class SlaService:
     def add_working_days(self, *, start: datetime, days: int) -> datetime:
         """End of the `days`-th working day after the day of `start` (UTC); 0 is the same-day rule."""
         return self._calendar(years_spanned(local_time(start).year, days)).add_working_days(start, days)
+
+    def reminder_points(self, *, start: datetime, due: datetime) -> tuple[datetime, ...]:
+        """When to remind whoever holds a step that started at `start` and is due at `due` (50 % and 80 % of the time)."""
+        return tuple(fraction_point(start, due, fraction) for fraction in REMINDER_FRACTIONS)
 
     def is_working_time(self, *, at: datetime) -> bool:
         """Whether a callback may be made at `at` (working day, inside a callback window)."""

@@ -7,7 +7,7 @@ from datetime import date
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
-from chalicelib.adapters.unit_of_work import write
+from chalicelib.adapters.unit_of_work import Journal, write
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.shared.permissions import CENTRAL_TENANT
 
@@ -62,6 +62,9 @@ def _version(item: BaseItem, version: int) -> None:
 class SlaStore:
     """Repository of calendar overrides and SLA policies; each is one GetItem to read, one transaction to write."""
 
+    def __init__(self, *, journal: Journal) -> None:
+        self._journal = journal
+
     def overrides(self, *, year: int) -> CalendarOverrides:
         """The year's overrides (empty, version 0, when none were entered)."""
         with translated():
@@ -81,7 +84,7 @@ class SlaStore:
             working_days=_attributes(overrides.working_days),
         )
         _version(item, overrides.version)
-        write(item, tenant=CENTRAL_TENANT, event=event)
+        write(item, journal=self._journal, tenant=CENTRAL_TENANT, event=event)
         return CalendarOverrides(overrides.year, overrides.days_off, overrides.working_days, item.version or 0)
 
     def policy(self, *, tenant: str) -> SlaPolicy:
@@ -103,5 +106,5 @@ class SlaStore:
             limits=[LimitAttribute(key=k, amount=v) for k, v in sorted(policy.custom.items())],
         )
         _version(item, policy.version)
-        write(item, tenant=policy.tenant, event=event)
+        write(item, journal=self._journal, tenant=policy.tenant, event=event)
         return SlaPolicy(policy.tenant, dict(policy.custom), item.version or 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.bootstrap import container
-from chalicelib.shared.http import route
+from chalicelib.entrypoints.api import route
 from chalicelib.shared.permissions import Permission
 from chalicelib.shared.tenancy import RequestContext
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 
 from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
-from chalicelib.adapters.unit_of_work import write
+from chalicelib.adapters.unit_of_work import Journal, write
 from chalicelib.audit.domain import AuditEvent
 
 from .domain import Unit
@@ -28,6 +28,9 @@ def _to_unit(item: UnitItem) -> Unit:
 class UnitStore:
     """Repository of units; one Query lists a tenant's units."""
 
+    def __init__(self, *, journal: Journal) -> None:
+        self._journal = journal
+
     def list(self, *, tenant: str) -> list[Unit]:
         """Every unit of the tenant, by id."""
         with translated():
@@ -44,7 +47,7 @@ class UnitStore:
     def add(self, *, tenant: str, unit: Unit, event: AuditEvent) -> Unit:
         """Create a unit and its audit entry together; an existing id is a conflict."""
         item = UnitItem(tenant_key(tenant, "UNIT"), unit.id, tenant=tenant, name=unit.name, kind=unit.kind, active=unit.active)
-        write(item, tenant=tenant, event=event, conflict="Mã đơn vị đã tồn tại.")
+        write(item, journal=self._journal, tenant=tenant, event=event, conflict="Mã đơn vị đã tồn tại.")
         return _to_unit(item)
 
     def replace(self, *, tenant: str, unit: Unit, event: AuditEvent) -> Unit:
@@ -58,7 +61,7 @@ class UnitStore:
             active=unit.active,
         )
         item.version = unit.version
-        write(item, tenant=tenant, event=event)
+        write(item, journal=self._journal, tenant=tenant, event=event)
         return _to_unit(item)
 
     def seed(self, *, tenant: str, units: Sequence[Unit]) -> None:

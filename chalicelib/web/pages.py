@@ -7,13 +7,14 @@ from pathlib import Path
 from chalice import Blueprint, Response
 
 from chalicelib.bootstrap import container
+from chalicelib.entrypoints.console import page
 from chalicelib.identity.service import PasswordNeeded
 from chalicelib.shared.auth import clear_session_cookie, session_cookie
 from chalicelib.shared.errors import MalformedError
 from chalicelib.shared.permissions import Permission, roles_for_tenant
 from chalicelib.tenancy.catalog import UNIT_KINDS
 
-from .render import Page, page, redirect, render
+from .render import Page, redirect, render
 
 bp = Blueprint(__name__)
 _STATIC = Path(__file__).resolve().parent / "static"
@@ -58,7 +59,7 @@ def login_submit(p: Page) -> Response:
     outcome = container().identity.login(tenant=p.tenant.code, login=username, password=password)
     if isinstance(outcome, PasswordNeeded):
         return render(p, "new_password.html", username=username, session=outcome.session, next=_next(p))
-    return redirect(_next(p), {"Set-Cookie": session_cookie(outcome.token, outcome.expires_in)})
+    return redirect(_next(p), {"Set-Cookie": session_cookie(outcome.token, outcome.expires_in, secure_only=container().settings.secure_cookies)})
 
 
 @page(bp, "/login/new-password", method="POST", public=True, form_template="new_password.html")
@@ -73,7 +74,7 @@ def new_password_submit(p: Page) -> Response:
     outcome = container().identity.choose_password(tenant=p.tenant.code, login=username, session=session, new_password=first)
     if isinstance(outcome, PasswordNeeded):
         return render(p, "new_password.html", username=username, session=outcome.session, next=_next(p))
-    return redirect(_next(p), {"Set-Cookie": session_cookie(outcome.token, outcome.expires_in)})
+    return redirect(_next(p), {"Set-Cookie": session_cookie(outcome.token, outcome.expires_in, secure_only=container().settings.secure_cookies)})
 
 
 @page(bp, "/logout", method="POST")

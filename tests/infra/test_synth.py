@@ -232,8 +232,8 @@ def test_each_state_machine_may_use_exactly_its_integrations(resources: dict[str
     outbox_id, _ = one(resources, "AWS::SQS::Queue", QueueName=QUEUES[0].name)
     table, outbox = json.dumps({"Fn::GetAtt": [table_id, "Arn"]}), json.dumps({"Fn::GetAtt": [outbox_id, "Arn"]})
     expected = {
-        # The deadline timer re-reads the item, marks it overdue and messages the worker.
-        "requestdeadline": {table: ["dynamodb:GetItem", "dynamodb:UpdateItem"], outbox: ["sqs:SendMessage"]},
+        # The deadline timer re-reads the request's current timer and messages the worker; it never writes the request.
+        "requestdeadline": {table: ["dynamodb:GetItem"], outbox: ["sqs:SendMessage"]},
         # The approval wait only messages the worker (the task token travels in the message).
         "draftapproval": {outbox: ["sqs:SendMessage"]},
     }

@@ -11,6 +11,7 @@ from chalicelib.audit.domain import AuditEvent
 from chalicelib.customers.domain import Customer
 from chalicelib.shared.errors import ConflictError
 from chalicelib.shared.ids import new_id
+from chalicelib.audit.store import AuditStore
 from tests.fakes import FakeCustomerStore
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -31,7 +32,7 @@ def store(request):
     request.getfixturevalue("stack")
     from chalicelib.customers.store import CustomerStore
 
-    return CustomerStore()
+    return CustomerStore(journal=AuditStore())
 
 
 def test_add_then_get_claims_and_search(store, unique):

@@ -9,6 +9,7 @@ import pytest
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.shared.errors import ConflictError
 from chalicelib.tenancy.domain import Unit
+from chalicelib.audit.store import AuditStore
 from tests.fakes import FakeUnitStore
 
 EVENT = AuditEvent("hanoi.tenant-admin", "unit.create", "unit", "x", datetime(2026, 11, 22, tzinfo=UTC))
@@ -21,7 +22,7 @@ def store(request):
     request.getfixturevalue("stack")
     from chalicelib.tenancy.store import UnitStore
 
-    return UnitStore()
+    return UnitStore(journal=AuditStore())
 
 
 def test_add_then_get_and_list(store, unique):
@@ -61,7 +62,8 @@ def test_a_conflicting_write_leaves_no_audit_entry(stack, unique):
     from chalicelib.audit.store import AuditStore
     from chalicelib.tenancy.store import UnitStore
 
-    tenant, store, trail = f"t{unique}", UnitStore(), AuditStore()
+    tenant, trail = f"t{unique}", AuditStore()
+    store = UnitStore(journal=trail)
     added = store.add(tenant=tenant, unit=Unit("a", "A", "department"), event=EVENT)
     with pytest.raises(ConflictError):
         store.replace(tenant=tenant, unit=Unit("a", "C", "department", version=added.version + 3), event=EVENT)

@@ -1,16 +1,15 @@
-"""The console's words for requests (one catalogue, Vietnamese with diacritics), and how values are put into words."""
+"""The Vietnamese words of requests, one catalogue: statuses, channels, kinds, categories, steps, fields, problems."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from chalicelib.customers.domain import PROFILE_FIELDS
-from chalicelib.customers.pages import FIELD_LABELS as CUSTOMER_LABELS
-from chalicelib.customers.pages import problem_text as customer_problem
-from chalicelib.shared.clock import VN_TZ
-from chalicelib.tenancy.catalog import TENANT_BY_CODE
-
-from .parts import STATUS_LABELS, Event
+STATUS_LABELS: dict[str, str] = {
+    "open": "Đang xử lý",
+    "escalated": "Chờ đơn vị nghiệp vụ",
+    "transferred": "Chờ BHXH tỉnh báo cáo",
+    "awaiting_approval": "Chờ lãnh đạo phê duyệt",
+    "answered": "Đã trả lời",
+    "closed": "Đã đóng",
+}
 
 CHANNELS = {
     "hotline": "Tổng đài điện thoại",
@@ -30,7 +29,6 @@ CATEGORIES = {
     "staff_attitude": "Thái độ của công chức, viên chức",
     "coordination": "Phối hợp giữa các đơn vị",
 }
-STATUSES: dict[str, str] = {s.value: label for s, label in STATUS_LABELS.items()}
 ACTIONS = {
     "received": "Tiếp nhận",
     "answered": "Trả lời",
@@ -42,7 +40,7 @@ ACTIONS = {
     "reported_back": "Báo cáo kết quả",
     "drafted": "Soạn dự thảo",
     "approved": "Phê duyệt",
-    "draft_returned": "Trả lại dự thảo",
+    "draft_rejected": "Trả lại dự thảo",
     "rated": "Đánh giá",
     "follow_up_opened": "Mở yêu cầu theo dõi",
     "closed": "Đóng",
@@ -120,50 +118,3 @@ PRIMARY_SCRIPTS = {
     "rating_request": "Đề nghị đánh giá",
     "closing": "Kết thúc cuộc gọi",
 }
-
-
-def label(name: str) -> str:
-    """The Vietnamese name of a form field."""
-    return FIELDS.get(name) or CUSTOMER_LABELS.get(name, name)
-
-
-def problem_text(name: str, problem: str) -> str:
-    """The Vietnamese explanation of a field's problem code."""
-    if name in PROFILE_FIELDS and problem not in PROBLEMS:
-        return customer_problem(name, problem)
-    return PROBLEMS.get(problem, "Giá trị không hợp lệ.")
-
-
-def time_left(due: datetime | None, now: datetime, overdue: bool = False) -> tuple[str, str]:
-    """("còn 2 ngày 3 giờ" | "quá hạn 5 giờ", css class): red once due, amber within a day."""
-    if due is None:
-        return "", ""
-    delta = due - now
-    seconds = int(abs(delta.total_seconds()))
-    days, hours, minutes = seconds // 86400, seconds % 86400 // 3600, seconds % 3600 // 60
-    text = " ".join(([f"{days} ngày"] if days else []) + ([f"{hours} giờ"] if hours else [])) or f"{max(minutes, 1)} phút"
-    if delta.total_seconds() < 0:
-        return f"quá hạn {text}", "overdue"
-    if overdue:  # marked by the deadline timer
-        return f"quá hạn (còn {text})", "overdue"
-    return f"còn {text}", "soon" if delta < timedelta(days=1) else ""
-
-
-def event_detail(event: Event, units: dict[str, str]) -> str:
-    """An event's detail in words: unit names, local times, office names."""
-    if event.action == "callback_scheduled":
-        return _local(event.detail)
-    if event.action in ("escalated", "unit_answered"):
-        head, _, note = event.detail.partition(" — ")
-        return ", ".join(units.get(u, u) for u in head.split(",")) + (f" — {note}" if note else "")
-    if event.action in ("transferred", "reported_back", "received_by_transfer"):
-        office, _, rest = event.detail.partition("/")
-        return " / ".join(x for x in (TENANT_BY_CODE[office].short_name if office in TENANT_BY_CODE else office, rest) if x)
-    return {"hài lòng": "Hài lòng", "chưa hài lòng": "Chưa hài lòng"}.get(event.detail, event.detail)
-
-
-def _local(text: str) -> str:
-    try:
-        return datetime.fromisoformat(text).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
-    except ValueError:
-        return text

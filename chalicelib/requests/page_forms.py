@@ -1,4 +1,4 @@
-"""What the request pages need beyond their handlers: forms into schemas, the actions a user may take now, page contexts."""
+"""What the request pages need beyond their handlers: forms into schemas, page contexts, running an action in place."""
 
 from __future__ import annotations
 
@@ -15,15 +15,14 @@ from pydantic import BaseModel, ValidationError
 from chalicelib.bootstrap import container
 from chalicelib.customers.domain import PROFILE_FIELDS
 from chalicelib.shared.clock import VN_TZ, iso
-from chalicelib.shared.errors import AppError, ConflictError, MalformedError, RuleViolationError
+from chalicelib.shared.errors import AppError, ConflictError, ForbiddenError, MalformedError, RuleViolationError
 from chalicelib.shared.permissions import Permission, Role, permissions_of
 from chalicelib.tenancy.catalog import KIND_PROVINCE, TENANT_BY_CODE, TENANTS
 from chalicelib.web.render import Page, redirect, render
 
-from . import page_labels as L
-from .domain import Request
-from .page_labels import event_detail, label, problem_text, time_left
-from .parts import OPEN_STATUSES, Channel, Event, Status
+from . import messages as L
+from .domain import Channel, Request, allowed_actions
+from .page_text import event_detail, label, problem_text, time_left
 from .schemas import RequestCreate
 from .scripts import SCRIPTS
 
@@ -31,7 +30,7 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 P = Permission
 HANDLERS = {Role.AGENT.value, Role.FOCAL_OFFICER.value, Role.CCC_OFFICER.value}
-SHOWN = (RuleViolationError, ConflictError, MalformedError)
+SHOWN = (RuleViolationError, ConflictError, MalformedError, ForbiddenError)
 PROVINCES = tuple(t for t in TENANTS if t.kind == KIND_PROVINCE)
 # Which inbox tab a query shows: (tab, parameter, value or any).
 _ACTIVE = (
@@ -69,7 +68,8 @@ def parse(schema: type[M], values: dict[str, Any]) -> M:
 
 
 def local_datetime(text: str) -> datetime | str | None:
-    """A `datetime-local` value is Vietnam time; empty is None; anything unreadable is left for the schema to refuse."""
+    """A `datetime-local` value (no zone: the form's fields are Vietnam time); empty is None; anything unreadable
+    is left for the schema to refuse."""
     try:
         return datetime.fromisoformat(text).replace(tzinfo=VN_TZ) if text else None
     except ValueError:
@@ -145,7 +145,7 @@ def common(p: Page) -> dict[str, Any]:
         "labels": L,
         "can": granted,
         "now": now,
-        "left": lambda r: time_left(r.due_at, now, r.overdue and r.is_open),
+        "left": lambda r: time_left(r.due_at, now) if r.is_open else ("", ""),
         "tenant_name": lambda code: TENANT_BY_CODE[code].short_name if code in TENANT_BY_CODE else code,
         "label": label,
         "problem_text": problem_text,
@@ -196,31 +196,6 @@ def host_link(tenant: str, request_id: str) -> str:
 # -- the request page ------------------------------------------------------------------------------------------------
 
 
-def available(request: Request, events: list[Event], p: Page) -> set[str]:
-    """The actions this user may take on the request now: the permission AND the state allow it."""
-    can, status, hotline = permissions_of(p.user.roles, p.tenant.code), request.status, request.channel is Channel.HOTLINE
-    handle, answered = P.REQUESTS_HANDLE in can, status in (Status.ANSWERED, Status.CLOSED)
-    rules = {
-        "answer": handle and hotline and status is Status.OPEN,
-        "schedule_callback": handle and hotline and status in OPEN_STATUSES,
-        "escalate": P.REQUESTS_APPROVE in can and status in (Status.OPEN, Status.ESCALATED),
-        "transfer": handle and status is Status.OPEN and p.tenant.code == "ccc",
-        "draft": handle and not hotline and status is Status.OPEN and not request.pending_escalations(),
-        "approve": P.REQUESTS_APPROVE in can and request.pending_draft() is not None,
-        "answer_escalation": P.ESCALATIONS_ANSWER in can
-        and any(e.unit_id == p.user.unit_id for e in request.pending_escalations()),
-        "report_back": handle
-        and request.origin is not None
-        and answered
-        and not any(e.action == "reported_back" for e in events),
-        "rate": handle and answered and request.rating is None,
-        "close": handle and status is Status.ANSWERED,
-        "reopen": handle and answered,
-        "assign": handle and request.is_open,
-    }
-    return {name for name, allowed in rules.items() if allowed}
-
-
 def actor_names(p: Page) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """Names of the tenant's staff by Cognito username, and who can be handed a request (login, name)."""
     users = [u for u in container().identity.list_users(tenant=p.tenant.code) if u.enabled]
@@ -231,11 +206,11 @@ def actor_names(p: Page) -> tuple[dict[str, str], list[tuple[str, str]]]:
 def show(p: Page, request_id: str, status: int = 200, *, error: AppError | None = None, failed: str = "") -> Response:
     """The request page; after a refused action, with the message on top and what was typed kept in that form."""
     c = container()
-    request, events = c.requests.get(tenant=p.tenant.code, request_id=request_id)
+    request = c.requests.get(tenant=p.tenant.code, request_id=request_id)
     units = c.tenancy.list_units(tenant=p.tenant.code)
     unit_names = {u.id: u.name for u in units}
     names, handlers = actor_names(p)
-    timeline = [(e, event_detail(e, unit_names)) for e in sorted(events, key=lambda e: e.at)]
+    timeline = [(e, event_detail(e, unit_names)) for e in sorted(request.history, key=lambda e: e.at)]
     on_call = request.channel is Channel.HOTLINE and P.REQUESTS_HANDLE in permissions_of(p.user.roles, p.tenant.code)
     primary, others = scripts(p, request.customer_name) if on_call else ([], [])
     typed = {k: v[0] for k, v in p.form.items() if k != "csrf"} if error else {}
@@ -249,7 +224,7 @@ def show(p: Page, request_id: str, status: int = 200, *, error: AppError | None 
         unit_names=unit_names,
         names=names,
         handlers=handlers,
-        actions=available(request, events, p),
+        actions=allowed_actions(request, p.user),
         survey_url=c.requests.survey_url(request),
         provinces=PROVINCES,
         scripts=primary,
@@ -261,17 +236,9 @@ def show(p: Page, request_id: str, status: int = 200, *, error: AppError | None 
     )
 
 
-def act(
-    p: Page, request_id: str, call: str, schema: type[BaseModel], extra: dict[str, str] | None = None, **fields: Any
-) -> Response:
-    """Run one action of the request page (`call` is the service method), then back to the page — or the page with the refusal."""
-
-    def run() -> Request:
-        body = parse(schema, {"version": p.value("version"), **fields})
-        method = getattr(container().requests, call)
-        return method(tenant=p.tenant.code, actor=p.user, request_id=request_id, **(extra or {}), **body.model_dump())  # type: ignore[no-any-return]
-
-    done, error = attempt(run)
+def act(p: Page, request_id: str, action: str, schema: type[M], run: Callable[[M], Request], **fields: Any) -> Response:
+    """Run one action of the request page, then back to the page — or the page with the refusal and what was typed."""
+    done, error = attempt(lambda: run(parse(schema, {"version": p.value("version"), **fields})))
     if done is not None:
         return redirect(f"/requests/{request_id}")
-    return show(p, request_id, error.status if error else 400, error=error, failed=call)
+    return show(p, request_id, error.status if error else 400, error=error, failed=action)

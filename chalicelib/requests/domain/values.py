@@ -1,4 +1,4 @@
-"""The parts of a request (pure): channels, kinds, categories, statuses, and what gets attached to a request."""
+"""Value objects of a request (pure): channels, kinds, categories, statuses, and the parts a step attaches to it."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ class Draft:
     decided_by: str = ""
     decided_at: datetime | None = None
     note: str = ""
-    task_token: str = ""
+    task_token: str = ""  # the approval wait's token: system bookkeeping, stored outside the request's version
 
 
 @dataclass
@@ -136,13 +136,4 @@ class Origin:
     tenant: str
     request_id: str
     transfer_id: str
-
-
-STATUS_LABELS: dict[Status, str] = {
-    Status.OPEN: "Đang xử lý",
-    Status.ESCALATED: "Chờ đơn vị nghiệp vụ",
-    Status.TRANSFERRED: "Chờ BHXH tỉnh báo cáo",
-    Status.AWAITING_APPROVAL: "Chờ lãnh đạo phê duyệt",
-    Status.ANSWERED: "Đã trả lời",
-    Status.CLOSED: "Đã đóng",
-}
+    reported_at: datetime | None = None  # when this office reported its result back

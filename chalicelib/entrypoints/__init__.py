@@ -1,0 +1,1 @@
+"""The entry layer: the decorators and handlers that connect Chalice to the container (the only layer that may)."""

@@ -1,0 +1,109 @@
+"""The JSON API's `route` decorator: tenant from the host, sign-in, permission, schemas in, read model out.
+
+Handlers stay 1–10 lines: `@route(...)` parses the body and query into pydantic models, resolves the tenant,
+authenticates and authorizes against the container's edge, and turns any `AppError` into the contract's error
+shape. Every registered route is recorded for `/openapi.json`.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Blueprint, Chalice, Response
+from chalice.app import Request
+from pydantic import BaseModel
+
+from chalicelib.bootstrap import container
+from chalicelib.shared.auth import authenticate, authorize, resolve_tenant
+from chalicelib.shared.http import (
+    ROUTES,
+    RouteSpec,
+    begin_request,
+    finish_request,
+    handle_errors,
+    parse_body,
+    parse_query,
+    render_json_error,
+    serialize,
+)
+from chalicelib.shared.observability import logger
+from chalicelib.shared.permissions import Permission
+from chalicelib.shared.tenancy import RequestContext
+
+
+def route(
+    bp: Blueprint | Chalice,
+    path: str,
+    *,
+    method: str = "GET",
+    permission: Permission | None = None,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+    public: bool = False,
+    summary: str = "",
+    tags: tuple[str, ...] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a JSON API operation.
+
+    The handler is called as `fn(ctx, [body], [query], **path_params)` and returns a model, a dict or a Response.
+    Unless `public`, the caller must be signed in for the host's tenant and hold `permission`.
+    """
+
+    def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def view(**params: str) -> Response:
+            request: Request = bp.current_request  # type: ignore[assignment]
+            started = time.perf_counter()
+            correlation_id = begin_request(request)
+
+            def call() -> Response:
+                edge = container().edge
+                tenant = resolve_tenant(request, edge)
+                logger.append_keys(tenant=tenant)
+                principal = None
+                if not public:
+                    principal = authenticate(request, tenant, edge)
+                    logger.append_keys(user=principal.username)
+                    if permission is not None:
+                        authorize(principal, tenant, permission)
+                ctx = RequestContext(
+                    tenant=tenant,
+                    principal=principal,
+                    correlation_id=correlation_id,
+                    headers={k.lower(): v for k, v in request.headers.items()},
+                )
+                args: list[Any] = [ctx]
+                if body is not None:
+                    args.append(parse_body(request, body, max_bytes=edge.max_body_bytes))
+                if query is not None:
+                    args.append(parse_query(request, query))
+                return serialize(fn(*args, **params), status)
+
+            return finish_request(request, handle_errors(render_json_error, call), started, path)
+
+        if body is not None:
+            bp.route(path, methods=[method], content_types=["application/json"])(view)
+        else:
+            bp.route(path, methods=[method])(view)
+        doc = (fn.__doc__ or "").strip().splitlines()
+        ROUTES.append(
+            RouteSpec(
+                path=path,
+                method=method,
+                summary=summary or (doc[0] if doc else path),
+                permission=None if public else permission,
+                body=body,
+                query=query,
+                response=response,
+                status=status,
+                tags=tags,
+            )
+        )
+        return fn
+
+    return decorator
