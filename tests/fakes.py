@@ -305,3 +305,157 @@ class FakeSessions:
 
     def forget(self, *, tenant: str, login: str) -> None:
         self.revoked = [r for r in self.revoked if r != (tenant, login)]
+
+
+class FakeRequestStore:
+    """requests.ports.RequestStore in dicts, with the table's transaction semantics: all or nothing, versions
+    checked, new items must not exist, units checked, notes on a condition; lists in the indexes' orders."""
+
+    def __init__(self, units: set[tuple[str, str]] | None = None) -> None:
+        from chalicelib.requests.domain import Event, Request
+        from chalicelib.requests.ports import IntakeRecord, SurveyLink
+
+        self.rows: dict[tuple[str, str], Request] = {}
+        self.events: dict[tuple[str, str], list[Event]] = {}
+        self.notes: dict[tuple[str, str], set[str]] = {}
+        self.tokens: dict[tuple[str, str], dict[str, str]] = {}
+        self.intakes: dict[tuple[str, str], IntakeRecord] = {}
+        self.survey_links: dict[tuple[str, str], SurveyLink] = {}
+        self.outbox: list[tuple[str, str]] = []  # (tenant, notice id) written with a change or a note
+        self.queues: dict[tuple[str, str], set[tuple[str, str]]] = {}  # (tenant, unit) -> {(request, escalation)}
+        self.units = units if units is not None else set()
+        self.commits = 0
+
+    def _copy(self, request):
+        import copy
+
+        stored = copy.deepcopy(request)
+        stored.new_events, stored.history = [], []
+        return stored
+
+    def get(self, *, tenant, request_id):
+        import copy
+
+        stored = self.rows.get((tenant, request_id))
+        if stored is None:
+            return None
+        request = copy.deepcopy(stored)
+        request.history = sorted(self.events.get((tenant, request_id), []), key=lambda e: e.at)
+        tokens = self.tokens.get((tenant, request_id), {})
+        for draft in request.drafts:
+            draft.task_token = tokens.get(draft.id, "")
+        return request
+
+    def intake_record(self, *, tenant, key):
+        return self.intakes.get((tenant, key))
+
+    def commit(self, change) -> None:
+        from chalicelib.shared.errors import ConflictError, RuleViolationError
+
+        for unit in change.units:
+            if (unit.tenant, unit.unit_id) not in self.units:
+                raise RuleViolationError(fields={unit.field: "unknown"})
+        for request in change.requests:
+            current = self.rows.get((request.tenant, request.id))
+            if (current.version if current else 0) != request.version:
+                raise ConflictError()
+        tenant = change.requests[0].tenant
+        if change.intake and (tenant, change.intake.key) in self.intakes:
+            raise ConflictError()
+        for request in change.requests:
+            stored = self._copy(request)
+            stored.version = request.version + 1
+            self.rows[(request.tenant, request.id)] = stored
+            self.events.setdefault((request.tenant, request.id), []).extend(request.new_events)
+        first = change.requests[0]
+        for escalation in change.escalated:
+            self.queues.setdefault((tenant, escalation.unit_id), set()).add((first.id, escalation.id))
+        for escalation in change.answered:
+            self.queues.get((tenant, escalation.unit_id), set()).discard((first.id, escalation.id))
+        self.outbox.extend((tenant, n.id) for n in change.notices)
+        if change.intake:
+            self.intakes[(tenant, change.intake.key)] = change.intake
+        if change.survey_link:
+            self.survey_links[(tenant, change.survey_link.token)] = change.survey_link
+        for request in change.requests:
+            request.version += 1
+            request.history.extend(request.new_events)
+            request.new_events = []
+        self.commits += 1
+
+    def note(self, note) -> bool:
+        stored = self.rows.get((note.tenant, note.request_id))
+        if stored is None or note.key in self.notes.get((note.tenant, note.request_id), set()):
+            return False
+        if note.timer_id is not None and not (stored.is_open and stored.timer_id == note.timer_id):
+            return False
+        if note.draft_id is not None and not stored.awaits_decision_on(note.draft_id):
+            return False
+        self.notes.setdefault((note.tenant, note.request_id), set()).add(note.key)
+        self.events.setdefault((note.tenant, note.request_id), []).append(note.event)
+        self.outbox.extend((note.tenant, n.id) for n in note.notices)
+        return True
+
+    def keep_approval_token(self, *, tenant, request_id, draft_id, task_token) -> None:
+        self.tokens.setdefault((tenant, request_id), {})[draft_id] = task_token
+
+    # -- lists, in the orders of the indexes; cursors are offsets --------------------------------------------
+
+    def _matches(self, request, only) -> bool:
+        from chalicelib.shared.text import fold
+
+        return (
+            (only.channel is None or request.channel.value == only.channel)
+            and (only.category is None or request.category.value == only.category)
+            and (only.text is None or fold(only.text) in f"{fold(request.subject)} {request.reference.lower()}")
+            and (only.status is None or request.status is only.status)
+        )
+
+    def _page(self, found, only, limit, cursor):
+        import copy
+
+        start = int(cursor or 0)
+        matched = [copy.deepcopy(r) for r in found if self._matches(r, only)]
+        window = matched[start : start + limit]
+        return window, str(start + limit) if start + limit < len(matched) else None
+
+    @staticmethod
+    def _due_order(request):
+        from datetime import datetime
+
+        return (request.due_at or datetime.max.replace(tzinfo=request.received_at.tzinfo), request.id)
+
+    def by_status(self, *, tenant, status, only, limit, cursor):
+        found = sorted((r for (t, _), r in self.rows.items() if t == tenant and r.status is status),
+                       key=lambda r: (r.received_at, r.id), reverse=True)
+        return self._page(found, only, limit, cursor)
+
+    def open_by_due(self, *, tenant, before, only, limit, cursor):
+        found = sorted((r for (t, _), r in self.rows.items() if t == tenant and r.is_open
+                        and (before is None or (r.due_at is not None and r.due_at < before))), key=self._due_order)
+        return self._page(found, only, limit, cursor)
+
+    def assigned(self, *, tenant, login, only, limit, cursor):
+        found = sorted((r for (t, _), r in self.rows.items() if t == tenant and r.is_open and r.assignee == login), key=self._due_order)
+        return self._page(found, only, limit, cursor)
+
+    def unit_inbox(self, *, tenant, unit_id, limit):
+        import copy
+
+        queued = {rid for rid, _ in self.queues.get((tenant, unit_id), set())}
+        found = [r for (t, rid), r in self.rows.items() if t == tenant and r.is_open
+                 and (rid in queued or (r.unit_id == unit_id and r.assignee is None))]
+        return [copy.deepcopy(r) for r in sorted(found, key=lambda r: (r.due_at is None, r.due_at or r.received_at))][:limit]
+
+    def national_open(self, *, before, only, limit, cursor):
+        found = sorted((r for r in self.rows.values() if r.is_open and (before is None or (r.due_at is not None and r.due_at < before))),
+                       key=lambda r: (*self._due_order(r)[:1], r.tenant, r.id))
+        return self._page(found, only, limit, cursor)
+
+    def for_customer(self, *, tenant, customer_id):
+        from chalicelib.requests.ports import CustomerRequest
+
+        found = sorted((r for (t, _), r in self.rows.items() if t == tenant and r.customer_id == customer_id),
+                       key=lambda r: (r.received_at, r.id), reverse=True)
+        return [CustomerRequest(r.id, r.reference, r.subject, r.status, r.received_at,
+                                None if r.rating is None else r.rating.satisfied) for r in found]

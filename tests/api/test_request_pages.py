@@ -231,3 +231,30 @@ def test_returned_draft_and_an_unsatisfied_rating_through_the_pages(api, unique)
     assert rated.status == 303
     final = page.get(f"/requests/{created['id']}").text
     assert "Chưa hài lòng" in final and "Gọi lại giải thích" in final and 'data-testid="follow-up"' in final
+
+
+def _offered(page_html: str) -> set[str]:
+    """The actions the page's forms and buttons submit to."""
+    import re
+
+    return set(re.findall(r'(?:action|formaction)="/requests/\w+/(\w+)"', page_html))
+
+
+def test_the_page_offers_exactly_the_read_models_allowed_actions(api, unique):
+    """One answer to "what may I do now": the console's forms are the API's `allowed_actions`, role by role."""
+    agent, officer = api("hanoi").login("agent"), api("hanoi").login("focal-officer")
+    leader, specialist = api("hanoi").login("leader"), api("hanoi").login("specialist")
+    hotline, letter = intake(agent, unique), intake(officer, unique + "w", channel="email")
+    drafted = officer.post(f"/api/requests/{letter['id']}/draft", {"version": letter["version"], "text": "Dự thảo trả lời"}).json
+    seen = []
+    for client in (agent, officer, leader, specialist):
+        page, _ = console(client)
+        for request in (hotline, drafted):
+            allowed = set(client.get(f"/api/requests/{request['id']}").json["allowed_actions"])
+            assert _offered(page.get(f"/requests/{request['id']}").text) == allowed
+            seen.append(allowed)
+    assert {"answer", "schedule_callback", "assign"} <= seen[0] and "approve" in seen[5] and seen[6] == seen[7] == set()
+    ccc = api("ccc").login("ccc-officer")
+    at_ccc = intake(ccc, unique + "c")
+    assert "transfer" in ccc.get(f"/api/requests/{at_ccc['id']}").json["allowed_actions"]
+    assert "transfer" not in agent.get(f"/api/requests/{hotline['id']}").json["allowed_actions"], "Art. 6.1: the CCC transfers"

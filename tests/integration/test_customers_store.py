@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib.audit.domain import AuditEvent
+from chalicelib.audit.store import AuditStore
 from chalicelib.customers.domain import Customer
 from chalicelib.shared.errors import ConflictError
 from chalicelib.shared.ids import new_id
-from chalicelib.audit.store import AuditStore
 from tests.fakes import FakeCustomerStore
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib.audit.domain import AuditEvent
+from chalicelib.audit.store import AuditStore
 from chalicelib.shared.errors import ConflictError
 from chalicelib.tenancy.domain import Unit
-from chalicelib.audit.store import AuditStore
 from tests.fakes import FakeUnitStore
 
 EVENT = AuditEvent("hanoi.tenant-admin", "unit.create", "unit", "x", datetime(2026, 11, 22, tzinfo=UTC))

@@ -1,0 +1,143 @@
+"""The same contract for the request store in memory and in DynamoDB (PynamoDB on moto): what the service relies on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib.notifications.domain import Notice
+from chalicelib.requests.domain import SYSTEM, Category, Channel, Deadline, Draft, Event, Kind, Request, Status, reference_of
+from chalicelib.requests.ports import Change, IntakeRecord, RequestFilter, SystemNote, UnitRef
+from chalicelib.shared.errors import ConflictError, RuleViolationError
+from chalicelib.shared.ids import new_id
+from chalicelib.shared.tenancy import Principal
+from tests.fakes import FakeRequestStore
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+EVERYONE = frozenset({"agent", "focal_officer", "leader", "ccc_officer"})
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def store(request):
+    if request.param == "memory":
+        return FakeRequestStore(units={("hanoi", "phong-chinh-sach")})
+    request.getfixturevalue("stack")
+    from chalicelib.notifications.store import OutboxStore
+    from chalicelib.requests.store import DynamoRequestStore
+    from chalicelib.shared.clock import FixedClock
+
+    return DynamoRequestStore(outbox=OutboxStore(clock=FixedClock(NOW)))
+
+
+def _new(tenant: str, subject: str = "Chế độ thai sản", channel: Channel = Channel.HOTLINE, due_in: int = 3, **extra) -> Request:
+    request = Request(
+        id=new_id(), reference="", tenant=tenant, channel=channel, kind=Kind.INFORMATION, category=Category.POLICY,
+        subject=subject, question="Câu hỏi", customer_id=extra.pop("customer_id", "c1"), customer_name="Nguyễn Văn An",
+        received_at=extra.pop("received_at", NOW), recorded_at=NOW, created_by=f"{tenant}.agent", **extra,
+    )
+    request.reference = reference_of(request)
+    request.record_intake(NOW)
+    request.set_deadline(Deadline(NOW + timedelta(days=due_in), NOW, "t1"))
+    return request
+
+
+def _actor(tenant: str) -> Principal:
+    return Principal(f"{tenant}.agent", tenant, EVERYONE)
+
+
+def test_a_committed_request_reads_back_with_its_timeline_and_version(store, unique):
+    tenant = f"t{unique}"
+    request = _new(tenant)
+    store.commit(Change([request]))
+    assert request.version == 1 and request.new_events == [] and [e.action for e in request.history] == ["received"]
+    read = store.get(tenant=tenant, request_id=request.id)
+    assert read is not None and read.version == 1 and read.subject == request.subject and read.due_at == request.due_at
+    assert [e.action for e in read.history] == ["received"]
+    assert store.get(tenant=f"x{unique}", request_id=request.id) is None, "another tenant's id is not found"
+
+
+def test_a_stale_version_conflicts_and_writes_nothing(store, unique):
+    tenant = f"t{unique}"
+    request = _new(tenant)
+    store.commit(Change([request]))
+    first, second = store.get(tenant=tenant, request_id=request.id), store.get(tenant=tenant, request_id=request.id)
+    first.assign(NOW, _actor(tenant), "agent-2")
+    store.commit(Change([first]))
+    second.assign(NOW, _actor(tenant), "agent-3")
+    with pytest.raises(ConflictError):
+        store.commit(Change([second]))
+    read = store.get(tenant=tenant, request_id=request.id)
+    assert read.assignee == "agent-2" and [e.action for e in read.history].count("assigned") == 1
+
+
+def test_an_intake_key_is_written_once_with_its_request(store, unique):
+    tenant = f"t{unique}"
+    record = IntakeRecord(f"key-{unique}", "r1", "fp", NOW + timedelta(days=1))
+    one = _new(tenant)
+    store.commit(Change([one], intake=IntakeRecord(record.key, one.id, "fp", record.expires_at)))
+    two = _new(tenant)
+    with pytest.raises(ConflictError):
+        store.commit(Change([two], intake=IntakeRecord(record.key, two.id, "fp", record.expires_at)))
+    assert store.get(tenant=tenant, request_id=two.id) is None, "the second request was not written either"
+    found = store.intake_record(tenant=tenant, key=record.key)
+    assert found is not None and found.request_id == one.id and found.fingerprint == "fp"
+    assert store.intake_record(tenant=f"x{unique}", key=record.key) is None
+
+
+def test_an_unknown_unit_refuses_the_whole_change(store, unique):
+    request = _new("hanoi", subject=f"Đơn vị {unique}")
+    with pytest.raises(RuleViolationError) as refused:
+        store.commit(Change([request], units=[UnitRef("hanoi", f"khong-co-{unique}", "unit_ids")]))
+    assert refused.value.fields == {"unit_ids": "unknown"}
+    assert store.get(tenant="hanoi", request_id=request.id) is None
+
+
+def test_a_timer_note_leaves_the_version_alone_and_is_written_once(store, unique):
+    tenant = f"t{unique}"
+    request = _new(tenant)
+    store.commit(Change([request]))
+    event = Event(NOW, SYSTEM, "deadline_reminder", "50%")
+    note = SystemNote(tenant, request.id, "t1-50", event, [Notice("email", "a@b.vn", "deadline-reminder", {}, request.id)], timer_id="t1")
+    assert store.note(note) is True
+    assert store.note(note) is False, "a repeated timer message finds its note"
+    assert store.note(SystemNote(tenant, request.id, "old-50", event, timer_id="old")) is False, "a superseded timer"
+    read = store.get(tenant=tenant, request_id=request.id)
+    assert read.version == 1 and [e.action for e in read.history] == ["received", "deadline_reminder"]
+
+
+def test_the_approval_token_is_kept_beside_the_draft(store, unique):
+    tenant = f"t{unique}"
+    request = _new(tenant, channel=Channel.EMAIL)
+    store.commit(Change([request]))
+    draft = Draft(new_id(), "Dự thảo", f"{tenant}.agent", NOW)
+    request.draft(NOW, _actor(tenant), draft)
+    store.commit(Change([request]))
+    store.keep_approval_token(tenant=tenant, request_id=request.id, draft_id=draft.id, task_token="token-1")
+    store.keep_approval_token(tenant=tenant, request_id=request.id, draft_id=draft.id, task_token="token-1")
+    read = store.get(tenant=tenant, request_id=request.id)
+    assert read.drafts[0].task_token == "token-1" and read.version == 2
+    assert store.note(SystemNote(tenant, request.id, f"{draft.id}-approval", Event(NOW, SYSTEM, "approval_overdue"), draft_id=draft.id))
+
+
+def test_lists_answer_in_domain_terms(store, unique):
+    tenant = f"t{unique}"
+    soon = _new(tenant, subject=f"Thất nghiệp {unique}", due_in=1, customer_id=f"c-{unique}")
+    later = _new(tenant, subject="Hưu trí", due_in=5, customer_id=f"c-{unique}", received_at=NOW - timedelta(minutes=1))
+    later.assign(NOW, _actor(tenant), "agent-7")
+    store.commit(Change([soon]))
+    store.commit(Change([later]))
+    nothing = RequestFilter()
+    assert [r.id for r in store.open_by_due(tenant=tenant, before=None, only=nothing, limit=10, cursor=None)[0]] == [soon.id, later.id]
+    assert [r.id for r in store.open_by_due(tenant=tenant, before=NOW + timedelta(days=2), only=nothing, limit=10, cursor=None)[0]] == [soon.id]
+    page, cursor = store.open_by_due(tenant=tenant, before=None, only=nothing, limit=1, cursor=None)
+    assert [r.id for r in page] == [soon.id] and cursor is not None
+    assert [r.id for r in store.open_by_due(tenant=tenant, before=None, only=nothing, limit=1, cursor=cursor)[0]] == [later.id]
+    assert [r.id for r in store.open_by_due(tenant=tenant, before=None, only=RequestFilter(text="that nghiep"), limit=10, cursor=None)[0]] == [soon.id]
+    assert [r.id for r in store.assigned(tenant=tenant, login="agent-7", only=nothing, limit=10, cursor=None)[0]] == [later.id]
+    assert {r.id for r in store.by_status(tenant=tenant, status=Status.OPEN, only=nothing, limit=10, cursor=None)[0]} == {soon.id, later.id}
+    national = [r.id for r in store.national_open(before=None, only=nothing, limit=100, cursor=None)[0]]
+    assert soon.id in national and later.id in national
+    linked = store.for_customer(tenant=tenant, customer_id=f"c-{unique}")
+    assert [link.request_id for link in linked] == [soon.id, later.id] and linked[0].status is Status.OPEN
+    assert store.open_by_due(tenant=f"x{unique}", before=None, only=nothing, limit=10, cursor=None)[0] == []
