@@ -97,8 +97,7 @@ def _ulid(rng: random.Random, at: datetime) -> str:
 
 def synthetic_items(count: int, start: int, now: datetime) -> list[dict[str, Any]]:
     """`count` request items (low-level attribute maps), numbered from `start`, built with the store's own `to_item`."""
-    from chalicelib.requests.domain import Request
-    from chalicelib.requests.parts import Category, Channel, Kind, Status
+    from chalicelib.requests.domain import Category, Channel, Kind, Request, Status
     from chalicelib.requests.service import reference
     from chalicelib.requests.store import to_item
 

@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
-from chalicelib.adapters.cognito import NewPasswordChallenge, Tokens
+from chalicelib.adapters.cognito import CognitoDirectory, NewPasswordChallenge, Tokens
 from chalicelib.audit.domain import AuditEvent
+from chalicelib.audit.store import AuditStore
+from chalicelib.customers.domain import Customer, CustomerSummary, TimelineEntry, duplicate_error, summarise
+from chalicelib.customers.store import CustomerStore
 from chalicelib.identity.domain import StaffUser
+from chalicelib.identity.sessions import Sessions
+from chalicelib.identity.store import UserStore
+from chalicelib.identity.verifier import CognitoTokenVerifier
+from chalicelib.requests.domain import Event, Request, Status
+from chalicelib.requests.ports import (
+    Change,
+    CustomerRequest,
+    IntakeRecord,
+    Listing,
+    RequestFilter,
+    RequestStore,
+    SurveyLink,
+    SystemNote,
+)
 from chalicelib.shared.errors import ConflictError, RuleViolationError, UnauthorizedError
 from chalicelib.shared.tenancy import Principal
+from chalicelib.shared.text import fold
+from chalicelib.sla.domain import CalendarOverrides
+from chalicelib.sla.policy import SlaPolicy
+from chalicelib.sla.store import SlaStore
 from chalicelib.tenancy.domain import Unit
+from chalicelib.tenancy.store import UnitStore
+
+# Each fake subclasses the class (or protocol) it stands for, so mypy checks that every method it overrides keeps
+# the real signature. A fake never calls the real __init__: it holds no connection, only dicts.
 
 
 @dataclass
-class FakeAudit:
+class FakeAudit(AuditStore):
     """Records audit events per tenant."""
 
     events: dict[str, list[AuditEvent]] = field(default_factory=dict)
@@ -22,7 +49,7 @@ class FakeAudit:
         self.events.setdefault(tenant, []).append(event)
 
 
-class FakeUnitStore:
+class FakeUnitStore(UnitStore):
     """UnitStore in a dict; versions and conflicts as the table has them."""
 
     def __init__(self, audit: FakeAudit | None = None) -> None:
@@ -53,7 +80,7 @@ class FakeUnitStore:
         return stored
 
 
-class FakeUserStore:
+class FakeUserStore(UserStore):
     """UserStore in a dict; like the table, it refuses a unit that is not the tenant's active unit."""
 
     def __init__(self, audit: FakeAudit | None = None, units: FakeUnitStore | None = None) -> None:
@@ -107,7 +134,7 @@ class FakeAccount:
     attributes: dict[str, str] = field(default_factory=dict)
 
 
-class FakeDirectory:
+class FakeDirectory(CognitoDirectory):
     """Cognito as a dict of accounts; tokens are the username itself (FakeVerifier reads them back)."""
 
     def __init__(self) -> None:
@@ -129,34 +156,44 @@ class FakeDirectory:
         account.password, account.temporary = new_password, False
         return Tokens(id_token=username, expires_in=3600)
 
-    def create_user(self, *, username, tenant, full_name, email, unit_id, roles, temporary_password) -> None:
+    def create_user(
+        self,
+        *,
+        username: str,
+        tenant: str,
+        full_name: str,
+        email: str | None,
+        unit_id: str | None,
+        roles: list[str],
+        temporary_password: str,
+    ) -> None:
         self.calls.append(f"create {username}")
         if username in self.accounts:
             raise ConflictError(code="username_taken")
         self.accounts[username] = FakeAccount(tenant, temporary_password, set(roles))
 
-    def set_password(self, *, username, password, permanent) -> None:
+    def set_password(self, *, username: str, password: str, permanent: bool) -> None:
         account = self.accounts[username]
         account.password, account.temporary = password, not permanent
 
-    def set_roles(self, *, username, add, remove) -> None:
+    def set_roles(self, *, username: str, add: list[str], remove: list[str]) -> None:
         self.calls.append(f"roles {username} +{','.join(add)} -{','.join(remove)}")
         account = self.accounts[username]
         account.roles = (account.roles | set(add)) - set(remove)
 
-    def set_attributes(self, *, username, full_name=None, unit_id=None) -> None:
+    def set_attributes(self, *, username: str, full_name: str | None = None, unit_id: str | None = None) -> None:
         if unit_id is not None:
             self.accounts[username].attributes["custom:unit"] = unit_id
 
-    def set_enabled(self, *, username, enabled) -> None:
+    def set_enabled(self, *, username: str, enabled: bool) -> None:
         self.accounts[username].enabled = enabled
 
-    def delete_user(self, *, username) -> None:
+    def delete_user(self, *, username: str) -> None:
         self.calls.append(f"delete {username}")
         self.accounts.pop(username, None)
 
 
-class FakeVerifier:
+class FakeVerifier(CognitoTokenVerifier):
     """Turns a FakeDirectory token (the username) into its principal."""
 
     def __init__(self, directory: FakeDirectory) -> None:
@@ -167,46 +204,36 @@ class FakeVerifier:
         return Principal(token, account.tenant, frozenset(account.roles))
 
 
-class FakeCustomerStore:
+class FakeCustomerStore(CustomerStore):
     """CustomerStore in dicts: profiles, one claim per unique identifier, phones shared; duplicates point at the holder."""
 
     def __init__(self, audit: FakeAudit | None = None) -> None:
-        from chalicelib.customers.domain import Customer
-
         self.rows: dict[tuple[str, str], Customer] = {}
         self.claims: dict[tuple[str, str, str], str] = {}  # (tenant, type, value) -> customer id
         self.audit = audit or FakeAudit()
 
-    def get(self, *, tenant, customer_id):
+    def get(self, *, tenant: str, customer_id: str) -> Customer | None:
         return self.rows.get((tenant, customer_id))
 
-    def claimed(self, *, tenant, identifiers):
+    def claimed(self, *, tenant: str, identifiers: dict[str, str]) -> dict[str, str]:
         found = {name: self.claims.get((tenant, name, value)) for name, value in identifiers.items()}
         return {name: cid for name, cid in found.items() if cid}
 
-    def by_phone(self, *, tenant, phone, limit=20):
-        from chalicelib.customers.domain import summarise
-
+    def by_phone(self, *, tenant: str, phone: str, limit: int = 20) -> list[CustomerSummary]:
         return [summarise(c, c.id, "phone") for (t, _), c in sorted(self.rows.items()) if t == tenant and c.phone == phone][:limit]
 
-    def search_identifier(self, *, tenant, kind, prefix, limit):
-        from chalicelib.customers.domain import summarise
-
+    def search_identifier(self, *, tenant: str, kind: str, prefix: str, limit: int) -> list[CustomerSummary]:
         if kind == "phone":
             phones = sorted((c.phone, c.id) for (t, _), c in self.rows.items() if t == tenant and c.phone and c.phone.startswith(prefix))
             return [summarise(self.rows[(tenant, i)], i, kind) for _, i in phones[:limit]]
         hits = sorted((v, c) for (t, k, v), c in self.claims.items() if t == tenant and k == kind and v.startswith(prefix))
         return [summarise(self.rows[(tenant, c)], c, kind) for _, c in hits[:limit]]
 
-    def search_name(self, *, tenant, prefix, limit):
-        from chalicelib.customers.domain import fold, summarise
-
+    def search_name(self, *, tenant: str, prefix: str, limit: int) -> list[CustomerSummary]:
         hits = sorted((fold(c.display_name), c.id) for (t, _), c in self.rows.items() if t == tenant)
         return [summarise(self.rows[(tenant, i)], i) for n, i in hits if n.startswith(prefix)][:limit]
 
-    def _take(self, tenant, before, after):
-        from chalicelib.customers.domain import duplicate_error
-
+    def _take(self, tenant: str, before: Customer | None, after: Customer) -> None:
         old = before.unique_identifiers() if before else {}
         taken = {
             n: self.claims[(tenant, n, v)]
@@ -220,7 +247,7 @@ class FakeCustomerStore:
         for n, v in after.unique_identifiers().items():
             self.claims[(tenant, n, v)] = after.id
 
-    def add(self, *, tenant, customer, event):
+    def add(self, *, tenant: str, customer: Customer, event: AuditEvent) -> Customer:
         if (tenant, customer.id) in self.rows:
             raise ConflictError()
         self._take(tenant, None, customer)
@@ -229,7 +256,7 @@ class FakeCustomerStore:
         self.audit.append(tenant=tenant, event=event)
         return stored
 
-    def replace(self, *, tenant, before, after, event):
+    def replace(self, *, tenant: str, before: Customer, after: Customer, event: AuditEvent) -> Customer:
         current = self.rows.get((tenant, before.id))
         if current is None or current.version != before.version:
             raise ConflictError()
@@ -243,31 +270,27 @@ class FakeCustomerStore:
 class FakeTimeline:
     """A timeline source with fixed entries per customer."""
 
-    def __init__(self, entries=None) -> None:
+    def __init__(self, entries: dict[tuple[str, str], list[TimelineEntry]] | None = None) -> None:
         self.by_customer = entries or {}
 
-    def entries(self, *, tenant, customer_id):
+    def entries(self, *, tenant: str, customer_id: str) -> list[TimelineEntry]:
         return list(self.by_customer.get((tenant, customer_id), []))
 
 
-class FakeSlaStore:
+class FakeSlaStore(SlaStore):
     """SlaStore in dicts: calendar overrides by year, policies by tenant; versions, conflicts and audit as the table has them."""
 
     def __init__(self, audit: FakeAudit | None = None) -> None:
-        from chalicelib.sla.domain import CalendarOverrides
-        from chalicelib.sla.policy import SlaPolicy
-
         self.calendars: dict[int, CalendarOverrides] = {}
         self.policies: dict[str, SlaPolicy] = {}
         self.audit = audit or FakeAudit()
         self.reads: list[str] = []
-        self._empty_calendar, self._empty_policy = CalendarOverrides, SlaPolicy
 
-    def overrides(self, *, year: int):
+    def overrides(self, *, year: int) -> CalendarOverrides:
         self.reads.append(f"calendar {year}")
-        return self.calendars.get(year) or self._empty_calendar(year)
+        return self.calendars.get(year) or CalendarOverrides(year)
 
-    def save_overrides(self, *, overrides, event: AuditEvent):
+    def save_overrides(self, *, overrides: CalendarOverrides, event: AuditEvent) -> CalendarOverrides:
         current = self.calendars.get(overrides.year)
         if (current.version if current else 0) != overrides.version:
             raise ConflictError()
@@ -276,11 +299,11 @@ class FakeSlaStore:
         self.audit.append(tenant="ccc", event=event)
         return stored
 
-    def policy(self, *, tenant: str):
+    def policy(self, *, tenant: str) -> SlaPolicy:
         self.reads.append(f"policy {tenant}")
-        return self.policies.get(tenant) or self._empty_policy(tenant)
+        return self.policies.get(tenant) or SlaPolicy(tenant)
 
-    def save_policy(self, *, policy, event: AuditEvent):
+    def save_policy(self, *, policy: SlaPolicy, event: AuditEvent) -> SlaPolicy:
         current = self.policies.get(policy.tenant)
         if (current.version if current else 0) != policy.version:
             raise ConflictError()
@@ -290,7 +313,7 @@ class FakeSlaStore:
         return stored
 
 
-class FakeSessions:
+class FakeSessions(Sessions):
     """Records revocations (identity.sessions.Sessions without the table)."""
 
     def __init__(self) -> None:
@@ -307,14 +330,11 @@ class FakeSessions:
         self.revoked = [r for r in self.revoked if r != (tenant, login)]
 
 
-class FakeRequestStore:
+class FakeRequestStore(RequestStore):
     """requests.ports.RequestStore in dicts, with the table's transaction semantics: all or nothing, versions
     checked, new items must not exist, units checked, notes on a condition; lists in the indexes' orders."""
 
     def __init__(self, units: set[tuple[str, str]] | None = None) -> None:
-        from chalicelib.requests.domain import Event, Request
-        from chalicelib.requests.ports import IntakeRecord, SurveyLink
-
         self.rows: dict[tuple[str, str], Request] = {}
         self.events: dict[tuple[str, str], list[Event]] = {}
         self.notes: dict[tuple[str, str], set[str]] = {}
@@ -326,16 +346,12 @@ class FakeRequestStore:
         self.units = units if units is not None else set()
         self.commits = 0
 
-    def _copy(self, request):
-        import copy
-
+    def _copy(self, request: Request) -> Request:
         stored = copy.deepcopy(request)
         stored.new_events, stored.history = [], []
         return stored
 
-    def get(self, *, tenant, request_id):
-        import copy
-
+    def get(self, *, tenant: str, request_id: str) -> Request | None:
         stored = self.rows.get((tenant, request_id))
         if stored is None:
             return None
@@ -346,12 +362,10 @@ class FakeRequestStore:
             draft.task_token = tokens.get(draft.id, "")
         return request
 
-    def intake_record(self, *, tenant, key):
+    def intake_record(self, *, tenant: str, key: str) -> IntakeRecord | None:
         return self.intakes.get((tenant, key))
 
-    def commit(self, change) -> None:
-        from chalicelib.shared.errors import ConflictError, RuleViolationError
-
+    def commit(self, change: Change) -> None:
         for unit in change.units:
             if (unit.tenant, unit.unit_id) not in self.units:
                 raise RuleViolationError(fields={unit.field: "unknown"})
@@ -383,7 +397,7 @@ class FakeRequestStore:
             request.new_events = []
         self.commits += 1
 
-    def note(self, note) -> bool:
+    def note(self, note: SystemNote) -> bool:
         stored = self.rows.get((note.tenant, note.request_id))
         if stored is None or note.key in self.notes.get((note.tenant, note.request_id), set()):
             return False
@@ -396,14 +410,12 @@ class FakeRequestStore:
         self.outbox.extend((note.tenant, n.id) for n in note.notices)
         return True
 
-    def keep_approval_token(self, *, tenant, request_id, draft_id, task_token) -> None:
+    def keep_approval_token(self, *, tenant: str, request_id: str, draft_id: str, task_token: str) -> None:
         self.tokens.setdefault((tenant, request_id), {})[draft_id] = task_token
 
     # -- lists, in the orders of the indexes; cursors are offsets --------------------------------------------
 
-    def _matches(self, request, only) -> bool:
-        from chalicelib.shared.text import fold
-
+    def _matches(self, request: Request, only: RequestFilter) -> bool:
         return (
             (only.channel is None or request.channel.value == only.channel)
             and (only.category is None or request.category.value == only.category)
@@ -411,50 +423,42 @@ class FakeRequestStore:
             and (only.status is None or request.status is only.status)
         )
 
-    def _page(self, found, only, limit, cursor):
-        import copy
-
+    def _page(self, found: list[Request], only: RequestFilter, limit: int, cursor: str | None) -> Listing:
         start = int(cursor or 0)
         matched = [copy.deepcopy(r) for r in found if self._matches(r, only)]
         window = matched[start : start + limit]
         return window, str(start + limit) if start + limit < len(matched) else None
 
     @staticmethod
-    def _due_order(request):
-        from datetime import datetime
-
+    def _due_order(request: Request) -> tuple[datetime, str]:
         return (request.due_at or datetime.max.replace(tzinfo=request.received_at.tzinfo), request.id)
 
-    def by_status(self, *, tenant, status, only, limit, cursor):
+    def by_status(self, *, tenant: str, status: Status, only: RequestFilter, limit: int, cursor: str | None) -> Listing:
         found = sorted((r for (t, _), r in self.rows.items() if t == tenant and r.status is status),
                        key=lambda r: (r.received_at, r.id), reverse=True)
         return self._page(found, only, limit, cursor)
 
-    def open_by_due(self, *, tenant, before, only, limit, cursor):
+    def open_by_due(self, *, tenant: str, before: datetime | None, only: RequestFilter, limit: int, cursor: str | None) -> Listing:
         found = sorted((r for (t, _), r in self.rows.items() if t == tenant and r.is_open
                         and (before is None or (r.due_at is not None and r.due_at < before))), key=self._due_order)
         return self._page(found, only, limit, cursor)
 
-    def assigned(self, *, tenant, login, only, limit, cursor):
+    def assigned(self, *, tenant: str, login: str, only: RequestFilter, limit: int, cursor: str | None) -> Listing:
         found = sorted((r for (t, _), r in self.rows.items() if t == tenant and r.is_open and r.assignee == login), key=self._due_order)
         return self._page(found, only, limit, cursor)
 
-    def unit_inbox(self, *, tenant, unit_id, limit):
-        import copy
-
+    def unit_inbox(self, *, tenant: str, unit_id: str, limit: int) -> list[Request]:
         queued = {rid for rid, _ in self.queues.get((tenant, unit_id), set())}
         found = [r for (t, rid), r in self.rows.items() if t == tenant and r.is_open
                  and (rid in queued or (r.unit_id == unit_id and r.assignee is None))]
         return [copy.deepcopy(r) for r in sorted(found, key=lambda r: (r.due_at is None, r.due_at or r.received_at))][:limit]
 
-    def national_open(self, *, before, only, limit, cursor):
+    def national_open(self, *, before: datetime | None, only: RequestFilter, limit: int, cursor: str | None) -> Listing:
         found = sorted((r for r in self.rows.values() if r.is_open and (before is None or (r.due_at is not None and r.due_at < before))),
                        key=lambda r: (*self._due_order(r)[:1], r.tenant, r.id))
         return self._page(found, only, limit, cursor)
 
-    def for_customer(self, *, tenant, customer_id):
-        from chalicelib.requests.ports import CustomerRequest
-
+    def for_customer(self, *, tenant: str, customer_id: str) -> list[CustomerRequest]:
         found = sorted((r for (t, _), r in self.rows.items() if t == tenant and r.customer_id == customer_id),
                        key=lambda r: (r.received_at, r.id), reverse=True)
         return [CustomerRequest(r.id, r.reference, r.subject, r.status, r.received_at,

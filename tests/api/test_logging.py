@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 
 import pytest
 
@@ -14,6 +15,7 @@ def log_lines():
     from chalicelib.shared.observability import logger
 
     handler = logger.registered_handler
+    assert isinstance(handler, logging.StreamHandler), handler
     stream = io.StringIO()
     previous_stream, previous_level = handler.setStream(stream), logger.log_level
     logger.setLevel("DEBUG")

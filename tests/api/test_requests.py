@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from chalicelib.shared.clock import VN_TZ
+from tests.conftest import Api, Reply
 
 
 def _customer(unique: str, **extra: str) -> dict:
@@ -12,7 +14,7 @@ def _customer(unique: str, **extra: str) -> dict:
     return {"kind": "individual", "full_name": "Nguyễn Văn An", "id_number": "001" + digits, "phone": "09" + digits[:8], **extra}
 
 
-def _intake(client, unique: str, channel: str = "hotline", **extra) -> dict:
+def _intake(client: Api, unique: str, channel: str = "hotline", **extra: Any) -> dict:
     body = {"channel": channel, "kind": "information", "category": "policy", "subject": f"Chế độ thai sản {unique}",
             "question": "Tôi muốn hỏi về chế độ thai sản khi sinh con.", "customer": _customer(unique, **extra.pop("customer", {})), **extra}
     reply = client.post("/api/requests", body)
@@ -20,7 +22,7 @@ def _intake(client, unique: str, channel: str = "hotline", **extra) -> dict:
     return reply.json
 
 
-def _act(client, request: dict, action: str, **body) -> object:
+def _act(client: Api, request: dict, action: str, **body: Any) -> Reply:
     return client.post(f"/api/requests/{request['id']}/{action}", {"version": request["version"], **body})
 
 

@@ -21,8 +21,9 @@ def event(target: str) -> AuditEvent:
     return AuditEvent("t.agent", "customer.create", "customer", target, NOW)
 
 
-def person(**fields: str) -> Customer:
-    return Customer(kind="individual", id=new_id(), created_at=NOW, updated_at=NOW, **{"full_name": "Đỗ Văn Đạt", **fields})
+def person(*, id_number: str | None = None, social_insurance_code: str | None = None, phone: str | None = None) -> Customer:
+    return Customer(kind="individual", id=new_id(), created_at=NOW, updated_at=NOW, full_name="Đỗ Văn Đạt",
+                    id_number=id_number, social_insurance_code=social_insurance_code, phone=phone)
 
 
 @pytest.fixture(params=["memory", "dynamodb"])

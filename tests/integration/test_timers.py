@@ -6,12 +6,16 @@ Wait states sleep in real time, so these requests get deadlines a few seconds aw
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import pytest
 
 from chalicelib.bootstrap import container
 from chalicelib.shared.clock import parse_iso
+
+T = TypeVar("T")
 
 
 def _soon(monkeypatch, seconds: float) -> None:
@@ -27,7 +31,7 @@ def _intake(client, unique: str, channel: str = "hotline") -> dict:
     return reply.json
 
 
-def _until(check, drain, seconds: float = 20) -> object:
+def _until(check: Callable[[], T | None], drain: Callable[[], object], seconds: float = 20) -> T:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         drain()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from chalicelib.customers.schemas import CustomerIdentity
 from chalicelib.customers.service import CustomerService
 from chalicelib.notifications.domain import Notice
 from chalicelib.requests.domain import ACTION_PERMISSIONS, ACTIONS, Request, Status, allowed_actions
-from chalicelib.requests.schemas import CustomerRef, RequestCreate
+from chalicelib.requests.schemas import ChannelName, CustomerRef, RequestCreate
 from chalicelib.requests.service import RequestService
 from chalicelib.requests.timer_handlers import TimerHandlers
 from chalicelib.shared.clock import FixedClock
@@ -106,10 +107,10 @@ AGENT, OFFICER, LEADER = who("hanoi", "agent"), who("hanoi", "focal_officer"), w
 SPECIALIST = who("hanoi", "specialist", "phong-che-do")
 
 
-def intake(w: World, tenant: str = "hanoi", channel: str = "hotline", key: str | None = None, **extra) -> Request:
+def intake(w: World, tenant: str = "hanoi", channel: ChannelName = "hotline", key: str | None = None, **extra: Any) -> Request:
     customer = CustomerRef(kind="individual", full_name="Trần Thị Bình", id_number="001190000123", phone="0912345678", email="binh@example.vn")
     data = RequestCreate(channel=channel, kind="information", category="policy", subject="Chế độ ốm đau", question="Tôi hỏi về ốm đau.",
-                         customer=customer, **extra)  # type: ignore[arg-type]
+                         customer=customer, **extra)
     return w.service.intake(tenant=tenant, actor=who(tenant, "ccc_officer" if tenant == "ccc" else "agent"), data=data,
                             idempotency_key=key)
 
@@ -249,7 +250,8 @@ def test_the_author_never_approves_and_a_return_needs_a_note(world):
 def _states(w: World) -> dict[str, tuple[str, str]]:
     """A request in every status (and a transferred-in one), by name: (tenant, request id)."""
     found: dict[str, tuple[str, str]] = {}
-    for channel in ("hotline", "email"):
+    channels: tuple[ChannelName, ...] = ("hotline", "email")
+    for channel in channels:
         r = intake(w, channel=channel)
         found[f"{channel} open"] = ("hanoi", r.id)
         r = intake(w, channel=channel)
