@@ -231,7 +231,7 @@ class Flow:
             tokens = []
             for lane in self.lanes:
                 found = c.requests._store.get(tenant="hanoi", request_id=lane.requests[key]["id"])
-                draft = found[0].pending_draft() if found else None
+                draft = found.pending_draft() if found else None
                 tokens.append(bool(draft and draft.task_token))
             if all(tokens):
                 return True

@@ -97,8 +97,7 @@ def _ulid(rng: random.Random, at: datetime) -> str:
 
 def synthetic_items(count: int, start: int, now: datetime) -> list[dict[str, Any]]:
     """`count` request items (low-level attribute maps), numbered from `start`, built with the store's own `to_item`."""
-    from chalicelib.requests.domain import Category, Channel, Kind, Request, Status
-    from chalicelib.requests.service import reference
+    from chalicelib.requests.domain import Category, Channel, Kind, Request, Status, reference_of
     from chalicelib.requests.store import to_item
 
     rng = random.Random(SEED + start)
@@ -119,11 +118,10 @@ def synthetic_items(count: int, start: int, now: datetime) -> list[dict[str, Any
             customer_id=_ulid(rng, received), customer_name="Nguyễn Văn An", received_at=received, recorded_at=received,
             created_by=f"{tenant}.agent", status=status, version=rng.randint(1, 6),
         )
-        request.reference = reference(tenant, request)
+        request.reference = reference_of(request)
         if status.value in OPEN:
             overdue = rng.random() < OVERDUE_SHARE_OF_OPEN
             request.due_at = now - timedelta(hours=rng.uniform(1, 720)) if overdue else now + timedelta(hours=rng.uniform(1, 480))
-            request.overdue = overdue
             request.timer_id = f"{n:08x}"
             if channel is Channel.HOTLINE:
                 number = rng.randrange(AGENTS)
