@@ -18,11 +18,13 @@ run: $(STAMP)
 test: $(STAMP)
 	@scripts/install-test-tools.sh
 	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
 	@$(PY) -m mypy
 	@$(PY) -m pytest
 
 lint: $(STAMP)
 	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
 	@$(PY) -m mypy
 
 bench: $(STAMP)

@@ -24,7 +24,18 @@ from chalicelib.web.pages import bp as web_bp
 app = Chalice(app_name="cskh")
 
 for blueprint in (
-    identity_bp, tenancy_bp, audit_bp, customers_bp, customer_pages_bp, sla_bp, sla_pages_bp, requests_bp, notifications_bp, notification_pages_bp, request_pages_bp, web_bp,
+    identity_bp,
+    tenancy_bp,
+    audit_bp,
+    customers_bp,
+    customer_pages_bp,
+    sla_bp,
+    sla_pages_bp,
+    requests_bp,
+    notifications_bp,
+    notification_pages_bp,
+    request_pages_bp,
+    web_bp,
 ):
     app.register_blueprint(blueprint)
 app.register_middleware(contract_errors, "http")

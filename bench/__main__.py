@@ -30,8 +30,10 @@ def main(argv: list[str]) -> int:
     names = [a for a in argv if not a.startswith("--")] or list(BENCHMARKS)
     unknown = [n for n in names if n not in BENCHMARKS] + [f for f in flags if f not in FLAGS]
     if unknown:
-        print(f"unknown benchmark(s) or flag(s): {', '.join(unknown)}; choose from {', '.join([*BENCHMARKS, *FLAGS])}",
-              file=sys.stderr)
+        print(
+            f"unknown benchmark(s) or flag(s): {', '.join(unknown)}; choose from {', '.join([*BENCHMARKS, *FLAGS])}",
+            file=sys.stderr,
+        )
         return 2
     benchmarks = dict(BENCHMARKS)
     if "--scale" in flags:

@@ -97,8 +97,12 @@ def counting() -> Iterator[Tally]:
         return original(self, operation_name, api_params)
 
     c = container()
-    clients = [c.requests._timers._client, c.notifications._queue._client, c.notifications._mailer._client,
-               c.notifications._sms._client]
+    clients = [
+        c.requests._timers._client,
+        c.notifications._queue._client,
+        c.notifications._mailer._client,
+        c.notifications._sms._client,
+    ]
     hooks = []
     for client in clients:
         service = client.meta.service_model.service_name
@@ -196,8 +200,14 @@ class Flow:
         """POST /api/requests for the lane's customer `customer`."""
 
         def run(lane: Lane) -> Reply:
-            body = {"channel": channel, "kind": "information", "category": "policy", "subject": f"Chế độ thai sản {lane.unique(key)}",
-                    "question": "Tôi muốn hỏi về chế độ thai sản khi sinh con.", "customer": _customer(lane.unique(customer), **extra)}
+            body = {
+                "channel": channel,
+                "kind": "information",
+                "category": "policy",
+                "subject": f"Chế độ thai sản {lane.unique(key)}",
+                "question": "Tôi muốn hỏi về chế độ thai sản khi sinh con.",
+                "customer": _customer(lane.unique(customer), **extra),
+            }
             return self.keep(lane, key, api.call("POST", "/api/requests", body))
 
         return run
@@ -208,7 +218,9 @@ class Flow:
         def run(lane: Lane) -> Reply:
             request = lane.requests[key]
             sent = {k: v(request) if callable(v) else v for k, v in body.items()}
-            return self.keep(lane, key, api.call("POST", f"/api/requests/{request['id']}/{action}", {"version": request["version"], **sent}))
+            return self.keep(
+                lane, key, api.call("POST", f"/api/requests/{request['id']}/{action}", {"version": request["version"], **sent})
+            )
 
         return run
 
@@ -250,7 +262,9 @@ class Flow:
         # Intake, reading, the hotline's direct answer, closing, rating, reopening.
         self.step("POST /api/requests (new customer)", "agent", 201, self.intake(agent, "a", "cust-a"))
         self.step("POST /api/requests (existing customer)", "agent", 201, self.intake(agent, "b", "cust-a"))
-        self.step("GET /api/requests/{id}", "agent", 200, lambda lane: agent.call("GET", f"/api/requests/{lane.requests['a']['id']}"))
+        self.step(
+            "GET /api/requests/{id}", "agent", 200, lambda lane: agent.call("GET", f"/api/requests/{lane.requests['a']['id']}")
+        )
         self.step("answer (hotline, at once)", "agent", 200, self.act(agent, "a", "answer", text="Ông/Bà được hưởng 6 tháng."))
         self.step("close", "agent", 200, self.act(agent, "a", "close"))
         self.step("rate (satisfied)", "agent", 200, self.act(agent, "a", "rate", satisfied=True))
@@ -259,13 +273,29 @@ class Flow:
         # Callback, escalation to two units, the unit's inbox, both units' answers, the relayed answer, a follow-up.
         c = container()
         at = c.sla.next_working_time(at=c.clock.now() + timedelta(days=1))
-        self.step("schedule_callback", "agent", 200, self.act(agent, "b", "schedule_callback", at=at.isoformat(), note="Gọi buổi sáng"))
+        self.step(
+            "schedule_callback", "agent", 200, self.act(agent, "b", "schedule_callback", at=at.isoformat(), note="Gọi buổi sáng")
+        )
         own_unit = specialist.call("GET", "/api/me").json["user"]["unit_id"]
         units = [u["id"] for u in agent.call("GET", "/api/units").json["items"]]
-        other_unit = "thu" if "thu" in units and own_unit != "thu" else next(u for u in units if u not in (own_unit, "cham-soc-khach-hang"))
+        other_unit = (
+            "thu"
+            if "thu" in units and own_unit != "thu"
+            else next(u for u in units if u not in (own_unit, "cham-soc-khach-hang"))
+        )
         facts["units"] = (own_unit, other_unit)
-        self.step("escalate (2 units)", "leader", 200, self.act(leader, "b", "escalate", unit_ids=[own_unit, other_unit], note="Cần trả lời cả hai phần"))
-        self.step(f"GET /api/requests?unit={own_unit}", "specialist", 200, lambda lane: specialist.call("GET", f"/api/requests?unit={own_unit}"))
+        self.step(
+            "escalate (2 units)",
+            "leader",
+            200,
+            self.act(leader, "b", "escalate", unit_ids=[own_unit, other_unit], note="Cần trả lời cả hai phần"),
+        )
+        self.step(
+            f"GET /api/requests?unit={own_unit}",
+            "specialist",
+            200,
+            lambda lane: specialist.call("GET", f"/api/requests?unit={own_unit}"),
+        )
         second = self._second_specialist(other_unit)
 
         def answer_part(api: Api, unit: str) -> Callable[[Lane], Reply]:
@@ -279,29 +309,53 @@ class Flow:
 
         self.step("escalation answer (1st of 2 units)", "specialist", 200, answer_part(specialist, own_unit))
         self.step("escalation answer (last unit: relay deadline starts)", "specialist", 200, answer_part(second, other_unit))
-        self.step("answer (relaying the units' answers: SMS)", "agent", 200, self.act(agent, "b", "answer", text="Tổng hợp trả lời của hai phòng"))
-        self.step("rate (not satisfied → follow-up)", "agent", 200,
-                  self.act(agent, "b", "rate", satisfied=False, reason="Chưa rõ mức hưởng", remedy="Gửi văn bản hướng dẫn"))
+        self.step(
+            "answer (relaying the units' answers: SMS)",
+            "agent",
+            200,
+            self.act(agent, "b", "answer", text="Tổng hợp trả lời của hai phòng"),
+        )
+        self.step(
+            "rate (not satisfied → follow-up)",
+            "agent",
+            200,
+            self.act(agent, "b", "rate", satisfied=False, reason="Chưa rõ mức hưởng", remedy="Gửi văn bản hướng dẫn"),
+        )
 
         # The written flow: draft, the leader returns it, draft again, the leader approves (e-mail with survey link).
         self.prepare(self.intake(officer, "c", "cust-c", channel="email", email=f"an.{self.tag}@example.vn"), 201)
         self.step("draft", "focal-officer", 200, self.act(officer, "c", "draft", text="Kính gửi Ông/Bà, …"))
         facts["token_for_reject"] = self.wait_for_approval_tokens("c")
         self.prepare(self.refresh(officer, "c"))
-        self.step("reject_draft", "leader", 200,
-                  self.act(leader, "c", "reject_draft", draft_id=lambda r: r["drafts"][-1]["id"], note="Bổ sung căn cứ pháp lý"))
+        self.step(
+            "reject_draft",
+            "leader",
+            200,
+            self.act(leader, "c", "reject_draft", draft_id=lambda r: r["drafts"][-1]["id"], note="Bổ sung căn cứ pháp lý"),
+        )
         self.prepare(self.act(officer, "c", "draft", text="Kính gửi Ông/Bà, theo Luật BHXH 2024 …"))
         facts["token_for_approve"] = self.wait_for_approval_tokens("c")
         self.prepare(self.refresh(officer, "c"))
-        self.step("approve (e-mail + survey link)", "leader", 200, self.act(leader, "c", "approve", draft_id=lambda r: r["drafts"][-1]["id"]))
+        self.step(
+            "approve (e-mail + survey link)",
+            "leader",
+            200,
+            self.act(leader, "c", "approve", draft_id=lambda r: r["drafts"][-1]["id"]),
+        )
 
         # Transfer from the CCC to hanoi, which answers and reports back.
         self.prepare(self.intake(self.ccc_officer, "t", "cust-t"), 201)
-        self.step("transfer (ccc → hanoi)", "ccc-officer", 200,
-                  self.act(self.ccc_officer, "t", "transfer", to_tenant="hanoi", to_unit="co-so-1", note="Hồ sơ tại BHXH cơ sở"))
+        self.step(
+            "transfer (ccc → hanoi)",
+            "ccc-officer",
+            200,
+            self.act(self.ccc_officer, "t", "transfer", to_tenant="hanoi", to_unit="co-so-1", note="Hồ sơ tại BHXH cơ sở"),
+        )
 
         def remote(lane: Lane) -> Reply:
-            return self.keep(lane, "r", agent.call("GET", f"/api/requests/{lane.requests['t']['transfers'][0]['remote_request_id']}"))
+            return self.keep(
+                lane, "r", agent.call("GET", f"/api/requests/{lane.requests['t']['transfers'][0]['remote_request_id']}")
+            )
 
         self.prepare(remote)
         self.prepare(self.act(agent, "r", "answer", text="Đã giải quyết hồ sơ."))
@@ -313,7 +367,9 @@ class Flow:
 
         for query in ("overdue=true", "status=closed", "assignee=me"):
             self.step(f"GET /api/requests?{query}", "agent", 200, listing(agent, f"/api/requests?{query}"))
-        self.step("GET /api/central/requests", "ccc leader", 200, lambda lane: self.ccc_leader.call("GET", "/api/central/requests"))
+        self.step(
+            "GET /api/central/requests", "ccc leader", 200, lambda lane: self.ccc_leader.call("GET", "/api/central/requests")
+        )
 
         # The session check itself: the same read with the agent's cached session state forgotten (as after 15 s).
         sessions = container().identity._sessions
@@ -329,12 +385,18 @@ class Flow:
     def _second_specialist(self, unit: str) -> Api:
         """A specialist of the second unit (created, first sign-in with a new password), warmed with one call."""
         login = f"bench-thu-{self.tag}"
-        created = self.admin.call("POST", "/api/users", {"username": login, "full_name": "Chuyên viên Thu", "roles": ["specialist"], "unit_id": unit})
+        created = self.admin.call(
+            "POST", "/api/users", {"username": login, "full_name": "Chuyên viên Thu", "roles": ["specialist"], "unit_id": unit}
+        )
         if created.status != 201:
             raise RuntimeError(f"creating the second specialist answered {created.status}: {created.body[:300]!r}")
         anonymous = Api(self.client, "hanoi")
-        first = anonymous.call("POST", "/api/auth/login", {"username": login, "password": created.json["temporary_password"]}).json
-        done = anonymous.call("POST", "/api/auth/new-password", {"username": login, "session": first["session"], "new_password": "Thu@123456"})
+        first = anonymous.call(
+            "POST", "/api/auth/login", {"username": login, "password": created.json["temporary_password"]}
+        ).json
+        done = anonymous.call(
+            "POST", "/api/auth/new-password", {"username": login, "session": first["session"], "new_password": "Thu@123456"}
+        )
         api = Api(self.client, "hanoi", done.json["access_token"])
         api.call("GET", "/api/me")
         return api
@@ -397,19 +459,34 @@ def run() -> Section:
             verdict = f"**FAIL**: status {r.status}, expected {r.expected}"
             section.failures.append(f"{r.action}: {verdict}")
         elif r.over:
-            verdict = f"**OVER TARGET** ({n_reads} reads, {n_tx} tx" + (f", {len(t.other_writes)} other writes" if t.other_writes else "") + ")"
+            verdict = (
+                f"**OVER TARGET** ({n_reads} reads, {n_tx} tx"
+                + (f", {len(t.other_writes)} other writes" if t.other_writes else "")
+                + ")"
+            )
             section.failures.append(
                 f"`{r.action}`: OVER TARGET, {n_reads} reads + {n_tx} transaction{'' if n_tx == 1 else 's'}"
                 + (f" + {len(t.other_writes)} other writes" if t.other_writes else "")
-                + f" (target ≤ {MAX_READS} + {MAX_TRANSACTIONS}); extra: " + "; ".join(_extra(r, brief=True))
+                + f" (target ≤ {MAX_READS} + {MAX_TRANSACTIONS}); extra: "
+                + "; ".join(_extra(r, brief=True))
             )
         else:
             verdict = "ok"
         messaging = [f"{MESSAGING[c.service]} {c.operation}" for c in t.calls if c.service in MESSAGING]
-        rows.append((
-            f"`{r.action}`", r.actor, r.status, _by_operation(t.dynamo), n_reads, n_tx, len(t.audit),
-            len(t.session) or "—", ", ".join(messaging) or "—", verdict,
-        ))
+        rows.append(
+            (
+                f"`{r.action}`",
+                r.actor,
+                r.status,
+                _by_operation(t.dynamo),
+                n_reads,
+                n_tx,
+                len(t.audit),
+                len(t.session) or "—",
+                ", ".join(messaging) or "—",
+                verdict,
+            )
+        )
 
     section.add(
         f"In-process moto server (stack up and tenants ccc, hanoi seeded in {stack_seconds:.1f} s; state machines executed by",
@@ -421,9 +498,20 @@ def run() -> Section:
         "timeline included) and answers with the request it saved, without reading it again.",
         "",
         *table(
-            ["Action", "As", "Status", "DynamoDB operations", "Reads", "Tx", "Audit PutItem (customer read)",
-             "Session GetItem", "Step Functions / SQS / SES / SNS", "Verdict"],
-            rows, ["l", "l", "r", "l", "r", "r", "r", "r", "l", "l"],
+            [
+                "Action",
+                "As",
+                "Status",
+                "DynamoDB operations",
+                "Reads",
+                "Tx",
+                "Audit PutItem (customer read)",
+                "Session GetItem",
+                "Step Functions / SQS / SES / SNS",
+                "Verdict",
+            ],
+            rows,
+            ["l", "l", "r", "l", "r", "r", "r", "r", "l", "l"],
         ),
         "",
         "- **Session check: 1 GetItem per user per 15 s per instance** (`identity/sessions.py`, `CACHE_SECONDS = 15`), on top",
@@ -434,7 +522,8 @@ def run() -> Section:
         "  read that causes it is.",
     )
     hook_mismatch = [
-        r.action for r in flow.results
+        r.action
+        for r in flow.results
         if sorted(r.tally.hooked) != sorted((c.service, c.operation) for c in r.tally.calls if c.service in MESSAGING)
     ]
     section.add(
@@ -442,9 +531,13 @@ def run() -> Section:
         + ("they agree for every action." if not hook_mismatch else f"**they disagree** for {', '.join(hook_mismatch)}.")
     )
     if not (facts.get("token_for_reject") and facts.get("token_for_approve")):
-        section.add("- Note: the approval wait's task token did not reach the draft in time, so `reject_draft`/`approve` "
-                    "made no `SendTaskSuccess` here (in production they do).")
-    section.add(f"- Escalated to units `{facts['units'][0]}` (the demo specialist's) and `{facts['units'][1]}` (a specialist created for the run).")
+        section.add(
+            "- Note: the approval wait's task token did not reach the draft in time, so `reject_draft`/`approve` "
+            "made no `SendTaskSuccess` here (in production they do)."
+        )
+    section.add(
+        f"- Escalated to units `{facts['units'][0]}` (the demo specialist's) and `{facts['units'][1]}` (a specialist created for the run)."
+    )
 
     over = [r for r in flow.results if r.over and r.status == r.expected]
     if over:

@@ -112,11 +112,21 @@ def synthetic_items(count: int, start: int, now: datetime) -> list[dict[str, Any
         status = Status(rng.choices(statuses, weights)[0])
         channel = Channel.HOTLINE if rng.random() < 0.5 else rng.choice(channels)
         request = Request(
-            id=_ulid(rng, received), reference="", tenant=tenant, channel=channel, kind=rng.choice(kinds),
-            category=rng.choice(categories), subject=f"Chế độ thai sản khi sinh con — hỏi lần {n}",
+            id=_ulid(rng, received),
+            reference="",
+            tenant=tenant,
+            channel=channel,
+            kind=rng.choice(kinds),
+            category=rng.choice(categories),
+            subject=f"Chế độ thai sản khi sinh con — hỏi lần {n}",
             question="Tôi đóng BHXH bắt buộc được 8 tháng thì có được hưởng chế độ thai sản khi sinh con không? " * 2,
-            customer_id=_ulid(rng, received), customer_name="Nguyễn Văn An", received_at=received, recorded_at=received,
-            created_by=f"{tenant}.agent", status=status, version=rng.randint(1, 6),
+            customer_id=_ulid(rng, received),
+            customer_name="Nguyễn Văn An",
+            received_at=received,
+            recorded_at=received,
+            created_by=f"{tenant}.agent",
+            status=status,
+            version=rng.randint(1, 6),
         )
         request.reference = reference_of(request)
         if status.value in OPEN:
@@ -127,7 +137,11 @@ def synthetic_items(count: int, start: int, now: datetime) -> list[dict[str, Any
                 number = rng.randrange(AGENTS)
                 request.assignee = "agent" if number == 0 else f"agent-{number:02d}"
         else:
-            request.answer, request.answered_at, request.answered_by = "Ông/Bà được hưởng 6 tháng.", received + timedelta(hours=4), f"{tenant}.agent"
+            request.answer, request.answered_at, request.answered_by = (
+                "Ông/Bà được hưởng 6 tháng.",
+                received + timedelta(hours=4),
+                f"{tenant}.agent",
+            )
         items.append(to_item(request).serialize())
     return items
 
@@ -136,7 +150,7 @@ def _size(item: dict[str, Any]) -> int:
     """An item's size as DynamoDB counts it, roughly: attribute names plus values (UTF-8), numbers and booleans small."""
     total = 0
     for name, value in item.items():
-        (kind, raw), = value.items()
+        ((kind, raw),) = value.items()
         total += len(name.encode()) + (len(str(raw).encode()) if kind in ("S", "N") else 1)
     return total
 
@@ -211,7 +225,9 @@ def scan_same_filter(client: Any, table_name: str, now: datetime, limit: int = 2
         "FilterExpression": "#tenant = :tenant AND #type = :type AND #status IN (:s0, :s1, :s2, :s3) AND due_at < :now",
         "ExpressionAttributeNames": {"#tenant": "tenant", "#type": "type", "#status": "status"},
         "ExpressionAttributeValues": {
-            ":tenant": {"S": "hanoi"}, ":type": {"S": "Request"}, ":now": {"S": now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")},
+            ":tenant": {"S": "hanoi"},
+            ":type": {"S": "Request"},
+            ":now": {"S": now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")},
             **{f":s{i}": {"S": s} for i, s in enumerate(OPEN)},
         },
     }
@@ -284,9 +300,16 @@ def measure_all() -> dict[str, Any]:
     server, resources = dynamo_calls.start_stack(tenants=None)
     stack_seconds = time.perf_counter() - started
     record: dict[str, Any] = {
-        "recorded_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "facts": machine_facts(),
-        "stack_seconds": stack_seconds, "sizes": [], "loads": {}, "item_counts": {}, "item_bytes": {},
-        "results": {}, "notes": [], "commit": _commit(),
+        "recorded_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "facts": machine_facts(),
+        "stack_seconds": stack_seconds,
+        "sizes": [],
+        "loads": {},
+        "item_counts": {},
+        "item_bytes": {},
+        "results": {},
+        "notes": [],
+        "commit": _commit(),
     }
     try:
         import boto3
@@ -295,7 +318,9 @@ def measure_all() -> dict[str, Any]:
         from chalicelib.bootstrap import container
 
         client = boto3.client(
-            "dynamodb", endpoint_url=resources.endpoint, region_name=resources.region,
+            "dynamodb",
+            endpoint_url=resources.endpoint,
+            region_name=resources.region,
             config=Config(max_pool_connections=THREADS * 2, retries={"max_attempts": 10, "mode": "standard"}),
         )
         now = container().clock.now()
@@ -360,10 +385,14 @@ def render(record: dict[str, Any], *, fresh: bool) -> Section:
         "alternately, statuses " + ", ".join(f"{k} {v} %" for k, v in STATUS_WEIGHTS.items()) + "; a quarter of the open",
         f"ones overdue (10 % of all); open hotline requests assigned to one of {AGENTS} agents per tenant (`agent` is one).",
         "Request items only (no timeline events, customer links or customers): the table holds exactly the requests.",
-        "Loading: " + "; ".join(
+        "Loading: "
+        + "; ".join(
             f"{int(k):,} requests (+{v['items']:,} in {v['build_s'] + v['write_s']:.1f} s, "
-            f"{v['items'] / (v['build_s'] + v['write_s']):,.0f}/s)" for k, v in loads.items()
-        ) + ". Item count reported by moto: " + ", ".join(f"{v:,}" for v in record["item_counts"].values())
+            f"{v['items'] / (v['build_s'] + v['write_s']):,.0f}/s)"
+            for k, v in loads.items()
+        )
+        + ". Item count reported by moto: "
+        + ", ".join(f"{v:,}" for v in record["item_counts"].values())
         + f"; mean item size ≈ {statistics.mean(record['item_bytes'].values()):,.0f} bytes (DynamoDB's rule: names + values).",
         "",
         "Each list through `container().request_lists` (what the routes call), tenant hanoi, limit 25, actor `hanoi.agent`;",
@@ -376,28 +405,51 @@ def render(record: dict[str, Any], *, fresh: bool) -> Section:
         ratio = b.median / a.median if a.median else float("nan")
         work = b.scanned / a.scanned if a.scanned else float("nan")
         runs = "" if a.runs == b.runs == REPEATS else f" ({a.runs} / {b.runs} runs)"
-        rows.append((
-            f"`{name}`", INDEX[name], f"{a.median:,.1f}", f"{b.median:,.1f}", f"**{ratio:,.1f}×**{runs}",
-            f"{len(a.calls)} / {len(b.calls)} {', '.join(sorted({c[0] for c in b.calls}))}",
-            f"{a.scanned:,} / {b.scanned:,}", f"**{work:,.1f}×**", f"{a.returned} / {b.returned}",
-        ))
+        rows.append(
+            (
+                f"`{name}`",
+                INDEX[name],
+                f"{a.median:,.1f}",
+                f"{b.median:,.1f}",
+                f"**{ratio:,.1f}×**{runs}",
+                f"{len(a.calls)} / {len(b.calls)} {', '.join(sorted({c[0] for c in b.calls}))}",
+                f"{a.scanned:,} / {b.scanned:,}",
+                f"**{work:,.1f}×**",
+                f"{a.returned} / {b.returned}",
+            )
+        )
     label = f"{large // 1000}k / {small // 1000}k"
-    section.add(*table(
-        ["List", "Served by", f"ms @ {small:,}", f"ms @ {large:,}", f"time ratio {label}",
-         "DynamoDB calls (small / large)", "items DynamoDB read (ScannedCount, small / large)", f"read ratio {label}",
-         "returned"],
-        rows, ["l", "l", "r", "r", "r", "l", "r", "r", "r"],
-    ))
+    section.add(
+        *table(
+            [
+                "List",
+                "Served by",
+                f"ms @ {small:,}",
+                f"ms @ {large:,}",
+                f"time ratio {label}",
+                "DynamoDB calls (small / large)",
+                "items DynamoDB read (ScannedCount, small / large)",
+                f"read ratio {label}",
+                "returned",
+            ],
+            rows,
+            ["l", "l", "r", "r", "r", "l", "r", "r", "r"],
+        )
+    )
     checks = []
     for name in results[small]:
         if name.startswith(("Scan", "GetItem")):
             continue
         a, b = results[small][name], results[large][name]
         flat = all(len(t.calls) == 1 and t.scanned <= LIMIT for t in (a, b))
-        checks.append(f"- {'PASS' if flat else '**FAIL**'}: `{name}` is one call reading at most {LIMIT} items at both sizes "
-                      f"({_calls(a)} reading {a.scanned} items / {_calls(b)} reading {b.scanned} items).")
+        checks.append(
+            f"- {'PASS' if flat else '**FAIL**'}: `{name}` is one call reading at most {LIMIT} items at both sizes "
+            f"({_calls(a)} reading {a.scanned} items / {_calls(b)} reading {b.scanned} items)."
+        )
         if not flat:
-            section.failures.append(f"`{name}` at scale: {len(b.calls)} DynamoDB calls reading {b.scanned} items for a page of {LIMIT}")
+            section.failures.append(
+                f"`{name}` at scale: {len(b.calls)} DynamoDB calls reading {b.scanned} items for a page of {LIMIT}"
+            )
     scan_a, scan_b = results[small][SCAN], results[large][SCAN]
     checks.append(
         f"- The Scan reads the whole table: {scan_a.scanned:,} items in {_calls(scan_a)} at {small:,}, {scan_b.scanned:,} "

@@ -100,7 +100,9 @@ def _identity(base: _Base) -> _Identity:
     sessions = Sessions(users=users, clock=base.clock)
     verifier = CognitoTokenVerifier(jwks_url=config.jwks_url, issuer=config.issuer, client_id=config.user_pool_client_id)
     directory = CognitoDirectory(base.client("cognito-idp"), pool_id=config.user_pool_id, client_id=config.user_pool_client_id)
-    service = IdentityService(directory=directory, users=users, verifier=verifier, clock=base.clock, audit=base.audit, sessions=sessions)
+    service = IdentityService(
+        directory=directory, users=users, verifier=verifier, clock=base.clock, audit=base.audit, sessions=sessions
+    )
     return _Identity(service, users, sessions, verifier)
 
 
@@ -118,19 +120,44 @@ def _notifications(base: _Base) -> tuple[NotificationService, OutboxStore]:
 
 
 def _requests(
-    base: _Base, *, customers: CustomerService, sla: SlaService, notifications: NotificationService, outbox: OutboxStore,
-    store: DynamoRequestStore, users: UserStore,
+    base: _Base,
+    *,
+    customers: CustomerService,
+    sla: SlaService,
+    notifications: NotificationService,
+    outbox: OutboxStore,
+    store: DynamoRequestStore,
+    users: UserStore,
 ) -> _Requests:
     config = base.config
-    timers = Timers(base.client("stepfunctions"), deadline_arn=config.deadline_state_machine_arn,
-                    approval_arn=config.approval_state_machine_arn, item_key=timer_key)
+    timers = Timers(
+        base.client("stepfunctions"),
+        deadline_arn=config.deadline_state_machine_arn,
+        approval_arn=config.approval_state_machine_arn,
+        item_key=timer_key,
+    )
     staff = StaffDirectory(users=users)
     codes = {t.code for t in TENANTS}
     url = config.public_url_template.format
-    service = RequestService(store=store, customers=customers, deadlines=sla, tenants=codes, outbox=notifications, timers=timers,
-                             staff=staff, clock=base.clock, public_url=lambda tenant: url(tenant=tenant))
-    handlers = TimerHandlers(store=store, staff=staff, outbox=notifications, timers=timers, clock=base.clock,
-                             console_url=lambda tenant: url(tenant=tenant))
+    service = RequestService(
+        store=store,
+        customers=customers,
+        deadlines=sla,
+        tenants=codes,
+        outbox=notifications,
+        timers=timers,
+        staff=staff,
+        clock=base.clock,
+        public_url=lambda tenant: url(tenant=tenant),
+    )
+    handlers = TimerHandlers(
+        store=store,
+        staff=staff,
+        outbox=notifications,
+        timers=timers,
+        clock=base.clock,
+        console_url=lambda tenant: url(tenant=tenant),
+    )
     return _Requests(service, RequestLists(store=store, clock=base.clock, tenants=codes), handlers)
 
 
@@ -138,27 +165,50 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     """Wire adapters into services, capability by capability."""
     config = config or settings()
     dynamo.bind(table_name=config.table_name, region=config.region, host=config.endpoint_url)
-    base = _Base(config, clock or SystemClock(), {"region_name": config.region, "endpoint_url": config.endpoint_url}, AuditStore())
+    base = _Base(
+        config, clock or SystemClock(), {"region_name": config.region, "endpoint_url": config.endpoint_url}, AuditStore()
+    )
     tenancy, hosts = _tenancy(base)
     identity = _identity(base)
     notifications, outbox = _notifications(base)
     request_store = DynamoRequestStore(outbox=outbox)
-    customers = CustomerService(store=CustomerStore(journal=base.audit), audit=base.audit, clock=base.clock,
-                                timeline=CustomerRequests(request_store))
+    customers = CustomerService(
+        store=CustomerStore(journal=base.audit), audit=base.audit, clock=base.clock, timeline=CustomerRequests(request_store)
+    )
     sla = SlaService(store=SlaStore(journal=base.audit), clock=base.clock)
-    requests = _requests(base, customers=customers, sla=sla, notifications=notifications, outbox=outbox, store=request_store,
-                         users=identity.users)
-    worker = Worker({
-        "notice": notifications.deliver,
-        "deadline_reminder": requests.timers.on_deadline_reminder,
-        "deadline_breached": requests.timers.on_deadline_breached,
-        "approval_pending": requests.timers.on_approval_pending,
-        "approval_overdue": requests.timers.on_approval_overdue,
-    })
-    edge = Edge(authenticator=identity.verifier, tenants=hosts, sessions=identity.sessions, max_body_bytes=config.max_body_bytes,
-                secure_cookies=config.secure_cookies)
-    return Container(config, base.clock, edge, tenancy, identity.service, base.audit, customers=customers, sla=sla,
-                     notifications=notifications, requests=requests.service, request_lists=requests.lists, worker=worker)
+    requests = _requests(
+        base, customers=customers, sla=sla, notifications=notifications, outbox=outbox, store=request_store, users=identity.users
+    )
+    worker = Worker(
+        {
+            "notice": notifications.deliver,
+            "deadline_reminder": requests.timers.on_deadline_reminder,
+            "deadline_breached": requests.timers.on_deadline_breached,
+            "approval_pending": requests.timers.on_approval_pending,
+            "approval_overdue": requests.timers.on_approval_overdue,
+        }
+    )
+    edge = Edge(
+        authenticator=identity.verifier,
+        tenants=hosts,
+        sessions=identity.sessions,
+        max_body_bytes=config.max_body_bytes,
+        secure_cookies=config.secure_cookies,
+    )
+    return Container(
+        config,
+        base.clock,
+        edge,
+        tenancy,
+        identity.service,
+        base.audit,
+        customers=customers,
+        sla=sla,
+        notifications=notifications,
+        requests=requests.service,
+        request_lists=requests.lists,
+        worker=worker,
+    )
 
 
 _container: Container | None = None

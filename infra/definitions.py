@@ -125,9 +125,7 @@ class QueueDef:
         return f"{self.name}-dlq"
 
 
-QUEUES: tuple[QueueDef, ...] = (
-    QueueDef(f"{APP_NAME}-outbox"),
-)
+QUEUES: tuple[QueueDef, ...] = (QueueDef(f"{APP_NAME}-outbox"),)
 
 # SNS: SMS goes straight to phone numbers; this topic carries operational alarms.
 TOPICS: tuple[str, ...] = (f"{APP_NAME}-alarms",)

@@ -220,11 +220,15 @@ class FakeCustomerStore(CustomerStore):
         return {name: cid for name, cid in found.items() if cid}
 
     def by_phone(self, *, tenant: str, phone: str, limit: int = 20) -> list[CustomerSummary]:
-        return [summarise(c, c.id, "phone") for (t, _), c in sorted(self.rows.items()) if t == tenant and c.phone == phone][:limit]
+        return [summarise(c, c.id, "phone") for (t, _), c in sorted(self.rows.items()) if t == tenant and c.phone == phone][
+            :limit
+        ]
 
     def search_identifier(self, *, tenant: str, kind: str, prefix: str, limit: int) -> list[CustomerSummary]:
         if kind == "phone":
-            phones = sorted((c.phone, c.id) for (t, _), c in self.rows.items() if t == tenant and c.phone and c.phone.startswith(prefix))
+            phones = sorted(
+                (c.phone, c.id) for (t, _), c in self.rows.items() if t == tenant and c.phone and c.phone.startswith(prefix)
+            )
             return [summarise(self.rows[(tenant, i)], i, kind) for _, i in phones[:limit]]
         hits = sorted((v, c) for (t, k, v), c in self.claims.items() if t == tenant and k == kind and v.startswith(prefix))
         return [summarise(self.rows[(tenant, c)], c, kind) for _, c in hits[:limit]]
@@ -434,32 +438,57 @@ class FakeRequestStore(RequestStore):
         return (request.due_at or datetime.max.replace(tzinfo=request.received_at.tzinfo), request.id)
 
     def by_status(self, *, tenant: str, status: Status, only: RequestFilter, limit: int, cursor: str | None) -> Listing:
-        found = sorted((r for (t, _), r in self.rows.items() if t == tenant and r.status is status),
-                       key=lambda r: (r.received_at, r.id), reverse=True)
+        found = sorted(
+            (r for (t, _), r in self.rows.items() if t == tenant and r.status is status),
+            key=lambda r: (r.received_at, r.id),
+            reverse=True,
+        )
         return self._page(found, only, limit, cursor)
 
-    def open_by_due(self, *, tenant: str, before: datetime | None, only: RequestFilter, limit: int, cursor: str | None) -> Listing:
-        found = sorted((r for (t, _), r in self.rows.items() if t == tenant and r.is_open
-                        and (before is None or (r.due_at is not None and r.due_at < before))), key=self._due_order)
+    def open_by_due(
+        self, *, tenant: str, before: datetime | None, only: RequestFilter, limit: int, cursor: str | None
+    ) -> Listing:
+        found = sorted(
+            (
+                r
+                for (t, _), r in self.rows.items()
+                if t == tenant and r.is_open and (before is None or (r.due_at is not None and r.due_at < before))
+            ),
+            key=self._due_order,
+        )
         return self._page(found, only, limit, cursor)
 
     def assigned(self, *, tenant: str, login: str, only: RequestFilter, limit: int, cursor: str | None) -> Listing:
-        found = sorted((r for (t, _), r in self.rows.items() if t == tenant and r.is_open and r.assignee == login), key=self._due_order)
+        found = sorted(
+            (r for (t, _), r in self.rows.items() if t == tenant and r.is_open and r.assignee == login), key=self._due_order
+        )
         return self._page(found, only, limit, cursor)
 
     def unit_inbox(self, *, tenant: str, unit_id: str, limit: int) -> list[Request]:
         queued = {rid for rid, _ in self.queues.get((tenant, unit_id), set())}
-        found = [r for (t, rid), r in self.rows.items() if t == tenant and r.is_open
-                 and (rid in queued or (r.unit_id == unit_id and r.assignee is None))]
+        found = [
+            r
+            for (t, rid), r in self.rows.items()
+            if t == tenant and r.is_open and (rid in queued or (r.unit_id == unit_id and r.assignee is None))
+        ]
         return [copy.deepcopy(r) for r in sorted(found, key=lambda r: (r.due_at is None, r.due_at or r.received_at))][:limit]
 
     def national_open(self, *, before: datetime | None, only: RequestFilter, limit: int, cursor: str | None) -> Listing:
-        found = sorted((r for r in self.rows.values() if r.is_open and (before is None or (r.due_at is not None and r.due_at < before))),
-                       key=lambda r: (*self._due_order(r)[:1], r.tenant, r.id))
+        found = sorted(
+            (r for r in self.rows.values() if r.is_open and (before is None or (r.due_at is not None and r.due_at < before))),
+            key=lambda r: (*self._due_order(r)[:1], r.tenant, r.id),
+        )
         return self._page(found, only, limit, cursor)
 
     def for_customer(self, *, tenant: str, customer_id: str) -> list[CustomerRequest]:
-        found = sorted((r for (t, _), r in self.rows.items() if t == tenant and r.customer_id == customer_id),
-                       key=lambda r: (r.received_at, r.id), reverse=True)
-        return [CustomerRequest(r.id, r.reference, r.subject, r.status, r.received_at,
-                                None if r.rating is None else r.rating.satisfied) for r in found]
+        found = sorted(
+            (r for (t, _), r in self.rows.items() if t == tenant and r.customer_id == customer_id),
+            key=lambda r: (r.received_at, r.id),
+            reverse=True,
+        )
+        return [
+            CustomerRequest(
+                r.id, r.reference, r.subject, r.status, r.received_at, None if r.rating is None else r.rating.satisfied
+            )
+            for r in found
+        ]

@@ -106,7 +106,6 @@ class BaseItem(Model):
     gsi4 = GSI4()
 
 
-
 def bind(*, table_name: str, region: str, host: str | None) -> None:
     """Point the models at the table (once per cold start; tests and the local stack call it too)."""
     BaseItem.Meta.table_name = table_name

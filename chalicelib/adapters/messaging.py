@@ -17,8 +17,11 @@ class Mailer:
     def send(self, *, to: str, template: str, data: dict[str, str]) -> str:
         """Send one message; returns SES's message id."""
         response = self._client.send_templated_email(
-            Source=self._sender, Destination={"ToAddresses": [to]}, Template=template,
-            TemplateData=json.dumps(data, ensure_ascii=False), ConfigurationSetName=self._configuration_set,
+            Source=self._sender,
+            Destination={"ToAddresses": [to]},
+            Template=template,
+            TemplateData=json.dumps(data, ensure_ascii=False),
+            ConfigurationSetName=self._configuration_set,
         )
         return str(response["MessageId"])
 
@@ -33,7 +36,8 @@ class Sms:
         """Send one SMS to a Vietnamese number (0xxxxxxxxx or +84…); returns SNS's message id."""
         number = "+84" + to[1:] if to.startswith("0") else to
         response = self._client.publish(
-            PhoneNumber=number, Message=text,
+            PhoneNumber=number,
+            Message=text,
             MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
         )
         return str(response["MessageId"])

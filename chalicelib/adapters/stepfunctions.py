@@ -29,7 +29,14 @@ class Timers:
     ) -> None:
         """Wait to each reminder point still ahead (50 %, 80 %: a missing one is skipped), then to the deadline."""
         pk, sk = self._item_key(tenant, subject_id)
-        payload: dict[str, Any] = {"tenant": tenant, "pk": pk, "sk": sk, "subject_id": subject_id, "timer_id": timer_id, "due_at": iso(due)}
+        payload: dict[str, Any] = {
+            "tenant": tenant,
+            "pk": pk,
+            "sk": sk,
+            "subject_id": subject_id,
+            "timer_id": timer_id,
+            "due_at": iso(due),
+        }
         for name, point in zip(("remind_50_at", "remind_80_at"), reminders, strict=False):
             if point is not None:
                 payload[name] = iso(point)

@@ -166,7 +166,9 @@ class CustomerStore:
     def by_phone(self, *, tenant: str, phone: str, limit: int = 20) -> list[CustomerSummary]:
         """Customers reached at this exact phone number (one Query)."""
         with translated():
-            items = CustomerIndexItem.query(tenant_key(tenant, "IDENT", "phone"), CustomerIndexItem.SK.startswith(f"{phone}#"), limit=limit)
+            items = CustomerIndexItem.query(
+                tenant_key(tenant, "IDENT", "phone"), CustomerIndexItem.SK.startswith(f"{phone}#"), limit=limit
+            )
             return [_to_summary(i, "phone") for i in items]
 
     def search_identifier(self, *, tenant: str, kind: str, prefix: str, limit: int) -> list[CustomerSummary]:

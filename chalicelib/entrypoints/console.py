@@ -38,7 +38,12 @@ def _safe_next(path: str) -> str:
 
 
 def page(
-    bp: Blueprint, path: str, *, method: str = "GET", permission: Permission | None = Permission.CONSOLE, public: bool = False,
+    bp: Blueprint,
+    path: str,
+    *,
+    method: str = "GET",
+    permission: Permission | None = Permission.CONSOLE,
+    public: bool = False,
     form_template: str | None = None,
 ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
     """Register a console page: `fn(page, **path_params)`; unsigned visitors are sent to the sign-in page.

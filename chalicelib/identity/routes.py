@@ -49,7 +49,12 @@ def login_response(ctx: RequestContext, outcome: SignedIn | PasswordNeeded) -> R
         return json_response(LoginResponse(challenge="new_password_required", session=outcome.session).model_dump(mode="json"))
     user = container().identity.profile(tenant=ctx.tenant, principal=outcome.principal)
     body = LoginResponse(access_token=outcome.token, expires_in=outcome.expires_in, user=user_read(user))
-    return json_response(body.model_dump(mode="json"), headers={"Set-Cookie": session_cookie(outcome.token, outcome.expires_in, secure_only=container().settings.secure_cookies)})
+    return json_response(
+        body.model_dump(mode="json"),
+        headers={
+            "Set-Cookie": session_cookie(outcome.token, outcome.expires_in, secure_only=container().settings.secure_cookies)
+        },
+    )
 
 
 @route(bp, "/api/auth/login", method="POST", body=LoginBody, response=LoginResponse, public=True, tags=TAGS)

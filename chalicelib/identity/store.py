@@ -91,7 +91,12 @@ class UserStore:
             save_new(item, "Tên đăng nhập đã được dùng.")
         else:
             write(
-                item, journal=self._journal, tenant=tenant, event=event, conflict="Tên đăng nhập đã được dùng.", checks=_unit_check(tenant, user.unit_id)
+                item,
+                journal=self._journal,
+                tenant=tenant,
+                event=event,
+                conflict="Tên đăng nhập đã được dùng.",
+                checks=_unit_check(tenant, user.unit_id),
             )
         return _to_user(item)
 
@@ -115,7 +120,9 @@ class UserStore:
         with translated():
             try:
                 UserItem._get_connection().update_item(
-                    tenant_key(tenant, "USER"), range_key=login, actions=[UserItem.revoked_before.set(before)],
+                    tenant_key(tenant, "USER"),
+                    range_key=login,
+                    actions=[UserItem.revoked_before.set(before)],
                     condition=UserItem.PK.exists(),
                 )
             except UpdateError:

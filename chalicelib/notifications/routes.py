@@ -40,8 +40,14 @@ class NoticePage(BaseModel):
 def notice_read(item: OutboxItem) -> NoticeRead:
     """The API view of a notice."""
     return NoticeRead(
-        id=item.SK, channel=item.channel, template=item.template, subject_id=item.subject_id, status=item.status,
-        attempts=int(item.attempts or 0), last_error=item.last_error, created_at=parse_iso(item.created_at),
+        id=item.SK,
+        channel=item.channel,
+        template=item.template,
+        subject_id=item.subject_id,
+        status=item.status,
+        attempts=int(item.attempts or 0),
+        last_error=item.last_error,
+        created_at=parse_iso(item.created_at),
     )
 
 
@@ -51,8 +57,14 @@ def failed(ctx: RequestContext) -> NoticePage:
     return NoticePage(items=[notice_read(i) for i in container().notifications.failed(tenant=ctx.tenant)])
 
 
-@route(bp, "/api/notifications/{notice_id}/resend", method="POST", permission=Permission.USERS_MANAGE, response=NoticeRead,
-       tags=("notifications",))
+@route(
+    bp,
+    "/api/notifications/{notice_id}/resend",
+    method="POST",
+    permission=Permission.USERS_MANAGE,
+    response=NoticeRead,
+    tags=("notifications",),
+)
 def resend(ctx: RequestContext, notice_id: str) -> NoticeRead:
     """Queue a failed notice again."""
     return notice_read(container().notifications.resend(tenant=ctx.tenant, notice_id=notice_id))

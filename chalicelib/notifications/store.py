@@ -38,8 +38,15 @@ class OutboxStore:
     def entry(self, *, tenant: str, notice: Notice) -> OutboxItem:
         """The outbox item of a notice, to be written in the transaction of the change that causes it."""
         return OutboxItem(
-            tenant_key(tenant, "OUTBOX"), notice.id, tenant=tenant, channel=notice.channel, to=notice.to,
-            template=notice.template, data=dict(notice.data), subject_id=notice.subject_id, created_at=iso(self._clock.now()),
+            tenant_key(tenant, "OUTBOX"),
+            notice.id,
+            tenant=tenant,
+            channel=notice.channel,
+            to=notice.to,
+            template=notice.template,
+            data=dict(notice.data),
+            subject_id=notice.subject_id,
+            created_at=iso(self._clock.now()),
         )
 
     def get(self, *, tenant: str, notice_id: str) -> OutboxItem | None:
@@ -58,5 +65,11 @@ class OutboxStore:
     def by_status(self, *, tenant: str, status: str, limit: int = 100) -> list[OutboxItem]:
         """The tenant's notices in a status, newest first (one Query, filtered)."""
         with translated():
-            return list(OutboxItem.query(tenant_key(tenant, "OUTBOX"), filter_condition=OutboxItem.status == status,
-                                         scan_index_forward=False, limit=limit))
+            return list(
+                OutboxItem.query(
+                    tenant_key(tenant, "OUTBOX"),
+                    filter_condition=OutboxItem.status == status,
+                    scan_index_forward=False,
+                    limit=limit,
+                )
+            )

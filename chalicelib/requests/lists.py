@@ -46,12 +46,16 @@ class RequestLists:
             if query.tenant not in self._tenants:
                 raise MalformedError("Không có đơn vị này.", fields={"tenant": "unknown"})
             if status and status not in OPEN_STATUSES:
-                return self._store.by_status(tenant=query.tenant, status=status, only=RequestFilter(), limit=query.limit,
-                                             cursor=query.cursor)
-            return self._store.open_by_due(tenant=query.tenant, before=before, only=RequestFilter(status=status),
-                                           limit=query.limit, cursor=query.cursor)
+                return self._store.by_status(
+                    tenant=query.tenant, status=status, only=RequestFilter(), limit=query.limit, cursor=query.cursor
+                )
+            return self._store.open_by_due(
+                tenant=query.tenant, before=before, only=RequestFilter(status=status), limit=query.limit, cursor=query.cursor
+            )
         if status and status not in OPEN_STATUSES:
-            raise MalformedError("Yêu cầu đã trả lời hoặc đã đóng được xem theo từng đơn vị: chọn tỉnh.", fields={"tenant": "required"})
+            raise MalformedError(
+                "Yêu cầu đã trả lời hoặc đã đóng được xem theo từng đơn vị: chọn tỉnh.", fields={"tenant": "required"}
+            )
         return self._store.national_open(before=before, only=RequestFilter(status=status), limit=query.limit, cursor=query.cursor)
 
     def _before(self, overdue: bool, due_before: datetime | None) -> datetime | None:

@@ -46,9 +46,14 @@ class CustomerNotices:
             return []
         # The answer as written: escaped, its line breaks kept, no markup of its own.
         answer_html = "<br>".join(html.escape(line) for line in request.answer.split("\n"))
-        data = {"customer_name": request.customer_name, "reference": request.reference, "answer_text": request.answer,
-                "answer_html": answer_html, "survey_url": self.survey_url(request) or "",
-                "tenant_name": TENANT_BY_CODE[request.tenant].name}
+        data = {
+            "customer_name": request.customer_name,
+            "reference": request.reference,
+            "answer_text": request.answer,
+            "answer_html": answer_html,
+            "survey_url": self.survey_url(request) or "",
+            "tenant_name": TENANT_BY_CODE[request.tenant].name,
+        }
         return [Notice("email", email, "request-answer", data, request.id)]
 
     def survey_url(self, request: Request) -> str | None:

@@ -91,8 +91,9 @@ def answer(p: Page, request_id: str) -> Response:
     """Art. 6.1 step 3a: the hotline answers at once (or relays the units' answers)."""
 
     def run(b: AnswerBody) -> Request:
-        return _service().answer(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, text=b.text,
-                                 knowledge_id=b.knowledge_id)
+        return _service().answer(
+            tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, text=b.text, knowledge_id=b.knowledge_id
+        )
 
     return act(p, request_id, "answer", AnswerBody, run, text=p.value("text"), knowledge_id=p.value("knowledge_id") or None)
 
@@ -102,8 +103,15 @@ def schedule_callback(p: Page, request_id: str) -> Response:
     """Art. 6.1 step 3b: a callback appointment in working hours."""
 
     def run(b: CallbackBody) -> Request:
-        return _service().schedule_callback(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, at=b.at,
-                                            note=b.note, assignee=b.assignee)
+        return _service().schedule_callback(
+            tenant=p.tenant.code,
+            actor=p.user,
+            request_id=request_id,
+            version=b.version,
+            at=b.at,
+            note=b.note,
+            assignee=b.assignee,
+        )
 
     at, assignee = local_datetime(p.value("at")), p.value("assignee") or None
     return act(p, request_id, "schedule_callback", CallbackBody, run, at=at, note=p.value("note"), assignee=assignee)
@@ -114,8 +122,9 @@ def escalate(p: Page, request_id: str) -> Response:
     """Send the question to one or more specialist units (the leader signs)."""
 
     def run(b: EscalateBody) -> Request:
-        return _service().escalate(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version,
-                                   unit_ids=b.unit_ids, note=b.note)
+        return _service().escalate(
+            tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, unit_ids=b.unit_ids, note=b.note
+        )
 
     return act(p, request_id, "escalate", EscalateBody, run, unit_ids=p.values("unit_ids"), note=p.value("note"))
 
@@ -125,11 +134,20 @@ def transfer(p: Page, request_id: str) -> Response:
     """The CCC hands the request to a provincial office, which answers and reports back."""
 
     def run(b: TransferBody) -> Request:
-        return _service().transfer(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version,
-                                   to_tenant=b.to_tenant, to_unit=b.to_unit, note=b.note)
+        return _service().transfer(
+            tenant=p.tenant.code,
+            actor=p.user,
+            request_id=request_id,
+            version=b.version,
+            to_tenant=b.to_tenant,
+            to_unit=b.to_unit,
+            note=b.note,
+        )
 
     to_unit = p.value("to_unit") or None
-    return act(p, request_id, "transfer", TransferBody, run, to_tenant=p.value("to_tenant"), to_unit=to_unit, note=p.value("note"))
+    return act(
+        p, request_id, "transfer", TransferBody, run, to_tenant=p.value("to_tenant"), to_unit=to_unit, note=p.value("note")
+    )
 
 
 @page(bp, "/requests/{request_id}/draft", method="POST", permission=A["draft"])
@@ -147,8 +165,9 @@ def approve(p: Page, request_id: str) -> Response:
     """Art. 6.2 steps 3–5: the leader approves the draft; it goes out with a survey link."""
 
     def run(b: DraftDecision) -> Request:
-        return _service().approve(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version,
-                                  draft_id=b.draft_id, note=b.note)
+        return _service().approve(
+            tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, draft_id=b.draft_id, note=b.note
+        )
 
     return act(p, request_id, "approve", DraftDecision, run, draft_id=p.value("draft_id"), note=p.value("note"))
 
@@ -158,8 +177,9 @@ def reject_draft(p: Page, request_id: str) -> Response:
     """The leader returns the draft with a note."""
 
     def run(b: DraftDecision) -> Request:
-        return _service().reject_draft(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version,
-                                       draft_id=b.draft_id, note=b.note)
+        return _service().reject_draft(
+            tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, draft_id=b.draft_id, note=b.note
+        )
 
     return act(p, request_id, "reject_draft", DraftDecision, run, draft_id=p.value("draft_id"), note=p.value("note"))
 
@@ -170,8 +190,9 @@ def answer_escalation(p: Page, request_id: str) -> Response:
     escalation_id = p.value("escalation_id")
 
     def run(b: TextBody) -> Request:
-        return _service().answer_escalation(tenant=p.tenant.code, actor=p.user, request_id=request_id,
-                                            escalation_id=escalation_id, version=b.version, text=b.text)
+        return _service().answer_escalation(
+            tenant=p.tenant.code, actor=p.user, request_id=request_id, escalation_id=escalation_id, version=b.version, text=b.text
+        )
 
     return act(p, request_id, "answer_escalation", TextBody, run, text=p.value("text"))
 
@@ -181,7 +202,9 @@ def report_back(p: Page, request_id: str) -> Response:
     """The receiving office reports its result back to the office that transferred the request."""
 
     def run(b: ReportBody) -> Request:
-        return _service().report_back(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, result=b.result)
+        return _service().report_back(
+            tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, result=b.result
+        )
 
     return act(p, request_id, "report_back", ReportBody, run, result=p.value("result"))
 
@@ -191,8 +214,15 @@ def rate(p: Page, request_id: str) -> Response:
     """Art. 6.1 step 4: the customer's rating; not satisfied needs a reason and opens a follow-up."""
 
     def run(b: RateBody) -> Request:
-        return _service().rate(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version,
-                               satisfied=b.satisfied, reason=b.reason, remedy=b.remedy)
+        return _service().rate(
+            tenant=p.tenant.code,
+            actor=p.user,
+            request_id=request_id,
+            version=b.version,
+            satisfied=b.satisfied,
+            reason=b.reason,
+            remedy=b.remedy,
+        )
 
     satisfied = {"yes": True, "no": False}.get(p.value("satisfied"))
     return act(p, request_id, "rate", RateBody, run, satisfied=satisfied, reason=p.value("reason"), remedy=p.value("remedy"))
@@ -223,7 +253,9 @@ def assign(p: Page, request_id: str) -> Response:
     """Hand the request to a colleague, or back to the shared queue."""
 
     def run(b: AssignBody) -> Request:
-        return _service().assign(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, assignee=b.assignee)
+        return _service().assign(
+            tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, assignee=b.assignee
+        )
 
     return act(p, request_id, "assign", AssignBody, run, assignee=p.value("assignee") or None)
 

@@ -126,7 +126,9 @@ class RequestStore(Protocol):
         """Requests in one status, newest first."""
         ...
 
-    def open_by_due(self, *, tenant: str, before: datetime | None, only: RequestFilter, limit: int, cursor: str | None) -> Listing:
+    def open_by_due(
+        self, *, tenant: str, before: datetime | None, only: RequestFilter, limit: int, cursor: str | None
+    ) -> Listing:
         """Open requests, soonest deadline first; with `before`, only those due before it (overdue, due soon)."""
         ...
 
@@ -168,7 +170,9 @@ class Deadlines(Protocol):
 class Timers(Protocol):
     """The Step Functions timers (adapters/stepfunctions.py)."""
 
-    def start_deadline(self, *, tenant: str, subject_id: str, timer_id: str, reminders: tuple[datetime | None, ...], due: datetime) -> None: ...
+    def start_deadline(
+        self, *, tenant: str, subject_id: str, timer_id: str, reminders: tuple[datetime | None, ...], due: datetime
+    ) -> None: ...
 
     def start_approval(self, *, tenant: str, subject_id: str, draft_id: str, timeout_seconds: int) -> None: ...
 

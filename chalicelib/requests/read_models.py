@@ -33,10 +33,21 @@ def _plain(value: Any) -> Any:
 def summary(request: Request, now: datetime) -> RequestSummary:
     """A request in a list; `overdue` is open and past its deadline at `now`."""
     return RequestSummary(
-        id=request.id, reference=request.reference, tenant=request.tenant, channel=request.channel.value,
-        kind=request.kind.value, category=request.category.value, subject=request.subject, status=request.status.value,
-        status_label=STATUS_LABELS[request.status], customer_name=request.customer_name, received_at=request.received_at,
-        due_at=request.due_at, overdue=request.is_overdue(now), assignee=request.assignee, version=request.version,
+        id=request.id,
+        reference=request.reference,
+        tenant=request.tenant,
+        channel=request.channel.value,
+        kind=request.kind.value,
+        category=request.category.value,
+        subject=request.subject,
+        status=request.status.value,
+        status_label=STATUS_LABELS[request.status],
+        customer_name=request.customer_name,
+        received_at=request.received_at,
+        due_at=request.due_at,
+        overdue=request.is_overdue(now),
+        assignee=request.assignee,
+        version=request.version,
     )
 
 
@@ -44,18 +55,28 @@ def detail(request: Request, now: datetime, viewer: Principal, survey_url: str |
     """A request with its parts, its timeline (oldest step first) and what `viewer` may do with it now."""
     answer = None
     if request.answered_at:
-        answer = {"text": request.answer, "at": _instant(request.answered_at), "by": request.answered_by, "knowledge_id": request.knowledge_id}
+        answer = {
+            "text": request.answer,
+            "at": _instant(request.answered_at),
+            "by": request.answered_by,
+            "knowledge_id": request.knowledge_id,
+        }
     return RequestRead(
         **summary(request, now).model_dump(),
-        question=request.question, customer_id=request.customer_id, recorded_at=request.recorded_at,
-        late_record=request.late_record, answer=answer,
+        question=request.question,
+        customer_id=request.customer_id,
+        recorded_at=request.recorded_at,
+        late_record=request.late_record,
+        answer=answer,
         callback=_plain(asdict(request.callback)) if request.callback else None,
         escalations=[_plain(asdict(e)) for e in request.escalations],
         transfers=[_plain(asdict(t)) for t in request.transfers],
         drafts=[_plain(asdict(d)) for d in request.drafts],
         rating=_plain(asdict(request.rating)) if request.rating else None,
         origin=_plain(asdict(request.origin)) if request.origin else None,
-        follow_up_of=request.follow_up_of, follow_up_id=request.follow_up_id, survey_url=survey_url,
+        follow_up_of=request.follow_up_of,
+        follow_up_id=request.follow_up_id,
+        survey_url=survey_url,
         timeline=[_plain(asdict(e)) for e in sorted(request.history, key=lambda e: e.at)],
         allowed_actions=allowed_actions(request, viewer),
     )
@@ -72,6 +93,13 @@ class CustomerRequests:
         entries = []
         for link in self._store.for_customer(tenant=tenant, customer_id=customer_id):
             rating = {True: " — hài lòng", False: " — chưa hài lòng", None: ""}[link.satisfied]
-            entries.append(TimelineEntry(link.received_at, "request", f"{link.reference}: {link.subject}", link.request_id,
-                                         f"{STATUS_LABELS[link.status]}{rating}"))
+            entries.append(
+                TimelineEntry(
+                    link.received_at,
+                    "request",
+                    f"{link.reference}: {link.subject}",
+                    link.request_id,
+                    f"{STATUS_LABELS[link.status]}{rating}",
+                )
+            )
         return entries

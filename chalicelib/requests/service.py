@@ -29,8 +29,17 @@ class RequestService:
     """Requests of one tenant, and the hand-over between tenants (transfer, report back)."""
 
     def __init__(
-        self, *, store: RequestStore, customers: Customers, deadlines: Deadlines, tenants: set[str], outbox: Outbox,
-        timers: Timers, staff: Staff, clock: Clock, public_url: Callable[[str], str],
+        self,
+        *,
+        store: RequestStore,
+        customers: Customers,
+        deadlines: Deadlines,
+        tenants: set[str],
+        outbox: Outbox,
+        timers: Timers,
+        staff: Staff,
+        clock: Clock,
+        public_url: Callable[[str], str],
     ) -> None:
         self._store = store
         self._customers = customers
@@ -60,7 +69,9 @@ class RequestService:
     def intake(self, *, tenant: str, actor: Principal, data: Any, idempotency_key: str | None) -> Request:
         """Art. 6.1 step 2 / 6.2 step 1: record a request from any channel, find or create the customer, start its clock."""
         if idempotency_key is not None and not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX:
-            raise MalformedError(f"Idempotency-Key dài tối đa {IDEMPOTENCY_KEY_MAX} ký tự.", fields={"Idempotency-Key": "too_long"})
+            raise MalformedError(
+                f"Idempotency-Key dài tối đa {IDEMPOTENCY_KEY_MAX} ký tự.", fields={"Idempotency-Key": "too_long"}
+            )
         now = self._clock.now()
         fingerprint = hashlib.sha256(data.model_dump_json().encode()).hexdigest()
         if idempotency_key:
@@ -69,9 +80,19 @@ class RequestService:
                 return replay
         customer = self._customer(tenant, actor, data.customer)
         request = Request(
-            id=new_id(), reference="", tenant=tenant, channel=Channel(data.channel), kind=Kind(data.kind), category=Category(data.category),
-            subject=data.subject, question=data.question, customer_id=customer.id, customer_name=customer.display_name,
-            received_at=data.received_at or now, recorded_at=now, created_by=actor.username,
+            id=new_id(),
+            reference="",
+            tenant=tenant,
+            channel=Channel(data.channel),
+            kind=Kind(data.kind),
+            category=Category(data.category),
+            subject=data.subject,
+            question=data.question,
+            customer_id=customer.id,
+            customer_name=customer.display_name,
+            received_at=data.received_at or now,
+            recorded_at=now,
+            created_by=actor.username,
             assignee=actor.login if data.channel == "hotline" else None,
         )
         request.reference = reference_of(request)
@@ -109,7 +130,9 @@ class RequestService:
             raise ConflictError()
         return request
 
-    def answer(self, *, tenant: str, actor: Principal, request_id: str, version: int, text: str, knowledge_id: str | None) -> Request:
+    def answer(
+        self, *, tenant: str, actor: Principal, request_id: str, version: int, text: str, knowledge_id: str | None
+    ) -> Request:
         """Hotline: answer at once or relay the units' answers (Art. 6.1 step 3a, 4)."""
         request = self._load(tenant, request_id, version)
         followed_up = request.callback is not None or bool(request.escalations) or bool(request.transfers)
@@ -127,7 +150,9 @@ class RequestService:
         self._commit(Change([request], notices=self._notices.callback(request, actor, at)))
         return request
 
-    def escalate(self, *, tenant: str, actor: Principal, request_id: str, version: int, unit_ids: Sequence[str], note: str) -> Request:
+    def escalate(
+        self, *, tenant: str, actor: Principal, request_id: str, version: int, unit_ids: Sequence[str], note: str
+    ) -> Request:
         """Send to one or more specialist units; the leader signs (Art. 6.1 step 3); each unit gets its own deadline."""
         request = self._load(tenant, request_id, version)
         units = list(dict.fromkeys(unit_ids))
@@ -140,7 +165,9 @@ class RequestService:
         self._start_timer(request)
         return request
 
-    def answer_escalation(self, *, tenant: str, actor: Principal, request_id: str, escalation_id: str, version: int, text: str) -> Request:
+    def answer_escalation(
+        self, *, tenant: str, actor: Principal, request_id: str, escalation_id: str, version: int, text: str
+    ) -> Request:
         """A unit answers its part; when all have, the relay deadline starts (Annex 2 §1 I.4, II.3)."""
         request = self._load(tenant, request_id, version)
         now = self._clock.now()
@@ -151,7 +178,9 @@ class RequestService:
         self._start_timer(request)
         return request
 
-    def transfer(self, *, tenant: str, actor: Principal, request_id: str, version: int, to_tenant: str, to_unit: str | None, note: str) -> Request:
+    def transfer(
+        self, *, tenant: str, actor: Principal, request_id: str, version: int, to_tenant: str, to_unit: str | None, note: str
+    ) -> Request:
         """Art. 6.1 step 3: the CCC hands over to a provincial office, which gets its own copy of the request and customer."""
         request = self._load(tenant, request_id, version)
         request.check("transfer", actor)
@@ -202,8 +231,9 @@ class RequestService:
         now = self._clock.now()
         draft = request.approve(now, actor, draft_id, note, new_token())
         assert request.survey_token is not None
-        link = SurveyLink(request.survey_token, request.id, request.customer_id, request.channel.value,
-                          now + timedelta(days=SURVEY_LINK_DAYS))
+        link = SurveyLink(
+            request.survey_token, request.id, request.customer_id, request.channel.value, now + timedelta(days=SURVEY_LINK_DAYS)
+        )
         self._commit(Change([request], notices=self._notices.written_answer(request, actor), survey_link=link))
         if draft.task_token:
             self._timers.approved(task_token=draft.task_token)
@@ -218,7 +248,9 @@ class RequestService:
             self._timers.approved(task_token=draft.task_token)
         return request
 
-    def rate(self, *, tenant: str, actor: Principal, request_id: str, version: int, satisfied: bool, reason: str, remedy: str) -> Request:
+    def rate(
+        self, *, tenant: str, actor: Principal, request_id: str, version: int, satisfied: bool, reason: str, remedy: str
+    ) -> Request:
         """Art. 6.1 step 4: record the rating; "not satisfied" opens a follow-up with the reason and remedy."""
         request = self._load(tenant, request_id, version)
         now = self._clock.now()
@@ -278,8 +310,9 @@ class RequestService:
         now = self._clock.now()
         points = self._deadlines.reminder_points(start=request.due_from or now, due=request.due_at)
         ahead = tuple(point if point > now else None for point in points)
-        self._timers.start_deadline(tenant=request.tenant, subject_id=request.id, timer_id=request.timer_id, reminders=ahead,
-                                    due=max(request.due_at, now))
+        self._timers.start_deadline(
+            tenant=request.tenant, subject_id=request.id, timer_id=request.timer_id, reminders=ahead, due=max(request.due_at, now)
+        )
 
     def _commit(self, change: Change) -> None:
         self._store.commit(change)

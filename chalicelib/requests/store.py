@@ -145,8 +145,23 @@ def _revive(cls: type, data: dict[str, Any]) -> Any:
 
 _SINGLE = {"callback": Callback, "rating": Rating, "origin": Origin}
 _LISTS = {"escalations": Escalation, "transfers": Transfer, "drafts": Draft}
-_SCALAR_JSON = ("unit_id", "question", "customer_name", "recorded_at", "created_by", "late_record", "answer", "answered_at",
-                "answered_by", "knowledge_id", "follow_up_of", "follow_up_id", "survey_token", "timer_id", "due_from")
+_SCALAR_JSON = (
+    "unit_id",
+    "question",
+    "customer_name",
+    "recorded_at",
+    "created_by",
+    "late_record",
+    "answer",
+    "answered_at",
+    "answered_by",
+    "knowledge_id",
+    "follow_up_of",
+    "follow_up_id",
+    "survey_token",
+    "timer_id",
+    "due_from",
+)
 
 
 def to_item(request: Request) -> RequestItem:
@@ -159,12 +174,25 @@ def to_item(request: Request) -> RequestItem:
     received, due = iso(request.received_at), iso(request.due_at) if request.due_at else None
     pending = request.pending_draft()
     item = RequestItem(
-        _pk(t, rid), "REQ", tenant=t, reference=request.reference, channel=request.channel.value,
-        kind=request.kind.value, category=request.category.value, status=request.status.value, subject=request.subject,
-        customer_id=request.customer_id, received_at=received, due_at=due, assignee=request.assignee,
-        open_timer=request.timer_id if request.is_open else None, pending_draft=pending.id if pending else None, body=body,
+        _pk(t, rid),
+        "REQ",
+        tenant=t,
+        reference=request.reference,
+        channel=request.channel.value,
+        kind=request.kind.value,
+        category=request.category.value,
+        status=request.status.value,
+        subject=request.subject,
+        customer_id=request.customer_id,
+        received_at=received,
+        due_at=due,
+        assignee=request.assignee,
+        open_timer=request.timer_id if request.is_open else None,
+        pending_draft=pending.id if pending else None,
+        body=body,
         search=f"{fold(request.subject)} {request.reference.lower()}",
-        GSI1PK=tenant_key(t, "REQS", request.status.value), GSI1SK=f"{received}#{rid}",
+        GSI1PK=tenant_key(t, "REQS", request.status.value),
+        GSI1SK=f"{received}#{rid}",
     )
     if request.is_open:
         item.GSI2PK, item.GSI2SK = tenant_key(t, "DUE"), f"{due or FAR_FUTURE}#{rid}"
@@ -182,13 +210,35 @@ def from_item(item: RequestItem) -> Request:
     """The request an item holds."""
     body = dict(item.body or {})
     request = Request(
-        id=item.PK.rsplit("#", 1)[1], reference=item.reference, tenant=item.tenant, channel=Channel(item.channel),
-        kind=Kind(item.kind), category=Category(item.category), subject=item.subject, question=body["question"],
-        customer_id=item.customer_id, customer_name=body.get("customer_name", ""), received_at=parse_iso(item.received_at),
-        recorded_at=parse_iso(body["recorded_at"]), created_by=body.get("created_by", ""), status=Status(item.status),
-        assignee=item.assignee, due_at=_dt(item.due_at), version=item.version or 0,
+        id=item.PK.rsplit("#", 1)[1],
+        reference=item.reference,
+        tenant=item.tenant,
+        channel=Channel(item.channel),
+        kind=Kind(item.kind),
+        category=Category(item.category),
+        subject=item.subject,
+        question=body["question"],
+        customer_id=item.customer_id,
+        customer_name=body.get("customer_name", ""),
+        received_at=parse_iso(item.received_at),
+        recorded_at=parse_iso(body["recorded_at"]),
+        created_by=body.get("created_by", ""),
+        status=Status(item.status),
+        assignee=item.assignee,
+        due_at=_dt(item.due_at),
+        version=item.version or 0,
     )
-    for name in ("unit_id", "late_record", "answer", "answered_by", "knowledge_id", "follow_up_of", "follow_up_id", "survey_token", "timer_id"):
+    for name in (
+        "unit_id",
+        "late_record",
+        "answer",
+        "answered_by",
+        "knowledge_id",
+        "follow_up_of",
+        "follow_up_id",
+        "survey_token",
+        "timer_id",
+    ):
         if body.get(name) is not None:
             setattr(request, name, body[name])
     request.answered_at, request.due_from = _dt(body.get("answered_at")), _dt(body.get("due_from"))
@@ -201,16 +251,25 @@ def from_item(item: RequestItem) -> Request:
 
 def _queue_item(request: Request, escalation: Escalation) -> UnitQueueItem:
     return UnitQueueItem(
-        tenant_key(request.tenant, "UNITQ", escalation.unit_id), f"{iso(escalation.due_at)}#{request.id}#{escalation.id}",
-        tenant=request.tenant, request_id=request.id, escalation_id=escalation.id, due_at=iso(escalation.due_at),
+        tenant_key(request.tenant, "UNITQ", escalation.unit_id),
+        f"{iso(escalation.due_at)}#{request.id}#{escalation.id}",
+        tenant=request.tenant,
+        request_id=request.id,
+        escalation_id=escalation.id,
+        due_at=iso(escalation.due_at),
     )
 
 
 def _link(request: Request) -> CustomerLinkItem:
     link = CustomerLinkItem(
-        tenant_key(request.tenant, "CUST", request.customer_id), f"REQ#{iso(request.received_at)}#{request.id}",
-        tenant=request.tenant, request_id=request.id, reference=request.reference, subject=request.subject,
-        status=request.status.value, received_at=iso(request.received_at),
+        tenant_key(request.tenant, "CUST", request.customer_id),
+        f"REQ#{iso(request.received_at)}#{request.id}",
+        tenant=request.tenant,
+        request_id=request.id,
+        reference=request.reference,
+        subject=request.subject,
+        status=request.status.value,
+        received_at=iso(request.received_at),
         rating=None if request.rating is None else ("satisfied" if request.rating.satisfied else "unsatisfied"),
     )
     if request.version:
@@ -258,8 +317,9 @@ class DynamoRequestStore:
         if not found:
             return None
         request = from_item(found[0])
-        request.history = sorted((Event(parse_iso(i.at), i.actor, i.action, i.detail) for i in items if isinstance(i, EventItem)),
-                                 key=lambda e: e.at)
+        request.history = sorted(
+            (Event(parse_iso(i.at), i.actor, i.action, i.detail) for i in items if isinstance(i, EventItem)), key=lambda e: e.at
+        )
         tokens = {i.draft_id: i.task_token for i in items if isinstance(i, ApprovalWaitItem)}
         for draft in request.drafts:
             draft.task_token = tokens.get(draft.id, "")
@@ -282,9 +342,17 @@ class DynamoRequestStore:
                 tx.save(to_item(request))
                 tx.save(_link(request))
                 for n, event in enumerate(request.new_events):
-                    tx.save(EventItem(_pk(request.tenant, request.id), f"EVT#{iso(event.at)}#{request.version:05d}{n:02d}",
-                                      tenant=request.tenant, at=iso(event.at), actor=event.actor, action=event.action,
-                                      detail=event.detail))
+                    tx.save(
+                        EventItem(
+                            _pk(request.tenant, request.id),
+                            f"EVT#{iso(event.at)}#{request.version:05d}{n:02d}",
+                            tenant=request.tenant,
+                            at=iso(event.at),
+                            actor=event.actor,
+                            action=event.action,
+                            detail=event.detail,
+                        )
+                    )
             first = change.requests[0]
             for escalation in change.escalated:
                 tx.save(_queue_item(first, escalation))
@@ -295,12 +363,29 @@ class DynamoRequestStore:
                 tx.save(self._outbox.entry(tenant=tenant, notice=notice))
             if change.intake:
                 record = change.intake
-                tx.save(IdempotencyItem(_idempotency_pk(tenant, record.key), "KEY", tenant=tenant, request_id=record.request_id,
-                                        fingerprint=record.fingerprint, expires_at=int(record.expires_at.timestamp())))
+                tx.save(
+                    IdempotencyItem(
+                        _idempotency_pk(tenant, record.key),
+                        "KEY",
+                        tenant=tenant,
+                        request_id=record.request_id,
+                        fingerprint=record.fingerprint,
+                        expires_at=int(record.expires_at.timestamp()),
+                    )
+                )
             if change.survey_link:
                 link = change.survey_link
-                tx.save(SurveyTokenItem(tenant_key(tenant, "SURVEY", link.token), "TOKEN", tenant=tenant, request_id=link.request_id,
-                                        customer_id=link.customer_id, channel=link.channel, expires_at=int(link.expires_at.timestamp())))
+                tx.save(
+                    SurveyTokenItem(
+                        tenant_key(tenant, "SURVEY", link.token),
+                        "TOKEN",
+                        tenant=tenant,
+                        request_id=link.request_id,
+                        customer_id=link.customer_id,
+                        channel=link.channel,
+                        expires_at=int(link.expires_at.timestamp()),
+                    )
+                )
 
         commit(build, checks=[_active_unit(unit) for unit in change.units])
         for request in change.requests:
@@ -316,8 +401,17 @@ class DynamoRequestStore:
 
         def build(tx: TransactWrite) -> None:
             tx.condition_check(RequestItem, pk, "REQ", condition=wanted)
-            tx.save(EventItem(pk, f"NOTE#{note.key}", tenant=note.tenant, at=iso(event.at), actor=event.actor,
-                              action=event.action, detail=event.detail))
+            tx.save(
+                EventItem(
+                    pk,
+                    f"NOTE#{note.key}",
+                    tenant=note.tenant,
+                    at=iso(event.at),
+                    actor=event.actor,
+                    action=event.action,
+                    detail=event.detail,
+                )
+            )
             for notice in note.notices:
                 tx.save(self._outbox.entry(tenant=note.tenant, notice=notice))
 
@@ -329,7 +423,9 @@ class DynamoRequestStore:
 
     def keep_approval_token(self, *, tenant: str, request_id: str, draft_id: str, task_token: str) -> None:
         """Keep the approval wait's token beside the request (a repeated message writes the same item)."""
-        item = ApprovalWaitItem(_pk(tenant, request_id), f"WAIT#{draft_id}", tenant=tenant, draft_id=draft_id, task_token=task_token)
+        item = ApprovalWaitItem(
+            _pk(tenant, request_id), f"WAIT#{draft_id}", tenant=tenant, draft_id=draft_id, task_token=task_token
+        )
         with translated():
             item.save(add_version_condition=False)
 
@@ -345,11 +441,14 @@ class DynamoRequestStore:
         """Newest first within one status (GSI1)."""
         pk = tenant_key(tenant, "REQS", status.value)
         start = decode(cursor, partition_attr="GSI1PK", partition_value=pk)
-        results = RequestItem.gsi1.query(pk, scan_index_forward=False, limit=limit, last_evaluated_key=start,
-                                         filter_condition=_condition(only))
+        results = RequestItem.gsi1.query(
+            pk, scan_index_forward=False, limit=limit, last_evaluated_key=start, filter_condition=_condition(only)
+        )
         return self._page(results, "GSI1PK", pk)
 
-    def open_by_due(self, *, tenant: str, before: datetime | None, only: RequestFilter, limit: int, cursor: str | None) -> Listing:
+    def open_by_due(
+        self, *, tenant: str, before: datetime | None, only: RequestFilter, limit: int, cursor: str | None
+    ) -> Listing:
         """Open requests, soonest deadline first; `before` keeps those due before it (GSI2)."""
         pk = tenant_key(tenant, "DUE")
         start = decode(cursor, partition_attr="GSI2PK", partition_value=pk)
@@ -370,8 +469,11 @@ class DynamoRequestStore:
             queue = list(UnitQueueItem.query(tenant_key(tenant, "UNITQ", unit_id), limit=limit))
             ids = list(dict.fromkeys(i.request_id for i in queue))
             escalated = [from_item(i) for i in RequestItem.batch_get([(_pk(tenant, rid), "REQ") for rid in ids])] if ids else []
-            handled = [from_item(i) for i in RequestItem.gsi3.query(tenant_key(tenant, "UNITH", unit_id), limit=limit)
-                       if isinstance(i, RequestItem)]
+            handled = [
+                from_item(i)
+                for i in RequestItem.gsi3.query(tenant_key(tenant, "UNITH", unit_id), limit=limit)
+                if isinstance(i, RequestItem)
+            ]
         merged = {r.id: r for r in [*escalated, *handled]}
         return sorted(merged.values(), key=lambda r: (r.due_at is None, r.due_at or r.received_at))[:limit]
 
@@ -390,7 +492,13 @@ class DynamoRequestStore:
                 tenant_key(tenant, "CUST", customer_id), CustomerLinkItem.SK.startswith("REQ#"), scan_index_forward=False
             )
             return [
-                CustomerRequest(link.request_id, link.reference, link.subject, Status(link.status), parse_iso(link.received_at),
-                                None if link.rating is None else link.rating == "satisfied")
+                CustomerRequest(
+                    link.request_id,
+                    link.reference,
+                    link.subject,
+                    Status(link.status),
+                    parse_iso(link.received_at),
+                    None if link.rating is None else link.rating == "satisfied",
+                )
                 for link in links
             ]

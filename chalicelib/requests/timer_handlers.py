@@ -19,8 +19,16 @@ from .ports import Outbox, RequestStore, Staff, SystemNote, Timers
 class TimerHandlers:
     """Handlers of the outbox queue's timer messages."""
 
-    def __init__(self, *, store: RequestStore, staff: Staff, outbox: Outbox, timers: Timers, clock: Clock,
-                 console_url: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        *,
+        store: RequestStore,
+        staff: Staff,
+        outbox: Outbox,
+        timers: Timers,
+        clock: Clock,
+        console_url: Callable[[str], str],
+    ) -> None:
         self._store = store
         self._staff = staff
         self._outbox = outbox
@@ -46,7 +54,9 @@ class TimerHandlers:
         notices = self._staff_notices(request, self._staff.leader_emails(tenant=tenant), 100)
         self._note(request, f"{timer_id}-due", event, notices, timer_id=timer_id)
 
-    def on_approval_pending(self, *, tenant: str, subject_id: str, draft_id: str, task_token: str, receive_count: int = 1) -> None:
+    def on_approval_pending(
+        self, *, tenant: str, subject_id: str, draft_id: str, task_token: str, receive_count: int = 1
+    ) -> None:
         """Keep the approval wait's token beside the request; if the leader has already decided, end the wait now."""
         request = self._store.get(tenant=tenant, request_id=subject_id)
         if request is None:
@@ -68,15 +78,27 @@ class TimerHandlers:
         notices = self._staff_notices(request, self._staff.leader_emails(tenant=tenant), 50)
         self._note(request, f"{draft_id}-approval", event, notices, draft_id=draft_id)
 
-    def _note(self, request: Request, key: str, event: Event, notices: list[Notice], *, timer_id: str | None = None,
-              draft_id: str | None = None) -> None:
+    def _note(
+        self,
+        request: Request,
+        key: str,
+        event: Event,
+        notices: list[Notice],
+        *,
+        timer_id: str | None = None,
+        draft_id: str | None = None,
+    ) -> None:
         note = SystemNote(request.tenant, request.id, key, event, notices, timer_id=timer_id, draft_id=draft_id)
         if self._store.note(note):
             self._outbox.enqueue(tenant=request.tenant, notices=notices)
 
     def _staff_notices(self, request: Request, emails: list[str], level: int) -> list[Notice]:
         """The deadline e-mail to each of the staff addresses."""
-        data = {"reference": request.reference, "subject": request.subject, "level": str(level),
-                "due_local": format_datetime(request.due_at) if request.due_at else "",
-                "url": f"{self._console_url(request.tenant)}/requests/{request.id}"}
+        data = {
+            "reference": request.reference,
+            "subject": request.subject,
+            "level": str(level),
+            "due_local": format_datetime(request.due_at) if request.due_at else "",
+            "url": f"{self._console_url(request.tenant)}/requests/{request.id}",
+        }
         return [Notice("email", email, "deadline-reminder", dict(data), request.id) for email in emails]

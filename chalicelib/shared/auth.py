@@ -56,7 +56,9 @@ def resolve_tenant(request: Request, edge: Edge) -> str:
     return tenant
 
 
-def authenticate(request: Request, tenant: str, edge: Edge, *, allow_cookie: bool = True, csrf_in_header: bool = True) -> Principal:
+def authenticate(
+    request: Request, tenant: str, edge: Edge, *, allow_cookie: bool = True, csrf_in_header: bool = True
+) -> Principal:
     """Verify the bearer token (or the session cookie); a token of another tenant is refused with 403.
 
     Cookie-authenticated writes must carry the anti-forgery token: as the X-CSRF-Token header for the API;

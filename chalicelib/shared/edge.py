@@ -37,4 +37,3 @@ class Edge:
     sessions: SessionGuard | None = None
     max_body_bytes: int = 64 * 1024
     secure_cookies: bool = True
-

@@ -59,7 +59,10 @@ def login_submit(p: Page) -> Response:
     outcome = container().identity.login(tenant=p.tenant.code, login=username, password=password)
     if isinstance(outcome, PasswordNeeded):
         return render(p, "new_password.html", username=username, session=outcome.session, next=_next(p))
-    return redirect(_next(p), {"Set-Cookie": session_cookie(outcome.token, outcome.expires_in, secure_only=container().settings.secure_cookies)})
+    return redirect(
+        _next(p),
+        {"Set-Cookie": session_cookie(outcome.token, outcome.expires_in, secure_only=container().settings.secure_cookies)},
+    )
 
 
 @page(bp, "/login/new-password", method="POST", public=True, form_template="new_password.html")
@@ -74,7 +77,10 @@ def new_password_submit(p: Page) -> Response:
     outcome = container().identity.choose_password(tenant=p.tenant.code, login=username, session=session, new_password=first)
     if isinstance(outcome, PasswordNeeded):
         return render(p, "new_password.html", username=username, session=outcome.session, next=_next(p))
-    return redirect(_next(p), {"Set-Cookie": session_cookie(outcome.token, outcome.expires_in, secure_only=container().settings.secure_cookies)})
+    return redirect(
+        _next(p),
+        {"Set-Cookie": session_cookie(outcome.token, outcome.expires_in, secure_only=container().settings.secure_cookies)},
+    )
 
 
 @page(bp, "/logout", method="POST")

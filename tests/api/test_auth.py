@@ -167,7 +167,9 @@ def test_disabling_or_changing_roles_ends_sessions_at_once(api, unique):
     admin = api("hanoi").login("tenant-admin")
     created = admin.post("/api/users", {"username": f"cut-{unique}", "full_name": "Sắp nghỉ", "roles": ["agent"]}).json
     session = api("hanoi").post("/api/auth/login", {"username": f"cut-{unique}", "password": created["temporary_password"]}).json
-    signed = api("hanoi").post("/api/auth/new-password", {"username": f"cut-{unique}", "session": session["session"], "new_password": "Cut@123456"})
+    signed = api("hanoi").post(
+        "/api/auth/new-password", {"username": f"cut-{unique}", "session": session["session"], "new_password": "Cut@123456"}
+    )
     client = api("hanoi")
     client.token = signed.json["access_token"]
     assert client.get("/api/me").status == 200

@@ -238,9 +238,13 @@ def test_a_household_shares_a_phone_and_each_keeps_their_own_record(api, unique)
     """Intake from a relative's phone must not land on the relative's record (Art. 7.1: wrong person, wrong data)."""
     agent = api("hanoi").login("agent")
     phone = "098" + unique[:7].translate(str.maketrans("abcdef", "123456"))
-    mother = agent.post("/api/customers", {"kind": "individual", "full_name": "Trần Thị Mẹ", "id_number": "0012" + phone[2:], "phone": phone})
+    mother = agent.post(
+        "/api/customers", {"kind": "individual", "full_name": "Trần Thị Mẹ", "id_number": "0012" + phone[2:], "phone": phone}
+    )
     assert mother.status == 201
-    son = agent.post("/api/customers", {"kind": "individual", "full_name": "Lê Văn Con", "id_number": "0013" + phone[2:], "phone": phone})
+    son = agent.post(
+        "/api/customers", {"kind": "individual", "full_name": "Lê Văn Con", "id_number": "0013" + phone[2:], "phone": phone}
+    )
     assert son.status == 201, "a shared phone is not a duplicate"
     from chalicelib.bootstrap import container
     from chalicelib.customers.schemas import CustomerIdentity
@@ -248,11 +252,19 @@ def test_a_household_shares_a_phone_and_each_keeps_their_own_record(api, unique)
 
     actor = Principal("hanoi.agent", "hanoi", frozenset({"agent"}))
     customers = container().customers
-    by_id = customers.find_or_create(tenant="hanoi", actor=actor, data=CustomerIdentity(kind="individual", full_name="Lê Văn Con", id_number="0013" + phone[2:], phone=phone))
+    by_id = customers.find_or_create(
+        tenant="hanoi",
+        actor=actor,
+        data=CustomerIdentity(kind="individual", full_name="Lê Văn Con", id_number="0013" + phone[2:], phone=phone),
+    )
     assert by_id.id == son.json["id"]
-    stranger = customers.find_or_create(tenant="hanoi", actor=actor, data=CustomerIdentity(kind="individual", full_name="Ngô Khách Lạ", phone=phone))
+    stranger = customers.find_or_create(
+        tenant="hanoi", actor=actor, data=CustomerIdentity(kind="individual", full_name="Ngô Khách Lạ", phone=phone)
+    )
     assert stranger.id not in (mother.json["id"], son.json["id"]), "same phone, another name: a new customer"
-    again = customers.find_or_create(tenant="hanoi", actor=actor, data=CustomerIdentity(kind="individual", full_name="Tran Thi Me", phone=phone))
+    again = customers.find_or_create(
+        tenant="hanoi", actor=actor, data=CustomerIdentity(kind="individual", full_name="Tran Thi Me", phone=phone)
+    )
     assert again.id == mother.json["id"], "same phone and the same name (diacritics aside): the same person"
     found = {c["id"] for c in agent.get(f"/api/customers?identifier={phone}").json["items"]}
     assert {mother.json["id"], son.json["id"], stranger.id} <= found

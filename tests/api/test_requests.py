@@ -15,8 +15,15 @@ def _customer(unique: str, **extra: str) -> dict:
 
 
 def _intake(client: Api, unique: str, channel: str = "hotline", **extra: Any) -> dict:
-    body = {"channel": channel, "kind": "information", "category": "policy", "subject": f"Chế độ thai sản {unique}",
-            "question": "Tôi muốn hỏi về chế độ thai sản khi sinh con.", "customer": _customer(unique, **extra.pop("customer", {})), **extra}
+    body = {
+        "channel": channel,
+        "kind": "information",
+        "category": "policy",
+        "subject": f"Chế độ thai sản {unique}",
+        "question": "Tôi muốn hỏi về chế độ thai sản khi sinh con.",
+        "customer": _customer(unique, **extra.pop("customer", {})),
+        **extra,
+    }
     reply = client.post("/api/requests", body)
     assert reply.status == 201, reply.text
     return reply.json
@@ -37,8 +44,14 @@ def test_intake_finds_or_creates_the_customer_and_sets_the_annex2_deadline(api, 
 
 def test_intake_is_idempotent_with_a_key(api, unique):
     agent = api("hanoi").login("agent")
-    body = {"channel": "email", "kind": "complaint", "category": "staff_attitude", "subject": "Thái độ cán bộ",
-            "question": "Cán bộ tiếp nhận không nhiệt tình.", "customer": _customer(unique)}
+    body = {
+        "channel": "email",
+        "kind": "complaint",
+        "category": "staff_attitude",
+        "subject": "Thái độ cán bộ",
+        "question": "Cán bộ tiếp nhận không nhiệt tình.",
+        "customer": _customer(unique),
+    }
     key = {"idempotency-key": f"intake-{unique}"}
     one, two = agent.post("/api/requests", body, headers=key), agent.post("/api/requests", body, headers=key)
     assert one.status == two.status == 201 and one.json["id"] == two.json["id"]
@@ -57,15 +70,47 @@ def test_late_hotline_record_is_flagged(api, unique):
 
 def test_bad_intake_is_refused_and_stores_nothing(api, unique):
     agent = api("hanoi").login("agent")
-    reply = agent.post("/api/requests", {"channel": "telegram", "kind": "information", "category": "policy",
-                                         "subject": "abc", "question": "abc", "customer": _customer(unique)})
+    reply = agent.post(
+        "/api/requests",
+        {
+            "channel": "telegram",
+            "kind": "information",
+            "category": "policy",
+            "subject": "abc",
+            "question": "abc",
+            "customer": _customer(unique),
+        },
+    )
     assert reply.status == 400 and "channel" in reply.json["error"]["fields"]
-    naive = agent.post("/api/requests", {"channel": "post", "kind": "information", "category": "policy", "received_at": "2026-11-20T09:00:00",
-                                         "subject": "abc", "question": "abc", "customer": _customer(unique)})
+    naive = agent.post(
+        "/api/requests",
+        {
+            "channel": "post",
+            "kind": "information",
+            "category": "policy",
+            "received_at": "2026-11-20T09:00:00",
+            "subject": "abc",
+            "question": "abc",
+            "customer": _customer(unique),
+        },
+    )
     assert naive.status == 400 and "received_at" in naive.json["error"]["fields"]
     future = (datetime.now(UTC) + timedelta(days=2)).isoformat()
-    assert agent.post("/api/requests", {"channel": "post", "kind": "information", "category": "policy", "received_at": future,
-                                        "subject": "abc", "question": "abc", "customer": _customer(unique)}).status == 422
+    assert (
+        agent.post(
+            "/api/requests",
+            {
+                "channel": "post",
+                "kind": "information",
+                "category": "policy",
+                "received_at": future,
+                "subject": "abc",
+                "question": "abc",
+                "customer": _customer(unique),
+            },
+        ).status
+        == 422
+    )
 
 
 def test_hotline_answer_close_and_rating(api, unique):
@@ -131,19 +176,32 @@ def test_escalation_to_several_units_each_with_its_deadline(api, unique, drain, 
     other = next(e for e in escalated["escalations"] if e["unit_id"] != me)
     queue = specialist.get(f"/api/requests?unit={me}").json["items"]
     assert escalated["id"] in [r["id"] for r in queue]
-    wrong = specialist.post(f"/api/requests/{escalated['id']}/escalations/{other['id']}/answer", {"version": escalated["version"], "text": "x"})
+    wrong = specialist.post(
+        f"/api/requests/{escalated['id']}/escalations/{other['id']}/answer", {"version": escalated["version"], "text": "x"}
+    )
     assert wrong.status == 403
-    part = specialist.post(f"/api/requests/{escalated['id']}/escalations/{mine['id']}/answer", {"version": escalated["version"], "text": "Phần chế độ: …"}).json
+    part = specialist.post(
+        f"/api/requests/{escalated['id']}/escalations/{mine['id']}/answer",
+        {"version": escalated["version"], "text": "Phần chế độ: …"},
+    ).json
     assert part["status"] == "escalated"
     assert escalated["id"] not in [r["id"] for r in specialist.get(f"/api/requests?unit={me}").json["items"]]
     admin = api("hanoi").login("tenant-admin")
     login = f"thu-{unique}"
-    created = admin.post("/api/users", {"username": login, "full_name": "Chuyên viên Thu", "roles": ["specialist"], "unit_id": other["unit_id"]}).json
+    created = admin.post(
+        "/api/users", {"username": login, "full_name": "Chuyên viên Thu", "roles": ["specialist"], "unit_id": other["unit_id"]}
+    ).json
     first = api("hanoi").post("/api/auth/login", {"username": login, "password": created["temporary_password"]}).json
-    token = api("hanoi").post("/api/auth/new-password", {"username": login, "session": first["session"], "new_password": "Thu@123456"}).json["access_token"]
+    token = (
+        api("hanoi")
+        .post("/api/auth/new-password", {"username": login, "session": first["session"], "new_password": "Thu@123456"})
+        .json["access_token"]
+    )
     colleague = api("hanoi")
     colleague.token = token
-    done = colleague.post(f"/api/requests/{part['id']}/escalations/{other['id']}/answer", {"version": part["version"], "text": "Phần thu: …"}).json
+    done = colleague.post(
+        f"/api/requests/{part['id']}/escalations/{other['id']}/answer", {"version": part["version"], "text": "Phần thu: …"}
+    ).json
     assert done["status"] == "open" and done["due_at"] is not None, "all units answered: the relay deadline runs"
     relayed = _act(agent, done, "answer", text="Tổng hợp trả lời của hai phòng").json
     assert relayed["status"] == "answered"

@@ -22,8 +22,16 @@ def event(target: str) -> AuditEvent:
 
 
 def person(*, id_number: str | None = None, social_insurance_code: str | None = None, phone: str | None = None) -> Customer:
-    return Customer(kind="individual", id=new_id(), created_at=NOW, updated_at=NOW, full_name="Đỗ Văn Đạt",
-                    id_number=id_number, social_insurance_code=social_insurance_code, phone=phone)
+    return Customer(
+        kind="individual",
+        id=new_id(),
+        created_at=NOW,
+        updated_at=NOW,
+        full_name="Đỗ Văn Đạt",
+        id_number=id_number,
+        social_insurance_code=social_insurance_code,
+        phone=phone,
+    )
 
 
 @pytest.fixture(params=["memory", "dynamodb"])
@@ -55,7 +63,9 @@ def test_a_taken_claim_refuses_the_whole_create_and_names_the_holder(store, uniq
     second = person(id_number="123456789", social_insurance_code="0123456789", phone="0912345678")
     with pytest.raises(ConflictError) as refused:
         store.add(tenant=tenant, customer=second, event=event("b"))
-    assert refused.value.code == "duplicate_customer" and refused.value.fields == {"social_insurance_code": f"duplicate:{first.id}"}
+    assert refused.value.code == "duplicate_customer" and refused.value.fields == {
+        "social_insurance_code": f"duplicate:{first.id}"
+    }
     assert store.get(tenant=tenant, customer_id=second.id) is None
     assert store.claimed(tenant=tenant, identifiers={"id_number": "123456789"}) == {}, "nothing of the refused record stays"
     assert store.by_phone(tenant=tenant, phone="0912345678") == []

@@ -15,7 +15,9 @@ from chalicelib.shared.errors import UnavailableError
 
 
 def _queue_one(email: str) -> str:
-    notice = Notice("email", email, "deadline-reminder", {"reference": "HANOI-X", "subject": "s", "level": "50", "due_local": "", "url": "u"})
+    notice = Notice(
+        "email", email, "deadline-reminder", {"reference": "HANOI-X", "subject": "s", "level": "50", "due_local": "", "url": "u"}
+    )
     OutboxStore(clock=SystemClock()).entry(tenant="hanoi", notice=notice).save()
     return notice.id
 
@@ -40,10 +42,13 @@ def _status(notice_id: str) -> str:
 def _with_mail_down() -> NotificationService:
     """The outbox's service as the running stack has it, but with SES down (its queue and SMS are the real ones)."""
     c = container()
-    queue = OutboxQueue(boto3.client("sqs", region_name=c.settings.region, endpoint_url=c.settings.endpoint_url),
-                        url=c.settings.outbox_queue_url)
+    queue = OutboxQueue(
+        boto3.client("sqs", region_name=c.settings.region, endpoint_url=c.settings.endpoint_url), url=c.settings.outbox_queue_url
+    )
     sms = Sms(boto3.client("sns", region_name=c.settings.region, endpoint_url=c.settings.endpoint_url))
-    return NotificationService(store=OutboxStore(clock=SystemClock()), queue=queue, mailer=DownMailer(), sms=sms, clock=SystemClock())
+    return NotificationService(
+        store=OutboxStore(clock=SystemClock()), queue=queue, mailer=DownMailer(), sms=sms, clock=SystemClock()
+    )
 
 
 def test_a_notice_is_sent_once_even_if_delivered_twice(stack, unique, sent):
@@ -90,7 +95,11 @@ def test_the_console_lists_failed_notices_with_a_resend_button(api, unique):
     listed = api("hanoi").get("/admin/notifications", headers=cookie)
     assert listed.status == 200 and f'data-notice="{notice_id}"' in listed.text and "Gửi lại" in listed.text
     form = f"csrf={csrf_token(admin.token)}".encode()
-    resent = api("hanoi").call("POST", f"/admin/notifications/{notice_id}/resend", raw=form,
-                               headers={**cookie, "content-type": "application/x-www-form-urlencoded"})
+    resent = api("hanoi").call(
+        "POST",
+        f"/admin/notifications/{notice_id}/resend",
+        raw=form,
+        headers={**cookie, "content-type": "application/x-www-form-urlencoded"},
+    )
     assert resent.status == 303
     assert _status(notice_id) == "pending"

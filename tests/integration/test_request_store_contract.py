@@ -32,9 +32,20 @@ def store(request):
 
 def _new(tenant: str, subject: str = "Chế độ thai sản", channel: Channel = Channel.HOTLINE, due_in: int = 3, **extra) -> Request:
     request = Request(
-        id=new_id(), reference="", tenant=tenant, channel=channel, kind=Kind.INFORMATION, category=Category.POLICY,
-        subject=subject, question="Câu hỏi", customer_id=extra.pop("customer_id", "c1"), customer_name="Nguyễn Văn An",
-        received_at=extra.pop("received_at", NOW), recorded_at=NOW, created_by=f"{tenant}.agent", **extra,
+        id=new_id(),
+        reference="",
+        tenant=tenant,
+        channel=channel,
+        kind=Kind.INFORMATION,
+        category=Category.POLICY,
+        subject=subject,
+        question="Câu hỏi",
+        customer_id=extra.pop("customer_id", "c1"),
+        customer_name="Nguyễn Văn An",
+        received_at=extra.pop("received_at", NOW),
+        recorded_at=NOW,
+        created_by=f"{tenant}.agent",
+        **extra,
     )
     request.reference = reference_of(request)
     request.record_intake(NOW)
@@ -98,7 +109,9 @@ def test_a_timer_note_leaves_the_version_alone_and_is_written_once(store, unique
     request = _new(tenant)
     store.commit(Change([request]))
     event = Event(NOW, SYSTEM, "deadline_reminder", "50%")
-    note = SystemNote(tenant, request.id, "t1-50", event, [Notice("email", "a@b.vn", "deadline-reminder", {}, request.id)], timer_id="t1")
+    note = SystemNote(
+        tenant, request.id, "t1-50", event, [Notice("email", "a@b.vn", "deadline-reminder", {}, request.id)], timer_id="t1"
+    )
     assert store.note(note) is True
     assert store.note(note) is False, "a repeated timer message finds its note"
     assert store.note(SystemNote(tenant, request.id, "old-50", event, timer_id="old")) is False, "a superseded timer"
@@ -117,7 +130,9 @@ def test_the_approval_token_is_kept_beside_the_draft(store, unique):
     store.keep_approval_token(tenant=tenant, request_id=request.id, draft_id=draft.id, task_token="token-1")
     read = store.get(tenant=tenant, request_id=request.id)
     assert read.drafts[0].task_token == "token-1" and read.version == 2
-    assert store.note(SystemNote(tenant, request.id, f"{draft.id}-approval", Event(NOW, SYSTEM, "approval_overdue"), draft_id=draft.id))
+    assert store.note(
+        SystemNote(tenant, request.id, f"{draft.id}-approval", Event(NOW, SYSTEM, "approval_overdue"), draft_id=draft.id)
+    )
 
 
 def test_lists_answer_in_domain_terms(store, unique):
@@ -128,14 +143,25 @@ def test_lists_answer_in_domain_terms(store, unique):
     store.commit(Change([soon]))
     store.commit(Change([later]))
     nothing = RequestFilter()
-    assert [r.id for r in store.open_by_due(tenant=tenant, before=None, only=nothing, limit=10, cursor=None)[0]] == [soon.id, later.id]
-    assert [r.id for r in store.open_by_due(tenant=tenant, before=NOW + timedelta(days=2), only=nothing, limit=10, cursor=None)[0]] == [soon.id]
+    assert [r.id for r in store.open_by_due(tenant=tenant, before=None, only=nothing, limit=10, cursor=None)[0]] == [
+        soon.id,
+        later.id,
+    ]
+    assert [
+        r.id for r in store.open_by_due(tenant=tenant, before=NOW + timedelta(days=2), only=nothing, limit=10, cursor=None)[0]
+    ] == [soon.id]
     page, cursor = store.open_by_due(tenant=tenant, before=None, only=nothing, limit=1, cursor=None)
     assert [r.id for r in page] == [soon.id] and cursor is not None
     assert [r.id for r in store.open_by_due(tenant=tenant, before=None, only=nothing, limit=1, cursor=cursor)[0]] == [later.id]
-    assert [r.id for r in store.open_by_due(tenant=tenant, before=None, only=RequestFilter(text="that nghiep"), limit=10, cursor=None)[0]] == [soon.id]
+    assert [
+        r.id
+        for r in store.open_by_due(tenant=tenant, before=None, only=RequestFilter(text="that nghiep"), limit=10, cursor=None)[0]
+    ] == [soon.id]
     assert [r.id for r in store.assigned(tenant=tenant, login="agent-7", only=nothing, limit=10, cursor=None)[0]] == [later.id]
-    assert {r.id for r in store.by_status(tenant=tenant, status=Status.OPEN, only=nothing, limit=10, cursor=None)[0]} == {soon.id, later.id}
+    assert {r.id for r in store.by_status(tenant=tenant, status=Status.OPEN, only=nothing, limit=10, cursor=None)[0]} == {
+        soon.id,
+        later.id,
+    }
     national = [r.id for r in store.national_open(before=None, only=nothing, limit=100, cursor=None)[0]]
     assert soon.id in national and later.id in national
     linked = store.for_customer(tenant=tenant, customer_id=f"c-{unique}")

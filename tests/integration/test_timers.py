@@ -24,8 +24,18 @@ def _soon(monkeypatch, seconds: float) -> None:
 
 
 def _intake(client, unique: str, channel: str = "hotline") -> dict:
-    body = {"channel": channel, "kind": "information", "category": "policy", "subject": f"Hẹn giờ {unique}",
-            "question": "Câu hỏi cần thời hạn.", "customer": {"kind": "individual", "full_name": "Lê Văn Hẹn", "id_number": "0790" + unique[:8].translate(str.maketrans("abcdef", "123456"))}}
+    body = {
+        "channel": channel,
+        "kind": "information",
+        "category": "policy",
+        "subject": f"Hẹn giờ {unique}",
+        "question": "Câu hỏi cần thời hạn.",
+        "customer": {
+            "kind": "individual",
+            "full_name": "Lê Văn Hẹn",
+            "id_number": "0790" + unique[:8].translate(str.maketrans("abcdef", "123456")),
+        },
+    }
     reply = client.post("/api/requests", body)
     assert reply.status == 201, reply.text
     return reply.json
@@ -45,7 +55,9 @@ def _until(check: Callable[[], T | None], drain: Callable[[], object], seconds: 
 def _leader_with_email(api, unique: str) -> str:
     admin = api("hanoi").login("tenant-admin")
     email = f"lanh.dao.{unique}@baohiemxahoi.vn"
-    reply = admin.post("/api/users", {"username": f"ld-{unique}", "full_name": "Lãnh đạo nhận cảnh báo", "roles": ["leader"], "email": email})
+    reply = admin.post(
+        "/api/users", {"username": f"ld-{unique}", "full_name": "Lãnh đạo nhận cảnh báo", "roles": ["leader"], "email": email}
+    )
     assert reply.status == 201
     return email
 
@@ -68,7 +80,9 @@ def test_a_request_left_alone_is_reminded_then_marked_overdue_and_leaders_told(a
     time.sleep(max(0.0, (parse_iso(current["due_at"]) - datetime.now(UTC)).total_seconds()) + 0.2)
     assert agent.get(f"/api/requests/{request['id']}").json["overdue"] is True
     assert request["id"] in [r["id"] for r in agent.get("/api/requests?overdue=true&limit=100").json["items"]]
-    mails = [m for m in sent()["emails"] if email in m.destinations["ToAddresses"] and request["reference"] in str(m.template_data)]
+    mails = [
+        m for m in sent()["emails"] if email in m.destinations["ToAddresses"] and request["reference"] in str(m.template_data)
+    ]
     assert len(mails) == 1 and mails[0].template == "deadline-reminder", "the leaders hear of the breach once"
 
 
@@ -122,7 +136,9 @@ def test_approval_ends_the_wait(api, unique, drain, monkeypatch, stack):
 
     execution = _until(waiting, drain)
     current = officer.get(f"/api/requests/{request['id']}").json
-    assert leader.post(f"/api/requests/{request['id']}/approve", {"version": current["version"], "draft_id": draft_id}).status == 200
+    assert (
+        leader.post(f"/api/requests/{request['id']}/approve", {"version": current["version"], "draft_id": draft_id}).status == 200
+    )
 
     def finished():
         return sfn.describe_execution(executionArn=execution["executionArn"])["status"] == "SUCCEEDED"
@@ -135,7 +151,9 @@ def test_a_superseded_timer_does_nothing(api, unique, drain, level):
     """A reminder for a timer the request no longer carries (a deadline since moved) changes nothing."""
     agent = api("hanoi").login("agent")
     request = _intake(agent, unique)
-    container().worker.handle({"type": "deadline_reminder", "tenant": "hanoi", "subject_id": request["id"], "timer_id": "old", "level": level})
+    container().worker.handle(
+        {"type": "deadline_reminder", "tenant": "hanoi", "subject_id": request["id"], "timer_id": "old", "level": level}
+    )
     container().worker.handle({"type": "deadline_breached", "tenant": "hanoi", "subject_id": request["id"], "timer_id": "old"})
     after = agent.get(f"/api/requests/{request['id']}").json
     assert after["version"] == request["version"] and after["overdue"] is False

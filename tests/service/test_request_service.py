@@ -57,7 +57,9 @@ class FakeTimers:
 
 @dataclass
 class FakeStaff:
-    logins: set[tuple[str, str]] = field(default_factory=lambda: {("hanoi", "agent"), ("hanoi", "agent-2"), ("ccc", "ccc-officer")})
+    logins: set[tuple[str, str]] = field(
+        default_factory=lambda: {("hanoi", "agent"), ("hanoi", "agent-2"), ("ccc", "ccc-officer")}
+    )
 
     def is_active(self, *, tenant: str, login: str) -> bool:
         return (tenant, login) in self.logins
@@ -90,12 +92,25 @@ class World:
 @pytest.fixture
 def world() -> World:
     clock = FixedClock(NOW)
-    store = FakeRequestStore(units={("hanoi", "phong-che-do"), ("hanoi", "phong-thu"), ("ccc", "ban-thu"), ("hanoi", "khu-vuc-1")})
+    store = FakeRequestStore(
+        units={("hanoi", "phong-che-do"), ("hanoi", "phong-thu"), ("ccc", "ban-thu"), ("hanoi", "khu-vuc-1")}
+    )
     customers = CustomerService(store=FakeCustomerStore(FakeAudit()), audit=FakeAudit(), clock=clock, timeline=FakeTimeline())
     timers, outbox, staff = FakeTimers(), FakeOutbox(), FakeStaff()
-    service = RequestService(store=store, customers=customers, deadlines=FakeDeadlines(), tenants={"ccc", "hanoi", "hcm"}, outbox=outbox,
-                             timers=timers, staff=staff, clock=clock, public_url=lambda t: f"https://{t}.example.vn")
-    handlers = TimerHandlers(store=store, staff=staff, outbox=outbox, timers=timers, clock=clock, console_url=lambda t: f"https://{t}")
+    service = RequestService(
+        store=store,
+        customers=customers,
+        deadlines=FakeDeadlines(),
+        tenants={"ccc", "hanoi", "hcm"},
+        outbox=outbox,
+        timers=timers,
+        staff=staff,
+        clock=clock,
+        public_url=lambda t: f"https://{t}.example.vn",
+    )
+    handlers = TimerHandlers(
+        store=store, staff=staff, outbox=outbox, timers=timers, clock=clock, console_url=lambda t: f"https://{t}"
+    )
     return World(service, handlers, store, timers, outbox, clock)
 
 
@@ -108,11 +123,21 @@ SPECIALIST = who("hanoi", "specialist", "phong-che-do")
 
 
 def intake(w: World, tenant: str = "hanoi", channel: ChannelName = "hotline", key: str | None = None, **extra: Any) -> Request:
-    customer = CustomerRef(kind="individual", full_name="Trần Thị Bình", id_number="001190000123", phone="0912345678", email="binh@example.vn")
-    data = RequestCreate(channel=channel, kind="information", category="policy", subject="Chế độ ốm đau", question="Tôi hỏi về ốm đau.",
-                         customer=customer, **extra)
-    return w.service.intake(tenant=tenant, actor=who(tenant, "ccc_officer" if tenant == "ccc" else "agent"), data=data,
-                            idempotency_key=key)
+    customer = CustomerRef(
+        kind="individual", full_name="Trần Thị Bình", id_number="001190000123", phone="0912345678", email="binh@example.vn"
+    )
+    data = RequestCreate(
+        channel=channel,
+        kind="information",
+        category="policy",
+        subject="Chế độ ốm đau",
+        question="Tôi hỏi về ốm đau.",
+        customer=customer,
+        **extra,
+    )
+    return w.service.intake(
+        tenant=tenant, actor=who(tenant, "ccc_officer" if tenant == "ccc" else "agent"), data=data, idempotency_key=key
+    )
 
 
 def test_intake_starts_the_clock_with_reminders_ahead(world):
@@ -152,10 +177,12 @@ def test_timer_notes_never_cost_a_person_a_409(world):
     world.handlers.on_approval_pending(tenant="hanoi", subject_id=request.id, draft_id=draft.id, task_token="tok")
     timer_id = drafted.timer_id
     world.handlers.on_deadline_reminder(tenant="hanoi", subject_id=request.id, timer_id=timer_id, level=50)
-    approved = world.service.approve(tenant="hanoi", actor=LEADER, request_id=request.id, version=drafted.version, draft_id=draft.id)
+    approved = world.service.approve(
+        tenant="hanoi", actor=LEADER, request_id=request.id, version=drafted.version, draft_id=draft.id
+    )
     assert approved.status is Status.ANSWERED and world.timers.ended == ["tok"], "the approval ends the wait"
     assert approved.survey_token and world.service.survey_url(approved).endswith(approved.survey_token)
-    assert (("hanoi", approved.survey_token) in world.store.survey_links)
+    assert ("hanoi", approved.survey_token) in world.store.survey_links
     assert [n.template for n in world.outbox.sent] == ["request-answer"], "nobody holds a letter yet: the reminder is a note"
     assert "deadline_reminder" in [e.action for e in approved.history]
 
@@ -171,41 +198,78 @@ def test_a_superseded_or_repeated_timer_does_nothing(world):
 
 def test_escalation_answered_by_every_unit_starts_the_relay_deadline(world):
     request = intake(world)
-    escalated = world.service.escalate(tenant="hanoi", actor=LEADER, request_id=request.id, version=request.version,
-                                       unit_ids=["phong-che-do", "phong-thu"], note="Gấp")
+    escalated = world.service.escalate(
+        tenant="hanoi",
+        actor=LEADER,
+        request_id=request.id,
+        version=request.version,
+        unit_ids=["phong-che-do", "phong-thu"],
+        note="Gấp",
+    )
     assert escalated.status is Status.ESCALATED and len(world.store.unit_inbox(tenant="hanoi", unit_id="phong-thu", limit=5)) == 1
     first, second = escalated.escalations
     with pytest.raises(ForbiddenError):
-        world.service.answer_escalation(tenant="hanoi", actor=SPECIALIST, request_id=request.id, escalation_id=second.id,
-                                        version=escalated.version, text="Không phải đơn vị tôi")
+        world.service.answer_escalation(
+            tenant="hanoi",
+            actor=SPECIALIST,
+            request_id=request.id,
+            escalation_id=second.id,
+            version=escalated.version,
+            text="Không phải đơn vị tôi",
+        )
     world.clock.advance(timedelta(hours=1))
-    one = world.service.answer_escalation(tenant="hanoi", actor=SPECIALIST, request_id=request.id, escalation_id=first.id,
-                                          version=escalated.version, text="Trả lời 1")
+    one = world.service.answer_escalation(
+        tenant="hanoi",
+        actor=SPECIALIST,
+        request_id=request.id,
+        escalation_id=first.id,
+        version=escalated.version,
+        text="Trả lời 1",
+    )
     assert one.status is Status.ESCALATED
-    both = world.service.answer_escalation(tenant="hanoi", actor=who("hanoi", "specialist", "phong-thu"), request_id=request.id,
-                                           escalation_id=second.id, version=one.version, text="Trả lời 2")
+    both = world.service.answer_escalation(
+        tenant="hanoi",
+        actor=who("hanoi", "specialist", "phong-thu"),
+        request_id=request.id,
+        escalation_id=second.id,
+        version=one.version,
+        text="Trả lời 2",
+    )
     assert both.status is Status.OPEN and both.due_at == world.clock.now() + timedelta(days=2)
     assert world.store.unit_inbox(tenant="hanoi", unit_id="phong-thu", limit=5) == []
     with pytest.raises(RuleViolationError):
-        world.service.escalate(tenant="hanoi", actor=LEADER, request_id=request.id, version=both.version, unit_ids=["khong-co"], note="")
+        world.service.escalate(
+            tenant="hanoi", actor=LEADER, request_id=request.id, version=both.version, unit_ids=["khong-co"], note=""
+        )
 
 
 def test_only_the_ccc_transfers_and_the_province_reports_back_once(world):
     province = intake(world)
     with pytest.raises(RuleViolationError) as refused:
-        world.service.transfer(tenant="hanoi", actor=AGENT, request_id=province.id, version=province.version, to_tenant="hcm",
-                               to_unit=None, note="")
+        world.service.transfer(
+            tenant="hanoi", actor=AGENT, request_id=province.id, version=province.version, to_tenant="hcm", to_unit=None, note=""
+        )
     assert refused.value.code == "not_central"
     central = intake(world, tenant="ccc")
     officer = who("ccc", "ccc_officer")
-    moved = world.service.transfer(tenant="ccc", actor=officer, request_id=central.id, version=central.version, to_tenant="hanoi",
-                                   to_unit="khu-vuc-1", note="Thuộc địa bàn")
+    moved = world.service.transfer(
+        tenant="ccc",
+        actor=officer,
+        request_id=central.id,
+        version=central.version,
+        to_tenant="hanoi",
+        to_unit="khu-vuc-1",
+        note="Thuộc địa bàn",
+    )
     assert moved.status is Status.TRANSFERRED
     (remote,) = world.store.unit_inbox(tenant="hanoi", unit_id="khu-vuc-1", limit=5)
     assert remote.origin and remote.origin.request_id == central.id and "Thuộc địa bàn" in remote.question
-    answered = world.service.answer(tenant="hanoi", actor=AGENT, request_id=remote.id, version=remote.version, text="Đã giải quyết",
-                                    knowledge_id=None)
-    reported = world.service.report_back(tenant="hanoi", actor=AGENT, request_id=remote.id, version=answered.version, result="Xong")
+    answered = world.service.answer(
+        tenant="hanoi", actor=AGENT, request_id=remote.id, version=remote.version, text="Đã giải quyết", knowledge_id=None
+    )
+    reported = world.service.report_back(
+        tenant="hanoi", actor=AGENT, request_id=remote.id, version=answered.version, result="Xong"
+    )
     with pytest.raises(ConflictError):
         world.service.report_back(tenant="hanoi", actor=AGENT, request_id=remote.id, version=reported.version, result="Lần nữa")
     back = world.service.get(tenant="ccc", request_id=central.id)
@@ -214,10 +278,18 @@ def test_only_the_ccc_transfers_and_the_province_reports_back_once(world):
 
 def test_rating_not_satisfied_opens_a_follow_up_and_closed_requests_are_not_assigned(world):
     request = intake(world)
-    answered = world.service.answer(tenant="hanoi", actor=AGENT, request_id=request.id, version=request.version, text="Trả lời",
-                                    knowledge_id=None)
-    rated = world.service.rate(tenant="hanoi", actor=AGENT, request_id=request.id, version=answered.version, satisfied=False,
-                               reason="Chưa rõ", remedy="Gọi lại")
+    answered = world.service.answer(
+        tenant="hanoi", actor=AGENT, request_id=request.id, version=request.version, text="Trả lời", knowledge_id=None
+    )
+    rated = world.service.rate(
+        tenant="hanoi",
+        actor=AGENT,
+        request_id=request.id,
+        version=answered.version,
+        satisfied=False,
+        reason="Chưa rõ",
+        remedy="Gọi lại",
+    )
     follow = world.service.get(tenant="hanoi", request_id=rated.follow_up_id)
     assert follow.follow_up_of == request.id and "Chưa rõ" in follow.question and follow.is_open
     closed = world.service.close(tenant="hanoi", actor=AGENT, request_id=request.id, version=rated.version)
@@ -225,7 +297,9 @@ def test_rating_not_satisfied_opens_a_follow_up_and_closed_requests_are_not_assi
         world.service.assign(tenant="hanoi", actor=AGENT, request_id=request.id, version=closed.version, assignee="agent-2")
     with pytest.raises(RuleViolationError):
         world.service.assign(tenant="hanoi", actor=AGENT, request_id=follow.id, version=follow.version, assignee="nobody")
-    reopened = world.service.reopen(tenant="hanoi", actor=AGENT, request_id=request.id, version=closed.version, reason="Khách hỏi lại")
+    reopened = world.service.reopen(
+        tenant="hanoi", actor=AGENT, request_id=request.id, version=closed.version, reason="Khách hỏi lại"
+    )
     assert reopened.status is Status.OPEN and reopened.due_at == NOW + timedelta(days=2)
 
 
@@ -234,13 +308,22 @@ def test_the_author_never_approves_and_a_return_needs_a_note(world):
     drafted = world.service.draft(tenant="hanoi", actor=OFFICER, request_id=request.id, version=request.version, text="Dự thảo")
     both = Principal("hanoi.focal_officer", "hanoi", frozenset({"focal_officer", "leader"}))
     with pytest.raises(RuleViolationError) as own:
-        world.service.approve(tenant="hanoi", actor=both, request_id=request.id, version=drafted.version, draft_id=drafted.drafts[0].id)
+        world.service.approve(
+            tenant="hanoi", actor=both, request_id=request.id, version=drafted.version, draft_id=drafted.drafts[0].id
+        )
     assert own.value.code == "self_approval"
     with pytest.raises(RuleViolationError):
-        world.service.reject_draft(tenant="hanoi", actor=LEADER, request_id=request.id, version=drafted.version,
-                                   draft_id=drafted.drafts[0].id, note=" ")
-    returned = world.service.reject_draft(tenant="hanoi", actor=LEADER, request_id=request.id, version=drafted.version,
-                                          draft_id=drafted.drafts[0].id, note="Bổ sung căn cứ")
+        world.service.reject_draft(
+            tenant="hanoi", actor=LEADER, request_id=request.id, version=drafted.version, draft_id=drafted.drafts[0].id, note=" "
+        )
+    returned = world.service.reject_draft(
+        tenant="hanoi",
+        actor=LEADER,
+        request_id=request.id,
+        version=drafted.version,
+        draft_id=drafted.drafts[0].id,
+        note="Bổ sung căn cứ",
+    )
     assert returned.status is Status.OPEN and returned.history[-1].action == "draft_rejected"
 
 
@@ -255,7 +338,9 @@ def _states(w: World) -> dict[str, tuple[str, str]]:
         r = intake(w, channel=channel)
         found[f"{channel} open"] = ("hanoi", r.id)
         r = intake(w, channel=channel)
-        r = w.service.escalate(tenant="hanoi", actor=LEADER, request_id=r.id, version=r.version, unit_ids=["phong-che-do"], note="")
+        r = w.service.escalate(
+            tenant="hanoi", actor=LEADER, request_id=r.id, version=r.version, unit_ids=["phong-che-do"], note=""
+        )
         found[f"{channel} escalated"] = ("hanoi", r.id)
         r = intake(w, channel=channel)
         if channel == "email":
@@ -269,8 +354,15 @@ def _states(w: World) -> dict[str, tuple[str, str]]:
         found[f"{channel} closed"] = ("hanoi", r.id)
     found["ccc open"] = ("ccc", intake(w, tenant="ccc").id)
     c = intake(w, tenant="ccc")
-    c = w.service.transfer(tenant="ccc", actor=who("ccc", "ccc_officer"), request_id=c.id, version=c.version, to_tenant="hanoi",
-                           to_unit=None, note="")
+    c = w.service.transfer(
+        tenant="ccc",
+        actor=who("ccc", "ccc_officer"),
+        request_id=c.id,
+        version=c.version,
+        to_tenant="hanoi",
+        to_unit=None,
+        note="",
+    )
     found["ccc transferred"] = ("ccc", c.id)
     remote = next(r for (t, _), r in w.store.rows.items() if t == "hanoi" and r.origin is not None)
     r = w.service.answer(tenant="hanoi", actor=AGENT, request_id=remote.id, version=remote.version, text="Đáp", knowledge_id=None)
@@ -284,19 +376,27 @@ def _try(w: World, action: str, actor: Principal, request: Request) -> bool:
         return False
     s, t, rid, v = w.service, request.tenant, request.id, request.version
     pending = request.pending_draft()
-    mine = next((e.id for e in request.pending_escalations() if e.unit_id == actor.unit_id), request.escalations[0].id if request.escalations else "x")
+    mine = next(
+        (e.id for e in request.pending_escalations() if e.unit_id == actor.unit_id),
+        request.escalations[0].id if request.escalations else "x",
+    )
     calls = {
         "answer": lambda: s.answer(tenant=t, actor=actor, request_id=rid, version=v, text="Đáp", knowledge_id=None),
-        "schedule_callback": lambda: s.schedule_callback(tenant=t, actor=actor, request_id=rid, version=v, at=NOW + timedelta(hours=1),
-                                                         note="", assignee=None),
-        "escalate": lambda: s.escalate(tenant=t, actor=actor, request_id=rid, version=v, unit_ids=["phong-thu" if t == "hanoi" else "ban-thu"],
-                                       note=""),
+        "schedule_callback": lambda: s.schedule_callback(
+            tenant=t, actor=actor, request_id=rid, version=v, at=NOW + timedelta(hours=1), note="", assignee=None
+        ),
+        "escalate": lambda: s.escalate(
+            tenant=t, actor=actor, request_id=rid, version=v, unit_ids=["phong-thu" if t == "hanoi" else "ban-thu"], note=""
+        ),
         "transfer": lambda: s.transfer(tenant=t, actor=actor, request_id=rid, version=v, to_tenant="hcm", to_unit=None, note=""),
         "draft": lambda: s.draft(tenant=t, actor=actor, request_id=rid, version=v, text="Dự thảo"),
         "approve": lambda: s.approve(tenant=t, actor=actor, request_id=rid, version=v, draft_id=pending.id if pending else "x"),
-        "reject_draft": lambda: s.reject_draft(tenant=t, actor=actor, request_id=rid, version=v, draft_id=pending.id if pending else "x",
-                                               note="Sửa"),
-        "answer_escalation": lambda: s.answer_escalation(tenant=t, actor=actor, request_id=rid, escalation_id=mine, version=v, text="Đáp"),
+        "reject_draft": lambda: s.reject_draft(
+            tenant=t, actor=actor, request_id=rid, version=v, draft_id=pending.id if pending else "x", note="Sửa"
+        ),
+        "answer_escalation": lambda: s.answer_escalation(
+            tenant=t, actor=actor, request_id=rid, escalation_id=mine, version=v, text="Đáp"
+        ),
         "report_back": lambda: s.report_back(tenant=t, actor=actor, request_id=rid, version=v, result="Xong"),
         "rate": lambda: s.rate(tenant=t, actor=actor, request_id=rid, version=v, satisfied=True, reason="", remedy=""),
         "close": lambda: s.close(tenant=t, actor=actor, request_id=rid, version=v),
@@ -328,7 +428,9 @@ def test_every_status_and_role_is_offered_exactly_what_is_accepted(world):
             assert offered == accepted, f"{name} as {role.value}: offered {sorted(offered)}, accepted {sorted(accepted)}"
     world.store.__dict__.update(saved)
     assert checked == len(states) * len(Role) * len(ACTIONS)
-    assert "transfer" in allowed_actions(world.service.get(tenant="ccc", request_id=states["ccc open"][1]), who("ccc", "ccc_officer"))
+    assert "transfer" in allowed_actions(
+        world.service.get(tenant="ccc", request_id=states["ccc open"][1]), who("ccc", "ccc_officer")
+    )
 
 
 def test_identity_of_a_customer_copies_only_what_it_has():

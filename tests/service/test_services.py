@@ -26,7 +26,12 @@ def world():
     tenancy.create_unit(tenant="hanoi", actor=ADMIN, code="truyen-thong", name="Phòng Tuyên truyền", kind="care_desk")
     directory, users = FakeDirectory(), FakeUserStore(audit, units)
     identity = IdentityService(
-        directory=directory, users=users, verifier=FakeVerifier(directory), clock=FixedClock(NOW), audit=audit, sessions=FakeSessions()
+        directory=directory,
+        users=users,
+        verifier=FakeVerifier(directory),
+        clock=FixedClock(NOW),
+        audit=audit,
+        sessions=FakeSessions(),
     )
     return tenancy, identity, directory, users, audit
 
@@ -147,10 +152,30 @@ def test_a_token_of_another_tenant_does_not_sign_in_here(world):
 def test_role_change_and_disabling_end_the_accounts_sessions(world):
     _, identity, directory, users, _ = world
     sessions = identity._sessions
-    identity.create_user(tenant="hanoi", actor=ADMIN, login="gdv-6", full_name="F", roles=["agent"], unit_id=None, email=None, agent_code=None)
+    identity.create_user(
+        tenant="hanoi", actor=ADMIN, login="gdv-6", full_name="F", roles=["agent"], unit_id=None, email=None, agent_code=None
+    )
     user = identity.get_user(tenant="hanoi", login="gdv-6")
-    identity.update_user(tenant="hanoi", actor=ADMIN, login="gdv-6", version=user.version, full_name="F2", roles=None, unit_id=None, agent_code=None)
+    identity.update_user(
+        tenant="hanoi",
+        actor=ADMIN,
+        login="gdv-6",
+        version=user.version,
+        full_name="F2",
+        roles=None,
+        unit_id=None,
+        agent_code=None,
+    )
     assert sessions.revoked == [], "a new name does not need a new token"
     user = identity.get_user(tenant="hanoi", login="gdv-6")
-    identity.update_user(tenant="hanoi", actor=ADMIN, login="gdv-6", version=user.version, full_name=None, roles=["leader"], unit_id=None, agent_code=None)
+    identity.update_user(
+        tenant="hanoi",
+        actor=ADMIN,
+        login="gdv-6",
+        version=user.version,
+        full_name=None,
+        roles=["leader"],
+        unit_id=None,
+        agent_code=None,
+    )
     assert sessions.revoked == [("hanoi", "gdv-6")]

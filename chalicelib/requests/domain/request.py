@@ -100,10 +100,21 @@ class Request:
     def open_follow_up(self, now: datetime, actor: Principal, new_id: str, reason: str, remedy: str) -> Request:
         """Art. 6.1 step 4: "not satisfied" opens a linked request carrying the reason and the proposed remedy."""
         follow = Request(
-            id=new_id, reference="", tenant=self.tenant, channel=self.channel, kind=self.kind, category=self.category,
-            subject=f"Theo dõi: {self.subject}"[:200], question=f"Khách hàng chưa hài lòng: {reason}\nĐề xuất: {remedy}",
-            customer_id=self.customer_id, customer_name=self.customer_name, received_at=now, recorded_at=now,
-            created_by=actor.username, follow_up_of=self.id, assignee=self.assignee,
+            id=new_id,
+            reference="",
+            tenant=self.tenant,
+            channel=self.channel,
+            kind=self.kind,
+            category=self.category,
+            subject=f"Theo dõi: {self.subject}"[:200],
+            question=f"Khách hàng chưa hài lòng: {reason}\nĐề xuất: {remedy}",
+            customer_id=self.customer_id,
+            customer_name=self.customer_name,
+            received_at=now,
+            recorded_at=now,
+            created_by=actor.username,
+            follow_up_of=self.id,
+            assignee=self.assignee,
         )
         follow.reference = reference_of(follow)
         follow._log(now, actor.username, "follow_up_opened", self.reference)
@@ -113,11 +124,21 @@ class Request:
     def hand_over(self, now: datetime, actor: Principal, transfer: Transfer, customer: tuple[str, str], note: str) -> Request:
         """Art. 6.1 step 3: the receiving office's own copy of a transferred request (customer = its id, its name)."""
         remote = Request(
-            id=transfer.remote_request_id, reference="", tenant=transfer.to_tenant, channel=self.channel, kind=self.kind,
-            category=self.category, subject=self.subject,
+            id=transfer.remote_request_id,
+            reference="",
+            tenant=transfer.to_tenant,
+            channel=self.channel,
+            kind=self.kind,
+            category=self.category,
+            subject=self.subject,
             question=self.question + (f"\n\n[Ghi chú chuyển: {note}]" if note else ""),
-            customer_id=customer[0], customer_name=customer[1], received_at=now, recorded_at=now,
-            created_by=actor.username, unit_id=transfer.to_unit, origin=Origin(self.tenant, self.id, transfer.id),
+            customer_id=customer[0],
+            customer_name=customer[1],
+            received_at=now,
+            recorded_at=now,
+            created_by=actor.username,
+            unit_id=transfer.to_unit,
+            origin=Origin(self.tenant, self.id, transfer.id),
         )
         remote.reference = reference_of(remote)
         remote._log(now, actor.username, "received_by_transfer", f"{self.tenant}/{self.reference}")
@@ -161,7 +182,9 @@ class Request:
 
     def _require(self, allowed: frozenset[Status] | set[Status], action: str) -> None:
         if self.status not in allowed:
-            raise ConflictError(f"Không thể {action} khi yêu cầu đang ở trạng thái '{STATUS_LABELS[self.status]}'.", code="wrong_state")
+            raise ConflictError(
+                f"Không thể {action} khi yêu cầu đang ở trạng thái '{STATUS_LABELS[self.status]}'.", code="wrong_state"
+            )
 
     def _can_answer(self, actor: Principal) -> None:
         self._require({Status.OPEN}, "trả lời")
@@ -239,7 +262,9 @@ class Request:
         self.check("answer", actor)
         self._set_answer(now, actor.username, text, knowledge_id)
 
-    def schedule_callback(self, now: datetime, actor: Principal, at: datetime, note: str, assignee: str | None, working: bool) -> None:
+    def schedule_callback(
+        self, now: datetime, actor: Principal, at: datetime, note: str, assignee: str | None, working: bool
+    ) -> None:
         """Art. 6.1 step 3b: a callback in working hours on a working day (Annex 1 §2.1), handed to an officer."""
         self.check("schedule_callback", actor)
         if at <= now:
@@ -283,7 +308,12 @@ class Request:
         self.check("answer_escalation", actor)
         if actor.unit_id != escalation.unit_id:
             raise ForbiddenError("Chỉ đơn vị được chuyển mới trả lời lượt chuyển này.", code="not_your_unit")
-        escalation.status, escalation.answer, escalation.answered_at, escalation.answered_by = "answered", text, now, actor.username
+        escalation.status, escalation.answer, escalation.answered_at, escalation.answered_by = (
+            "answered",
+            text,
+            now,
+            actor.username,
+        )
         self._log(now, actor.username, "unit_answered", escalation.unit_id)
         if self.pending_escalations():
             return False
