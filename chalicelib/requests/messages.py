@@ -29,7 +29,7 @@ CATEGORIES = {
     "staff_attitude": "Thái độ của công chức, viên chức",
     "coordination": "Phối hợp giữa các đơn vị",
 }
-ACTIONS = {
+EVENT_LABELS = {  # the timeline steps (not the actions a user may take: those are domain.ACTIONS)
     "received": "Tiếp nhận",
     "answered": "Trả lời",
     "callback_scheduled": "Hẹn gọi lại",

@@ -21,7 +21,7 @@ EVERYONE = frozenset({"agent", "focal_officer", "leader", "ccc_officer"})
 @pytest.fixture(params=["memory", "dynamodb"])
 def store(request):
     if request.param == "memory":
-        return FakeRequestStore(units={("hanoi", "phong-chinh-sach")})
+        return FakeRequestStore()
     request.getfixturevalue("stack")
     from chalicelib.notifications.store import OutboxStore
     from chalicelib.requests.store import DynamoRequestStore
