@@ -29,12 +29,11 @@ BACKLOG = 1024
 READY_SECONDS = 90.0
 
 
-def listen(host: str, port: int, backlog: int = BACKLOG) -> socket.socket:
-    """The shared listening socket, bound before any worker starts (so a busy port fails at once)."""
+def listen(host: str, port: int) -> socket.socket:
+    """The shared socket, bound before any worker starts (a busy port fails at once); `Workers.start` listens on it."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
-    sock.listen(backlog)
     sock.setblocking(False)  # idle workers all wake on a new connection; the ones that lose the accept go on waiting
     sock.set_inheritable(True)
     return sock
@@ -58,12 +57,13 @@ class Workers:
         return [p.pid for p in self._processes]
 
     def start(self, timeout: float = READY_SECONDS) -> None:
-        """Start every worker and wait until each has built its app."""
+        """Start every worker, wait until each has built its app, then listen (until then connections are refused)."""
         pending = [self._spawn() for _ in range(self._count)]
         self._processes = [p for p, _ in pending]
         deadline = time.monotonic() + timeout
         for process, ready in pending:
             self._wait_ready(process, ready, deadline)
+        self._sock.listen(BACKLOG)
 
     def _spawn(self) -> tuple[subprocess.Popen[bytes], int]:
         read, write = os.pipe()
@@ -192,6 +192,8 @@ class Instance(ThreadingMixIn, HTTPServer):
 
     def serve(self, stop: threading.Event) -> None:
         """Accept a connection only while no request is waiting here, until `stop` is set."""
+        while not self.socket.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) and not stop.wait(0.05):
+            pass  # the parent listens once every worker is ready
         while not stop.is_set():
             with self._state:
                 self._state.wait_for(lambda: self._waiting == 0 or stop.is_set(), timeout=0.5)
