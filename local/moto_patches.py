@@ -1,84 +1,62 @@
-"""moto's DynamoDB, made fit for a local stack with thousands of items and concurrent users.
+"""moto, made fit for a local stack with thousands of items and concurrent users (never part of the Lambda).
 
-Applied by `local.aws.start_moto` (so by `make run`, the tests and the benchmarks); never part of the Lambda.
+Applied by `local.aws.start_moto`, so by `make run`, the tests and the benchmarks:
 
-* **Transactions back up only what they touch.** moto 5.2.5's `transact_write_items` deep-copies every table it
-  writes to before each call, as the backup for a rollback: O(table) per transaction. Here each operation saves a
-  copy of the one item it is about to change, and a failed transaction puts exactly those items back.
-* **One operation at a time.** moto's server is threaded and its DynamoDB has no locks, so two concurrent
-  conditional writes (or transactions) could both pass their checks. Every DynamoDB request runs under one lock,
-  as DynamoDB's own per-item atomicity would have it; reads iterating the table no longer race with writes either.
-* **A change journal per table**: every write records the key it touched and bumps a counter, so the snapshot
-  (local/snapshot.py) exports only what changed, and nothing when nothing did.
+* **Transactions back up only what they touch** (local/moto_transactions.py) instead of copying every table.
+* **One DynamoDB request at a time.** moto's server is threaded and its DynamoDB has no locks, so two concurrent
+  conditional writes could both pass their checks, and a Query walking the table could meet a write changing it.
+  Every DynamoDB request runs under LOCK, as DynamoDB's per-item atomicity would have it.
+* **Writes are recorded** (local/moto_store.py): a change journal for the snapshot, and the items of each GSI
+  partition, so a **Query reads its own partition** instead of sorting and walking the whole table.
+* **Data-plane answers are plain JSON.** moto 5.2.5 serializes every response by walking botocore's output shape
+  value by value; for GetItem, Query, … whose results are already in DynamoDB's wire format, `json.dumps` gives the
+  same document (tests/integration/test_moto_patches.py compares them) in a fraction of the time.
+* **A state machine definition is parsed once**, not with ANTLR at every execution (each intake starts one).
 """
 
 from __future__ import annotations
 
 import copy
+import functools
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from moto.dynamodb.comparisons import get_filter_expression
-from moto.dynamodb.exceptions import (
-    ConditionalCheckFailed,
-    MockValidationException,
-    MultipleTransactionsException,
-    TooManyTransactionsException,
-    TransactionCanceledException,
-    TransactWriteSingleOpException,
-)
+from moto.core.responses import ActionResult, get_service_model
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
-from moto.dynamodb.responses import DynamoHandler
+from moto.dynamodb.responses import DynamoHandler, DynamoResult
+from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
+from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
-Key = tuple[DynamoType, DynamoType | None]
+from . import moto_store, moto_transactions
 
-LOCK = threading.RLock()  # held by every DynamoDB request of the local moto server (and by the snapshot's reads)
-
+LOCK = threading.RLock()  # held by every DynamoDB request of the local moto server, and by the snapshot's reads
 ORIGINAL: dict[str, Callable[..., Any]] = {}
+PLAIN_JSON = frozenset({
+    "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem",
+    "TransactGetItems", "TransactWriteItems",
+})
+_HINT = threading.local()  # the candidate items of the Query running on this thread
+_PROGRAMS: dict[str, EvalComponent] = {}
 
 
-# -- the change journal --------------------------------------------------------------------------------------------
-
-
-def _journal(table: Table) -> dict[Key, None]:
-    journal: dict[Key, None] | None = table.__dict__.get("_cskh_changed")
-    if journal is None:
-        journal = table.__dict__["_cskh_changed"] = {}
-        table.__dict__["_cskh_writes"] = 0
-    return journal
-
-
-def _touched(table: Table, hash_key: DynamoType, range_key: DynamoType | None) -> None:
-    _journal(table)[(hash_key, range_key)] = None
-    table.__dict__["_cskh_writes"] += 1
-
-
-def writes(table: Table) -> int:
-    """How many writes the table has seen (since the server started)."""
-    _journal(table)
-    return int(table.__dict__["_cskh_writes"])
-
-
-def drain(table: Table) -> list[tuple[Key, Item | None]]:
-    """The keys written since the last drain, each with its item now (None: deleted); call under LOCK."""
-    keys = list(_journal(table))
-    table.__dict__["_cskh_changed"] = {}
-    return [(key, table.get_item(key[0], key[1])) for key in keys]
+# -- writes are recorded ---------------------------------------------------------------------------------------------
 
 
 def _put_item(self: Table, item_attrs: dict[str, Any], *args: Any, **kwargs: Any) -> Item:
     item: Item = ORIGINAL["put_item"](self, item_attrs, *args, **kwargs)
-    _touched(self, item.hash_key, item.range_key)
+    moto_store.touched(self, item.hash_key, item.range_key)
     return item
 
 
 def _delete_item(self: Table, hash_key: DynamoType, range_key: DynamoType | None) -> Item | None:
     item: Item | None = ORIGINAL["delete_item"](self, hash_key, range_key)
     if item is not None:
-        _touched(self, hash_key, range_key)
+        moto_store.touched(self, hash_key, range_key)
     return item
 
 
@@ -87,131 +65,34 @@ def _update_item(self: DynamoDBBackend, table_name: str, key: dict[str, Any], *a
     try:
         return ORIGINAL["update_item"](self, table_name, key, *args, **kwargs)  # type: ignore[no-any-return]
     finally:  # an update changes the stored item in place, possibly before it fails
-        hash_key, range_key = _key_of(self, table, key)
-        if hash_key is not None:
-            _touched(table, hash_key, range_key)
-
-
-def _key_of(backend: DynamoDBBackend, table: Table, key: dict[str, Any]) -> tuple[DynamoType | None, DynamoType | None]:
-    try:
-        return backend.get_keys_value(table, key)
-    except MockValidationException:
-        return None, None
-
-
-# -- transactions --------------------------------------------------------------------------------------------------
-
-
-class _Backup:
-    """The items a transaction changed, as they were before it, and the stream records it added."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[Table, DynamoType, DynamoType | None, Item | None, bool]] = []
-        self.streams: dict[int, tuple[Table, int]] = {}
-
-    def save(self, table: Table, hash_key: DynamoType, range_key: DynamoType | None) -> None:
-        """Keep a copy of the item before it changes (updates change it in place)."""
-        if table.has_range_key:
-            partition_existed = hash_key in table.items
-            current = table.items[hash_key].get(range_key) if partition_existed else None
-        else:
-            partition_existed = True
-            current = table.items.get(hash_key)
-        self.items.append((table, hash_key, range_key, copy.deepcopy(current), partition_existed))
-        if table.stream_shard is not None and id(table) not in self.streams:
-            self.streams[id(table)] = (table, len(table.stream_shard.items))
-
-    def restore(self) -> None:
-        """Put every saved item back (or remove it when it did not exist), newest change first."""
-        for table, hash_key, range_key, item, partition_existed in reversed(self.items):
-            if table.has_range_key:
-                partition = table.items[hash_key]
-                if item is None:
-                    partition.pop(range_key, None)
-                    if not partition and not partition_existed:
-                        del table.items[hash_key]
-                else:
-                    partition[range_key] = item
-            elif item is None:
-                table.items.pop(hash_key, None)
-            else:
-                table.items[hash_key] = item  # type: ignore[assignment]
-            _touched(table, hash_key, range_key)
-        for table, length in self.streams.values():
-            if table.stream_shard is not None:
-                del table.stream_shard.items[length:]
-
-
-def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
-    """moto's TransactWriteItems (5.2.5), with a rollback of the touched items instead of a copy of every table."""
-    if len(transact_items) > 100:
-        raise TooManyTransactionsException()
-    backup = _Backup()
-    target_items: set[tuple[str, str]] = set()
-
-    def check_unicity(table_name: str, key: dict[str, Any]) -> None:
-        item = (str(table_name), str(dict(sorted(key.items()))))
-        if item in target_items:
-            raise MultipleTransactionsException()
-        target_items.add(item)
-
-    errors: list[tuple[str, str, dict[str, Any]] | tuple[None, None, None]] = []
-    for item in transact_items:
-        original_item: dict[str, Any] | None = None
-        if len(list(item.keys())) > 1:
-            raise TransactWriteSingleOpException
         try:
-            op_type, op = next(iter(item.items()))
-            if op_type not in {"ConditionCheck", "Put", "Delete", "Update"}:
-                raise ValueError("Unsupported transaction operation")
-            table_name = op["TableName"]
-            condition_expression = op.get("ConditionExpression")
-            names = op.get("ExpressionAttributeNames")
-            values = op.get("ExpressionAttributeValues")
-            if op_type == "Put":
-                attrs = op["Item"]
-                table = self.get_table(table_name)
-                key = {table.hash_key_attr: attrs[table.hash_key_attr]}
-                if table.range_key_attr is not None:
-                    key[table.range_key_attr] = attrs[table.range_key_attr]
-            else:
-                key = op["Key"]
-            check_unicity(table_name, key)
-            current = self.get_item(table_name, key)
-            if condition_expression is not None:
-                condition_op = get_filter_expression(condition_expression, names, values)
-                if not condition_op.expr(current):
-                    if op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
-                        original_item = current.to_json()["Attributes"]
-                    raise ConditionalCheckFailed(item=original_item)
-            if op_type != "ConditionCheck":
-                table = self.get_table(table_name)
-                hash_key, range_key = self.get_keys_value(table, key)
-                backup.save(table, hash_key, range_key)
-            if op_type == "Put":
-                self.put_item(table_name, op["Item"], condition_expression=condition_expression,
-                              expression_attribute_names=names, expression_attribute_values=values)
-            elif op_type == "Delete":
-                self.delete_item(table_name, key, condition_expression=condition_expression,
-                                 expression_attribute_names=names, expression_attribute_values=values)
-            elif op_type == "Update":
-                self.update_item(table_name, key, update_expression=op["UpdateExpression"],
-                                 condition_expression=condition_expression,
-                                 expression_attribute_names=names, expression_attribute_values=values)
-            errors.append((None, None, None))
-        except (MultipleTransactionsException, MockValidationException):
-            backup.restore()
-            raise
-        except ConditionalCheckFailed as e:
-            errors.append(("ConditionalCheckFailed", str(e.message), original_item))  # type: ignore[arg-type]
-        except Exception as e:  # noqa: BLE001 - as moto: every other failure cancels the transaction with its reason
-            errors.append((type(e).__name__, str(e), original_item))  # type: ignore[arg-type]
-    if any(code is not None for code, _, _ in errors):
-        backup.restore()
-        raise TransactionCanceledException(errors)
+            hash_key, range_key = self.get_keys_value(table, key)
+        except Exception:  # noqa: BLE001 - a malformed key wrote nothing
+            hash_key = None
+        if hash_key is not None:
+            moto_store.touched(table, hash_key, range_key)
 
 
-# -- one request at a time -----------------------------------------------------------------------------------------
+# -- a Query reads its partition -------------------------------------------------------------------------------------
+
+
+def _query(self: Table, hash_key: DynamoType | None, *args: Any, **kwargs: Any) -> Any:
+    index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+    _HINT.value = (self, moto_store.candidates(self, hash_key, index_name, kwargs.get("hash_key_conditions")))
+    try:
+        return ORIGINAL["query"](self, hash_key, *args, **kwargs)
+    finally:
+        _HINT.value = None
+
+
+def _all_items(self: Table) -> list[Item]:
+    hint = getattr(_HINT, "value", None)
+    if hint is not None and hint[0] is self and hint[1] is not None:
+        return list(hint[1])
+    return ORIGINAL["all_items"](self)  # type: ignore[no-any-return]
+
+
+# -- one request at a time, plain JSON answers -----------------------------------------------------------------------
 
 
 def _call_action(self: DynamoHandler) -> Any:
@@ -219,19 +100,71 @@ def _call_action(self: DynamoHandler) -> Any:
         return ORIGINAL["call_action"](self)
 
 
+def _refuse(value: object) -> Any:
+    raise TypeError(type(value).__name__)  # bytes (binary attributes), datetimes: moto's serializer knows those
+
+
+@functools.cache
+def _output_members(operation: str) -> frozenset[str]:
+    shape = get_service_model("dynamodb").operation_model(operation).output_shape
+    return frozenset(shape.members) if shape is not None else frozenset()
+
+
+def plain_json(operation: str, result: Any) -> str | None:
+    """The response body of a data-plane result as JSON, or None when it holds what JSON cannot carry as is.
+
+    As moto's serializer: only the output shape's members (moto adds some of its own), none that are None.
+    """
+    if not isinstance(result, dict):
+        return None
+    members = _output_members(operation)
+    try:
+        return json.dumps({k: v for k, v in result.items() if v is not None and k in members}, default=_refuse)
+    except TypeError:
+        return None
+
+
+def _serialized(self: DynamoHandler, action_result: ActionResult) -> Any:
+    operation = self._get_action()
+    if type(action_result) in (ActionResult, DynamoResult) and operation in PLAIN_JSON:
+        body = plain_json(operation, action_result.result)
+        if body is not None:
+            return 200, {"Content-Type": "application/x-amz-json-1.0", **self.response_headers}, body
+    return ORIGINAL["serialized"](self, action_result)
+
+
+# -- state machines parsed once --------------------------------------------------------------------------------------
+
+
+def _evaluation_entrypoint(self: ExecutionWorker) -> EvalComponent:
+    definition = self._evaluation_details.state_machine_details.definition
+    program = _PROGRAMS.get(definition)
+    if program is None:
+        program = _PROGRAMS[definition] = AmazonStateLanguageParser.parse(definition)[0]
+    return copy.deepcopy(program)  # each execution its own tree, as a fresh parse would give
+
+
 def apply() -> None:
-    """Patch moto's DynamoDB in this process (idempotent)."""
+    """Patch moto in this process (idempotent)."""
     if ORIGINAL:
         return
     ORIGINAL.update(
         put_item=Table.put_item,
         delete_item=Table.delete_item,
+        query=Table.query,
+        all_items=Table.all_items,
         update_item=DynamoDBBackend.update_item,
         transact_write_items=DynamoDBBackend.transact_write_items,
         call_action=DynamoHandler.call_action,
+        serialized=DynamoHandler.serialized,
+        evaluation_entrypoint=ExecutionWorker._get_evaluation_entrypoint,
     )
     Table.put_item = _put_item  # type: ignore[method-assign]
     Table.delete_item = _delete_item  # type: ignore[method-assign]
+    Table.query = _query  # type: ignore[method-assign]
+    Table.all_items = _all_items  # type: ignore[method-assign]
     DynamoDBBackend.update_item = _update_item  # type: ignore[method-assign]
-    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    DynamoDBBackend.transact_write_items = moto_transactions.transact_write_items  # type: ignore[method-assign]
     DynamoHandler.call_action = _call_action  # type: ignore[method-assign]
+    DynamoHandler.serialized = _serialized  # type: ignore[method-assign, assignment]
+    ExecutionWorker._get_evaluation_entrypoint = _evaluation_entrypoint  # type: ignore[method-assign]

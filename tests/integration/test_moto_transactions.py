@@ -1,4 +1,4 @@
-"""local/moto_patches.py: TransactWriteItems backs up only the items it touches and still rolls back exactly."""
+"""local/moto_transactions.py: TransactWriteItems backs up only the items it touches and still rolls back exactly."""
 
 from __future__ import annotations
 
@@ -64,9 +64,9 @@ def seeded(dynamodb: Any, stack: Any, unique: str) -> str:
 def test_the_local_stack_runs_the_patched_transaction(stack):
     from moto.dynamodb.models import DynamoDBBackend
 
-    from local import moto_patches
+    from local import moto_transactions
 
-    assert DynamoDBBackend.transact_write_items is moto_patches.transact_write_items
+    assert DynamoDBBackend.transact_write_items is moto_transactions.transact_write_items
 
 
 def test_a_failed_last_check_leaves_every_item_and_index_as_it_was(dynamodb, stack, seeded):
