@@ -65,12 +65,14 @@ def main(argv: list[str] | None = None) -> int:
 
     container()  # binds the models to the emulated table
     state_file = args.state_dir / "state.json"
-    if args.reset and state_file.exists():
-        state_file.unlink()
-    restored = snapshot.restore(resources, state_file)
+    saved = snapshot.Snapshot(resources, state_file)
+    if args.reset:
+        state_file.unlink(missing_ok=True)
+        saved.journal.unlink(missing_ok=True)
+    restored = saved.restore()
     if not restored:
         seed(resources, tuple(tenants))
-        snapshot.export(resources, state_file)
+        saved.save(full=True)
 
     from .server import Workers, listen
 
@@ -94,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def save_periodically() -> None:
             while not stop.wait(15):
-                snapshot.export(resources, state_file)
+                saved.save()
 
         threading.Thread(target=save_periodically, daemon=True).start()
         worker.start(resources, stop)
@@ -104,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         stop.set()
         workers.stop()
         sock.close()
-        snapshot.export(resources, state_file)
+        saved.save(full=True)
         moto.stop()
         lock.close()
         print("Đã lưu dữ liệu vào", state_file, "— chạy lại `make run` để tiếp tục.", flush=True)
