@@ -180,6 +180,7 @@ class Instance(ThreadingMixIn, HTTPServer):
             def __enter__(self) -> None:
                 with instance._state:
                     instance._waiting += 1
+                    instance._state.notify_all()
                 instance._app_lock.acquire()
 
             def __exit__(self, *exc: object) -> None:
@@ -209,6 +210,18 @@ class Instance(ThreadingMixIn, HTTPServer):
             pass
 
 
+def _warm() -> None:
+    """What every instance would otherwise load on its first requests: the DynamoDB client, the holiday tables."""
+    from datetime import date
+
+    from chalicelib.adapters.dynamo import connection
+    from chalicelib.sla.law import law_days_off
+
+    connection().client  # noqa: B018 - created on first use
+    for year in (date.today().year, date.today().year + 1):
+        law_days_off(year)
+
+
 def main(argv: list[str] | None = None) -> int:
     """A worker: build the app (environment set by the parent), tell the parent, serve until SIGTERM."""
     parser = argparse.ArgumentParser(prog="python -m local.server")
@@ -226,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     from chalicelib.bootstrap import container
 
     container()
+    _warm()
     config = Config.create(chalice_stage="dev", app_name="cskh", lambda_timeout=30)
     from functools import partial
 
