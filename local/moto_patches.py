@@ -11,7 +11,11 @@ Applied by `local.aws.start_moto`, so by `make run`, the tests and the benchmark
 * **Data-plane answers are plain JSON.** moto 5.2.5 serializes every response by walking botocore's output shape
   value by value; for GetItem, Query, … whose results are already in DynamoDB's wire format, `json.dumps` gives the
   same document (tests/integration/test_moto_patches.py compares them) in a fraction of the time.
+* **A Query's results are not deep-copied**: they become the response under LOCK.
 * **A state machine definition is parsed once**, not with ANTLR at every execution (each intake starts one).
+* **Per-request overheads of moto's server**, each several per cent of its time: the list of moto's packages (read
+  from disk twice a request), the action names of a handler class (`inspect.getmembers` every request), and the
+  400 KB check of a new item (the whole item's size summed again for every attribute) are computed once.
 """
 
 from __future__ import annotations
@@ -23,10 +27,15 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from moto import backends as moto_backends
+from moto.core import responses as core_responses
 from moto.core.responses import ActionResult, get_service_model
+from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models import DynamoDBBackend
-from moto.dynamodb.models.dynamo_type import DynamoType, Item
+from moto.dynamodb.models import table as table_module
+from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.models.utilities import bytesize
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
@@ -42,6 +51,7 @@ PLAIN_JSON = frozenset({
 })
 _HINT = threading.local()  # the candidate items of the Query running on this thread
 _PROGRAMS: dict[str, EvalComponent] = {}
+ITEM_LIMIT = 405_000  # bytes: moto's 400 KB limit as it measures it (dynamo_type.LimitedSizeDict)
 
 
 # -- writes are recorded ---------------------------------------------------------------------------------------------
@@ -83,6 +93,23 @@ def _query(self: Table, hash_key: DynamoType | None, *args: Any, **kwargs: Any) 
         return ORIGINAL["query"](self, hash_key, *args, **kwargs)
     finally:
         _HINT.value = None
+
+
+class _QueryCopy:
+    """The `copy` module as moto's table module sees it: a Query's results are not copied defensively.
+
+    They are turned into the response before LOCK is released (projections and filters build new items), so no
+    write can change them meanwhile; copying every returned item was a fifth of moto's time for a list.
+    """
+
+    copy = staticmethod(copy.copy)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: Any = None) -> Any:
+        """The value itself during a Query, else a deep copy."""
+        if getattr(_HINT, "value", None) is not None and isinstance(value, list):
+            return list(value)
+        return copy.deepcopy(value, memo)
 
 
 def _all_items(self: Table) -> list[Item]:
@@ -144,6 +171,30 @@ def _evaluation_entrypoint(self: ExecutionWorker) -> EvalComponent:
     return copy.deepcopy(program)  # each execution its own tree, as a fresh parse would give
 
 
+# -- per-request overheads ------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _moto_modules() -> tuple[str, ...]:
+    return tuple(ORIGINAL["list_of_moto_modules"]())
+
+
+@functools.cache
+def _method_names(clazz: object) -> list[str]:
+    return ORIGINAL["method_names_from_class"](clazz)  # type: ignore[no-any-return]
+
+
+def _item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]) -> None:
+    """moto's Item.__init__, checking the size limit once for the whole item (the sum is the same)."""
+    self.hash_key = hash_key
+    self.range_key = range_key
+    self.attrs = LimitedSizeDict()
+    for key, value in attrs.items():
+        dict.__setitem__(self.attrs, key, DynamoType(value))
+    if sum(bytesize(k) + v.size() for k, v in self.attrs.items()) > ITEM_LIMIT:
+        raise ItemSizeTooLarge
+
+
 def apply() -> None:
     """Patch moto in this process (idempotent)."""
     if ORIGINAL:
@@ -158,6 +209,9 @@ def apply() -> None:
         call_action=DynamoHandler.call_action,
         serialized=DynamoHandler.serialized,
         evaluation_entrypoint=ExecutionWorker._get_evaluation_entrypoint,
+        list_of_moto_modules=moto_backends.list_of_moto_modules,
+        method_names_from_class=core_responses.method_names_from_class,
+        item_init=Item.__init__,
     )
     Table.put_item = _put_item  # type: ignore[method-assign]
     Table.delete_item = _delete_item  # type: ignore[method-assign]
@@ -168,3 +222,7 @@ def apply() -> None:
     DynamoHandler.call_action = _call_action  # type: ignore[method-assign]
     DynamoHandler.serialized = _serialized  # type: ignore[method-assign, assignment]
     ExecutionWorker._get_evaluation_entrypoint = _evaluation_entrypoint  # type: ignore[method-assign]
+    table_module.copy = _QueryCopy  # type: ignore[assignment]
+    moto_backends.list_of_moto_modules = _moto_modules  # type: ignore[assignment]
+    core_responses.method_names_from_class = _method_names
+    Item.__init__ = _item_init  # type: ignore[method-assign]

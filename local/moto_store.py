@@ -33,7 +33,7 @@ class _State:
 
     def file(self, table: Table, key: Key) -> None:
         """Put the key in the buckets of the item's index values now (out of those it left)."""
-        item = _stored(table, key)
+        item = stored(table, key)
         for attribute in self.attributes:
             old = self.values[attribute].pop(key, None)
             if old is not None:
@@ -53,18 +53,19 @@ def _hash_attribute(index: Any) -> str:
 
 def items(table: Table) -> list[Item]:
     """Every item of the table, in no particular order (moto's `all_items` sorts them)."""
-    stored: dict[Any, Any] = table.items
+    by_key: dict[Any, Any] = table.items
     if table.has_range_key:
-        return [item for partition in stored.values() for item in partition.values()]
-    return list(stored.values())
+        return [item for partition in by_key.values() for item in partition.values()]
+    return list(by_key.values())
 
 
-def _stored(table: Table, key: Key) -> Item | None:
-    stored: dict[Any, Any] = table.items  # hash → item, or hash → range → item
+def stored(table: Table, key: Key) -> Item | None:
+    """The item under a key, or None (without creating moto's empty partitions)."""
+    by_key: dict[Any, Any] = table.items  # hash → item, or hash → range → item
     if table.has_range_key:
-        partition = stored.get(key[0])
+        partition = by_key.get(key[0])
         return partition.get(key[1]) if partition else None
-    return stored.get(key[0])
+    return by_key.get(key[0])
 
 
 def _state(table: Table) -> _State:
@@ -92,7 +93,7 @@ def drain(table: Table) -> list[tuple[Key, Item | None]]:
     """The keys written since the last drain, each with its item now (None: deleted)."""
     state = _state(table)
     keys, state.changed = list(state.changed), {}
-    return [(key, _stored(table, key)) for key in keys]
+    return [(key, stored(table, key)) for key in keys]
 
 
 def candidates(table: Table, hash_key: DynamoType | None, index_name: str | None,
@@ -117,12 +118,12 @@ def candidates(table: Table, hash_key: DynamoType | None, index_name: str | None
             if buckets is None:  # an index added after the table was first written to
                 return None
             keys = buckets.get(value, {})
-            return [item for item in (_stored(table, key) for key in keys) if item is not None]
+            return [item for item in (stored(table, key) for key in keys) if item is not None]
     if partition_key is None:
         return None
-    stored: dict[Any, Any] = table.items
+    by_key: dict[Any, Any] = table.items
     if table.has_range_key:
-        partition = stored.get(partition_key)
+        partition = by_key.get(partition_key)
         return list(partition.values()) if partition else []
-    item = stored.get(partition_key)
+    item = by_key.get(partition_key)
     return [item] if item is not None else []

@@ -139,3 +139,15 @@ def test_plain_json_answers_are_the_documents_moto_would_send(dynamodb, stack, u
             "TransactGetItems", "TransactWriteItems"} <= operations
     differing = [(op, moto, plain) for op, moto, plain in both_serializers if moto != plain]
     assert not differing, differing[:2]
+
+
+def test_the_item_size_limit_still_holds(dynamodb, stack, unique):
+    from botocore.exceptions import ClientError
+
+    table = stack.table_name
+    dynamodb.put_item(TableName=table, Item={"PK": _s(f"PATCH#{unique}#big"), "SK": _s("A"), "blob": _s("x" * 390_000)})
+    with pytest.raises(ClientError) as refused:
+        dynamodb.put_item(TableName=table, Item={"PK": _s(f"PATCH#{unique}#big"), "SK": _s("B"),
+                                                 **{f"part{i}": _s("x" * 100_000) for i in range(5)}})
+    assert refused.value.response["Error"]["Code"] == "ValidationException"
+    assert "Item" not in dynamodb.get_item(TableName=table, Key={"PK": _s(f"PATCH#{unique}#big"), "SK": _s("B")})
