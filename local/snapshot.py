@@ -25,6 +25,7 @@ from .aws import ACCOUNT_ID, Resources
 
 FORMAT = 1
 MIN_JOURNAL = 500  # lines; compacted into state.json past this and half the table
+CHUNK = 500  # items turned into JSON per hold of moto's lock: a large save does not stall the requests
 
 
 def _table(resources: Resources) -> Any:
@@ -75,18 +76,19 @@ class Snapshot:
         table = _table(self.resources)
         if full or self._writes < 0 or self._lines >= max(MIN_JOURNAL, self._items // 2):
             with moto_patches.LOCK:
-                items = [item.to_json()["Attributes"] for item in moto_store.items(table)]
                 moto_store.drain(table)
                 self._writes = moto_store.writes(table)
+                keys = [(item.hash_key, item.range_key) for item in moto_store.items(table)]
+            items = [item for _, item in _as_json(table, keys) if item is not None]
             self._write_full(items, users)
             return "full"
         with moto_patches.LOCK:
             if moto_store.writes(table) == self._writes and users == self._users:
                 return "unchanged"
-            changed = [(self._key(table, key), item.to_json()["Attributes"] if item else None)
-                       for key, item in moto_store.drain(table)]
+            keys = [key for key, _ in moto_store.drain(table)]
             self._writes = moto_store.writes(table)
-        lines = [json.dumps({"put": item} if item else {"delete": key}, ensure_ascii=False) for key, item in changed]
+        lines = [json.dumps({"put": item} if item else {"delete": self._key(table, key)}, ensure_ascii=False)
+                 for key, item in _as_json(table, keys)]
         if users != self._users:
             lines.append(json.dumps({"users": json.loads(users)}, ensure_ascii=False))
             self._users = users
@@ -169,6 +171,22 @@ class Snapshot:
             self._writes = moto_store.writes(table)
         self._users = json.dumps(_users(resources), ensure_ascii=False, sort_keys=True)
         return True
+
+
+def _as_json(table: Any, keys: list[Any]) -> list[tuple[Any, dict[str, Any] | None]]:
+    """Each key with its item as it is now (None: deleted), CHUNK items per hold of the lock.
+
+    A write between two chunks records its key again, so the next save has it (moto_store.drain).
+    """
+    from . import moto_patches, moto_store
+
+    out: list[tuple[Any, dict[str, Any] | None]] = []
+    for start in range(0, len(keys), CHUNK):
+        with moto_patches.LOCK:
+            for key in keys[start : start + CHUNK]:
+                item = moto_store.stored(table, key)
+                out.append((key, item.to_json()["Attributes"] if item is not None else None))
+    return out
 
 
 def _base_of(line: str) -> str | None:
