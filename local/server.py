@@ -10,6 +10,7 @@ Every response closes its connection, so a client's next request is dispatched a
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import select
@@ -240,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
 
     container()
     _warm()
+    gc.freeze()  # the app as imported is never walked by the collector again
     config = Config.create(chalice_stage="dev", app_name="cskh", lambda_timeout=30)
     from functools import partial
 
