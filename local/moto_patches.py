@@ -223,39 +223,46 @@ def _item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, a
         raise ItemSizeTooLarge
 
 
+def _patches() -> list[tuple[str, Any, str, Any]]:
+    """(key in ORIGINAL, owner, attribute, replacement) of every patch."""
+    return [
+        ("put_item", Table, "put_item", _put_item),
+        ("delete_item", Table, "delete_item", _delete_item),
+        ("query", Table, "query", _query),
+        ("all_items", Table, "all_items", _all_items),
+        ("sorted_items", Table, "sorted_items", _sorted_items),
+        ("item_init", Item, "__init__", _item_init),
+        ("update_item", DynamoDBBackend, "update_item", _update_item),
+        ("transact_write_items", DynamoDBBackend, "transact_write_items", moto_transactions.transact_write_items),
+        ("call_action", DynamoHandler, "call_action", _call_action),
+        ("serialized", DynamoHandler, "serialized", _serialized),
+        ("evaluation_entrypoint", ExecutionWorker, "_get_evaluation_entrypoint", _evaluation_entrypoint),
+        ("table_copy", table_module, "copy", _QueryCopy),
+        ("list_of_moto_modules", moto_backends, "list_of_moto_modules", _moto_modules),
+        ("method_names_from_class", core_responses, "method_names_from_class", _method_names),
+        ("get_filter_expression", comparisons, "get_filter_expression", comparisons.get_filter_expression),
+        *[(f"filter_expression_{m.__name__}", m, "get_filter_expression", filter_expression)
+          for m in (models_module, table_module, moto_transactions)],
+    ]
+
+
+_APPLIED: list[tuple[Any, str, Any]] = []
+
+
 def apply() -> None:
     """Patch moto in this process (idempotent)."""
-    if ORIGINAL:
+    if _APPLIED:
         return
-    ORIGINAL.update(
-        put_item=Table.put_item,
-        delete_item=Table.delete_item,
-        query=Table.query,
-        all_items=Table.all_items,
-        sorted_items=Table.sorted_items,
-        update_item=DynamoDBBackend.update_item,
-        transact_write_items=DynamoDBBackend.transact_write_items,
-        call_action=DynamoHandler.call_action,
-        serialized=DynamoHandler.serialized,
-        evaluation_entrypoint=ExecutionWorker._get_evaluation_entrypoint,
-        list_of_moto_modules=moto_backends.list_of_moto_modules,
-        method_names_from_class=core_responses.method_names_from_class,
-        item_init=Item.__init__,
-        get_filter_expression=comparisons.get_filter_expression,
-    )
-    Table.put_item = _put_item  # type: ignore[method-assign]
-    Table.delete_item = _delete_item  # type: ignore[method-assign]
-    Table.query = _query  # type: ignore[method-assign]
-    Table.all_items = _all_items  # type: ignore[method-assign]
-    Table.sorted_items = _sorted_items  # type: ignore[method-assign]
-    DynamoDBBackend.update_item = _update_item  # type: ignore[method-assign]
-    DynamoDBBackend.transact_write_items = moto_transactions.transact_write_items  # type: ignore[method-assign]
-    DynamoHandler.call_action = _call_action  # type: ignore[method-assign]
-    DynamoHandler.serialized = _serialized  # type: ignore[method-assign, assignment]
-    ExecutionWorker._get_evaluation_entrypoint = _evaluation_entrypoint  # type: ignore[method-assign]
-    table_module.copy = _QueryCopy  # type: ignore[assignment]
-    moto_backends.list_of_moto_modules = _moto_modules  # type: ignore[assignment]
-    core_responses.method_names_from_class = _method_names
-    Item.__init__ = _item_init  # type: ignore[method-assign]
-    for module in (models_module, table_module, moto_transactions):
-        module.get_filter_expression = filter_expression  # type: ignore[attr-defined]
+    for key, owner, attribute, replacement in _patches():
+        ORIGINAL[key] = getattr(owner, attribute)
+        _APPLIED.append((owner, attribute, ORIGINAL[key]))
+        setattr(owner, attribute, replacement)
+
+
+def revert() -> bool:
+    """Undo `apply` (to time moto's own code beside the patched one); True if it was applied."""
+    was_applied = bool(_APPLIED)
+    while _APPLIED:
+        owner, attribute, original = _APPLIED.pop()
+        setattr(owner, attribute, original)
+    return was_applied
