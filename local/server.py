@@ -20,6 +20,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
 from http.server import HTTPServer
 from pathlib import Path
 from socketserver import ThreadingMixIn
@@ -173,24 +176,19 @@ class Instance(ThreadingMixIn, HTTPServer):
         self._state = threading.Condition()
         self._waiting = 0  # requests received and not yet answered
 
-    def busy(self) -> Any:
-        """Context of one request: counted while it waits for the app and while it runs."""
-        instance = self
-
-        class _Busy:
-            def __enter__(self) -> None:
-                with instance._state:
-                    instance._waiting += 1
-                    instance._state.notify_all()
-                instance._app_lock.acquire()
-
-            def __exit__(self, *exc: object) -> None:
-                instance._app_lock.release()
-                with instance._state:
-                    instance._waiting -= 1
-                    instance._state.notify_all()
-
-        return _Busy()
+    @contextmanager
+    def busy(self) -> Iterator[None]:
+        """One request: counted from its arrival (the accept loop waits for it) until it is answered."""
+        with self._state:
+            self._waiting += 1
+            self._state.notify_all()
+        try:
+            with self._app_lock:
+                yield
+        finally:
+            with self._state:
+                self._waiting -= 1
+                self._state.notify_all()
 
     def serve(self, stop: threading.Event) -> None:
         """Accept a connection only while no request is waiting here, until `stop` is set."""
@@ -243,8 +241,6 @@ def main(argv: list[str] | None = None) -> int:
     _warm()
     gc.freeze()  # the app as imported is never walked by the collector again
     config = Config.create(chalice_stage="dev", app_name="cskh", lambda_timeout=30)
-    from functools import partial
-
     server = Instance(sock, partial(_handler_class(), app_object=app, config=config))
     if args.ready_fd is not None:
         os.write(args.ready_fd, b"1")
