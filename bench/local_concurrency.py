@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from .report import ROOT, Section, table
 
@@ -229,8 +230,10 @@ def time_transactions(sizes: tuple[int, ...] = TX_SIZES) -> dict[int, dict[str, 
 
     was_applied = moto_patches.revert()
     results: dict[int, dict[str, float]] = {}
+    # In-process moto, not a server an earlier benchmark of this run pointed AWS_ENDPOINT_URL at.
+    env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
     try:
-        with mock_aws():
+        with mock.patch.dict(os.environ, env, clear=True), mock_aws():
             client = boto3.client("dynamodb", region_name=d.DEFAULT_REGION)
             name = _table(client)
             backend = dynamodb_backends[ACCOUNT_ID][d.DEFAULT_REGION]
