@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -67,9 +68,14 @@ class Snapshot:
         self._items = 0  # items in state.json
         self._lines = 0  # lines in the journal
         self._base = ""  # the id of state.json, which the journal's first line names
+        self._saving = threading.Lock()  # the periodic save and the one at exit never interleave
 
     def save(self, *, full: bool = False) -> str:
         """Save what changed since the last save: 'unchanged', 'journal' or (in full) 'full'."""
+        with self._saving:
+            return self._save(full)
+
+    def _save(self, full: bool) -> str:
         from . import moto_patches, moto_store
 
         users = json.dumps(_users(self.resources), ensure_ascii=False, sort_keys=True)
