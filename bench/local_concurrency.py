@@ -67,8 +67,14 @@ def start(state_dir: Path, port: int, workers: int, *, reset: bool) -> Stack:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TABLE_", "USER_POOL", "MOTO_"))}
     env["WORKERS"] = str(workers)
     command = [sys.executable, "-m", "local", "--port", str(port), "--state-dir", str(state_dir), "--tenants", TENANTS]
-    process = subprocess.Popen([*command, *(["--reset"] if reset else [])], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [*command, *(["--reset"] if reset else [])],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     stack = Stack(process, port, state_dir)
     threading.Thread(target=lambda: stack.log.extend(process.stdout or []), daemon=True).start()
     deadline = time.monotonic() + 300
@@ -101,8 +107,13 @@ def top_up(stack: Stack, count: int) -> float:
     from .requests_scale import load, synthetic_items
 
     r = stack.resources
-    client = boto3.client("dynamodb", endpoint_url=r["endpoint"], region_name=r["region"], aws_access_key_id="testing",
-                          aws_secret_access_key="testing")
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=r["endpoint"],
+        region_name=r["region"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
     started = time.perf_counter()
     load(client, r["table_name"], synthetic_items(count, 0, SystemClock().now()))
     return time.perf_counter() - started
@@ -151,8 +162,9 @@ def _call(port: int, method: str, path: str, host: str, token: str | None, body:
 
 def sign_in(port: int, username: str = "agent", tenant: str = "hanoi") -> str:
     """A bearer token for a demo user."""
-    status, body = _call(port, "POST", "/api/auth/login", f"{tenant}.localhost:{port}", None,
-                         {"username": username, "password": "Demo@2026"})
+    status, body = _call(
+        port, "POST", "/api/auth/login", f"{tenant}.localhost:{port}", None, {"username": username, "password": "Demo@2026"}
+    )
     if status != 200:
         raise RuntimeError(f"sign-in answered {status}: {body[:200]!r}")
     return str(json.loads(body)["access_token"])
@@ -161,9 +173,14 @@ def sign_in(port: int, username: str = "agent", tenant: str = "hanoi") -> str:
 def intake_body(tag: str, n: int) -> dict[str, Any]:
     """A hotline intake of a new customer (1 read and 2 transactions)."""
     digits = f"{abs(hash((tag, n))) % 10**9:09d}"
-    return {"channel": "hotline", "kind": "information", "category": "policy", "subject": f"Chế độ thai sản {tag}-{n}",
-            "question": "Tôi muốn hỏi về chế độ thai sản khi sinh con.",
-            "customer": {"kind": "individual", "full_name": "Nguyễn Văn An", "id_number": "001" + digits, "phone": "09" + digits[:8]}}
+    return {
+        "channel": "hotline",
+        "kind": "information",
+        "category": "policy",
+        "subject": f"Chế độ thai sản {tag}-{n}",
+        "question": "Tôi muốn hỏi về chế độ thai sản khi sinh con.",
+        "customer": {"kind": "individual", "full_name": "Nguyễn Văn An", "id_number": "001" + digits, "phone": "09" + digits[:8]},
+    }
 
 
 def concurrently(clients: int, calls: int, one: Callable[[int, int], int]) -> Calls:
@@ -235,8 +252,10 @@ def measure_http(port: int, workers: int, pid: int) -> dict[str, Calls]:
 
     concurrently(max(workers, 2) * 2, 2, lambda c, n: intake(c + 900, n))  # warm-up: caches, clients, connections
     concurrently(max(workers, 2) * 2, 2, listing)
-    return {"intake": _timed(pid, lambda: concurrently(CLIENTS, CALLS, intake)),
-            "list": _timed(pid, lambda: concurrently(CLIENTS, CALLS, listing))}
+    return {
+        "intake": _timed(pid, lambda: concurrently(CLIENTS, CALLS, intake)),
+        "list": _timed(pid, lambda: concurrently(CLIENTS, CALLS, listing)),
+    }
 
 
 # -- one transaction, before and after --------------------------------------------------------------------------
@@ -268,7 +287,7 @@ def time_transactions(sizes: tuple[int, ...] = TX_SIZES) -> dict[int, dict[str, 
             for size in sizes:
                 items = synthetic_items(size - loaded, loaded, SystemClock().now())
                 for start in range(0, len(items), 25):
-                    client.batch_write_item(RequestItems={name: [{"PutRequest": {"Item": i}} for i in items[start:start + 25]]})
+                    client.batch_write_item(RequestItems={name: [{"PutRequest": {"Item": i}} for i in items[start : start + 25]]})
                 loaded = size
                 timings: dict[str, list[float]] = {"moto": [], "patched": []}
                 for label in ("moto", "patched"):
@@ -293,9 +312,19 @@ def time_transactions(sizes: tuple[int, ...] = TX_SIZES) -> dict[int, dict[str, 
 def _transaction(table_name: str, tag: str) -> list[dict[str, Any]]:
     s = lambda v: {"S": v}  # noqa: E731
     return [
-        {"Put": {"TableName": table_name, "Item": {"PK": s(f"T#bench#REQ#{tag}"), "SK": s("REQ"), "status": s("open")},
-                 "ConditionExpression": "attribute_not_exists(PK)"}},
-        {"Put": {"TableName": table_name, "Item": {"PK": s("T#bench#AUDIT#2026-11"), "SK": s(f"{tag}"), "action": s("request.create")}}},
+        {
+            "Put": {
+                "TableName": table_name,
+                "Item": {"PK": s(f"T#bench#REQ#{tag}"), "SK": s("REQ"), "status": s("open")},
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        },
+        {
+            "Put": {
+                "TableName": table_name,
+                "Item": {"PK": s("T#bench#AUDIT#2026-11"), "SK": s(f"{tag}"), "action": s("request.create")},
+            }
+        },
     ]
 
 
@@ -317,8 +346,10 @@ def run() -> Section:
         stack = start(state_dir, port, 1, reset=True)
         try:
             up = time.perf_counter() - t0
-            notes.append(f"seeded in {up:.1f} s, {STORED:,} requests written in {top_up(stack, STORED):.1f} s, then stopped "
-                         "(saved) so that each measured run starts from the snapshot")
+            notes.append(
+                f"seeded in {up:.1f} s, {STORED:,} requests written in {top_up(stack, STORED):.1f} s, then stopped "
+                "(saved) so that each measured run starts from the snapshot"
+            )
         finally:
             stop(stack)
         for workers in WORKERS:
@@ -334,11 +365,21 @@ def run() -> Section:
     for kind in ("intake", "list"):
         for workers in WORKERS:
             c = http_results[workers][kind]
-            rows.append((f"`{'POST /api/requests' if kind == 'intake' else 'GET ' + LIST_PATH}`", workers, len(c.ms),
-                         c.failures, f"{c.throughput:,.1f}", f"{statistics.median(c.ms):,.0f}", f"{c.percentile(95):,.0f}",
-                         f"{max(c.ms):,.0f}", f"{1000 * c.cpu.get('moto', float('nan')) / len(c.ms):,.1f}",
-                         f"{1000 * c.cpu.get('workers', float('nan')) / len(c.ms):,.1f}",
-                         f"{100 * c.cpu.get('moto', float('nan')) / c.seconds:,.0f} %"))
+            rows.append(
+                (
+                    f"`{'POST /api/requests' if kind == 'intake' else 'GET ' + LIST_PATH}`",
+                    workers,
+                    len(c.ms),
+                    c.failures,
+                    f"{c.throughput:,.1f}",
+                    f"{statistics.median(c.ms):,.0f}",
+                    f"{c.percentile(95):,.0f}",
+                    f"{max(c.ms):,.0f}",
+                    f"{1000 * c.cpu.get('moto', float('nan')) / len(c.ms):,.1f}",
+                    f"{1000 * c.cpu.get('workers', float('nan')) / len(c.ms):,.1f}",
+                    f"{100 * c.cpu.get('moto', float('nan')) / c.seconds:,.0f} %",
+                )
+            )
     section.add(
         f"`python -m local` on 127.0.0.1 (tenants {TENANTS.replace(',', ', ')}), table topped up with {STORED:,} synthetic",
         f"requests; {CLIENTS} client threads released together, {CALLS} calls each (a new HTTP connection per call,",
@@ -346,9 +387,23 @@ def run() -> Section:
         "2 transactions, 1 Step Functions start). CPU time from /proc: the stack's own process (moto's server, the outbox",
         "poller, the snapshot) and its worker processes. Stack: " + "; ".join(notes) + ".",
         "",
-        *table(["Call", "Workers", "Calls", "Failed", "Throughput, calls/s", "p50 ms", "p95 ms", "max ms",
-                "moto's process, CPU ms per call", "workers, CPU ms per call", "moto's process busy"], rows,
-               ["l", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r"]),
+        *table(
+            [
+                "Call",
+                "Workers",
+                "Calls",
+                "Failed",
+                "Throughput, calls/s",
+                "p50 ms",
+                "p95 ms",
+                "max ms",
+                "moto's process, CPU ms per call",
+                "workers, CPU ms per call",
+                "moto's process busy",
+            ],
+            rows,
+            ["l", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
+        ),
         "",
     )
     for kind in ("intake", "list"):
@@ -361,18 +416,26 @@ def run() -> Section:
     )
     intake_p95 = http_results[many]["intake"].percentile(95)
     verdict = "PASS" if intake_p95 < TARGET_P95_MS else "**FAIL**"
-    section.add(f"- {verdict}: intake p95 with {CLIENTS} clients and {many} workers is {intake_p95:,.0f} ms (target < {TARGET_P95_MS:.0f} ms).")
+    section.add(
+        f"- {verdict}: intake p95 with {CLIENTS} clients and {many} workers is {intake_p95:,.0f} ms (target < {TARGET_P95_MS:.0f} ms)."
+    )
     if intake_p95 >= TARGET_P95_MS:
         section.failures.append(f"local intake p95 {intake_p95:,.0f} ms with {CLIENTS} clients (target {TARGET_P95_MS:.0f} ms)")
     failed = sum(c.failures for r in http_results.values() for c in r.values())
     if failed:
         section.failures.append(f"{failed} concurrent calls on the local stack did not answer 2xx")
     section.add(
-        "", "One TransactWriteItems (conditional Put + audit Put) on moto's backend, median of "
-        f"{TX_REPEATS}:", "",
-        *table(["Items in the table", "moto 5.2.5 (copies the table), ms", "local stack (copies the touched items), ms", "Speed-up"],
-               [(f"{int(v['items']):,}", f"{v['moto']:,.1f}", f"{v['patched']:,.2f}", f"**{v['moto'] / v['patched']:,.0f}×**")
-                for v in tx.values()], ["r", "r", "r", "r"]),
+        "",
+        f"One TransactWriteItems (conditional Put + audit Put) on moto's backend, median of {TX_REPEATS}:",
+        "",
+        *table(
+            ["Items in the table", "moto 5.2.5 (copies the table), ms", "local stack (copies the touched items), ms", "Speed-up"],
+            [
+                (f"{int(v['items']):,}", f"{v['moto']:,.1f}", f"{v['patched']:,.2f}", f"**{v['moto'] / v['patched']:,.0f}×**")
+                for v in tx.values()
+            ],
+            ["r", "r", "r", "r"],
+        ),
     )
     section.seconds = time.perf_counter() - started
     return section

@@ -50,10 +50,20 @@ from . import moto_store, moto_transactions
 
 LOCK = threading.RLock()  # held by every DynamoDB request of the local moto server, and by the snapshot's reads
 ORIGINAL: dict[str, Callable[..., Any]] = {}
-PLAIN_JSON = frozenset({
-    "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem",
-    "TransactGetItems", "TransactWriteItems",
-})
+PLAIN_JSON = frozenset(
+    {
+        "GetItem",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "Query",
+        "Scan",
+        "BatchGetItem",
+        "BatchWriteItem",
+        "TransactGetItems",
+        "TransactWriteItems",
+    }
+)
 _HINT = threading.local()  # the candidate items of the Query running on this thread
 _PROGRAMS: dict[str, EvalComponent] = {}
 ITEM_LIMIT = 405_000  # bytes: moto's 400 KB limit as it measures it (dynamo_type.LimitedSizeDict)
@@ -241,8 +251,10 @@ def _patches() -> list[tuple[str, Any, str, Any]]:
         ("list_of_moto_modules", moto_backends, "list_of_moto_modules", _moto_modules),
         ("method_names_from_class", core_responses, "method_names_from_class", _method_names),
         ("get_filter_expression", comparisons, "get_filter_expression", comparisons.get_filter_expression),
-        *[(f"filter_expression_{m.__name__}", m, "get_filter_expression", filter_expression)
-          for m in (models_module, table_module, moto_transactions)],
+        *[
+            (f"filter_expression_{m.__name__}", m, "get_filter_expression", filter_expression)
+            for m in (models_module, table_module, moto_transactions)
+        ],
     ]
 
 

@@ -96,8 +96,9 @@ def drain(table: Table) -> list[tuple[Key, Item | None]]:
     return [(key, stored(table, key)) for key in keys]
 
 
-def candidates(table: Table, hash_key: DynamoType | None, index_name: str | None,
-               hash_conditions: list[tuple[str, DynamoType]] | None) -> list[Item] | None:
+def candidates(
+    table: Table, hash_key: DynamoType | None, index_name: str | None, hash_conditions: list[tuple[str, DynamoType]] | None
+) -> list[Item] | None:
     """The items a Query can match (its partition), or None when that is not known (moto then looks at all)."""
     if index_name is None:
         partition_key = hash_key

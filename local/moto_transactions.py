@@ -114,15 +114,30 @@ def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, A
                 hash_key, range_key = self.get_keys_value(table, key)
                 backup.save(table, hash_key, range_key)
             if op_type == "Put":
-                self.put_item(table_name, op["Item"], condition_expression=condition_expression,
-                              expression_attribute_names=names, expression_attribute_values=values)
+                self.put_item(
+                    table_name,
+                    op["Item"],
+                    condition_expression=condition_expression,
+                    expression_attribute_names=names,
+                    expression_attribute_values=values,
+                )
             elif op_type == "Delete":
-                self.delete_item(table_name, key, condition_expression=condition_expression,
-                                 expression_attribute_names=names, expression_attribute_values=values)
+                self.delete_item(
+                    table_name,
+                    key,
+                    condition_expression=condition_expression,
+                    expression_attribute_names=names,
+                    expression_attribute_values=values,
+                )
             elif op_type == "Update":
-                self.update_item(table_name, key, update_expression=op["UpdateExpression"],
-                                 condition_expression=condition_expression,
-                                 expression_attribute_names=names, expression_attribute_values=values)
+                self.update_item(
+                    table_name,
+                    key,
+                    update_expression=op["UpdateExpression"],
+                    condition_expression=condition_expression,
+                    expression_attribute_names=names,
+                    expression_attribute_values=values,
+                )
             errors.append((None, None, None))
         except (MultipleTransactionsException, MockValidationException):
             backup.restore()

@@ -73,7 +73,10 @@ class Workers:
         read, write = os.pipe()
         process = subprocess.Popen(
             [sys.executable, "-m", "local.server", "--fd", str(self._sock.fileno()), "--ready-fd", str(write)],
-            cwd=ROOT, env=self._env, pass_fds=(self._sock.fileno(), write), stdin=subprocess.DEVNULL,
+            cwd=ROOT,
+            env=self._env,
+            pass_fds=(self._sock.fileno(), write),
+            stdin=subprocess.DEVNULL,
         )
         os.close(write)
         return process, read

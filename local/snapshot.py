@@ -93,8 +93,10 @@ class Snapshot:
                 return "unchanged"
             keys = [key for key, _ in moto_store.drain(table)]
             self._writes = moto_store.writes(table)
-        lines = [json.dumps({"put": item} if item else {"delete": self._key(table, key)}, ensure_ascii=False)
-                 for key, item in _as_json(table, keys)]
+        lines = [
+            json.dumps({"put": item} if item else {"delete": self._key(table, key)}, ensure_ascii=False)
+            for key, item in _as_json(table, keys)
+        ]
         if users != self._users:
             lines.append(json.dumps({"users": json.loads(users)}, ensure_ascii=False))
             self._users = users
@@ -204,8 +206,11 @@ def _base_of(line: str) -> str | None:
 
 def _create_user(cognito: Any, pool_id: str, user: dict[str, Any]) -> None:
     cognito.admin_create_user(
-        UserPoolId=pool_id, Username=user["username"], UserAttributes=user["attributes"],
-        TemporaryPassword=user["password"], MessageAction="SUPPRESS",
+        UserPoolId=pool_id,
+        Username=user["username"],
+        UserAttributes=user["attributes"],
+        TemporaryPassword=user["password"],
+        MessageAction="SUPPRESS",
     )
     if user["status"] != "FORCE_CHANGE_PASSWORD":
         cognito.admin_set_user_password(UserPoolId=pool_id, Username=user["username"], Password=user["password"], Permanent=True)

@@ -21,8 +21,12 @@ class Http:
     def __init__(self, base: str, tenant: str, username: str, password: str = "Demo@2026") -> None:
         self.base = base
         self.host = f"{tenant}.localhost:{base.rsplit(':', 1)[1]}"
-        reply = requests.post(f"{base}/api/auth/login", json={"username": username, "password": password},
-                              headers={"Host": self.host}, timeout=TIMEOUT)
+        reply = requests.post(
+            f"{base}/api/auth/login",
+            json={"username": username, "password": password},
+            headers={"Host": self.host},
+            timeout=TIMEOUT,
+        )
         assert reply.status_code == 200, reply.text
         self.token = reply.json()["access_token"]
 
@@ -61,8 +65,14 @@ def _customer(unique: str) -> dict[str, str]:
 
 
 def _intake_body(unique: str, customer: dict[str, str]) -> dict[str, Any]:
-    return {"channel": "hotline", "kind": "information", "category": "policy", "subject": f"Chế độ ốm đau {unique}",
-            "question": "Tôi muốn hỏi về chế độ ốm đau.", "customer": customer}
+    return {
+        "channel": "hotline",
+        "kind": "information",
+        "category": "policy",
+        "subject": f"Chế độ ốm đau {unique}",
+        "question": "Tôi muốn hỏi về chế độ ốm đau.",
+        "customer": customer,
+    }
 
 
 @pytest.fixture(scope="module")

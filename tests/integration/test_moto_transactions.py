@@ -40,14 +40,30 @@ def _get(dynamodb: Any, table: str, pk: str, sk: str) -> dict[str, Any] | None:
 def _transaction(table: str, tag: str, *, guard: str) -> list[dict[str, Any]]:
     """Put a new item, update one (moving it to another GSI1 partition), delete one, then check a guard item."""
     return [
-        {"Put": {"TableName": table, "Item": _item(f"TX#{tag}#new", "A", GSI1PK=f"TX#{tag}#blue", GSI1SK="1", note="new"),
-                 "ConditionExpression": "attribute_not_exists(PK)"}},
-        {"Update": {"TableName": table, "Key": {"PK": _s(f"TX#{tag}#kept"), "SK": _s("A")},
-                    "UpdateExpression": "SET GSI1PK = :red, note = :note",
-                    "ExpressionAttributeValues": {":red": _s(f"TX#{tag}#red"), ":note": _s("updated")}}},
+        {
+            "Put": {
+                "TableName": table,
+                "Item": _item(f"TX#{tag}#new", "A", GSI1PK=f"TX#{tag}#blue", GSI1SK="1", note="new"),
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        },
+        {
+            "Update": {
+                "TableName": table,
+                "Key": {"PK": _s(f"TX#{tag}#kept"), "SK": _s("A")},
+                "UpdateExpression": "SET GSI1PK = :red, note = :note",
+                "ExpressionAttributeValues": {":red": _s(f"TX#{tag}#red"), ":note": _s("updated")},
+            }
+        },
         {"Delete": {"TableName": table, "Key": {"PK": _s(f"TX#{tag}#gone"), "SK": _s("A")}}},
-        {"ConditionCheck": {"TableName": table, "Key": {"PK": _s(f"TX#{tag}#guard"), "SK": _s("A")},
-                            "ConditionExpression": "note = :ok", "ExpressionAttributeValues": {":ok": _s(guard)}}},
+        {
+            "ConditionCheck": {
+                "TableName": table,
+                "Key": {"PK": _s(f"TX#{tag}#guard"), "SK": _s("A")},
+                "ConditionExpression": "note = :ok",
+                "ExpressionAttributeValues": {":ok": _s(guard)},
+            }
+        },
     ]
 
 

@@ -42,8 +42,12 @@ def test_saves_write_the_changes_only_and_loading_replays_them(stack, dynamodb, 
     assert not saved.journal.exists() and saved.path.read_bytes() == base
 
     dynamodb.put_item(TableName=table, Item=_item(f"SNAP#{unique}#new", "two"))
-    dynamodb.update_item(TableName=table, Key={"PK": {"S": f"SNAP#{unique}#kept"}, "SK": {"S": "A"}},
-                         UpdateExpression="SET note = :n", ExpressionAttributeValues={":n": {"S": "changed"}})
+    dynamodb.update_item(
+        TableName=table,
+        Key={"PK": {"S": f"SNAP#{unique}#kept"}, "SK": {"S": "A"}},
+        UpdateExpression="SET note = :n",
+        ExpressionAttributeValues={":n": {"S": "changed"}},
+    )
     dynamodb.delete_item(TableName=table, Key={"PK": {"S": f"SNAP#{unique}#gone"}, "SK": {"S": "A"}})
     assert saved.save() == "journal"
     assert saved.path.read_bytes() == base, "state.json is not rewritten"
@@ -64,14 +68,26 @@ def test_an_account_change_is_saved_and_a_journal_of_another_base_is_ignored(sta
 
     saved = Snapshot(stack, tmp_path / "state.json")
     assert saved.save() == "full"
-    directory = CognitoDirectory(boto3.client("cognito-idp", endpoint_url=stack.endpoint, region_name=stack.region),
-                                 pool_id=stack.user_pool_id, client_id=stack.user_pool_client_id)
-    directory.create_user(username=f"hanoi.snap-{unique}", tenant="hanoi", full_name="Người mới", email=None, unit_id=None,
-                          roles=["agent"], temporary_password="Tam@123456")
+    directory = CognitoDirectory(
+        boto3.client("cognito-idp", endpoint_url=stack.endpoint, region_name=stack.region),
+        pool_id=stack.user_pool_id,
+        client_id=stack.user_pool_client_id,
+    )
+    directory.create_user(
+        username=f"hanoi.snap-{unique}",
+        tenant="hanoi",
+        full_name="Người mới",
+        email=None,
+        unit_id=None,
+        roles=["agent"],
+        temporary_password="Tam@123456",
+    )
     assert saved.save() == "journal"
     loaded = Snapshot(stack, saved.path).load()
     assert loaded is not None and f"hanoi.snap-{unique}" in {u["username"] for u in loaded[1]}
 
-    saved.journal.write_text(json.dumps({"base": "another"}) + "\n" + json.dumps({"delete": {"PK": {"S": "x"}, "SK": {"S": "y"}}}) + "\n")
+    saved.journal.write_text(
+        json.dumps({"base": "another"}) + "\n" + json.dumps({"delete": {"PK": {"S": "x"}, "SK": {"S": "y"}}}) + "\n"
+    )
     assert Snapshot(stack, saved.path).load() is not None
     assert not saved.journal.exists(), "a journal left from before the last full save is dropped"
