@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import cold_start, dynamo_calls, requests_calls, requests_scale
+from . import cold_start, dynamo_calls, local_concurrency, requests_calls, requests_scale
 from .report import Section, machine_facts
 
 BENCHMARKS: dict[str, Callable[[], Section]] = {
@@ -19,6 +19,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "dynamo_calls": dynamo_calls.run,
     "requests_calls": requests_calls.run,
     "requests_scale": requests_scale.run,
+    "local_concurrency": local_concurrency.run,
 }
 FLAGS = ("--scale",)
 RESULTS = Path(__file__).resolve().parent / "results.md"

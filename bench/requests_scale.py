@@ -472,6 +472,8 @@ FINDINGS = (
     "  tenants' open requests, hence the slowest). Its Scan is worse than linear: every 1 MB page sorts the",
     "  whole table again (`Table.all_items` → `sorted`) and skips the earlier pages item by item — O(table² / page).",
     "  The GetItem control (a dict look-up in moto) stays flat: the harness does not slow down with the table.",
+    "- Since 2026-12-01 the local stack patches moto (local/moto_patches.py) so that a Query reads only its partition;",
+    "  a run recorded before then shows moto as shipped.",
 )
 
 

@@ -68,7 +68,7 @@ def free_port() -> int:
 
 
 def start_moto(port: int) -> Any:
-    """Start moto's server in this process. State machines call back to MOTO_PORT, so it is set first."""
+    """Start moto's server in this process, patched (local/moto_patches.py). State machines call back to MOTO_PORT."""
     os.environ["MOTO_PORT"] = str(port)
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
@@ -76,6 +76,9 @@ def start_moto(port: int) -> Any:
 
     from moto.server import ThreadedMotoServer
 
+    from . import moto_patches
+
+    moto_patches.apply()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -141,19 +140,20 @@ def unique() -> str:
     return uuid.uuid4().hex[:8]
 
 
+LIVE_WORKERS = 2
+
+
 @pytest.fixture(scope="session")
 def live_server(stack: Any) -> Iterator[str]:
-    """The app served over HTTP on loopback (as `make run` serves it); yields the base URL with the port."""
-    from app import app
-    from local.aws import free_port
-    from local.server import make_server
+    """The app served over HTTP on loopback as `make run` serves it (worker processes); yields the base URL."""
+    from local.server import Workers, listen
 
-    port = free_port()
-    server = make_server(app, "127.0.0.1", port)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
+    sock = listen("127.0.0.1", 0)
+    workers = Workers(sock, LIVE_WORKERS, env=dict(os.environ))
+    workers.start()
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    workers.stop()
+    sock.close()
 
 
 @pytest.fixture
