@@ -85,6 +85,9 @@ class ChaliceApi(Construct):
         #: SAM's reference to the stage it generates for the API (a plain GetAtt would not be resolved).
         self.rest_api_stage = Fn.ref(f"{_REST_API}.Stage")
         self.rest_api.add_property_override("DefinitionBody.x-amazon-apigateway-gateway-responses", gateway_responses())
+        # Traces start at the gateway: `xray: true` in the Chalice stages turns on the functions' active tracing only.
+        # The app adds a subsegment per AWS call itself (chalicelib/shared/tracing.py), without the X-Ray SDK.
+        self.rest_api.add_property_override("TracingEnabled", True)
         self.functions = [
             child
             for child in self.chalice.sam_template.node.children

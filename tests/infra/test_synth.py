@@ -307,6 +307,17 @@ def test_lambda_gets_its_environment_and_role(resources: dict[str, dict[str, Any
     } <= actions
 
 
+def test_tracing_is_on_for_the_gateway_every_function_and_state_machine(resources: dict[str, dict[str, Any]]) -> None:
+    # The cold start no longer loads the X-Ray SDK (bench/results.md): tracing is the platform's, so it must stay on.
+    assert resources["RestAPI"]["Properties"]["TracingEnabled"] is True
+    functions = of_type(resources, "AWS::Serverless::Function")
+    assert functions and all(f["Properties"]["Tracing"] == "Active" for f in functions.values())
+    machines = of_type(resources, "AWS::StepFunctions::StateMachine")
+    assert machines and all(m["Properties"]["TracingConfiguration"] == {"Enabled": True} for m in machines.values())
+    (role,) = [r for name, r in of_type(resources, "AWS::IAM::Role").items() if name.startswith("ApiLambdaRole")]
+    assert any("AWSXRayDaemonWriteAccess" in text for text in strings(role["Properties"]["ManagedPolicyArns"]))
+
+
 def test_alarms_cover_functions_api_dead_letters_and_state_machines(resources: dict[str, dict[str, Any]]) -> None:
     alarms = list(of_type(resources, "AWS::CloudWatch::Alarm").values())
     topic_id, _ = one(resources, "AWS::SNS::Topic", TopicName=TOPICS[0])
