@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import boto3
-
 from chalicelib.adapters import dynamo
+from chalicelib.adapters.clients import lazy_client
 from chalicelib.adapters.cognito import CognitoDirectory
 from chalicelib.adapters.messaging import Mailer, OutboxQueue, Sms
 from chalicelib.adapters.stepfunctions import Timers
@@ -61,7 +60,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     clock = clock or SystemClock()
     dynamo.bind(table_name=config.table_name, region=config.region, host=config.endpoint_url)
     hosts = TenantHosts(config.base_domain, (t.code for t in TENANTS))
-    cognito = boto3.client("cognito-idp", region_name=config.region, endpoint_url=config.endpoint_url)
+    cognito = lazy_client("cognito-idp", region_name=config.region, endpoint_url=config.endpoint_url)
     verifier = CognitoTokenVerifier(jwks_url=config.jwks_url, issuer=config.issuer, client_id=config.user_pool_client_id)
     units = UnitStore()
     audit = AuditStore()
@@ -87,13 +86,13 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     aws = {"region_name": config.region, "endpoint_url": config.endpoint_url}
     notifications = NotificationService(
         store=OutboxStore(),
-        queue=OutboxQueue(boto3.client("sqs", **aws), url=config.outbox_queue_url),
-        mailer=Mailer(boto3.client("ses", **aws), sender=config.mail_sender, configuration_set=config.mail_configuration_set),
-        sms=Sms(boto3.client("sns", **aws)),
+        queue=OutboxQueue(lazy_client("sqs", **aws), url=config.outbox_queue_url),
+        mailer=Mailer(lazy_client("ses", **aws), sender=config.mail_sender, configuration_set=config.mail_configuration_set),
+        sms=Sms(lazy_client("sns", **aws)),
         clock=clock,
     )
     timers = Timers(
-        boto3.client("stepfunctions", **aws), deadline_arn=config.deadline_state_machine_arn,
+        lazy_client("stepfunctions", **aws), deadline_arn=config.deadline_state_machine_arn,
         approval_arn=config.approval_state_machine_arn
     )
     codes = {t.code for t in TENANTS}
