@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalice import Blueprint
-from pydantic import BaseModel
 
 from chalicelib.bootstrap import container
 from chalicelib.identity.permissions import Permission
 from chalicelib.shared.http import route
+from chalicelib.shared.schema import BaseModel
 from chalicelib.shared.tenancy import RequestContext
 
 from .store import OutboxItem

@@ -6,9 +6,10 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, StrictInt
 
 from chalicelib.requests.scripts import ANNEX2_LIMITS
+from chalicelib.shared.schema import BaseModel
 
 from .domain import CalendarYear
 from .law import MarkedDay
