@@ -61,7 +61,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     dynamo.bind(table_name=config.table_name, region=config.region, host=config.endpoint_url)
     hosts = TenantHosts(config.base_domain, (t.code for t in TENANTS))
     cognito = lazy_client("cognito-idp", region_name=config.region, endpoint_url=config.endpoint_url)
-    verifier = CognitoTokenVerifier(jwks_url=config.jwks_url, issuer=config.issuer, client_id=config.user_pool_client_id)
+    verifier = CognitoTokenVerifier(jwks_url=config.jwks_url, issuer=config.issuer, client_id=config.user_pool_client_id, jwks=config.jwks)
     units = UnitStore()
     audit = AuditStore()
     tenancy = TenancyService(units=units, hosts=hosts, clock=clock)
