@@ -20,12 +20,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from . import first_request
+from . import first_request, package
 from .report import PYTHON, ROOT, Section, median, table
 
 REPEATS = 5
@@ -230,6 +232,38 @@ def verdict(ratio: float) -> str:
     return "PASS" if ratio <= TARGET else "**OVER TARGET**"
 
 
+def deployed_lines(section: Section, runs: dict[str, list[first_request.Child]]) -> None:
+    """Describe measurement (c): the same first request, imported from the deployment package."""
+    sources, bytecode = runs["package, sources only"], runs["package, with bytecode"]
+
+    def row(title: str, attr: str) -> tuple[str, ...]:
+        a, b = median([getattr(r, attr) for r in sources]), median([getattr(r, attr) for r in bytecode])
+        return (title, _ms(a), _ms(b), _ms(a - b))
+
+    section.add(
+        "",
+        "### (c) As deployed: the same first request, imported from the deployment package",
+        "",
+        "`chalice package` of the `dev` stage, extracted, and run as Lambda runs it: only that directory and the",
+        "standard library on the path (`-I -S`), no bytecode written (`-B`; /var/task is read-only), the environment",
+        f"and event of (b); {first_request.REPEATS} interleaved runs each, medians. \"Sources only\" is the zip as Chalice",
+        "makes it (wheels carry no `.pyc`, so every cold start compiles what it imports); \"with bytecode\" is the zip",
+        "the stack deploys (infra/stacks/bytecode.py adds an unchecked-hash `.pyc` for every module). The package",
+        "vendors its own botocore (the newest release its requirements allow), so its times differ a little from (b).",
+        "",
+        *table(
+            ["Measure (median)", "package, sources only", "package, with bytecode", "Saved"],
+            [
+                row("import + first answer, wall, ms", "total_us"),
+                row("… of which `import app`, ms", "import_us"),
+                row("… of which the first request, ms", "first_us"),
+                row("whole process, ms", "process_us"),
+            ],
+            ["l", "r", "r", "r"],
+        ),
+    )
+
+
 def first_request_lines(section: Section, setup: first_request.Setup, runs: dict[str, list[first_request.Child]]) -> float:
     """Describe measurement (b) into the section; returns the ratio of the in-process totals."""
     app, floor = runs["app"], runs["floor"]
@@ -239,6 +273,9 @@ def first_request_lines(section: Section, setup: first_request.Setup, runs: dict
         return (title, _ms(a), _ms(f), f"**{a / f:.2f}×**")
 
     ratio = median([r.total_us for r in app]) / median([r.total_us for r in floor])
+    fetched = median([r.total_us for r in runs["app, keys fetched"]])
+    fetched_row = ("keys fetched: import + first answer, wall, ms", _ms(fetched), _ms(median([r.total_us for r in floor])),
+                   f"{fetched / median([r.total_us for r in floor]):.2f}×")
     traces = Counter({name: median([float(r.traces[name]) for r in app]) for r in app for name in r.traces})
     sent = ", ".join(f"{n:g} × `{name}`" for name, n in sorted(traces.items())) or "none"
     app_modules = {m for r in app for m in r.modules}
@@ -254,8 +291,10 @@ def first_request_lines(section: Section, setup: first_request.Setup, runs: dict
         "The app's child gets the Lambda's environment as in (a), pointed at moto, tracing on as deployed (a sampled",
         "`_X_AMZN_TRACE_ID`, the X-Ray daemon address on a UDP socket of the benchmark) and metrics on; it imports the app",
         "and hands it an API Gateway proxy event for `GET /api/requests` with the agent's bearer token, as the Lambda",
-        "runtime would: the container is built, the pool's keys fetched, the token verified, the session checked",
-        "(GetItem) and the list queried. The floor's child imports boto3 and chalice, creates a DynamoDB client and",
+        "runtime would: the container is built, the token verified, the session checked (GetItem) and the list",
+        "queried. The pool's keys are in `COGNITO_JWKS`, as the stack writes them at deploy (the row \"keys fetched\"",
+        "is the app without them: its first request fetches the JWKS from the pool's URL, here moto's, over plain",
+        "HTTP — from Cognito it is an HTTPS request). The floor's child imports boto3 and chalice, creates a DynamoDB client and",
         "makes the very Query the list makes (recorded from the app: "
         f"`{setup.query.get('IndexName', 'table')}`, `{setup.query.get('KeyConditionExpression', '')}`). Times are from",
         "before the first import to the answer, inside the child; the last row is the whole process seen from outside.",
@@ -268,6 +307,7 @@ def first_request_lines(section: Section, setup: first_request.Setup, runs: dict
                 row("… of which the first request (app) / client + Query (floor), ms", "first_us"),
                 row("import + first answer, CPU, ms", "cpu_us"),
                 row("whole process (interpreter start to exit), ms", "process_us"),
+                fetched_row,
                 (
                     "modules in `sys.modules` at the end",
                     f"{median([float(len(r.modules)) for r in app]):.0f}",
@@ -279,7 +319,7 @@ def first_request_lines(section: Section, setup: first_request.Setup, runs: dict
         ),
         "",
         "Raw runs, import + first answer ms: "
-        + "; ".join(f"{kind}: " + ", ".join(_ms(r.total_us) for r in rs) for kind, rs in runs.items())
+        + "; ".join(f"{kind}: " + ", ".join(_ms(r.total_us) for r in runs[kind]) for kind in ("app", "floor"))
         + ".",
         "",
         f"Every run answered 200 with {app[0].items} requests (the floor's Query: {floor[0].items} items). Trace documents "
@@ -389,8 +429,16 @@ def run() -> Section:
     section.add("", f"- {verdict(ratio)}: (a) `import app` is {ratio:.2f}× the floor, wall (target ≤ {TARGET}×).")
     if ratio > TARGET:
         section.failures.append(f"- Cold start (a), `import app`: OVER TARGET, {ratio:.2f}× the floor (≤ {TARGET}×)")
-    setup, first_runs = first_request.measure(lambda_environment())
+    with tempfile.TemporaryDirectory(prefix="cskh-package-") as work:
+        packages = package.build(Path(work))
+        variants = {
+            **first_request.VARIANTS,
+            "package, sources only": first_request.Variant("app", packages["sources"]),
+            "package, with bytecode": first_request.Variant("app", packages["bytecode"]),
+        }
+        setup, first_runs = first_request.measure(lambda_environment(), variants=variants)
     first_request_lines(section, setup, first_runs)
+    deployed_lines(section, first_runs)
     section.seconds = time.perf_counter() - started
     return section
 

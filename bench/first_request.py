@@ -9,7 +9,8 @@ endpoint.
 Both run against moto's server in this process (tenant `hanoi` seeded, a few requests created, the agent signed
 in: the token is passed to the child). The children have the Lambda's environment, tracing on as deployed
 (`AWS_LAMBDA_FUNCTION_NAME`, `LAMBDA_TASK_ROOT` and a sampled `_X_AMZN_TRACE_ID` set), with the X-Ray daemon
-address pointed at a UDP socket of this process, which counts the trace documents each child sends.
+address pointed at a UDP socket of this process, which counts the trace documents each child sends, and the
+pool's keys in COGNITO_JWKS as the stack writes them at deploy; the variant "app, keys fetched" goes without them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -31,7 +33,7 @@ from botocore.client import BaseClient
 
 from .report import PYTHON, ROOT
 
-REPEATS = 7
+REPEATS = 9
 TENANT = "hanoi"
 REQUESTS = 3
 
@@ -182,9 +184,19 @@ def prepare(lambda_env: dict[str, str], daemon_port: int) -> tuple[Any, Setup]:
         **stack,
         "LAMBDA_TASK_ROOT": str(ROOT),
         "AWS_XRAY_DAEMON_ADDRESS": f"127.0.0.1:{daemon_port}",
+        "COGNITO_JWKS": pool_keys(resources.endpoint, resources.user_pool_id),
     }
     setup = Setup(env, proxy_event(agent.token, f"{TENANT}.localhost"), queries[0], len(listed.json["items"]))
     return server, setup
+
+
+def pool_keys(endpoint: str, pool_id: str) -> str:
+    """The pool's JWKS as the stack's PoolKeys custom resource writes it into COGNITO_JWKS (moto serves it locally)."""
+    import requests
+
+    keys = requests.get(f"{endpoint}/{pool_id}/.well-known/jwks.json", timeout=10).json()["keys"]
+    fields = ("kid", "kty", "alg", "use", "n", "e")
+    return json.dumps({"keys": [{f: k[f] for f in fields if f in k} for k in keys]}, separators=(",", ":"))
 
 
 def _trace_header() -> str:
@@ -207,37 +219,60 @@ def _drain(daemon: socket.socket) -> Counter[str]:
             names["(unreadable)"] += 1
 
 
-def run_child(kind: str, setup: Setup, daemon: socket.socket) -> Child:
-    """One fresh process of the kind ("app" or "floor"); fails loudly when the answer is not a 200."""
+@dataclass(frozen=True)
+class Variant:
+    """What a child runs: the app's or the floor's script, from the repository or from an extracted package."""
+
+    script: str
+    package: Path | None = None  # run as from /var/task: only this directory and the standard library, no .pyc written
+    env: tuple[tuple[str, str], ...] = ()  # on top of the setup's environment
+
+
+# The deployed functions get the pool's keys in COGNITO_JWKS (infra/stacks/identity.py PoolKeys); "keys fetched" is
+# the app without them, fetching the JWKS from the pool's URL on its first request as it did before.
+VARIANTS = {"app": Variant("app"), "floor": Variant("floor"), "app, keys fetched": Variant("app", env=(("COGNITO_JWKS", ""),))}
+
+
+def run_child(variant: Variant, setup: Setup, daemon: socket.socket) -> Child:
+    """One fresh process of the variant; fails loudly when the answer is not a 200."""
     env = {**setup.env, "_X_AMZN_TRACE_ID": _trace_header(), "BENCH_EVENT": json.dumps(setup.event),
-           "BENCH_QUERY": json.dumps(setup.query)}
+           "BENCH_QUERY": json.dumps(setup.query), **dict(variant.env)}
+    command, cwd = [str(PYTHON), "-c", SCRIPTS[variant.script]], ROOT
+    if variant.package is not None:
+        # -I -S: no site-packages, no PYTHON* variables; -B: nothing written (Lambda's /var/task is read-only).
+        root = str(variant.package)
+        command = [str(PYTHON), "-B", "-I", "-S", "-c", f"import sys; sys.path.insert(0, {root!r})\n" + SCRIPTS[variant.script]]
+        env["LAMBDA_TASK_ROOT"], cwd = root, variant.package
     _drain(daemon)
     started = time.perf_counter()
-    done = subprocess.run([str(PYTHON), "-c", SCRIPTS[kind]], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
     process_us = (time.perf_counter() - started) * 1e6
     if done.returncode != 0:
-        raise RuntimeError(f"the {kind} child failed:\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"the {variant} child failed:\n{done.stderr[-3000:]}")
     payload = json.loads(done.stdout.strip().splitlines()[-1])
     if payload["status"] != 200:
-        raise RuntimeError(f"the {kind} child answered {payload['status']}:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        raise RuntimeError(f"the {variant} child answered {payload['status']}:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     time.sleep(0.05)  # let the last datagrams arrive
     return Child(payload["import_us"], payload["first_us"], payload["total_us"], payload["cpu_us"], process_us,
                  payload["status"], payload["items"], payload["modules"], _drain(daemon))
 
 
-def measure(lambda_env: dict[str, str], repeats: int = REPEATS) -> tuple[Setup, dict[str, list[Child]]]:
-    """One untimed run of each kind (bytecode caches), then `repeats` interleaved runs of each."""
+def measure(
+    lambda_env: dict[str, str], repeats: int = REPEATS, variants: dict[str, Variant] | None = None
+) -> tuple[Setup, dict[str, list[Child]]]:
+    """One untimed run of each variant (bytecode caches), then `repeats` interleaved runs of each."""
+    variants = variants or VARIANTS
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as daemon:
         daemon.bind(("127.0.0.1", 0))
         daemon.setblocking(False)
         server, setup = prepare(lambda_env, daemon.getsockname()[1])
         try:
-            for kind in SCRIPTS:
-                run_child(kind, setup, daemon)
-            runs: dict[str, list[Child]] = {kind: [] for kind in SCRIPTS}
+            for variant in variants.values():
+                run_child(variant, setup, daemon)
+            runs: dict[str, list[Child]] = {label: [] for label in variants}
             for _ in range(repeats):
-                for kind in SCRIPTS:
-                    runs[kind].append(run_child(kind, setup, daemon))
+                for label, variant in variants.items():
+                    runs[label].append(run_child(variant, setup, daemon))
         finally:
             server.stop()
     return setup, runs
