@@ -122,8 +122,8 @@ def parse_importtime(stderr: str) -> list[Entry]:
     return entries
 
 
-def _run(label: str, *, importtime: bool) -> Run:
-    statement = COMMANDS[label]
+def _run(label: str, *, importtime: bool, statement: str | None = None) -> Run:
+    statement = statement or COMMANDS[label]
     flags = ["-X", "importtime"] if importtime else []
     script = _SCRIPT.format(start=START, end=END, statement=statement)
     started = time.perf_counter()
@@ -225,6 +225,58 @@ def xray_sentence(app_runs: dict[str, list[Run]], untraced_runs: dict[str, list[
 
 def _ms(us: float) -> str:
     return f"{us / 1000:.1f}"
+
+
+# What one Lambda per entry point would import (each with app.py's garbage-collector handling), to see whether
+# splitting the function could reach the target: the API's routes, the outbox worker, the composition root alone.
+_GC = "import gc; gc.disable(); {} ; gc.freeze(); gc.enable()"
+ENTRIES = {
+    "`import app` (API, pages and worker)": "import app",
+    "API routes only (no pages, no worker)": _GC.format(
+        "import chalice, chalicelib.shared.openapi, " + ", ".join(
+            f"chalicelib.{c}.routes" for c in ("identity", "tenancy", "audit", "customers", "sla", "requests", "notifications")
+        )
+    ),
+    "`GET /api/requests`'s route module only": _GC.format("import chalice, chalicelib.requests.routes"),
+    "outbox worker only": _GC.format("import chalice, chalicelib.notifications.entry"),
+    "`chalicelib.bootstrap` only (the composition root every entry uses)": _GC.format("import chalice, chalicelib.bootstrap"),
+}
+
+
+def measure_entries(repeats: int = REPEATS) -> dict[str, list[Run]]:
+    """Wall and CPU of each entry's imports, interleaved with the floor (wall runs only, after one untimed run each)."""
+    labels = {**ENTRIES, "`import boto3, chalice`": "import boto3, chalice"}
+    for label, statement in labels.items():
+        _run(label, importtime=False, statement=statement)
+    runs: dict[str, list[Run]] = {label: [] for label in labels}
+    for _ in range(repeats):
+        for label, statement in labels.items():
+            runs[label].append(_run(label, importtime=False, statement=statement))
+    return runs
+
+
+def entry_lines(section: Section, runs: dict[str, list[Run]]) -> None:
+    """Describe what splitting the function per entry point would give."""
+    floor = median([r.import_us for r in runs["`import boto3, chalice`"]])
+    floor_cpu = median([r.cpu_us for r in runs["`import boto3, chalice`"]])
+    rows = []
+    for label in ENTRIES:
+        wall, cpu = median([r.import_us for r in runs[label]]), median([r.cpu_us for r in runs[label]])
+        rows.append((label, _ms(wall), f"{wall / floor:.2f}×", _ms(cpu), f"{cpu / floor_cpu:.2f}×"))
+    section.add(
+        "",
+        "### Would one function per entry point get there? What each would import",
+        "",
+        f"As (a), {REPEATS} interleaved runs each with the floor, medians; each statement turns the garbage collector off",
+        "around its imports as app.py does. Every entry reaches the services through `chalicelib.bootstrap`, which",
+        "imports every capability's service, store, domain and schemas (and so pydantic): that alone is the last row.",
+        "",
+        *table(
+            ["Imports (median)", "wall, ms", "/ floor", "CPU, ms", "/ floor"],
+            [*rows, ("`import boto3, chalice` (the floor)", _ms(floor), "1.00×", _ms(floor_cpu), "1.00×")],
+            ["l", "r", "r", "r", "r"],
+        ),
+    )
 
 
 def verdict(ratio: float) -> str:
@@ -439,6 +491,7 @@ def run() -> Section:
         setup, first_runs = first_request.measure(lambda_environment(), variants=variants)
     first_request_lines(section, setup, first_runs)
     deployed_lines(section, first_runs)
+    entry_lines(section, measure_entries())
     section.seconds = time.perf_counter() - started
     return section
 
