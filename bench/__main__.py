@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import cold_start, dynamo_calls, requests_calls, requests_scale
-from .report import Section, machine_facts
+from .report import Section, cpu_model, machine_facts
 
 BENCHMARKS: dict[str, Callable[[], Section]] = {
     "cold_start": cold_start.run,
@@ -87,7 +87,7 @@ def main(argv: list[str]) -> int:
     if "--scale" in flags:
         benchmarks["requests_scale"] = lambda: requests_scale.run(measure_now=True)
     started = time.perf_counter()
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+    now = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {cpu_model()}"  # each section's marker: when, and on what
     facts = machine_facts()
     ran: dict[str, Section] = {}
     for name in names:
@@ -105,7 +105,7 @@ def main(argv: list[str]) -> int:
             sections[name], findings[name], dates[name] = old_sections[name], old_findings.get(name, []), old_dates[name]
         if kept:
             facts = [*facts, "", f"The facts above are of this run, which re-ran {', '.join(f'`{n}`' for n in ran)}; kept as "
-                     "recorded: " + ", ".join(f"`{n}` ({dates[n]} UTC)" for n in kept) + "."]
+                     "recorded: " + ", ".join(f"`{n}` ({dates[n]})" for n in kept) + "."]
         footer = [f"_The benchmarks re-run now ran in {total:.1f} s._"]
     text = document(facts, sections, findings, dates, footer)
     print(text)
