@@ -1,13 +1,18 @@
 """Cold start: what `import app` costs in a fresh interpreter, next to the floor of `import boto3, chalice`.
 
-Each measurement is a fresh subprocess with the environment the Lambda has (settings from .chalice/config.json and
-the stack's variable names, X-Ray on as the stages configure it, no AWS endpoint). Two kinds of runs, interleaved:
+(a) `import app`. Each measurement is a fresh subprocess with the environment the Lambda has (settings from
+.chalice/config.json and the stack's variable names, X-Ray on as the stages configure it, no AWS endpoint). Two kinds
+of runs, interleaved:
 
 * wall: `time.perf_counter()` around the import statement inside `-c` (no `-X importtime`, so no tracing overhead),
   plus the whole process's wall time as seen from the parent (interpreter start-up included);
 * importtime: `-X importtime`, summing the cumulative column of the top-level entries imported by the statement.
 
 Markers written to stderr around the statement keep interpreter start-up imports (site, encodings…) out of the sums.
+
+(b) Up to the first answer (bench/first_request.py): a fresh process that imports the app and serves one
+authenticated `GET /api/requests`, against one that imports boto3 and chalice and makes the same DynamoDB Query,
+both against moto's server — so work moved from the import to the first request is still counted.
 """
 
 from __future__ import annotations
@@ -15,16 +20,22 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from . import first_request, package
 from .report import PYTHON, ROOT, Section, median, table
 
 REPEATS = 5
+TARGET = 1.5  # issue 6 §5: (a) and (b) at most 1.5× their floor
 FORBIDDEN = ("moto", "aws_cdk", "pytest", "playwright", "werkzeug", "flask")
-WATCH = ("boto3", "botocore", "aws_xray_sdk", "requests", "jinja2", "holidays", "pydantic")
+WATCH = ("boto3", "botocore", "aws_xray_sdk", "requests", "jinja2", "holidays", "pydantic", "jwt", "cryptography")
+# The API's first request needs none of these: pages (Jinja2), the in-process X-Ray SDK, or the working-day calendar.
+NOT_ON_API_PATH = ("jinja2", "aws_xray_sdk", "holidays")
 START, END = "@@bench-import-start@@", "@@bench-import-end@@"
 
 COMMANDS = {"app": "import app", "boto3+chalice": "import boto3, chalice", "app, X-Ray off": "import app"}
@@ -54,6 +65,8 @@ def lambda_environment() -> dict[str, str]:
         "AWS_LAMBDA_FUNCTION_NAME": "cskh-dev",
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        # Set in every Lambda; the X-Ray SDK reads it to know it runs in Lambda (without it, it sets up a sampler).
+        "LAMBDA_TASK_ROOT": str(ROOT),
         "TABLE_NAME": "cskh-main",
         "USER_POOL_ID": "ap-southeast-1_bench",
         "USER_POOL_CLIENT_ID": "benchclient",
@@ -109,8 +122,8 @@ def parse_importtime(stderr: str) -> list[Entry]:
     return entries
 
 
-def _run(label: str, *, importtime: bool) -> Run:
-    statement = COMMANDS[label]
+def _run(label: str, *, importtime: bool, statement: str | None = None) -> Run:
+    statement = statement or COMMANDS[label]
     flags = ["-X", "importtime"] if importtime else []
     script = _SCRIPT.format(start=START, end=END, statement=statement)
     started = time.perf_counter()
@@ -192,6 +205,11 @@ def xray_sentence(app_runs: dict[str, list[Run]], untraced_runs: dict[str, list[
     """How much of `import app` the X-Ray SDK (with what it pulls in) costs, and whether turning tracing off avoids it."""
     cost = median([float(package_cost(r.entries, "aws_xray_sdk")) for r in app_runs["importtime"]])
     total = median([float(top_level_total(r.entries)) for r in app_runs["importtime"]])
+    if not any("aws_xray_sdk" in r.modules for runs in (app_runs, untraced_runs) for r in runs["wall"]):
+        return (
+            "The X-Ray SDK is not imported, with tracing on or off: the AWS calls are traced by "
+            "`chalicelib/shared/tracing.py` (botocore's own modules, a UDP socket), on top of the Lambda's active tracing."
+        )
     still = all("aws_xray_sdk" in r.modules for r in untraced_runs["wall"])
     off = (
         "With `POWERTOOLS_TRACE_DISABLED=true` it is **still imported** (Powertools' `Tracer(...)` in "
@@ -209,9 +227,179 @@ def _ms(us: float) -> str:
     return f"{us / 1000:.1f}"
 
 
+# What one Lambda per entry point would import (each with app.py's garbage-collector handling), to see whether
+# splitting the function could reach the target: the API's routes, the outbox worker, the composition root alone.
+_GC = "import gc; gc.disable(); {} ; gc.freeze(); gc.enable()"
+ENTRIES = {
+    "`import app` (API, pages and worker)": "import app",
+    "API routes only (no pages, no worker)": _GC.format(
+        "import chalice, chalicelib.shared.openapi, "
+        + ", ".join(
+            f"chalicelib.{c}.routes" for c in ("identity", "tenancy", "audit", "customers", "sla", "requests", "notifications")
+        )
+    ),
+    "`GET /api/requests`'s route module only": _GC.format("import chalice, chalicelib.requests.routes"),
+    "outbox worker only": _GC.format("import chalice, chalicelib.notifications.entry"),
+    "`chalicelib.bootstrap` only (the composition root every entry uses)": _GC.format("import chalice, chalicelib.bootstrap"),
+}
+
+
+def measure_entries(repeats: int = REPEATS) -> dict[str, list[Run]]:
+    """Wall and CPU of each entry's imports, interleaved with the floor (wall runs only, after one untimed run each)."""
+    labels = {**ENTRIES, "`import boto3, chalice`": "import boto3, chalice"}
+    for label, statement in labels.items():
+        _run(label, importtime=False, statement=statement)
+    runs: dict[str, list[Run]] = {label: [] for label in labels}
+    for _ in range(repeats):
+        for label, statement in labels.items():
+            runs[label].append(_run(label, importtime=False, statement=statement))
+    return runs
+
+
+def entry_lines(section: Section, runs: dict[str, list[Run]]) -> None:
+    """Describe what splitting the function per entry point would give."""
+    floor = median([r.import_us for r in runs["`import boto3, chalice`"]])
+    floor_cpu = median([r.cpu_us for r in runs["`import boto3, chalice`"]])
+    rows = []
+    for label in ENTRIES:
+        wall, cpu = median([r.import_us for r in runs[label]]), median([r.cpu_us for r in runs[label]])
+        rows.append((label, _ms(wall), f"{wall / floor:.2f}×", _ms(cpu), f"{cpu / floor_cpu:.2f}×"))
+    section.add(
+        "",
+        "### Would one function per entry point get there? What each would import",
+        "",
+        f"As (a), {REPEATS} interleaved runs each with the floor, medians; each statement turns the garbage collector off",
+        "around its imports as app.py does. Every entry reaches the services through `chalicelib.bootstrap`, which",
+        "imports every capability's service, store, domain and schemas (and so pydantic): that alone is the last row.",
+        "",
+        *table(
+            ["Imports (median)", "wall, ms", "/ floor", "CPU, ms", "/ floor"],
+            [*rows, ("`import boto3, chalice` (the floor)", _ms(floor), "1.00×", _ms(floor_cpu), "1.00×")],
+            ["l", "r", "r", "r", "r"],
+        ),
+    )
+
+
+def verdict(ratio: float) -> str:
+    """PASS or OVER TARGET against TARGET."""
+    return "PASS" if ratio <= TARGET else "**OVER TARGET**"
+
+
+def deployed_lines(section: Section, runs: dict[str, list[first_request.Child]]) -> None:
+    """Describe measurement (c): the same first request, imported from the deployment package."""
+    sources, bytecode = runs["package, sources only"], runs["package, with bytecode"]
+
+    def row(title: str, attr: str) -> tuple[str, ...]:
+        a, b = median([getattr(r, attr) for r in sources]), median([getattr(r, attr) for r in bytecode])
+        return (title, _ms(a), _ms(b), _ms(a - b))
+
+    section.add(
+        "",
+        "### (c) As deployed: the same first request, imported from the deployment package",
+        "",
+        "`chalice package` of the `dev` stage, extracted, and run as Lambda runs it: only that directory and the",
+        "standard library on the path (`-I -S`), no bytecode written (`-B`; /var/task is read-only), the environment",
+        f'and event of (b); {first_request.REPEATS} interleaved runs each, medians. "Sources only" is the zip as Chalice',
+        'makes it (wheels carry no `.pyc`, so every cold start compiles what it imports); "with bytecode" is the zip',
+        "the stack deploys (infra/stacks/bytecode.py adds an unchecked-hash `.pyc` for every module). The package",
+        "vendors its own botocore (the newest release its requirements allow), so its times differ a little from (b).",
+        "",
+        *table(
+            ["Measure (median)", "package, sources only", "package, with bytecode", "Saved"],
+            [
+                row("import + first answer, wall, ms", "total_us"),
+                row("… of which `import app`, ms", "import_us"),
+                row("… of which the first request, ms", "first_us"),
+                row("whole process, ms", "process_us"),
+            ],
+            ["l", "r", "r", "r"],
+        ),
+    )
+
+
+def first_request_lines(section: Section, setup: first_request.Setup, runs: dict[str, list[first_request.Child]]) -> float:
+    """Describe measurement (b) into the section; returns the ratio of the in-process totals."""
+    app, floor = runs["app"], runs["floor"]
+
+    def row(title: str, attr: str) -> tuple[str, ...]:
+        a, f = median([getattr(r, attr) for r in app]), median([getattr(r, attr) for r in floor])
+        return (title, _ms(a), _ms(f), f"**{a / f:.2f}×**")
+
+    ratio = median([r.total_us for r in app]) / median([r.total_us for r in floor])
+    fetched = median([r.total_us for r in runs["app, keys fetched"]])
+    fetched_row = (
+        "keys fetched: import + first answer, wall, ms",
+        _ms(fetched),
+        _ms(median([r.total_us for r in floor])),
+        f"{fetched / median([r.total_us for r in floor]):.2f}×",
+    )
+    traces = Counter({name: median([float(r.traces[name]) for r in app]) for r in app for name in r.traces})
+    sent = ", ".join(f"{n:g} × `{name}`" for name, n in sorted(traces.items())) or "none"
+    app_modules = {m for r in app for m in r.modules}
+    loaded = [name for name in NOT_ON_API_PATH if name in {m.split(".")[0] for m in app_modules}]
+    section.add(
+        "",
+        "### (b) Up to the first answer: `import app` + the first authenticated `GET /api/requests` vs `import boto3, "
+        "chalice` + one DynamoDB Query",
+        "",
+        f"Fresh subprocess per run; {first_request.REPEATS} runs of each, interleaved, after one untimed run of each;",
+        "medians. moto's server runs in the benchmark's process with tenant `hanoi` seeded and "
+        f"{first_request.REQUESTS} requests created by its agent, who is signed in once (the ID token is handed to the child).",
+        "The app's child gets the Lambda's environment as in (a), pointed at moto, tracing on as deployed (a sampled",
+        "`_X_AMZN_TRACE_ID`, the X-Ray daemon address on a UDP socket of the benchmark) and metrics on; it imports the app",
+        "and hands it an API Gateway proxy event for `GET /api/requests` with the agent's bearer token, as the Lambda",
+        "runtime would: the container is built, the token verified, the session checked (GetItem) and the list",
+        'queried. The pool\'s keys are in `COGNITO_JWKS`, as the stack writes them at deploy (the row "keys fetched"',
+        "is the app without them: its first request fetches the JWKS from the pool's URL, here moto's, over plain",
+        "HTTP — from Cognito it is an HTTPS request). The floor's child imports boto3 and chalice, creates a DynamoDB client and",
+        "makes the very Query the list makes (recorded from the app: "
+        f"`{setup.query.get('IndexName', 'table')}`, `{setup.query.get('KeyConditionExpression', '')}`). Times are from",
+        "before the first import to the answer, inside the child; the last row is the whole process seen from outside.",
+        "",
+        *table(
+            ["Measure (median)", "app: import + first `GET /api/requests`", "boto3 + chalice: import + one Query", "Ratio"],
+            [
+                row("import + first answer, wall, ms", "total_us"),
+                row("… of which the import, ms", "import_us"),
+                row("… of which the first request (app) / client + Query (floor), ms", "first_us"),
+                row("import + first answer, CPU, ms", "cpu_us"),
+                row("whole process (interpreter start to exit), ms", "process_us"),
+                fetched_row,
+                (
+                    "modules in `sys.modules` at the end",
+                    f"{median([float(len(r.modules)) for r in app]):.0f}",
+                    f"{median([float(len(r.modules)) for r in floor]):.0f}",
+                    "",
+                ),
+            ],
+            ["l", "r", "r", "r"],
+        ),
+        "",
+        "Raw runs, import + first answer ms: "
+        + "; ".join(f"{kind}: " + ", ".join(_ms(r.total_us) for r in runs[kind]) for kind in ("app", "floor"))
+        + ".",
+        "",
+        f"Every run answered 200 with {app[0].items} requests (the floor's Query: {floor[0].items} items). Trace documents "
+        f"the app's child sent to the X-Ray daemon address during its first request (median): {sent}.",
+        "",
+        f"- {verdict(ratio)}: import + first answer is {ratio:.2f}× the floor (target ≤ {TARGET}×).",
+    )
+    if loaded:
+        line = f"- **FAIL**: the first `GET /api/requests` loaded {', '.join(f'`{n}`' for n in loaded)}, which the API path does not need"
+        section.failures.append(line)
+        section.add(line)
+    else:
+        section.add(f"- PASS: the first `GET /api/requests` loads none of {', '.join(f'`{n}`' for n in NOT_ON_API_PATH)}")
+    if ratio > TARGET:
+        section.failures.append(
+            f"- Cold start (b), import + first `GET /api/requests`: OVER TARGET, {ratio:.2f}× the floor (≤ {TARGET}×)"
+        )
+    return ratio
+
+
 def run() -> Section:
     """Measure and describe."""
-    section = Section("Cold start: `import app` vs `import boto3, chalice`")
+    section = Section("Cold start: `import app` and the first request vs `import boto3, chalice`")
     started = time.perf_counter()
     results = measure()
     app_runs, floor_runs, untraced_runs = results["app"], results["boto3+chalice"], results["app, X-Ray off"]
@@ -224,10 +412,12 @@ def run() -> Section:
         return [getattr(r, attr) for r in runs]
 
     section.add(
+        "### (a) `import app` vs `import boto3, chalice`",
+        "",
         f"Fresh subprocess per run; {REPEATS} runs of each kind per command, interleaved, after one untimed run per",
         "command that writes the bytecode caches; medians. Environment as the deployed Lambda has it: the",
-        "`.chalice/config.json` variables and the stack's variable names, `AWS_LAMBDA_FUNCTION_NAME` set (so Powertools'",
-        "Tracer is on and loads the X-Ray SDK, as `xray: true` in the stages implies), no `AWS_ENDPOINT_URL`, no",
+        "`.chalice/config.json` variables and the stack's variable names, `AWS_LAMBDA_FUNCTION_NAME` and",
+        "`LAMBDA_TASK_ROOT` set (so tracing is on, as `xray: true` in the stages implies), no `AWS_ENDPOINT_URL`, no",
         "credentials. The last column repeats `import app` with `POWERTOOLS_TRACE_DISABLED=true`.",
         "Wall times are sensitive to other load on the machine (see load average above); CPU time is the steadier figure.",
         "",
@@ -294,6 +484,21 @@ def run() -> Section:
             section.add(f"- PASS: `{name}` not imported")
     watched = ", ".join(f"`{w}` {'yes' if w in roots else 'no'}" for w in WATCH)
     section.add("", f"For information, also loaded by `import app`: {watched}.")
+    ratio = median([r.import_us for r in app_runs["wall"]]) / median([r.import_us for r in floor_runs["wall"]])
+    section.add("", f"- {verdict(ratio)}: (a) `import app` is {ratio:.2f}× the floor, wall (target ≤ {TARGET}×).")
+    if ratio > TARGET:
+        section.failures.append(f"- Cold start (a), `import app`: OVER TARGET, {ratio:.2f}× the floor (≤ {TARGET}×)")
+    with tempfile.TemporaryDirectory(prefix="cskh-package-") as work:
+        packages = package.build(Path(work))
+        variants = {
+            **first_request.VARIANTS,
+            "package, sources only": first_request.Variant("app", packages["sources"]),
+            "package, with bytecode": first_request.Variant("app", packages["bytecode"]),
+        }
+        setup, first_runs = first_request.measure(lambda_environment(), variants=variants)
+    first_request_lines(section, setup, first_runs)
+    deployed_lines(section, first_runs)
+    entry_lines(section, measure_entries())
     section.seconds = time.perf_counter() - started
     return section
 

@@ -57,7 +57,8 @@ def _nproc() -> str:
         return str(os.cpu_count())
 
 
-def _cpu_model() -> str:
+def cpu_model() -> str:
+    """The CPU's model name."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -94,7 +95,7 @@ def machine_facts() -> list[str]:
         [
             ("Date (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M")),
             ("nproc", _nproc()),
-            ("CPU", _cpu_model()),
+            ("CPU", cpu_model()),
             ("Memory", _memory()),
             ("Load average at start (1/5/15 min)", " / ".join(f"{v:.2f}" for v in os.getloadavg())),
             ("OS", f"{platform.system()} {platform.release()}"),

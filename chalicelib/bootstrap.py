@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-
 from chalicelib.adapters import dynamo
+from chalicelib.adapters.clients import lazy_client
 from chalicelib.adapters.cognito import CognitoDirectory
 from chalicelib.adapters.messaging import Mailer, OutboxQueue, Sms
 from chalicelib.adapters.stepfunctions import Timers
@@ -70,8 +69,8 @@ class _Base:
     audit: AuditStore
 
     def client(self, service: str) -> Any:
-        """A boto3 client for `service` on the configured region and endpoint."""
-        return boto3.client(service, **self.aws)  # type: ignore[call-overload]
+        """A client for `service` on the configured region and endpoint, created on its first call."""
+        return lazy_client(service, **self.aws)
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,9 @@ def _identity(base: _Base) -> _Identity:
     config = base.config
     users = UserStore(journal=base.audit)
     sessions = Sessions(users=users, clock=base.clock)
-    verifier = CognitoTokenVerifier(jwks_url=config.jwks_url, issuer=config.issuer, client_id=config.user_pool_client_id)
+    verifier = CognitoTokenVerifier(
+        jwks_url=config.jwks_url, issuer=config.issuer, client_id=config.user_pool_client_id, jwks=config.jwks
+    )
     directory = CognitoDirectory(base.client("cognito-idp"), pool_id=config.user_pool_id, client_id=config.user_pool_client_id)
     service = IdentityService(
         directory=directory, users=users, verifier=verifier, clock=base.clock, audit=base.audit, sessions=sessions

@@ -27,6 +27,8 @@ class Settings:
     public_url_template: str
     secure_cookies: bool
     max_body_bytes: int = 64 * 1024
+    #: The pool's JWKS as the stack read it at deploy (COGNITO_JWKS); None: fetched from jwks_url when first needed.
+    jwks: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -55,4 +57,5 @@ def settings() -> Settings:
         endpoint_url=endpoint,
         public_url_template=env.get("PUBLIC_URL_TEMPLATE") or "https://{tenant}." + env.get("BASE_DOMAIN", "localhost"),
         secure_cookies=env.get("SECURE_COOKIES", "true").lower() == "true",
+        jwks=env.get("COGNITO_JWKS") or None,
     )

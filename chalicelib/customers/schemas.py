@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from chalicelib.shared.schema import BaseModel
 
 Strict = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

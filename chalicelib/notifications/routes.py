@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalice import Blueprint
-from pydantic import BaseModel
 
 from chalicelib.bootstrap import container
 from chalicelib.entrypoints.api import route
 from chalicelib.shared.clock import parse_iso
 from chalicelib.shared.permissions import Permission
+from chalicelib.shared.schema import BaseModel
 from chalicelib.shared.tenancy import RequestContext
 
 from .store import OutboxItem

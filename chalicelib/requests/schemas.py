@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from chalicelib.customers.schemas import CustomerIdentity
+from chalicelib.shared.schema import BaseModel
 
 Strict = ConfigDict(extra="forbid", str_strip_whitespace=True)
 ChannelName = Literal["hotline", "national_portal", "web_portal", "fanpage", "email", "post", "other"]

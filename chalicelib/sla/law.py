@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-import holidays
-
 # What the package (0.109) knows for VN, and what it does not:
 # - 1 Jan; Tết = lunar New Year's Eve + days 1–4 (five days, Art. 112.1.b), where a Tết day on a Saturday moves to
 #   the working day before ("29 Tết") and one on a Sunday to the day after ("Mùng năm/sáu"); Hùng Kings (10/3 lunar);
@@ -35,6 +33,8 @@ class MarkedDay:
 @lru_cache(maxsize=64)
 def law_days_off(year: int) -> tuple[MarkedDay, ...]:
     """Public holidays and observed days of the year, named in Vietnamese."""
+    import holidays  # ~8 ms, paid by the first deadline computed, not by requests that compute none
+
     known = holidays.country_holidays("VN", years=year, language="vi")
     return tuple(MarkedDay(day, name, SOURCE_LAW) for day, name in sorted(known.items()) if day.year == year)
 

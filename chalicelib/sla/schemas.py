@@ -6,7 +6,9 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, StrictInt
+
+from chalicelib.shared.schema import BaseModel
 
 from .annex2 import ANNEX2_LIMITS
 from .domain import CalendarYear

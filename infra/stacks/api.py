@@ -14,6 +14,8 @@ from aws_cdk import aws_stepfunctions as sfn
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from infra.stacks.bytecode import precompile_package
+
 # Logical id of the API in the template `chalice package` writes (kept: preserve_logical_ids).
 _REST_API = "RestAPI"
 
@@ -47,6 +49,18 @@ def gateway_responses() -> dict[str, dict[str, object]]:
     return responses
 
 
+class PrecompiledChalice(Chalice):
+    """chalice.cdk's construct, with bytecode added to the deployment package before it becomes the functions' asset.
+
+    (chalice.cdk packages the app and stages the zip inside its constructor; `_package_app` is the one step between
+    the two, in the pinned chalice 1.34.)
+    """
+
+    def _package_app(self) -> None:
+        super()._package_app()
+        precompile_package(Path(self._sam_package_dir))
+
+
 class ChaliceApi(Construct):
     """The Lambda role, then the Chalice app packaged with the stage config that points it at the resources."""
 
@@ -70,7 +84,7 @@ class ChaliceApi(Construct):
         self.api_stage: str = config["stages"].get(stage, {}).get("api_gateway_stage", config.get("api_gateway_stage", "api"))
         # chalice.cdk takes the Chalice stage from str(scope), so the app sits directly under the stack,
         # whose construct id is the stage name ("dev", "prod" in .chalice/config.json).
-        self.chalice = Chalice(
+        self.chalice = PrecompiledChalice(
             Stack.of(self),
             "Chalice",
             source_dir=str(source_dir),
@@ -85,6 +99,9 @@ class ChaliceApi(Construct):
         #: SAM's reference to the stage it generates for the API (a plain GetAtt would not be resolved).
         self.rest_api_stage = Fn.ref(f"{_REST_API}.Stage")
         self.rest_api.add_property_override("DefinitionBody.x-amazon-apigateway-gateway-responses", gateway_responses())
+        # Traces start at the gateway: `xray: true` in the Chalice stages turns on the functions' active tracing only.
+        # The app adds a subsegment per AWS call itself (chalicelib/shared/tracing.py), without the X-Ray SDK.
+        self.rest_api.add_property_override("TracingEnabled", True)
         self.functions = [
             child
             for child in self.chalice.sam_template.node.children

@@ -13,7 +13,7 @@ from infra.definitions import APP_NAME, MAIL
 from infra.stacks.api import ChaliceApi
 from infra.stacks.data import Data
 from infra.stacks.domain import WildcardDomain
-from infra.stacks.identity import Identity
+from infra.stacks.identity import Identity, PoolKeys
 from infra.stacks.messaging import Mail, Messaging
 from infra.stacks.monitoring import Alarms
 from infra.stacks.workflows import Workflows
@@ -74,6 +74,8 @@ class CskhStack(Stack):
             "MAIL_SENDER": MAIL.sender,
             "MAIL_CONFIGURATION_SET": mail.configuration_set.configuration_set_name,
             "ALARM_TOPIC_ARN": messaging.alarm_topic.topic_arn,
+            # The pool's signing keys, so a cold start verifies its first token without fetching them.
+            "COGNITO_JWKS": PoolKeys(self, "PoolKeys", user_pool=identity.user_pool).jwks,
         }
         for variable, file in STATE_MACHINE_VARIABLES.items():
             environment[variable] = workflows.for_file(file).state_machine_arn

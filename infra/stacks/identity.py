@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import CustomResource, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra.definitions import USER_POOL
@@ -30,6 +32,32 @@ _STANDARD_ATTRIBUTES = {
     "website": "website",
     "zoneinfo": "timezone",
 }
+
+
+# The custom resource that reads the pool's public signing keys at deploy (inline code: `cfnresponse` is provided).
+_READ_POOL_KEYS = """\
+import json
+import urllib.request
+
+import cfnresponse
+
+FIELDS = ("kid", "kty", "alg", "use", "n", "e")
+
+
+def handler(event, context):
+    physical = event.get("PhysicalResourceId") or "pool-keys"
+    try:
+        data = {}
+        if event["RequestType"] != "Delete":
+            url = event["ResourceProperties"]["Url"]
+            with urllib.request.urlopen(url, timeout=10) as response:
+                keys = json.load(response)["keys"]
+            data["Jwks"] = json.dumps({"keys": [{f: k[f] for f in FIELDS if f in k} for k in keys]}, separators=(",", ":"))
+            physical = url
+        cfnresponse.send(event, context, cfnresponse.SUCCESS, data, physical)
+    except Exception as exc:
+        cfnresponse.send(event, context, cfnresponse.FAILED, {}, physical, reason=str(exc)[:200])
+"""
 
 
 def client_attributes(names: tuple[str, ...]) -> cognito.ClientAttributes:
@@ -82,3 +110,33 @@ class Identity(Construct):
             prevent_user_existence_errors=True,
             enable_token_revocation=True,
         )
+
+
+class PoolKeys(Construct):
+    """The pool's JWKS, read once at deploy, for the functions' environment (COGNITO_JWKS).
+
+    The app verifies ID tokens against these keys; without them the first authenticated request of every cold start
+    fetched them over HTTPS (a TLS handshake and a round trip). Cognito does not rotate a pool's keys; should a token
+    name a key not given here, the app still fetches the set (chalicelib/identity/verifier.py).
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, user_pool: cognito.IUserPool) -> None:
+        super().__init__(scope, construct_id)
+        region = Stack.of(self).region
+        self.url = f"https://cognito-idp.{region}.amazonaws.com/{user_pool.user_pool_id}/.well-known/jwks.json"
+        log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_MONTH, removal_policy=RemovalPolicy.DESTROY)
+        reader = lambda_.Function(
+            self,
+            "Reader",
+            description="Reads the user pool's public signing keys at deploy",
+            runtime=lambda_.Runtime.PYTHON_3_11,
+            handler="index.handler",
+            code=lambda_.Code.from_inline(_READ_POOL_KEYS),
+            timeout=Duration.seconds(30),
+            log_group=log_group,
+        )
+        resource = CustomResource(
+            self, "Keys", service_token=reader.function_arn, resource_type="Custom::PoolKeys", properties={"Url": self.url}
+        )
+        #: The JWKS as compact JSON (kid, kty, alg, use, n, e of each key), ~1 KB.
+        self.jwks: str = resource.get_att_string("Jwks")

@@ -33,6 +33,7 @@ LAMBDA_ENVIRONMENT = (
     "MAIL_CONFIGURATION_SET",
     "DEADLINE_STATE_MACHINE_ARN",
     "ALARM_TOPIC_ARN",
+    "COGNITO_JWKS",
 )
 # W3005 (DependsOn already implied by a Ref/GetAtt): CDK itself emits it (a state machine DependsOn its role),
 # and the Chalice functions keep explicit DependsOn on their role policy and the queues their SQS event
@@ -305,6 +306,44 @@ def test_lambda_gets_its_environment_and_role(resources: dict[str, dict[str, Any
         "states:SendTaskSuccess",
         "states:SendTaskFailure",
     } <= actions
+
+
+def test_tracing_is_on_for_the_gateway_every_function_and_state_machine(resources: dict[str, dict[str, Any]]) -> None:
+    # The cold start no longer loads the X-Ray SDK (bench/results.md): tracing is the platform's, so it must stay on.
+    assert resources["RestAPI"]["Properties"]["TracingEnabled"] is True
+    functions = of_type(resources, "AWS::Serverless::Function")
+    assert functions and all(f["Properties"]["Tracing"] == "Active" for f in functions.values())
+    machines = of_type(resources, "AWS::StepFunctions::StateMachine")
+    assert machines and all(m["Properties"]["TracingConfiguration"] == {"Enabled": True} for m in machines.values())
+    (role,) = [r for name, r in of_type(resources, "AWS::IAM::Role").items() if name.startswith("ApiLambdaRole")]
+    assert any("AWSXRayDaemonWriteAccess" in text for text in strings(role["Properties"]["ManagedPolicyArns"]))
+
+
+def test_the_pool_keys_are_read_at_deploy_into_the_functions_environment(resources: dict[str, dict[str, Any]]) -> None:
+    ((keys_id, keys),) = of_type(resources, "Custom::PoolKeys").items()
+    pool_id, _ = one(resources, "AWS::Cognito::UserPool", UserPoolName=USER_POOL.name)
+    url = keys["Properties"]["Url"]
+    assert {"Ref": pool_id} in url["Fn::Join"][1] and "/.well-known/jwks.json" in "".join(strings(url))
+    reader = resources[keys["Properties"]["ServiceToken"]["Fn::GetAtt"][0]]
+    assert reader["Type"] == "AWS::Lambda::Function" and "cfnresponse" in reader["Properties"]["Code"]["ZipFile"]
+    for function in of_type(resources, "AWS::Serverless::Function").values():
+        assert function["Properties"]["Environment"]["Variables"]["COGNITO_JWKS"] == {"Fn::GetAtt": [keys_id, "Jwks"]}
+
+
+def test_the_package_carries_bytecode_valid_after_extraction(cloud_assembly: Path, resources: dict[str, dict[str, Any]]) -> None:
+    # Lambda's /var/task is read-only: without .pyc in the zip every cold start compiles the app from source.
+    import importlib.util
+    import zipfile
+
+    (key,) = {f["Properties"]["CodeUri"]["Key"] for f in of_type(resources, "AWS::Serverless::Function").values()}
+    with zipfile.ZipFile(cloud_assembly / f"asset.{key}") as package:
+        names = set(package.namelist())
+        for source in ("app.py", "chalicelib/bootstrap.py", "pydantic/main.py", "botocore/client.py"):
+            cached = importlib.util.cache_from_source(source)
+            assert source in names and cached in names, source
+            header = package.read(cached)[:8]
+            assert header[:4] == importlib.util.MAGIC_NUMBER, source
+            assert int.from_bytes(header[4:8], "little") == 0b01, f"{source}: not an unchecked-hash pyc (PEP 552)"
 
 
 def test_alarms_cover_functions_api_dead_letters_and_state_machines(resources: dict[str, dict[str, Any]]) -> None:
