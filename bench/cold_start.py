@@ -239,7 +239,7 @@ ENTRIES = {
         )
     ),
     "`GET /api/requests`'s route module only": _GC.format("import chalice, chalicelib.requests.routes"),
-    "outbox worker only": _GC.format("import chalice, chalicelib.notifications.entry"),
+    "outbox worker only": _GC.format("import chalice, chalicelib.entrypoints.queue"),
     "`chalicelib.bootstrap` only (the composition root every entry uses)": _GC.format("import chalice, chalicelib.bootstrap"),
 }
 

@@ -31,6 +31,7 @@ from chalicelib.requests.read_models import CustomerRequests
 from chalicelib.requests.service import RequestService
 from chalicelib.requests.store import DynamoRequestStore, timer_key
 from chalicelib.requests.timer_handlers import TimerHandlers
+from chalicelib.shared import tracing
 from chalicelib.shared.clock import Clock, SystemClock
 from chalicelib.shared.edge import Edge
 from chalicelib.sla.service import SlaService
@@ -165,6 +166,8 @@ def _requests(
 def build(config: Settings | None = None, clock: Clock | None = None) -> Container:
     """Wire adapters into services, capability by capability."""
     config = config or settings()
+    if tracing.enabled():  # Lambda's active tracing records each invocation; this adds a subsegment per AWS call
+        tracing.trace_botocore()
     dynamo.bind(table_name=config.table_name, region=config.region, host=config.endpoint_url)
     base = _Base(
         config, clock or SystemClock(), {"region_name": config.region, "endpoint_url": config.endpoint_url}, AuditStore()

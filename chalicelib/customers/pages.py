@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from chalice import Blueprint, Response
 from pydantic import ValidationError
 
-from chalicelib.bootstrap import container
+from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
 from chalicelib.shared.errors import ConflictError, RuleViolationError
 from chalicelib.shared.permissions import Permission

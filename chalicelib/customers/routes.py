@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from chalice import Blueprint
 
-from chalicelib.bootstrap import container
+from chalicelib.entrypoints import container
 from chalicelib.entrypoints.api import route
 from chalicelib.shared.permissions import Permission
 from chalicelib.shared.tenancy import RequestContext

@@ -16,7 +16,7 @@ from chalice import Blueprint, Chalice, Response
 from chalice.app import Request
 from pydantic import BaseModel
 
-from chalicelib.bootstrap import container
+from chalicelib.entrypoints import container
 from chalicelib.shared.auth import authenticate, authorize, resolve_tenant
 from chalicelib.shared.http import (
     ROUTES,

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, quote
 from chalice import Blueprint, Response
 from chalice.app import Request
 
-from chalicelib.bootstrap import container
+from chalicelib.entrypoints import container
 from chalicelib.shared.auth import authenticate, authorize, clear_session_cookie, csrf_token, resolve_tenant, session_token
 from chalicelib.shared.errors import AppError, ForbiddenError, MalformedError, PayloadTooLargeError, UnauthorizedError
 from chalicelib.shared.http import begin_request, finish_request, handle_errors

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from chalicelib.bootstrap import container
+from chalicelib.entrypoints import container
 from chalicelib.shared.observability import logger
 
 OUTBOX_QUEUE = "cskh-outbox"  # infra/definitions.py QUEUES[0]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from chalicelib.shared.errors import RuleViolationError
 from chalicelib.shared.permissions import roles_for_tenant
+from chalicelib.shared.tenancy import Principal
 
 LOGIN = re.compile(r"^[a-z0-9][a-z0-9_-]{2,39}$")
 
@@ -51,3 +52,19 @@ def temporary_password() -> str:
     alphabet = string.ascii_letters + string.digits
     body = "".join(secrets.choice(alphabet) for _ in range(10))
     return f"Tm{body}#{secrets.randbelow(10)}"
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A completed sign-in."""
+
+    token: str
+    expires_in: int
+    principal: Principal
+
+
+@dataclass(frozen=True)
+class PasswordNeeded:
+    """The account has a temporary password: choose a new one with this session."""
+
+    session: str

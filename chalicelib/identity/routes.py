@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.bootstrap import container
+from chalicelib.entrypoints import container
 from chalicelib.entrypoints.api import route
-from chalicelib.identity.domain import StaffUser
+from chalicelib.identity.domain import PasswordNeeded, SignedIn, StaffUser
 from chalicelib.identity.schemas import (
     LoginBody,
     LoginResponse,
@@ -19,7 +19,6 @@ from chalicelib.identity.schemas import (
     UserUpdate,
     VersionBody,
 )
-from chalicelib.identity.service import PasswordNeeded, SignedIn
 from chalicelib.shared.auth import clear_session_cookie, session_cookie
 from chalicelib.shared.http import json_response
 from chalicelib.shared.permissions import Permission, permissions_of

@@ -11,26 +11,10 @@ from chalicelib.shared.clock import Clock
 from chalicelib.shared.errors import ConflictError, ForbiddenError, NotFoundError
 from chalicelib.shared.tenancy import Principal, cognito_username
 
-from .domain import StaffUser, check_account, temporary_password
+from .domain import PasswordNeeded, SignedIn, StaffUser, check_account, temporary_password
 from .sessions import Sessions
 from .store import UserStore
 from .verifier import CognitoTokenVerifier
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    """A completed sign-in."""
-
-    token: str
-    expires_in: int
-    principal: Principal
-
-
-@dataclass(frozen=True)
-class PasswordNeeded:
-    """The account has a temporary password: choose a new one with this session."""
-
-    session: str
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.bootstrap import container
+from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
 from chalicelib.shared.permissions import Permission
 from chalicelib.web.render import Page, redirect, render

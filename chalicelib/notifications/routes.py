@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 
-from chalicelib.bootstrap import container
+from chalicelib.entrypoints import container
 from chalicelib.entrypoints.api import route
 from chalicelib.shared.clock import parse_iso
 from chalicelib.shared.permissions import Permission
 from chalicelib.shared.schema import BaseModel
 from chalicelib.shared.tenancy import RequestContext
 
-from .store import OutboxItem
+if TYPE_CHECKING:
+    from .store import OutboxItem
+
 
 bp = Blueprint(__name__)
 

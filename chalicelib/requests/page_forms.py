@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 from chalice import Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.bootstrap import container
 from chalicelib.customers.domain import PROFILE_FIELDS
+from chalicelib.entrypoints import container
 from chalicelib.shared.clock import VN_TZ, iso
 from chalicelib.shared.errors import AppError, ConflictError, ForbiddenError, MalformedError, RuleViolationError
 from chalicelib.shared.permissions import Permission, Role, permissions_of

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
-from chalicelib.bootstrap import container
+from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
 from chalicelib.shared.permissions import Permission
 from chalicelib.web.render import Page, redirect, render
@@ -39,7 +41,10 @@ from .schemas import (
     TransferBody,
     Versioned,
 )
-from .service import RequestService
+
+if TYPE_CHECKING:
+    from .service import RequestService
+
 
 bp = Blueprint(__name__)
 P = Permission

@@ -1,4 +1,4 @@
-"""Logger and metrics shared by every module, and tracing of AWS calls; personal data is scrubbed from every log line."""
+"""Logger and metrics shared by every module; personal data is scrubbed from every log line (tracing: shared/tracing.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import re
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
-
-from chalicelib.shared import tracing
 
 # Art. 3.2, 7.1, 16.1b: personal data is confidential. ID numbers (CMND 9 / CCCD 12 digits), social-insurance
 # codes (10), phone numbers (10–11, or +84…) and e-mail addresses never reach a log line, whatever logs them.
@@ -38,6 +36,3 @@ class RedactingFormatter(LambdaPowertoolsFormatter):
 
 logger = Logger(service="cskh", logger_formatter=RedactingFormatter())
 metrics = Metrics(namespace="CSKH", service="cskh")
-# Lambda's active tracing records each invocation; a subsegment per AWS call is added without the X-Ray SDK.
-if tracing.enabled():
-    tracing.trace_botocore()

@@ -139,6 +139,8 @@ def trace_botocore() -> Callable[[], None]:
     from botocore.client import BaseClient
 
     original = BaseClient._make_api_call
+    if getattr(original, "_cskh_traced", False):  # already traced (a second container in the same process)
+        return lambda: None
 
     def traced(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
         parent = current_parent()
@@ -163,6 +165,7 @@ def trace_botocore() -> Callable[[], None]:
         return response
 
     traced.__wrapped__ = original  # type: ignore[attr-defined]
+    traced._cskh_traced = True  # type: ignore[attr-defined]
     BaseClient._make_api_call = traced  # type: ignore[method-assign]
 
     def undo() -> None:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from chalice import Blueprint, Response
 
-from chalicelib.bootstrap import container
+from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
 from chalicelib.shared.clock import to_local
 from chalicelib.shared.errors import MalformedError

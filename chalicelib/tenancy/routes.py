@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.bootstrap import container
+from chalicelib.entrypoints import container
 from chalicelib.entrypoints.api import route
 from chalicelib.shared.permissions import Permission
 from chalicelib.shared.tenancy import RequestContext

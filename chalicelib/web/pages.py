@@ -6,9 +6,9 @@ from pathlib import Path
 
 from chalice import Blueprint, Response
 
-from chalicelib.bootstrap import container
+from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
-from chalicelib.identity.service import PasswordNeeded
+from chalicelib.identity.domain import PasswordNeeded
 from chalicelib.shared.auth import clear_session_cookie, session_cookie
 from chalicelib.shared.errors import MalformedError
 from chalicelib.shared.permissions import Permission, roles_for_tenant
