@@ -119,6 +119,8 @@ def test_written_answer_is_drafted_then_approved_by_the_leader(browser, page, si
         leader.wait_for_load_state()
         leader.get_by_test_id("request-table").get_by_role("link", name=reference).click()
         leader.wait_for_load_state()
+        assert leader.get_by_role("button", name="Trả lại").count() == 1, "the leader may also return it"
+        leader.screenshot(path="/tmp/request-approval.png", full_page=True)
         act(leader, "approve", "Phê duyệt và gửi")
         assert leader.get_by_test_id("status").inner_text() == "Đã trả lời"
         assert leader.get_by_test_id("answer").inner_text() == "Kính gửi bà, thủ tục cấp lại sổ gồm …"
@@ -128,6 +130,7 @@ def test_written_answer_is_drafted_then_approved_by_the_leader(browser, page, si
         ctx.close()
     page.reload()
     assert page.get_by_test_id("status").inner_text() == "Đã trả lời"
+    page.screenshot(path="/tmp/request-answered.png", full_page=True)
 
 
 def test_a_callback_in_the_evening_is_refused_on_the_page(page, sign_in, api, unique):
