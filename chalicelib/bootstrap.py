@@ -175,9 +175,10 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     tenancy, hosts = _tenancy(base)
     identity = _identity(base)
     notifications, outbox = _notifications(base)
-    request_store = DynamoRequestStore(outbox=outbox)
+    customer_store = CustomerStore(journal=base.audit)
+    request_store = DynamoRequestStore(outbox=outbox, journal=base.audit, customers=customer_store)
     customers = CustomerService(
-        store=CustomerStore(journal=base.audit), audit=base.audit, clock=base.clock, timeline=CustomerRequests(request_store)
+        store=customer_store, audit=base.audit, clock=base.clock, timeline=CustomerRequests(request_store)
     )
     sla = SlaService(store=SlaStore(journal=base.audit), clock=base.clock)
     requests = _requests(

@@ -254,10 +254,20 @@ class FakeCustomerStore(CustomerStore):
     def add(self, *, tenant: str, customer: Customer, event: AuditEvent) -> Customer:
         if (tenant, customer.id) in self.rows:
             raise ConflictError()
+        stored = self.place(tenant, customer)
+        self.audit.append(tenant=tenant, event=event)
+        return stored
+
+    def can_place(self, tenant: str, customer: Customer) -> bool:
+        """Whether a new customer's profile and claims are all still absent (what the transaction's conditions ask)."""
+        taken = any((tenant, n, v) in self.claims for n, v in customer.unique_identifiers().items())
+        return (tenant, customer.id) not in self.rows and not taken
+
+    def place(self, tenant: str, customer: Customer) -> Customer:
+        """Write a new customer with its claims (another change's transaction does this in the real store)."""
         self._take(tenant, None, customer)
         stored = replace(customer, version=1)
         self.rows[(tenant, customer.id)] = stored
-        self.audit.append(tenant=tenant, event=event)
         return stored
 
     def replace(self, *, tenant: str, before: Customer, after: Customer, event: AuditEvent) -> Customer:
@@ -338,7 +348,8 @@ class FakeRequestStore(RequestStore):
     """requests.ports.RequestStore in dicts, with the table's transaction semantics: all or nothing, versions
     checked, new items must not exist, units checked, notes on a condition; lists in the indexes' orders."""
 
-    def __init__(self, units: set[tuple[str, str]] | None = None) -> None:
+    def __init__(self, units: set[tuple[str, str]] | None = None, customers: FakeCustomerStore | None = None) -> None:
+        self.customers = customers or FakeCustomerStore()
         self.rows: dict[tuple[str, str], Request] = {}
         self.events: dict[tuple[str, str], list[Event]] = {}
         self.notes: dict[tuple[str, str], set[str]] = {}
@@ -380,6 +391,12 @@ class FakeRequestStore(RequestStore):
         tenant = change.requests[0].tenant
         if change.intake and (tenant, change.intake.key) in self.intakes:
             raise ConflictError()
+        if any(found.new and not self.customers.can_place(found.tenant, found.customer) for found in change.customers):
+            raise ConflictError()
+        for found in change.customers:
+            if found.new:
+                self.customers.place(found.tenant, found.customer)
+            self.customers.audit.append(tenant=found.trail, event=found.event)
         for request in change.requests:
             stored = self._copy(request)
             stored.version = request.version + 1

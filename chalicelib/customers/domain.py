@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from chalicelib.audit.domain import AuditEvent
 from chalicelib.shared.errors import ConflictError, RuleViolationError
 from chalicelib.shared.text import fold
 
@@ -131,6 +132,18 @@ class Customer(Identity):
     created_at: datetime | None = None
     updated_at: datetime | None = None
     timeline: tuple[TimelineEntry, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class CustomerRecord:
+    """A customer as another capability's command found or made it, not yet written: the command commits it with
+    its own change, so a refused command leaves neither a new customer nor an audit entry behind."""
+
+    tenant: str
+    customer: Customer
+    event: AuditEvent  # the read (into the reader's trail) or the creation (into the customer's tenant)
+    trail: str  # the tenant whose audit trail records the event
+    new: bool  # the profile, its claims and its name entry are written with the change
 
 
 @dataclass(frozen=True)

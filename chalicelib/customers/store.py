@@ -187,12 +187,19 @@ class CustomerStore:
 
     def add(self, *, tenant: str, customer: Customer, event: AuditEvent) -> Customer:
         """Create profile, claims and name entry (each must not exist) with the audit entry; a taken identifier is 409."""
-        changes = _Changes()
-        changes.puts.append(("profile", _profile_item(tenant, customer)))
-        for label, key in _index_keys(tenant, customer).items():
-            changes.puts.append((label, _index_item(tenant, key, customer)))
+        changes = _Changes(puts=self._creation(tenant, customer))
         self._commit(tenant, changes, event)
         return replace(customer, version=1)
+
+    def creation(self, *, tenant: str, customer: Customer) -> list[BaseItem]:
+        """The items of a new customer, for another change's transaction (each is saved only if absent)."""
+        return [item for _, item in self._creation(tenant, customer)]
+
+    @staticmethod
+    def _creation(tenant: str, customer: Customer) -> list[tuple[str, BaseItem]]:
+        items: list[tuple[str, BaseItem]] = [("profile", _profile_item(tenant, customer))]
+        items += [(label, _index_item(tenant, key, customer)) for label, key in _index_keys(tenant, customer).items()]
+        return items
 
     def replace(self, *, tenant: str, before: Customer, after: Customer, event: AuditEvent) -> Customer:
         """Save `after` if the profile is still at `before.version`; claims that changed move in the same transaction."""

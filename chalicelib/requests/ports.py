@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from chalicelib.customers.domain import CustomerRecord
 from chalicelib.notifications.domain import Notice
 from chalicelib.shared.tenancy import Principal
 
@@ -46,7 +47,8 @@ class UnitRef:
 @dataclass
 class Change:
     """What one step writes, all or nothing: the requests with their new timeline steps, the notices to send,
-    the intake's idempotency record and the survey link — the unit of work of the request capability."""
+    the intake's idempotency record, the survey link, and the customers it found (their audited reads) or made —
+    the unit of work of the request capability."""
 
     requests: list[Request]
     notices: list[Notice] = field(default_factory=list)
@@ -55,6 +57,12 @@ class Change:
     intake: IntakeRecord | None = None
     survey_link: SurveyLink | None = None
     units: list[UnitRef] = field(default_factory=list)
+    customers: list[CustomerRecord] = field(default_factory=list)
+
+    @property
+    def creates_customer(self) -> bool:
+        """Whether a lost race on a customer's identifier claims could have refused it (matching again resolves it)."""
+        return any(record.new for record in self.customers)
 
 
 @dataclass(frozen=True)
@@ -150,11 +158,11 @@ class RequestStore(Protocol):
 
 
 class Customers(Protocol):
-    """What requests need of the customers capability."""
+    """What requests need of the customers capability: customers found or made, written with the request's change."""
 
-    def find_or_create(self, *, tenant: str, actor: Principal, data: Any) -> Any: ...
+    def match(self, *, tenant: str, actor: Principal, data: Any) -> CustomerRecord: ...
 
-    def get(self, *, tenant: str, actor: Principal, customer_id: str, timeline: bool = True) -> Any: ...
+    def read(self, *, tenant: str, actor: Principal, customer_id: str, via: str) -> CustomerRecord: ...
 
 
 class Deadlines(Protocol):

@@ -22,7 +22,8 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
-from chalicelib.adapters.unit_of_work import Check, commit
+from chalicelib.adapters.unit_of_work import Check, Journal, commit
+from chalicelib.customers.domain import Customer
 from chalicelib.notifications.domain import Notice
 from chalicelib.shared.clock import iso, parse_iso
 from chalicelib.shared.errors import ConflictError, RuleViolationError
@@ -110,6 +111,12 @@ class OutboxEntries(Protocol):
     """The notifications capability's outbox, as items for this store's transactions (notifications.store)."""
 
     def entry(self, *, tenant: str, notice: Notice) -> BaseItem: ...
+
+
+class CustomerItems(Protocol):
+    """The customers capability's store, as the items of a new customer for this store's transactions."""
+
+    def creation(self, *, tenant: str, customer: Customer) -> list[BaseItem]: ...
 
 
 def timer_key(tenant: str, request_id: str) -> tuple[str, str]:
@@ -306,8 +313,10 @@ def _condition(only: RequestFilter) -> Condition | None:
 class DynamoRequestStore:
     """Requests in DynamoDB: every read is one call (the unit inbox three), every change one transaction."""
 
-    def __init__(self, *, outbox: OutboxEntries) -> None:
+    def __init__(self, *, outbox: OutboxEntries, journal: Journal, customers: CustomerItems) -> None:
         self._outbox = outbox
+        self._journal = journal
+        self._customers = customers
 
     def get(self, *, tenant: str, request_id: str) -> Request | None:
         """The request, its timeline and notes, and any approval wait's token (one Query of its partition)."""
@@ -353,6 +362,11 @@ class DynamoRequestStore:
                             detail=event.detail,
                         )
                     )
+            for found in change.customers:
+                if found.new:
+                    for item in self._customers.creation(tenant=found.tenant, customer=found.customer):
+                        tx.save(item)
+                tx.save(self._journal.entry(tenant=found.trail, event=found.event))
             first = change.requests[0]
             for escalation in change.escalated:
                 tx.save(_queue_item(first, escalation))

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.audit.domain import AuditEvent
+from chalicelib.customers.domain import Customer, CustomerRecord
 from chalicelib.notifications.domain import Notice
 from chalicelib.requests.domain import SYSTEM, Category, Channel, Deadline, Draft, Event, Kind, Request, Status, reference_of
 from chalicelib.requests.ports import Change, IntakeRecord, RequestFilter, SystemNote, UnitRef
@@ -19,15 +21,26 @@ EVERYONE = frozenset({"agent", "focal_officer", "leader", "ccc_officer"})
 
 
 @pytest.fixture(params=["memory", "dynamodb"])
-def store(request):
+def stores(request):
+    """The request store and the customer store whose new customers it writes, in memory or on moto."""
     if request.param == "memory":
-        return FakeRequestStore()
+        memory = FakeRequestStore()
+        return memory, memory.customers
     request.getfixturevalue("stack")
+    from chalicelib.audit.store import AuditStore
+    from chalicelib.customers.store import CustomerStore
     from chalicelib.notifications.store import OutboxStore
     from chalicelib.requests.store import DynamoRequestStore
     from chalicelib.shared.clock import FixedClock
 
-    return DynamoRequestStore(outbox=OutboxStore(clock=FixedClock(NOW)))
+    audit = AuditStore()
+    people = CustomerStore(journal=audit)
+    return DynamoRequestStore(outbox=OutboxStore(clock=FixedClock(NOW)), journal=audit, customers=people), people
+
+
+@pytest.fixture
+def store(stores):
+    return stores[0]
 
 
 def _new(tenant: str, subject: str = "Chế độ thai sản", channel: Channel = Channel.HOTLINE, due_in: int = 3, **extra) -> Request:
@@ -102,6 +115,31 @@ def test_an_unknown_unit_refuses_the_whole_change(store, unique):
         store.commit(Change([request], units=[UnitRef("hanoi", f"khong-co-{unique}", "unit_ids")]))
     assert refused.value.fields == {"unit_ids": "unknown"}
     assert store.get(tenant="hanoi", request_id=request.id) is None
+
+
+def _newcomer(tenant: str, id_number: str) -> CustomerRecord:
+    person = Customer(
+        kind="individual", full_name="Phạm Thị Dung", id_number=id_number, id=new_id(), created_at=NOW, updated_at=NOW
+    )
+    event = AuditEvent(f"{tenant}.agent", "customer.create", person.id, "customer", NOW, {"kind": "individual"})
+    return CustomerRecord(tenant, person, event, tenant, new=True)
+
+
+def test_a_new_customer_is_written_with_the_change_or_not_at_all(stores, unique):
+    store, people = stores
+    tenant, id_number = f"t{unique}", f"0{int(unique, 16) % 10**11:011d}"
+    first = _newcomer(tenant, id_number)
+    request = _new(tenant, customer_id=first.customer.id)
+    store.commit(Change([request], customers=[first]))
+    kept = people.get(tenant=tenant, customer_id=first.customer.id)
+    assert kept is not None and kept.id_number == id_number
+    assert people.claimed(tenant=tenant, identifiers={"id_number": id_number}) == {"id_number": first.customer.id}
+    rival = _newcomer(tenant, id_number)  # another intake that matched before the first committed
+    late = _new(tenant, customer_id=rival.customer.id)
+    with pytest.raises(ConflictError):
+        store.commit(Change([late], customers=[rival]))
+    assert store.get(tenant=tenant, request_id=late.id) is None, "the request of the lost round is not written"
+    assert people.get(tenant=tenant, customer_id=rival.customer.id) is None, "nor its customer"
 
 
 def test_a_timer_note_leaves_the_version_alone_and_is_written_once(store, unique):
