@@ -21,7 +21,7 @@ from chalicelib.notifications.pages import bp as notification_pages_bp
 from chalicelib.notifications.routes import bp as notifications_bp
 from chalicelib.requests.pages import bp as request_pages_bp
 from chalicelib.requests.routes import bp as requests_bp
-from chalicelib.shared.http import contract_errors, json_response
+from chalicelib.shared.http import contract_errors, json_response, security_headers
 from chalicelib.shared.openapi import document
 from chalicelib.sla.pages import bp as sla_pages_bp
 from chalicelib.sla.routes import bp as sla_bp
@@ -45,6 +45,7 @@ for blueprint in (
     web_bp,
 ):
     app.register_blueprint(blueprint)
+app.register_middleware(security_headers, "http")  # outermost: also on the answers contract_errors rewrites
 app.register_middleware(contract_errors, "http")
 gc.freeze()
 gc.enable()
