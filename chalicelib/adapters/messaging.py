@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
 
+def html_text(value: str) -> str:
+    """Text for an HTML body: markup characters escaped, each line break a <br>; nothing else added."""
+    return "<br>\n".join(html.escape(line) for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def template_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The values as written, for the subject and the text part, and each text also as `{name}_html` for the HTML part.
+
+    SES puts a value into a template as it is — it escapes nothing, not even in the HTML part ("SES doesn't escape
+    HTML content when rendering the HTML template", SES developer guide, advanced personalization) — so a
+    template's HTML part uses only the `_html` values (tests/integration/test_email_templates.py checks it).
+    """
+    texts = {name: str(value) for name, value in data.items() if isinstance(value, str | int | float)}
+    return {**data, **{f"{name}_html": html_text(text) for name, text in texts.items()}}
+
+
 class Mailer:
-    """Sends templated e-mail through SES (templates: infra/templates/email)."""
+    """Sends templated e-mail through SES (templates: infra/templates/email; values: `template_data`)."""
 
     def __init__(self, client: Any, *, sender: str, configuration_set: str) -> None:
         self._client = client
@@ -20,7 +37,7 @@ class Mailer:
             Source=self._sender,
             Destination={"ToAddresses": [to]},
             Template=template,
-            TemplateData=json.dumps(data, ensure_ascii=False),
+            TemplateData=json.dumps(template_data(data), ensure_ascii=False),
             ConfigurationSetName=self._configuration_set,
         )
         return str(response["MessageId"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from datetime import datetime
 
@@ -38,13 +37,11 @@ class CustomerNotices:
         email = customer.email
         if not email or not is_written(request.channel):
             return []
-        # The answer as written: escaped, its line breaks kept, no markup of its own.
-        answer_html = "<br>".join(html.escape(line) for line in request.answer.split("\n"))
+        # The answer as written; the mailer makes the HTML part's copy (escaped, its line breaks kept).
         data = {
             "customer_name": request.customer_name,
             "reference": request.reference,
             "answer_text": request.answer,
-            "answer_html": answer_html,
             "survey_url": self.survey_url(request) or "",
             "tenant_name": TENANT_BY_CODE[request.tenant].name,
         }
