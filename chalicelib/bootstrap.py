@@ -24,6 +24,8 @@ from chalicelib.identity.sessions import Sessions
 from chalicelib.identity.staff import StaffDirectory
 from chalicelib.identity.store import UserStore
 from chalicelib.identity.verifier import CognitoTokenVerifier
+from chalicelib.limits.service import RateLimiter, SignInThrottle
+from chalicelib.limits.store import RateCounters, SignInAttempts
 from chalicelib.notifications.service import NotificationService, Worker
 from chalicelib.notifications.store import OutboxStore
 from chalicelib.requests.lists import RequestLists
@@ -102,8 +104,15 @@ def _identity(base: _Base) -> _Identity:
         jwks_url=config.jwks_url, issuer=config.issuer, client_id=config.user_pool_client_id, jwks=config.jwks
     )
     directory = CognitoDirectory(base.client("cognito-idp"), pool_id=config.user_pool_id, client_id=config.user_pool_client_id)
+    throttle = SignInThrottle(attempts=SignInAttempts(), policy=config.sign_in, clock=base.clock)
     service = IdentityService(
-        directory=directory, users=users, verifier=verifier, clock=base.clock, audit=base.audit, sessions=sessions
+        directory=directory,
+        users=users,
+        verifier=verifier,
+        clock=base.clock,
+        audit=base.audit,
+        sessions=sessions,
+        throttle=throttle,
     )
     return _Identity(service, users, sessions, verifier)
 
@@ -197,6 +206,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         authenticator=identity.verifier,
         tenants=hosts,
         sessions=identity.sessions,
+        limiter=RateLimiter(counters=RateCounters(), limits=config.rate_limits, clock=base.clock),
         max_body_bytes=config.max_body_bytes,
         secure_cookies=config.secure_cookies,
     )

@@ -15,6 +15,8 @@ from chalicelib.identity.domain import StaffUser
 from chalicelib.identity.sessions import Sessions
 from chalicelib.identity.store import UserStore
 from chalicelib.identity.verifier import CognitoTokenVerifier
+from chalicelib.limits.domain import SIGN_IN_LOCKED, TOO_MANY_REQUESTS, TOO_MANY_SIGN_INS, Limit, SignInPolicy, wait_text
+from chalicelib.limits.store import Attempt, RateCounters, SignInAttempts
 from chalicelib.requests.domain import Event, Request, Status
 from chalicelib.requests.ports import (
     Change,
@@ -26,7 +28,7 @@ from chalicelib.requests.ports import (
     SurveyLink,
     SystemNote,
 )
-from chalicelib.shared.errors import ConflictError, RuleViolationError, UnauthorizedError
+from chalicelib.shared.errors import ConflictError, RuleViolationError, TooManyRequestsError, UnauthorizedError
 from chalicelib.shared.tenancy import Principal
 from chalicelib.shared.text import fold
 from chalicelib.sla.domain import CalendarOverrides
@@ -342,6 +344,68 @@ class FakeSessions(Sessions):
 
     def forget(self, *, tenant: str, login: str) -> None:
         self.revoked = [r for r in self.revoked if r != (tenant, login)]
+
+
+class FakeRateCounters(RateCounters):
+    """RateCounters in a dict: hits per (tenant, scope, subject, window); a full window refuses and adds nothing."""
+
+    def __init__(self) -> None:
+        self.hits: dict[tuple[str, str, str, int, int], int] = {}
+
+    def hit(self, *, tenant: str, scope: str, subject: str, limit: Limit, now: int) -> None:
+        start, end = limit.window(now)
+        key = (tenant, scope, subject, limit.seconds, start)
+        if self.hits.get(key, 0) >= limit.requests:
+            wait = max(end - now, 1)
+            raise TooManyRequestsError(TOO_MANY_REQUESTS.format(wait=wait_text(wait)), retry_after=wait)
+        self.hits[key] = self.hits.get(key, 0) + 1
+
+
+@dataclass
+class _SignInRow:
+    failures: int = 0
+    locked_until: int | None = None
+    busy_until: int | None = None
+    busy_by: str | None = None
+
+
+class FakeSignInAttempts(SignInAttempts):
+    """SignInAttempts in a dict, with the table's conditions: locked, or at the threshold while held, refuses."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], _SignInRow] = {}
+
+    def begin(self, *, tenant: str, login: str, client: str, policy: SignInPolicy, now: int) -> Attempt:
+        start, _ = policy.window(now)
+        key = (f"{tenant}#{login}", f"{client}#{start}")
+        row = self.rows.get(key)
+        locked = row is not None and row.locked_until is not None and row.locked_until > now
+        busy = row is not None and row.busy_until is not None and row.busy_until > now
+        if row is not None and (locked or (row.failures >= policy.free_attempts() and busy)):
+            wait = max(max(row.locked_until or 0, row.busy_until or 0) - now, 1)
+            raise TooManyRequestsError(TOO_MANY_SIGN_INS.format(wait=wait_text(wait)), code=SIGN_IN_LOCKED, retry_after=wait)
+        row = self.rows.setdefault(key, _SignInRow())
+        row.failures += 1
+        row.busy_until, row.busy_by = now + policy.attempt_seconds, f"token-{len(self.rows)}-{row.failures}"
+        return Attempt(key[0], key[1], row.failures, row.busy_by)
+
+    def failed(self, attempt: Attempt, *, policy: SignInPolicy, now: int) -> None:
+        row = self.rows.get((attempt.pk, attempt.sk))
+        lock = policy.lock_seconds(attempt.failures)
+        if row is not None and (lock or row.busy_by == attempt.token):
+            row.busy_until = row.busy_by = None
+            if lock:
+                row.locked_until = now + lock
+
+    def released(self, attempt: Attempt) -> None:
+        row = self.rows.get((attempt.pk, attempt.sk))
+        if row is not None:
+            row.failures -= 1
+            if row.busy_by == attempt.token:
+                row.busy_until = row.busy_by = None
+
+    def succeeded(self, attempt: Attempt) -> None:
+        self.rows.pop((attempt.pk, attempt.sk), None)
 
 
 class FakeRequestStore(RequestStore):

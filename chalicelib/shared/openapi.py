@@ -33,6 +33,10 @@ _ERRORS = {
     "409": "Version conflict or wrong state",
     "413": "Body too large",
     "422": "Breaks a rule",
+    "429": "Too many requests (rate limit, or failed sign-ins): try again after Retry-After seconds",
+}
+_RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds until a new try can succeed", "schema": {"type": "integer", "minimum": 1}}
 }
 
 
@@ -79,6 +83,7 @@ def _operation(spec: RouteSpec, components: dict[str, Any]) -> dict[str, Any]:
         operation["responses"][status] = {
             "description": text,
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            **({"headers": _RETRY_AFTER} if status == "429" else {}),
         }
     if spec.permission is None:
         operation["security"] = []

@@ -74,6 +74,7 @@ class Page:
     path: str = "/"
     form: dict[str, list[str]] = field(default_factory=dict)
     query: dict[str, str] = field(default_factory=dict)
+    client: str = ""  # the caller's address (sign-in throttling)
 
     @property
     def user(self) -> Principal:
