@@ -373,3 +373,18 @@ def test_nothing_is_looked_up(cloud_assembly: Path) -> None:
     manifest = json.loads((cloud_assembly / "manifest.json").read_text(encoding="utf-8"))
     assert "missing" not in manifest, manifest.get("missing")
     assert not re.search(r"\d{12}", json.dumps(manifest["artifacts"].get("dev", {}).get("environment", "")))
+
+
+def test_the_stage_has_a_ceiling_and_the_gateway_answers_carry_the_security_headers(resources: dict[str, dict[str, Any]]) -> None:
+    from infra.stacks.api import STAGE_THROTTLE
+
+    properties = resources["RestAPI"]["Properties"]
+    (setting,) = properties["MethodSettings"]
+    assert setting["ResourcePath"] == "/*" and setting["HttpMethod"] == "*"
+    assert (setting["ThrottlingRateLimit"], setting["ThrottlingBurstLimit"]) == (STAGE_THROTTLE["rate"], STAGE_THROTTLE["burst"])
+    responses = properties["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
+    for response in responses.values():
+        headers = response["responseParameters"]
+        assert headers["gatewayresponse.header.X-Content-Type-Options"] == "'nosniff'"
+        assert headers["gatewayresponse.header.Cache-Control"] == "'no-store'"
+    assert responses["THROTTLED"]["responseParameters"]["gatewayresponse.header.Retry-After"] == "'1'"
