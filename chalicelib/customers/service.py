@@ -119,6 +119,8 @@ class CustomerService:
         """Replace the record's fields if nobody changed it since `version`; identifiers move with it."""
         self._own(tenant, actor)
         current = self._load(tenant, customer_id)
+        if current.anonymised_at is not None:
+            raise ConflictError(MESSAGES["anonymised"], code="customer_anonymised")
         if current.version != version:
             raise ConflictError()
         after = Customer(**asdict(_identity(data)), id=current.id, created_at=current.created_at, updated_at=self._clock.now())
