@@ -14,6 +14,8 @@ from chalice.app import SQSEvent
 
 from chalicelib.audit.routes import bp as audit_bp
 from chalicelib.customers.pages import bp as customer_pages_bp
+from chalicelib.customers.privacy_pages import bp as privacy_pages_bp
+from chalicelib.customers.privacy_routes import bp as privacy_bp
 from chalicelib.customers.routes import bp as customers_bp
 from chalicelib.entrypoints.queue import OUTBOX_QUEUE, handle_records
 from chalicelib.identity.routes import bp as identity_bp
@@ -35,7 +37,9 @@ for blueprint in (
     tenancy_bp,
     audit_bp,
     customers_bp,
+    privacy_bp,
     customer_pages_bp,
+    privacy_pages_bp,
     sla_bp,
     sla_pages_bp,
     requests_bp,
