@@ -53,13 +53,13 @@ def _retention_page(p: Page, status: int = 200, error: str | None = None, **extr
 
 
 @page(bp, "/admin/retention", permission=Permission.RETENTION_MANAGE)
-def retention(p: Page) -> Response:
+def retention_page(p: Page) -> Response:
     """How long the office keeps each kind of personal data, the national bounds, the job's last run."""
     return _retention_page(p)
 
 
 @page(bp, "/admin/retention", method="POST", permission=Permission.RETENTION_MANAGE)
-def retention_change(p: Page) -> Response:
+def retention_save(p: Page) -> Response:
     """Save the office's months (an empty field means the default); a refusal is shown on the page, nothing saved."""
     months = {k.key: _number(p.value(f"months.{k.key}"), f"months.{k.key}") for k in KINDS if p.value(f"months.{k.key}")}
     version = _number(p.value("version"), "version")
@@ -71,7 +71,7 @@ def retention_change(p: Page) -> Response:
 
 
 @page(bp, "/admin/retention/bounds", method="POST", permission=Permission.CENTRAL_RETENTION)
-def bounds_change(p: Page) -> Response:
+def retention_bounds_save(p: Page) -> Response:
     """The CCC saves the national bounds."""
     bounds = {
         k.key: (_number(p.value(f"min.{k.key}"), f"bounds.{k.key}"), _number(p.value(f"max.{k.key}"), f"bounds.{k.key}"))
@@ -85,7 +85,7 @@ def bounds_change(p: Page) -> Response:
 
 
 @page(bp, "/admin/retention/run", method="POST", permission=Permission.RETENTION_MANAGE)
-def retention_run(p: Page) -> Response:
+def retention_run_now(p: Page) -> Response:
     """Run the retention job for the office now; the page then shows what it did."""
     container().privacy.run(tenant=p.tenant.code, should_stop=stop_after(RUN_SECONDS))
     return redirect("/admin/retention?saved=run")

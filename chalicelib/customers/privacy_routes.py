@@ -34,7 +34,7 @@ RUN_SECONDS = 20  # a run asked for over the API stops in time for API Gateway's
 
 
 @route(bp, "/api/retention-policy", permission=Permission.CONSOLE, response=RetentionPolicyRead, tags=TAGS)
-def get_retention(ctx: RequestContext) -> RetentionPolicyRead:
+def get_retention_policy(ctx: RequestContext) -> RetentionPolicyRead:
     """How long the office keeps each kind of personal data, inside the national bounds; the job's last run."""
     privacy = container().privacy
     return policy_read(privacy.policy(tenant=ctx.tenant), privacy.last_run(tenant=ctx.tenant))
@@ -49,7 +49,7 @@ def get_retention(ctx: RequestContext) -> RetentionPolicyRead:
     response=RetentionPolicyRead,
     tags=TAGS,
 )
-def put_retention(ctx: RequestContext, body: RetentionPolicyUpdate) -> RetentionPolicyRead:
+def put_retention_policy(ctx: RequestContext, body: RetentionPolicyUpdate) -> RetentionPolicyRead:
     """Set the office's months per kind at the version read; outside the national bounds is a 422."""
     privacy = container().privacy
     policy = privacy.set_policy(tenant=ctx.tenant, actor=ctx.user, months=dict(body.months), version=body.version)
@@ -59,13 +59,13 @@ def put_retention(ctx: RequestContext, body: RetentionPolicyUpdate) -> Retention
 @route(
     bp, "/api/retention-policy/run", method="POST", permission=Permission.RETENTION_MANAGE, response=RetentionRunRead, tags=TAGS
 )
-def run_retention(ctx: RequestContext) -> RetentionRunRead | None:
+def run_retention_now(ctx: RequestContext) -> RetentionRunRead | None:
     """Run the retention job for the office now (it also runs every night); `complete` false: the next run goes on."""
     return run_read(container().privacy.run(tenant=ctx.tenant, should_stop=stop_after(RUN_SECONDS)))
 
 
 @route(bp, "/api/central/retention-bounds", permission=Permission.CENTRAL_RETENTION, response=RetentionBoundsRead, tags=TAGS)
-def get_bounds(ctx: RequestContext) -> RetentionBoundsRead:
+def get_retention_bounds(ctx: RequestContext) -> RetentionBoundsRead:
     """The national minimum and maximum months per kind (CCC)."""
     return bounds_read(container().privacy.national())
 
@@ -79,7 +79,7 @@ def get_bounds(ctx: RequestContext) -> RetentionBoundsRead:
     response=RetentionBoundsRead,
     tags=TAGS,
 )
-def put_bounds(ctx: RequestContext, body: RetentionBoundsUpdate) -> RetentionBoundsRead:
+def put_retention_bounds(ctx: RequestContext, body: RetentionBoundsUpdate) -> RetentionBoundsRead:
     """Set the national bounds at the version read (CCC central administrators)."""
     bounds = {key: (b.minimum, b.maximum) for key, b in body.bounds.items()}
     return bounds_read(container().privacy.set_national(actor=ctx.user, bounds=bounds, version=body.version))

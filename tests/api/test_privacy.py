@@ -222,6 +222,10 @@ def test_the_office_runs_the_job_now_and_it_reports_what_it_did(hanoi):
     assert run.json["complete"] is True and set(run.json) >= {"customers_anonymised", "requests_redacted", "audit_months_purged"}
     assert hanoi["agent"].post("/api/retention-policy/run").status == 403
     assert hanoi["agent"].get("/api/retention-policy").json["last_run"]["ran_at"] == run.json["ran_at"]
+    # The demo data (local/seed.py): the customer inactive since 2020 is gone, the one recorded last year stays.
+    assert hanoi["agent"].get("/api/customers?identifier=001085012345").json["items"] == []
+    [mai] = hanoi["agent"].get("/api/customers?identifier=001190067890").json["items"]
+    assert mai["display_name"] == "Nguyễn Thị Mai"
 
 
 def test_the_job_seven_years_on_anonymises_the_inactive_and_keeps_the_waiting(stack, unique):
