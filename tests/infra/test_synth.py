@@ -373,3 +373,18 @@ def test_nothing_is_looked_up(cloud_assembly: Path) -> None:
     manifest = json.loads((cloud_assembly / "manifest.json").read_text(encoding="utf-8"))
     assert "missing" not in manifest, manifest.get("missing")
     assert not re.search(r"\d{12}", json.dumps(manifest["artifacts"].get("dev", {}).get("environment", "")))
+
+
+def test_the_retention_job_runs_nightly_on_a_function_of_its_own(resources: dict[str, dict[str, Any]]) -> None:
+    from chalicelib.entrypoints.schedule import RETENTION_CRON, RETENTION_TIMEOUT_SECONDS
+
+    scheduled = [
+        f["Properties"]
+        for f in of_type(resources, "AWS::Serverless::Function").values()
+        if any(e.get("Type") == "Schedule" for e in f["Properties"].get("Events", {}).values())
+    ]
+    (job,) = scheduled
+    assert job["Handler"] == "app.retention_job" and job["Timeout"] == RETENTION_TIMEOUT_SECONDS
+    assert job["ReservedConcurrentExecutions"] == 1, "two runs at once would only race each other"
+    (event,) = job["Events"].values()
+    assert event["Properties"]["Schedule"] == RETENTION_CRON
