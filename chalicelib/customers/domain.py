@@ -54,6 +54,7 @@ MESSAGES = {
     "search_too_short": "Từ khoá tìm kiếm quá ngắn.",
     "other_tenant": "Chỉ Trung tâm CSKH được xem khách hàng của đơn vị khác.",
     "anonymised": "Hồ sơ khách hàng đã được ẩn danh, không thể thay đổi.",
+    "anonymised_intake": "Hồ sơ khách hàng này đã được ẩn danh; hãy tìm hoặc tạo hồ sơ mới cho người gọi.",
 }
 # What an anonymised customer is called wherever a name used to be shown (Decree 13/2023 Art. 16).
 ANONYMOUS_NAME = "Khách hàng đã ẩn danh"

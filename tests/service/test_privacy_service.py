@@ -298,6 +298,10 @@ def test_an_erasure_anonymises_at_once_records_who_why_and_the_reference_and_rep
     with pytest.raises(ConflictError) as refused:
         world.people.update(tenant="hanoi", actor=AGENT, customer_id=customer, version=2, data=person(51))
     assert refused.value.code == "customer_anonymised"
+    with pytest.raises(RuleViolationError) as no_one:
+        world.people.read(tenant="hanoi", actor=AGENT, customer_id=customer, via="intake")
+    assert no_one.value.fields == {"customer.id": "anonymised"}, "a new request needs a new record"
+    assert world.people.read(tenant="hanoi", actor=AGENT, customer_id=customer, via="notice").customer.phone is None
 
 
 def test_no_audit_entry_holds_the_name_id_number_or_phone_it_protects(world):
