@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 
 from chalicelib.shared.errors import ConflictError, RuleViolationError
@@ -72,8 +71,3 @@ def anonymised(customer: Customer, *, now: datetime, reason: str) -> Customer:
         anonymised_at=now,
         anonymised_reason=reason,
     )
-
-
-def without_timeline(customer: Customer) -> Customer:
-    """The record as stored (a read fills the timeline; a write never carries it)."""
-    return replace(customer, timeline=())
