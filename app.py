@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from typing import Any
 
 # The import creates ~100k objects (modules, classes, schemas) that live as long as the process: the collector
 # walking them again and again while they are made is ~10% of a cold start. It resumes once the app is built, and
@@ -10,12 +11,15 @@ import gc
 gc.disable()
 
 from chalice import Chalice, Response
-from chalice.app import SQSEvent
+from chalice.app import CloudWatchEvent, SQSEvent
 
 from chalicelib.audit.routes import bp as audit_bp
 from chalicelib.customers.pages import bp as customer_pages_bp
+from chalicelib.customers.privacy_pages import bp as privacy_pages_bp
+from chalicelib.customers.privacy_routes import bp as privacy_bp
 from chalicelib.customers.routes import bp as customers_bp
 from chalicelib.entrypoints.queue import OUTBOX_QUEUE, handle_records
+from chalicelib.entrypoints.schedule import RETENTION_CRON, run_retention
 from chalicelib.identity.routes import bp as identity_bp
 from chalicelib.notifications.pages import bp as notification_pages_bp
 from chalicelib.notifications.routes import bp as notifications_bp
@@ -35,7 +39,9 @@ for blueprint in (
     tenancy_bp,
     audit_bp,
     customers_bp,
+    privacy_bp,
     customer_pages_bp,
+    privacy_pages_bp,
     sla_bp,
     sla_pages_bp,
     requests_bp,
@@ -61,3 +67,10 @@ def openapi() -> Response:
 def outbox(event: SQSEvent) -> None:
     """Deliver notices and act on timer messages (deadline reminders, overdue, approval waits)."""
     handle_records(record.to_dict() for record in event)
+
+
+@app.schedule(RETENTION_CRON, name="retention", description="Personal data past its retention (Decree 13/2023)")
+def retention_job(event: CloudWatchEvent) -> dict[str, dict[str, object]]:
+    """Every night at 02:00 in Vietnam: anonymise and delete what is past its retention; the next night goes on."""
+    context: Any = event.context
+    return run_retention(seconds=context.get_remaining_time_in_millis() / 1000 if context else None)

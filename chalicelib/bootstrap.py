@@ -17,6 +17,8 @@ from chalicelib.adapters.messaging import Mailer, OutboxQueue, Sms
 from chalicelib.adapters.stepfunctions import Timers
 from chalicelib.audit.store import AuditStore
 from chalicelib.config import Settings, settings
+from chalicelib.customers.privacy_service import PrivacyService
+from chalicelib.customers.privacy_store import RetentionStore
 from chalicelib.customers.service import CustomerService
 from chalicelib.customers.store import CustomerStore
 from chalicelib.identity.service import IdentityService
@@ -29,6 +31,7 @@ from chalicelib.limits.store import RateCounters, SignInAttempts
 from chalicelib.notifications.service import NotificationService, Worker
 from chalicelib.notifications.store import OutboxStore
 from chalicelib.requests.lists import RequestLists
+from chalicelib.requests.privacy import CustomerRequestRecords
 from chalicelib.requests.read_models import CustomerRequests
 from chalicelib.requests.service import RequestService
 from chalicelib.requests.store import DynamoRequestStore, timer_key
@@ -60,6 +63,7 @@ class Container:
     requests: RequestService
     request_lists: RequestLists
     worker: Worker
+    privacy: PrivacyService
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,13 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     customers = CustomerService(
         store=customer_store, audit=base.audit, clock=base.clock, timeline=CustomerRequests(request_store)
     )
+    privacy = PrivacyService(
+        customers=customer_store,
+        settings=RetentionStore(journal=base.audit),
+        records=CustomerRequestRecords(request_store),
+        audit=base.audit,
+        clock=base.clock,
+    )
     sla = SlaService(store=SlaStore(journal=base.audit), clock=base.clock)
     requests = _requests(
         base, customers=customers, sla=sla, notifications=notifications, outbox=outbox, store=request_store, users=identity.users
@@ -223,6 +234,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         requests=requests.service,
         request_lists=requests.lists,
         worker=worker,
+        privacy=privacy,
     )
 
 

@@ -10,14 +10,16 @@ from chalicelib.adapters.cognito import CognitoDirectory, NewPasswordChallenge, 
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.audit.store import AuditStore
 from chalicelib.customers.domain import Customer, CustomerSummary, TimelineEntry, duplicate_error, summarise
-from chalicelib.customers.store import CustomerStore
+from chalicelib.customers.privacy_store import RetentionRun, RetentionStore
+from chalicelib.customers.retention import NationalBounds, RetentionMarks, RetentionPolicy
+from chalicelib.customers.store import ACTIVITY, CustomerStore, marks_of
 from chalicelib.identity.domain import StaffUser
 from chalicelib.identity.sessions import Sessions
 from chalicelib.identity.store import UserStore
 from chalicelib.identity.verifier import CognitoTokenVerifier
 from chalicelib.limits.domain import SIGN_IN_LOCKED, TOO_MANY_REQUESTS, TOO_MANY_SIGN_INS, Limit, SignInPolicy, wait_text
 from chalicelib.limits.store import Attempt, RateCounters, SignInAttempts
-from chalicelib.requests.domain import Event, Request, Status
+from chalicelib.requests.domain import SYSTEM, Event, Request, Status
 from chalicelib.requests.ports import (
     Change,
     CustomerRequest,
@@ -49,6 +51,16 @@ class FakeAudit(AuditStore):
 
     def append(self, *, tenant: str, event: AuditEvent) -> None:
         self.events.setdefault(tenant, []).append(event)
+
+    def list_month(self, *, tenant: str, month: str, limit: int = 100) -> list[AuditEvent]:
+        found = [e for e in self.events.get(tenant, []) if e.at.strftime("%Y-%m") == month]
+        return sorted(found, key=lambda e: e.at, reverse=True)[:limit]
+
+    def purge_month(self, *, tenant: str, month: str) -> int:
+        kept = [e for e in self.events.get(tenant, []) if e.at.strftime("%Y-%m") != month]
+        gone = len(self.events.get(tenant, [])) - len(kept)
+        self.events[tenant] = kept
+        return gone
 
 
 class FakeUnitStore(UnitStore):
@@ -236,7 +248,7 @@ class FakeCustomerStore(CustomerStore):
         return [summarise(self.rows[(tenant, c)], c, kind) for _, c in hits[:limit]]
 
     def search_name(self, *, tenant: str, prefix: str, limit: int) -> list[CustomerSummary]:
-        hits = sorted((fold(c.display_name), c.id) for (t, _), c in self.rows.items() if t == tenant)
+        hits = sorted((fold(c.display_name), c.id) for (t, _), c in self.rows.items() if t == tenant and not c.anonymised_at)
         return [summarise(self.rows[(tenant, i)], i) for n, i in hits if n.startswith(prefix)][:limit]
 
     def _take(self, tenant: str, before: Customer | None, after: Customer) -> None:
@@ -268,7 +280,7 @@ class FakeCustomerStore(CustomerStore):
     def place(self, tenant: str, customer: Customer) -> Customer:
         """Write a new customer with its claims (another change's transaction does this in the real store)."""
         self._take(tenant, None, customer)
-        stored = replace(customer, version=1)
+        stored = replace(customer, version=1, marks=marks_of(customer))
         self.rows[(tenant, customer.id)] = stored
         return stored
 
@@ -278,7 +290,37 @@ class FakeCustomerStore(CustomerStore):
             raise ConflictError()
         self._take(tenant, before, after)
         stored = replace(after, version=before.version + 1)
-        self.rows[(tenant, after.id)] = stored
+        self.rows[(tenant, after.id)] = replace(stored, marks=before.marks)
+        self.audit.append(tenant=tenant, event=event)
+        return stored
+
+    def due(
+        self, *, tenant: str, mark: str, before: datetime, limit: int, cursor: str | None = None
+    ) -> tuple[list[str], str | None]:
+        def at(c: Customer) -> datetime:
+            assert c.marks is not None
+            return c.marks.activity if mark == ACTIVITY else c.marks.content
+
+        found = sorted((at(c), c.id) for (t, _), c in self.rows.items() if t == tenant and c.marks and at(c) < before)
+        start = int(cursor or 0)
+        window = [cid for _, cid in found[start : start + limit]]
+        return window, str(start + limit) if start + limit < len(found) else None
+
+    def set_marks(self, *, tenant: str, customer_id: str, marks: RetentionMarks) -> bool:
+        current = self.rows.get((tenant, customer_id))
+        if current is None or current.anonymised_at is not None:
+            return False
+        self.rows[(tenant, customer_id)] = replace(current, marks=marks)
+        return True
+
+    def anonymise(self, *, tenant: str, before: Customer, after: Customer, event: AuditEvent) -> Customer:
+        current = self.rows.get((tenant, before.id))
+        if current is None or current.version != before.version:
+            raise ConflictError()
+        for name, value in before.unique_identifiers().items():
+            self.claims.pop((tenant, name, value), None)
+        stored = replace(after, version=before.version + 1, marks=None)
+        self.rows[(tenant, before.id)] = stored
         self.audit.append(tenant=tenant, event=event)
         return stored
 
@@ -327,6 +369,45 @@ class FakeSlaStore(SlaStore):
         self.policies[policy.tenant] = stored
         self.audit.append(tenant=policy.tenant, event=event)
         return stored
+
+
+class FakeRetentionStore(RetentionStore):
+    """RetentionStore in dicts: national bounds, policies by tenant, the job's runs; versions and audit as the table has them."""
+
+    def __init__(self, audit: FakeAudit | None = None) -> None:
+        self.bounds = NationalBounds()
+        self.policies: dict[str, RetentionPolicy] = {}
+        self.runs: dict[str, RetentionRun] = {}
+        self.audit = audit or FakeAudit()
+
+    def national(self) -> NationalBounds:
+        return self.bounds
+
+    def save_national(self, *, bounds: NationalBounds, event: AuditEvent) -> NationalBounds:
+        if self.bounds.version != bounds.version:
+            raise ConflictError()
+        self.bounds = replace(bounds, bounds=dict(bounds.bounds), version=bounds.version + 1)
+        self.audit.append(tenant="ccc", event=event)
+        return self.bounds
+
+    def policy(self, *, tenant: str, national: NationalBounds) -> RetentionPolicy:
+        found = self.policies.get(tenant)
+        return replace(found, national=national) if found else RetentionPolicy(tenant, national=national)
+
+    def save_policy(self, *, policy: RetentionPolicy, event: AuditEvent) -> RetentionPolicy:
+        current = self.policies.get(policy.tenant)
+        if (current.version if current else 0) != policy.version:
+            raise ConflictError()
+        stored = replace(policy, custom=dict(policy.custom), version=policy.version + 1)
+        self.policies[policy.tenant] = stored
+        self.audit.append(tenant=policy.tenant, event=event)
+        return stored
+
+    def last_run(self, *, tenant: str) -> RetentionRun | None:
+        return self.runs.get(tenant)
+
+    def save_run(self, *, tenant: str, run: RetentionRun) -> None:
+        self.runs[tenant] = run
 
 
 class FakeSessions(Sessions):
@@ -569,7 +650,32 @@ class FakeRequestStore(RequestStore):
         )
         return [
             CustomerRequest(
-                r.id, r.reference, r.subject, r.status, r.received_at, None if r.rating is None else r.rating.satisfied
+                r.id,
+                r.reference,
+                r.subject,
+                r.status,
+                r.received_at,
+                None if r.rating is None else r.rating.satisfied,
+                self._last_step(tenant, r),
+                r.redacted_at is not None,
             )
             for r in found
         ]
+
+    def _last_step(self, tenant: str, request: Request) -> datetime:
+        steps = [e.at for e in self.events.get((tenant, request.id), []) if e.actor != SYSTEM and e.action != "content_redacted"]
+        return max(steps, default=request.recorded_at)
+
+    def commit_redaction(self, request: Request, *, event: AuditEvent) -> None:
+        current = self.rows.get((request.tenant, request.id))
+        if current is None or current.version != request.version:
+            raise ConflictError()
+        stored = self._copy(request)
+        stored.version = request.version + 1
+        self.rows[(request.tenant, request.id)] = stored
+        self.events[(request.tenant, request.id)] = [copy.copy(e) for e in (*request.history, *request.new_events)]
+        self.tokens.pop((request.tenant, request.id), None)
+        self.customers.audit.append(tenant=request.tenant, event=event)
+        request.version += 1
+        request.history.extend(request.new_events)
+        request.new_events = []

@@ -13,6 +13,8 @@ from chalicelib.audit.domain import AuditEvent
 from chalicelib.shared.errors import ConflictError, RuleViolationError
 from chalicelib.shared.text import fold
 
+from .retention import RetentionMarks
+
 INDIVIDUAL = "individual"
 ORGANIZATION = "organization"
 KINDS = (INDIVIDUAL, ORGANIZATION)
@@ -51,7 +53,11 @@ MESSAGES = {
     "search_needs_input": "Nhập mã định danh hoặc họ tên để tìm khách hàng.",
     "search_too_short": "Từ khoá tìm kiếm quá ngắn.",
     "other_tenant": "Chỉ Trung tâm CSKH được xem khách hàng của đơn vị khác.",
+    "anonymised": "Hồ sơ khách hàng đã được ẩn danh, không thể thay đổi.",
+    "anonymised_intake": "Hồ sơ khách hàng này đã được ẩn danh; hãy tìm hoặc tạo hồ sơ mới cho người gọi.",
 }
+# What an anonymised customer is called wherever a name used to be shown (Decree 13/2023 Art. 16).
+ANONYMOUS_NAME = "Khách hàng đã ẩn danh"
 
 _SEPARATORS = re.compile(r"[\s.\-()]")
 _FORMATS = {
@@ -125,13 +131,25 @@ class TimelineSource(Protocol):
 
 @dataclass(frozen=True)
 class Customer(Identity):
-    """A stored customer: identity fields plus id, version and timestamps; `timeline` is filled on a read."""
+    """A stored customer: identity fields plus id, version and timestamps; `timeline` is filled on a read.
+
+    `marks` tell the retention job when to look at the customer again (None on a new one: it starts at creation);
+    an anonymised customer keeps only its id, kind and dates, with `anonymised_at` and why (`anonymised_reason`).
+    """
 
     id: str = ""
     version: int = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
     timeline: tuple[TimelineEntry, ...] = field(default=())
+    marks: RetentionMarks | None = None
+    anonymised_at: datetime | None = None
+    anonymised_reason: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        """The organisation's name, or the person's full name; a fixed label once anonymised."""
+        return ANONYMOUS_NAME if self.anonymised_at else super().display_name
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,12 @@ class CustomerService:
     def read(self, *, tenant: str, actor: Principal, customer_id: str, via: str) -> CustomerRecord:
         """One customer for another capability's command (`via`: what it is read for), its audited read unsaved."""
         self._reach(tenant, actor)
-        return self._read(tenant, actor, self._load(tenant, customer_id), {"via": via})
+        customer = self._load(tenant, customer_id)
+        if via == "intake" and customer.anonymised_at is not None:  # nobody to answer: the caller is a new record
+            raise RuleViolationError(
+                MESSAGES["anonymised_intake"], code="customer_anonymised", fields={"customer.id": "anonymised"}
+            )
+        return self._read(tenant, actor, customer, {"via": via})
 
     def _read(self, tenant: str, actor: Principal, customer: Customer, detail: dict[str, str]) -> CustomerRecord:
         event = self._event(actor, "customer.read", customer.id, tenant, detail)
@@ -119,6 +124,8 @@ class CustomerService:
         """Replace the record's fields if nobody changed it since `version`; identifiers move with it."""
         self._own(tenant, actor)
         current = self._load(tenant, customer_id)
+        if current.anonymised_at is not None:
+            raise ConflictError(MESSAGES["anonymised"], code="customer_anonymised")
         if current.version != version:
             raise ConflictError()
         after = Customer(**asdict(_identity(data)), id=current.id, created_at=current.created_at, updated_at=self._clock.now())

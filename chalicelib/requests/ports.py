@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from chalicelib.audit.domain import AuditEvent
 from chalicelib.customers.domain import CustomerRecord
 from chalicelib.notifications.domain import Notice
 from chalicelib.shared.tenancy import Principal
@@ -102,6 +103,8 @@ class CustomerRequest:
     status: Status
     received_at: datetime
     satisfied: bool | None
+    last_step_at: datetime | None = None  # None on links written before it was kept
+    redacted: bool = False
 
 
 Listing = tuple[list[Request], str | None]
@@ -154,6 +157,10 @@ class RequestStore(Protocol):
 
     def for_customer(self, *, tenant: str, customer_id: str) -> list[CustomerRequest]:
         """The customer's requests, newest first."""
+        ...
+
+    def commit_redaction(self, request: Request, *, event: AuditEvent) -> None:
+        """Write a request whose personal content was removed, with its rewritten steps and the audit entry, at its version."""
         ...
 
 

@@ -61,6 +61,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/admin/notifications", "Thông báo gửi lỗi", Permission.USERS_MANAGE),
     NavItem("/admin/calendar", "Lịch làm việc", Permission.CENTRAL_CALENDAR),
     NavItem("/admin/sla", "Thời hạn xử lý", Permission.SLA_MANAGE),
+    NavItem("/admin/retention", "Lưu trữ dữ liệu", Permission.RETENTION_MANAGE),
 )
 
 

@@ -388,3 +388,18 @@ def test_the_stage_has_a_ceiling_and_the_gateway_answers_carry_the_security_head
         assert headers["gatewayresponse.header.X-Content-Type-Options"] == "'nosniff'"
         assert headers["gatewayresponse.header.Cache-Control"] == "'no-store'"
     assert responses["THROTTLED"]["responseParameters"]["gatewayresponse.header.Retry-After"] == "'1'"
+
+
+def test_the_retention_job_runs_nightly_on_a_function_of_its_own(resources: dict[str, dict[str, Any]]) -> None:
+    from chalicelib.entrypoints.schedule import RETENTION_CRON, RETENTION_TIMEOUT_SECONDS
+
+    scheduled = [
+        f["Properties"]
+        for f in of_type(resources, "AWS::Serverless::Function").values()
+        if any(e.get("Type") == "Schedule" for e in f["Properties"].get("Events", {}).values())
+    ]
+    (job,) = scheduled
+    assert job["Handler"] == "app.retention_job" and job["Timeout"] == RETENTION_TIMEOUT_SECONDS
+    assert job["ReservedConcurrentExecutions"] == 1, "two runs at once would only race each other"
+    (event,) = job["Events"].values()
+    assert event["Properties"]["Schedule"] == RETENTION_CRON

@@ -205,3 +205,47 @@ def test_lists_answer_in_domain_terms(store, unique):
     linked = store.for_customer(tenant=tenant, customer_id=f"c-{unique}")
     assert [link.request_id for link in linked] == [soon.id, later.id] and linked[0].status is Status.OPEN
     assert store.open_by_due(tenant=f"x{unique}", before=None, only=nothing, limit=10, cursor=None)[0] == []
+
+
+def _trail(people, tenant: str) -> list:
+    """The audit entries of the tenant this month, whichever store wrote them."""
+    from chalicelib.audit.store import AuditStore
+
+    fake = getattr(people, "audit", None)
+    return list(fake.events.get(tenant, [])) if fake is not None else AuditStore().list_month(tenant=tenant, month="2026-11")
+
+
+def test_a_redaction_rewrites_the_request_and_its_notes_at_its_version_and_keeps_the_last_step(stores, unique):
+    from chalicelib.audit.domain import AuditEvent
+    from chalicelib.requests.messages import REDACTED_TEXT
+
+    store, people = stores
+    tenant, actor = f"t{unique}", _actor(f"t{unique}")
+    request = _new(tenant, subject="Ông An hỏi chế độ ốm đau", customer_id=f"c-{unique}")
+    store.commit(Change([request]))
+    request.answer_directly(NOW + timedelta(minutes=1), actor, "Ông An được hưởng", None)
+    request.reopen(NOW + timedelta(minutes=2), actor, "Ông An gọi lại")
+    request.answer_directly(NOW + timedelta(minutes=3), actor, "Bổ sung cho ông An", None)
+    request.close(NOW + timedelta(minutes=4), actor)
+    store.commit(Change([request]))
+    store.note(SystemNote(tenant, request.id, "late-note", Event(NOW + timedelta(hours=5), SYSTEM, "deadline_reminder", "80%")))
+    [link] = store.for_customer(tenant=tenant, customer_id=f"c-{unique}")
+    assert (link.last_step_at, link.redacted) == (NOW + timedelta(minutes=4), False), "a timer's note is not activity"
+
+    stale = store.get(tenant=tenant, request_id=request.id)
+    read = store.get(tenant=tenant, request_id=request.id)
+    read.redact(NOW + timedelta(minutes=9), "system", "retention_expired")
+    store.commit_redaction(read, event=AuditEvent("system", "request.redact", "request", read.id, NOW + timedelta(minutes=9)))
+    again = store.get(tenant=tenant, request_id=request.id)
+    assert again.version == 3 and (again.subject, again.question, again.answer) == (REDACTED_TEXT,) * 3
+    assert again.redacted_at == NOW + timedelta(minutes=9) and again.status is Status.CLOSED
+    assert [e.detail for e in again.history if e.action == "reopened"] == [""] and "An" not in repr(again.history)
+    assert [e.action for e in again.history][-2:] == ["content_redacted", "deadline_reminder"]
+    [link] = store.for_customer(tenant=tenant, customer_id=f"c-{unique}")
+    assert (link.last_step_at, link.redacted, link.subject) == (NOW + timedelta(minutes=4), True, REDACTED_TEXT)
+    assert [e.action for e in _trail(people, tenant)] == ["request.redact"]
+
+    stale.redact(NOW + timedelta(minutes=10), "system", "retention_expired")
+    with pytest.raises(ConflictError):
+        store.commit_redaction(stale, event=AuditEvent("system", "request.redact", "request", read.id, NOW))
+    assert store.get(tenant=tenant, request_id=request.id).version == 3 and len(_trail(people, tenant)) == 1
