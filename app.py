@@ -9,13 +9,16 @@ import gc
 # what the import built is frozen out of later collections (the few hundred objects of import-time cycles stay).
 gc.disable()
 
-from chalice import Chalice, Response
-from chalice.app import SQSEvent
+from typing import Any
+
+from chalice import Chalice, Rate, Response
+from chalice.app import CloudWatchEvent, SQSEvent
 
 from chalicelib.audit.routes import bp as audit_bp
 from chalicelib.customers.pages import bp as customer_pages_bp
 from chalicelib.customers.routes import bp as customers_bp
-from chalicelib.entrypoints.queue import OUTBOX_QUEUE, handle_records
+from chalicelib.entrypoints import jobs
+from chalicelib.entrypoints.queue import OUTBOX_QUEUE, batch_response, handle_records
 from chalicelib.identity.routes import bp as identity_bp
 from chalicelib.notifications.pages import bp as notification_pages_bp
 from chalicelib.notifications.routes import bp as notifications_bp
@@ -57,6 +60,12 @@ def openapi() -> Response:
 
 
 @app.on_sqs_message(queue=OUTBOX_QUEUE, batch_size=10)
-def outbox(event: SQSEvent) -> None:
+def outbox(event: SQSEvent) -> dict[str, Any]:
     """Deliver notices and act on timer messages (deadline reminders, overdue, approval waits)."""
-    handle_records(record.to_dict() for record in event)
+    return batch_response(handle_records(record.to_dict() for record in event))
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="reconcile")
+def reconcile(event: CloudWatchEvent) -> dict[str, int]:
+    """Restart the timers of open requests that have none; queue again notices whose message was lost."""
+    return jobs.reconcile()

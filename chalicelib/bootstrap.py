@@ -13,6 +13,7 @@ from typing import Any
 from chalicelib.adapters import dynamo
 from chalicelib.adapters.clients import lazy_client
 from chalicelib.adapters.cognito import CognitoDirectory
+from chalicelib.adapters.job_state import JobState
 from chalicelib.adapters.messaging import Mailer, OutboxQueue, Sms
 from chalicelib.adapters.stepfunctions import Timers
 from chalicelib.audit.store import AuditStore
@@ -26,8 +27,10 @@ from chalicelib.identity.store import UserStore
 from chalicelib.identity.verifier import CognitoTokenVerifier
 from chalicelib.notifications.service import NotificationService, Worker
 from chalicelib.notifications.store import OutboxStore
+from chalicelib.requests import service as request_service
 from chalicelib.requests.lists import RequestLists
 from chalicelib.requests.read_models import CustomerRequests
+from chalicelib.requests.reconcile import TimerReconciler
 from chalicelib.requests.service import RequestService
 from chalicelib.requests.store import DynamoRequestStore, timer_key
 from chalicelib.requests.timer_handlers import TimerHandlers
@@ -58,6 +61,7 @@ class Container:
     requests: RequestService
     request_lists: RequestLists
     worker: Worker
+    reconciler: TimerReconciler
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class _Requests:
     service: RequestService
     lists: RequestLists
     timers: TimerHandlers
+    reconciler: TimerReconciler
 
 
 def _tenancy(base: _Base) -> tuple[TenancyService, TenantHosts]:
@@ -160,7 +165,15 @@ def _requests(
         clock=base.clock,
         console_url=lambda tenant: url(tenant=tenant),
     )
-    return _Requests(service, RequestLists(store=store, clock=base.clock, tenants=codes), handlers)
+    reconciler = TimerReconciler(
+        store=store,
+        timers=timers,
+        deadlines=sla,
+        cursors=JobState(),
+        clock=base.clock,
+        approval_minimum=lambda: request_service.APPROVAL_MIN_SECONDS,
+    )
+    return _Requests(service, RequestLists(store=store, clock=base.clock, tenants=codes), handlers, reconciler)
 
 
 def build(config: Settings | None = None, clock: Clock | None = None) -> Container:
@@ -191,6 +204,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
             "deadline_breached": requests.timers.on_deadline_breached,
             "approval_pending": requests.timers.on_approval_pending,
             "approval_overdue": requests.timers.on_approval_overdue,
+            "notice_sent": notifications.record_sent,
         }
     )
     edge = Edge(
@@ -213,6 +227,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         requests=requests.service,
         request_lists=requests.lists,
         worker=worker,
+        reconciler=requests.reconciler,
     )
 
 

@@ -106,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 
         threading.Thread(target=save_periodically, daemon=True).start()
         worker.start(resources, stop)
+        worker.start_reconcile(stop)
         while not stop.wait(1):
             workers.check()
     finally:
