@@ -1,0 +1,141 @@
+"""Timers under faults, on moto's Step Functions: a refused StartExecution after the change committed is not the
+user's error, and the reconcile job starts the timer that is missing — once, under its own name."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import boto3
+import pytest
+
+from chalicelib.adapters.stepfunctions import approval_name, deadline_name
+from chalicelib.bootstrap import container
+from tests.faults import THROTTLED, UNAVAILABLE
+from tests.integration.test_timers import _until
+
+LIMIT = 100_000  # every open request of the test session in one run
+
+
+@pytest.fixture
+def sfn(stack: Any) -> Any:
+    return boto3.client("stepfunctions", endpoint_url=stack.endpoint, region_name=stack.region)
+
+
+def _executions(sfn: Any, stack: Any, machine: str, name: str) -> list[dict[str, Any]]:
+    arn = stack.state_machines[f"cskh-{machine}"]
+    found = [e for e in sfn.list_executions(stateMachineArn=arn, maxResults=1000)["executions"] if e["name"] == name]
+    return found
+
+
+@pytest.mark.parametrize("code", [THROTTLED["sfn"], UNAVAILABLE["sfn"]])
+def test_an_intake_whose_timer_was_refused_is_committed_and_the_job_starts_the_timer_once(api, unique, faults, sfn, stack, code):
+    agent = api("hanoi").login("agent")
+    with faults.inject("sfn.StartExecution", code, status=503 if code == UNAVAILABLE["sfn"] else 400) as fault:
+        reply = agent.post("/api/requests", _body(unique))
+    assert reply.status == 201 and fault.injected == 1, "the request is recorded; the timer is not the agent's problem"
+    request = agent.get(f"/api/requests/{reply.json['id']}").json
+    timer = container().requests.get(tenant="hanoi", request_id=request["id"]).timer_id
+    assert timer
+    name = deadline_name("hanoi", request["id"], timer)
+    assert _executions(sfn, stack, "request-deadline", name) == []
+
+    report = container().reconciler.run(limit=LIMIT)
+    (execution,) = _executions(sfn, stack, "request-deadline", name)
+    assert execution["status"] == "RUNNING" and report.restarted >= 1 and report.wrapped == 1
+    started = json.loads(sfn.describe_execution(executionArn=execution["executionArn"])["input"])
+    assert (started["timer_id"], started["due_at"].endswith("Z")) == (timer, True)
+
+    again = container().reconciler.run(limit=LIMIT)
+    assert len(_executions(sfn, stack, "request-deadline", name)) == 1, "a second run starts nothing more"
+    assert again.refused == 0
+
+
+def test_a_timer_whose_execution_failed_is_started_again_under_the_next_name(api, unique, sfn, stack, drain):
+    agent = api("hanoi").login("agent")
+    request = agent.post("/api/requests", _body(unique)).json
+    timer = container().requests.get(tenant="hanoi", request_id=request["id"]).timer_id
+    assert timer
+    arn = stack.state_machines["cskh-request-deadline"]
+    first = sfn.describe_execution(
+        executionArn=_executions(sfn, stack, "request-deadline", deadline_name("hanoi", request["id"], timer))[0]["executionArn"]
+    )
+    sfn.stop_execution(executionArn=first["executionArn"])  # the execution ended before its deadline (as a failure would)
+    assert sfn.describe_execution(executionArn=first["executionArn"])["status"] == "ABORTED"
+
+    container().reconciler.run(limit=LIMIT)
+    (restarted,) = _executions(sfn, stack, "request-deadline", deadline_name("hanoi", request["id"], timer, 1))
+    assert restarted["status"] == "RUNNING" and restarted["stateMachineArn"] == arn
+
+
+def test_a_draft_whose_approval_wait_was_refused_gets_it_from_the_job_and_approval_ends_it(
+    api, unique, faults, sfn, stack, drain, monkeypatch
+):
+    import chalicelib.requests.service as service
+
+    monkeypatch.setattr(service, "APPROVAL_MIN_SECONDS", 60)
+    officer, leader = api("hanoi").login("focal-officer"), api("hanoi").login("leader")
+    request = officer.post("/api/requests", _body(unique, channel="web_portal")).json
+    with faults.inject("sfn.StartExecution", THROTTLED["sfn"]):
+        drafted = officer.post(f"/api/requests/{request['id']}/draft", {"version": request["version"], "text": "Dự thảo"})
+    assert drafted.status == 200
+    draft_id = drafted.json["drafts"][0]["id"]
+    name = approval_name("hanoi", request["id"], draft_id)
+    assert _executions(sfn, stack, "draft-approval", name) == []
+
+    container().reconciler.run(limit=LIMIT)
+    (execution,) = _executions(sfn, stack, "draft-approval", name)
+    assert execution["status"] == "RUNNING"
+    waited = json.loads(sfn.describe_execution(executionArn=execution["executionArn"])["input"])
+    stored = container().requests.get(tenant="hanoi", request_id=request["id"])
+    assert stored is not None and stored.due_at is not None
+    drafted_at = stored.drafts[0].created_at
+    first_would_end = drafted_at + (stored.due_at - drafted_at) / 2
+    ends = execution["startDate"] + timedelta(seconds=waited["timeout_seconds"])
+    assert abs((ends - first_would_end).total_seconds()) < 5, "the restarted wait ends when the first one would have"
+
+    def token_kept() -> bool:
+        current = container().requests.get(tenant="hanoi", request_id=request["id"])
+        return bool(current.drafts[0].task_token)
+
+    _until(token_kept, drain)
+    current = officer.get(f"/api/requests/{request['id']}").json
+    approved = leader.post(f"/api/requests/{request['id']}/approve", {"version": current["version"], "draft_id": draft_id})
+    assert approved.status == 200
+
+    def finished() -> bool:
+        return sfn.describe_execution(executionArn=execution["executionArn"])["status"] == "SUCCEEDED"
+
+    assert _until(finished, drain, 10)
+
+
+def test_ending_an_approval_wait_that_step_functions_refuses_does_not_fail_the_approval(api, unique, faults, drain):
+    officer, leader = api("hanoi").login("focal-officer"), api("hanoi").login("leader")
+    request = officer.post("/api/requests", _body(unique, channel="web_portal")).json
+    drafted = officer.post(f"/api/requests/{request['id']}/draft", {"version": request["version"], "text": "Dự thảo"}).json
+    draft_id = drafted["drafts"][0]["id"]
+
+    def token_kept() -> bool:
+        return bool(container().requests.get(tenant="hanoi", request_id=request["id"]).drafts[0].task_token)
+
+    _until(token_kept, drain)
+    current = officer.get(f"/api/requests/{request['id']}").json
+    with faults.inject("sfn.SendTaskSuccess", UNAVAILABLE["sfn"], status=503) as fault:
+        approved = leader.post(f"/api/requests/{request['id']}/approve", {"version": current["version"], "draft_id": draft_id})
+    assert approved.status == 200 and approved.json["status"] == "answered" and fault.injected == 1
+
+
+def _body(unique: str, channel: str = "hotline") -> dict[str, Any]:
+    return {
+        "channel": channel,
+        "kind": "information",
+        "category": "policy",
+        "subject": f"Hẹn giờ lỗi {unique}",
+        "question": "Câu hỏi cần thời hạn.",
+        "customer": {
+            "kind": "individual",
+            "full_name": "Lê Văn Lỗi",
+            "id_number": "0791" + unique[:8].translate(str.maketrans("abcdef", "123456")),
+        },
+    }
