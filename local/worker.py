@@ -46,6 +46,7 @@ def start(resources: Resources, stop: threading.Event) -> threading.Thread:
 
 
 RECONCILE_SECONDS = 60  # the deployed rule runs every 5 minutes; locally a restarted stack gets its timers back sooner
+RECONCILE_LIMIT = 200  # each restarted timer is a thread in moto: a restart with many open requests catches up gradually
 
 
 def start_reconcile(stop: threading.Event, every: float = RECONCILE_SECONDS) -> threading.Thread:
@@ -55,7 +56,7 @@ def start_reconcile(stop: threading.Event, every: float = RECONCILE_SECONDS) -> 
     def loop() -> None:
         while not stop.is_set():
             try:
-                report = reconcile()
+                report = reconcile(limit=RECONCILE_LIMIT)
                 if report["restarted"] or report["notices_requeued"] or report["notices_abandoned"]:
                     print("Reconcile:", report, flush=True)
             except Exception:  # noqa: BLE001 - keep the schedule whatever one run did

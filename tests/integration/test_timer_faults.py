@@ -12,6 +12,7 @@ import pytest
 
 from chalicelib.adapters.stepfunctions import approval_name, deadline_name
 from chalicelib.bootstrap import container
+from chalicelib.entrypoints import jobs
 from tests.faults import THROTTLED, UNAVAILABLE
 from tests.integration.test_timers import _until
 
@@ -41,9 +42,9 @@ def test_an_intake_whose_timer_was_refused_is_committed_and_the_job_starts_the_t
     name = deadline_name("hanoi", request["id"], timer)
     assert _executions(sfn, stack, "request-deadline", name) == []
 
-    report = container().reconciler.run(limit=LIMIT)
+    report = jobs.reconcile(limit=LIMIT)  # what the schedule (and `make run`'s timer) calls
     (execution,) = _executions(sfn, stack, "request-deadline", name)
-    assert execution["status"] == "RUNNING" and report.restarted >= 1 and report.wrapped == 1
+    assert execution["status"] == "RUNNING" and report["restarted"] >= 1 and report["wrapped"] == 1
     started = json.loads(sfn.describe_execution(executionArn=execution["executionArn"])["input"])
     assert (started["timer_id"], started["due_at"].endswith("Z")) == (timer, True)
 
@@ -139,3 +140,34 @@ def _body(unique: str, channel: str = "hotline") -> dict[str, Any]:
             "id_number": "0791" + unique[:8].translate(str.maketrans("abcdef", "123456")),
         },
     }
+
+
+def test_the_lambda_handlers_run_the_job_and_report_a_partial_batch(chalice_client, faults, unique):
+    """app.py's scheduled function returns the job's report; the queue's names the one message that failed."""
+    from chalicelib.notifications.domain import Notice
+    from chalicelib.notifications.store import OutboxStore
+    from tests.faults import mail_to
+
+    events = chalice_client.events
+    scheduled = events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
+    report = chalice_client.lambda_.invoke("reconcile", scheduled).payload
+    assert {"examined", "restarted", "refused", "gave_up", "notices_requeued", "notices_abandoned"} <= set(report)
+
+    store = OutboxStore(clock=container().clock)
+    good = Notice(
+        "email",
+        f"good.{unique}@example.vn",
+        "deadline-reminder",
+        {"reference": "R", "subject": "s", "level": "50", "due_local": "", "url": "u"},
+    )
+    bad = Notice("email", f"bad.{unique}@example.vn", "deadline-reminder", dict(good.data))
+    for notice in (good, bad):
+        store.entry(tenant="hanoi", notice=notice).save()
+    bodies = [json.dumps({"type": "notice", "tenant": "hanoi", "notice_id": n.id}) for n in (good, bad)]
+    with faults.inject("ses.SendTemplatedEmail", THROTTLED["ses"], matches=mail_to(bad.to)):
+        answer = chalice_client.lambda_.invoke(
+            "outbox", events.generate_sqs_event(message_bodies=bodies, queue_name="cskh-outbox")
+        )
+    assert len(answer.payload["batchItemFailures"]) == 1
+    statuses = [getattr(store.get(tenant="hanoi", notice_id=n.id), "status", None) for n in (good, bad)]
+    assert statuses == ["sent", "pending"], "the good one went; the bad one waits for its retry"
