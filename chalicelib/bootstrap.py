@@ -7,6 +7,7 @@ same settings), so building twice — tests, benchmarks — never leaves anythin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,7 @@ from chalicelib.requests.timer_handlers import TimerHandlers
 from chalicelib.shared import tracing
 from chalicelib.shared.clock import Clock, SystemClock
 from chalicelib.shared.edge import Edge
+from chalicelib.shared.observability import logger
 from chalicelib.sla.service import SlaService
 from chalicelib.sla.store import SlaStore
 from chalicelib.tenancy.catalog import TENANTS
@@ -126,6 +128,13 @@ def _notifications(base: _Base) -> tuple[NotificationService, OutboxStore]:
     return service, outbox
 
 
+def _ask_restart(queue: OutboxQueue, tenant: str, subject_id: str) -> None:
+    try:
+        queue.send({"type": "timer_restart", "tenant": tenant, "subject_id": subject_id}, delay_seconds=60)
+    except Exception:  # noqa: BLE001 - the change is committed; the scheduled reconcile run still finds the timer
+        logger.exception("timer restart not queued", extra={"subject_id": subject_id})
+
+
 def _requests(
     base: _Base,
     *,
@@ -137,12 +146,20 @@ def _requests(
     users: UserStore,
 ) -> _Requests:
     config = base.config
-    timers = Timers(
-        base.client("stepfunctions"),
-        deadline_arn=config.deadline_state_machine_arn,
-        approval_arn=config.approval_state_machine_arn,
-        item_key=timer_key,
-    )
+    queue = OutboxQueue(base.client("sqs"), url=config.outbox_queue_url)
+
+    def timers_for(on_refused: Callable[[str, str], None] | None) -> Timers:
+        return Timers(
+            base.client("stepfunctions"),
+            deadline_arn=config.deadline_state_machine_arn,
+            approval_arn=config.approval_state_machine_arn,
+            item_key=timer_key,
+            on_refused=on_refused,
+        )
+
+    # A timer refused after a change committed: the worker tries again a minute later (the reconcile job's own
+    # restarts go through Timers without this, so a long outage does not fill the queue).
+    timers = timers_for(lambda tenant, subject: _ask_restart(queue, tenant, subject))
     staff = StaffDirectory(users=users)
     codes = {t.code for t in TENANTS}
     url = config.public_url_template.format
@@ -167,7 +184,7 @@ def _requests(
     )
     reconciler = TimerReconciler(
         store=store,
-        timers=timers,
+        timers=timers_for(None),
         deadlines=sla,
         cursors=JobState(),
         clock=base.clock,
@@ -205,6 +222,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
             "approval_pending": requests.timers.on_approval_pending,
             "approval_overdue": requests.timers.on_approval_overdue,
             "notice_sent": notifications.record_sent,
+            "timer_restart": requests.reconciler.restart,
         }
     )
     edge = Edge(

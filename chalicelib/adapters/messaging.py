@@ -88,6 +88,6 @@ class OutboxQueue:
         self._client = client
         self._url = url
 
-    def send(self, message: dict[str, Any]) -> None:
-        """Enqueue one message."""
-        self._client.send_message(QueueUrl=self._url, MessageBody=json.dumps(message))
+    def send(self, message: dict[str, Any], *, delay_seconds: int = 0) -> None:
+        """Enqueue one message (held back `delay_seconds`, at most 900)."""
+        self._client.send_message(QueueUrl=self._url, MessageBody=json.dumps(message), DelaySeconds=delay_seconds)

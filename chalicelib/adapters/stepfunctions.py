@@ -2,8 +2,9 @@
 
 Executions are named after what they time, so starting one twice is the same execution (ExecutionAlreadyExists),
 and whether a timer is running is one DescribeExecution of a name known in advance. A timer is started after the
-change that needs it committed: a failed start is logged and counted, never the user's error, and the reconcile
-job (requests/reconcile.py) starts it again. A restart after an execution that failed takes the name `…-r{n}`.
+change that needs it committed: a failed start is logged and counted, never the user's error; `on_refused` (the
+outbox queue, wired in bootstrap) asks the worker to start it again within a minute, and the reconcile job
+(requests/reconcile.py) catches whatever that misses. A restart after a failed execution is named `…-r{n}`.
 """
 
 from __future__ import annotations
@@ -30,12 +31,19 @@ class Timers:
     """Starts executions named after what they time, so a retried start is the same execution."""
 
     def __init__(
-        self, client: Any, *, deadline_arn: str, approval_arn: str, item_key: Callable[[str, str], tuple[str, str]]
+        self,
+        client: Any,
+        *,
+        deadline_arn: str,
+        approval_arn: str,
+        item_key: Callable[[str, str], tuple[str, str]],
+        on_refused: Callable[[str, str], None] | None = None,
     ) -> None:
         self._client = client
         self._deadline = deadline_arn
         self._approval = approval_arn
         self._item_key = item_key  # (tenant, subject) -> the (PK, SK) whose `open_timer` the machine checks
+        self._on_refused = on_refused  # (tenant, subject) of a timer Step Functions would not start
 
     def start_deadline(
         self,
@@ -63,12 +71,12 @@ class Timers:
         for name, point in zip(("remind_50_at", "remind_80_at"), reminders, strict=False):
             if point is not None:
                 payload[name] = iso(point)
-        return self._start(self._deadline, deadline_name(tenant, subject_id, timer_id, attempt), payload)
+        return self._start(self._deadline, deadline_name(tenant, subject_id, timer_id, attempt), payload, (tenant, subject_id))
 
     def start_approval(self, *, tenant: str, subject_id: str, draft_id: str, timeout_seconds: int, attempt: int = 0) -> bool:
         """Wait for the leader (task token via the outbox queue); on time-out, escalate. False when refused."""
         payload = {"tenant": tenant, "subject_id": subject_id, "draft_id": draft_id, "timeout_seconds": max(timeout_seconds, 1)}
-        return self._start(self._approval, approval_name(tenant, subject_id, draft_id, attempt), payload)
+        return self._start(self._approval, approval_name(tenant, subject_id, draft_id, attempt), payload, (tenant, subject_id))
 
     def deadline_status(self, *, tenant: str, subject_id: str, timer_id: str, attempt: int = 0) -> str | None:
         """RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED — or None when no such execution was ever started."""
@@ -85,7 +93,7 @@ class Timers:
         except (ClientError, BotoCoreError) as exc:
             logger.warning("approval wait not ended", extra={"error": _code(exc)})
 
-    def _start(self, arn: str, name: str, payload: dict[str, Any]) -> bool:
+    def _start(self, arn: str, name: str, payload: dict[str, Any], subject: tuple[str, str]) -> bool:
         if not arn:
             logger.warning("no state machine configured", extra={"timer": name})
             return False
@@ -97,6 +105,8 @@ class Timers:
             logger.warning("timer not started; the reconcile job will start it", extra={"timer": name, "error": _code(exc)})
             with single_metric(name="TimerStartFailed", unit=MetricUnit.Count, value=1, namespace=metrics.namespace):
                 pass
+            if self._on_refused is not None:
+                self._on_refused(*subject)
             return False
         return True
 

@@ -73,6 +73,10 @@ class ReconcileReport:
         return asdict(self)
 
 
+class TimerStartRefusedError(Exception):
+    """Step Functions still refuses to start the timer; the queue brings the message back."""
+
+
 class TimerReconciler:
     """Restarts the timers of open requests that have none."""
 
@@ -109,6 +113,17 @@ class TimerReconciler:
                 break
         self._cursors.save(job=JOB, cursor=cursor, at=self._clock.now(), report=report.counts())
         return report
+
+    def restart(self, *, tenant: str, subject_id: str, receive_count: int = 1) -> None:
+        """The queue's message for a timer Step Functions refused after a change: start what the request lacks
+        (nothing if it runs by now); still refused, raise so the queue tries again, then the scheduled run."""
+        request = self._store.get(tenant=tenant, request_id=subject_id)
+        if request is None:
+            return
+        report = ReconcileReport(examined=1)
+        self._check(request, report)
+        if report.refused:
+            raise TimerStartRefusedError(f"{tenant}-{subject_id}")
 
     def _check(self, request: Request, report: ReconcileReport) -> None:
         now = self._clock.now()

@@ -30,27 +30,57 @@ def _executions(sfn: Any, stack: Any, machine: str, name: str) -> list[dict[str,
     return found
 
 
+def _delayed(sqs: Any, stack: Any) -> int:
+    attributes = sqs.get_queue_attributes(QueueUrl=stack.outbox_queue_url, AttributeNames=["ApproximateNumberOfMessagesDelayed"])
+    return int(attributes["Attributes"]["ApproximateNumberOfMessagesDelayed"])
+
+
 @pytest.mark.parametrize("code", [THROTTLED["sfn"], UNAVAILABLE["sfn"]])
-def test_an_intake_whose_timer_was_refused_is_committed_and_the_job_starts_the_timer_once(api, unique, faults, sfn, stack, code):
+def test_an_intake_whose_timer_was_refused_is_committed_and_the_worker_starts_the_timer_a_minute_later(
+    api, unique, faults, sfn, stack, code
+):
+    sqs = boto3.client("sqs", endpoint_url=stack.endpoint, region_name=stack.region)
     agent = api("hanoi").login("agent")
+    delayed = _delayed(sqs, stack)
     with faults.inject("sfn.StartExecution", code, status=503 if code == UNAVAILABLE["sfn"] else 400) as fault:
         reply = agent.post("/api/requests", _body(unique))
     assert reply.status == 201 and fault.injected == 1, "the request is recorded; the timer is not the agent's problem"
-    request = agent.get(f"/api/requests/{reply.json['id']}").json
-    timer = container().requests.get(tenant="hanoi", request_id=request["id"]).timer_id
-    assert timer
-    name = deadline_name("hanoi", request["id"], timer)
+    name = _deadline_name(reply.json["id"])
     assert _executions(sfn, stack, "request-deadline", name) == []
+    assert _delayed(sqs, stack) == delayed + 1, "the worker is asked to try again in a minute"
+
+    # The minute passes; the queue delivers the message (twice, as SQS may).
+    message = {"type": "timer_restart", "tenant": "hanoi", "subject_id": reply.json["id"]}
+    container().worker.handle(message)
+    container().worker.handle(message, receive_count=2)
+    (execution,) = _executions(sfn, stack, "request-deadline", name)
+    started = json.loads(sfn.describe_execution(executionArn=execution["executionArn"])["input"])
+    assert execution["status"] == "RUNNING" and started["due_at"].endswith("Z")
+    assert started["timer_id"] == name.rsplit("-", 1)[1]
+
+
+def test_a_timer_refused_while_the_queue_is_down_too_is_started_by_the_scheduled_job_once(api, unique, faults, sfn, stack):
+    agent = api("hanoi").login("agent")
+    with (
+        faults.inject("sfn.StartExecution", THROTTLED["sfn"]),
+        faults.inject("sqs.SendMessage", UNAVAILABLE["sfn"], status=503) as lost,
+    ):
+        reply = agent.post("/api/requests", _body(unique))
+    assert reply.status == 201 and lost.injected == 1
+    name = _deadline_name(reply.json["id"])
 
     report = jobs.reconcile(limit=LIMIT)  # what the schedule (and `make run`'s timer) calls
     (execution,) = _executions(sfn, stack, "request-deadline", name)
     assert execution["status"] == "RUNNING" and report["restarted"] >= 1 and report["wrapped"] == 1
-    started = json.loads(sfn.describe_execution(executionArn=execution["executionArn"])["input"])
-    assert (started["timer_id"], started["due_at"].endswith("Z")) == (timer, True)
-
     again = container().reconciler.run(limit=LIMIT)
     assert len(_executions(sfn, stack, "request-deadline", name)) == 1, "a second run starts nothing more"
     assert again.refused == 0
+
+
+def _deadline_name(request_id: str) -> str:
+    request = container().requests.get(tenant="hanoi", request_id=request_id)
+    assert request.timer_id
+    return deadline_name("hanoi", request_id, request.timer_id)
 
 
 def test_a_timer_whose_execution_failed_is_started_again_under_the_next_name(api, unique, sfn, stack, drain):

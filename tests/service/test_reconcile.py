@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.adapters.stepfunctions import approval_name, deadline_name
 from chalicelib.requests.domain import Request
-from chalicelib.requests.reconcile import JOB, RESTARTS_MAX, TimerReconciler
+from chalicelib.requests.reconcile import JOB, RESTARTS_MAX, TimerReconciler, TimerStartRefusedError
 from tests.service.test_request_service import LEADER, NOW, OFFICER, FakeDeadlines, World, intake, world  # noqa: F401
 
 APPROVAL_MINIMUM = 3600
@@ -151,3 +151,14 @@ def test_the_time_now_decides_the_reminders_of_a_restarted_timer(world, job):  #
     job.reconciler.run(limit=10)
     reminders = job.runs.inputs[_deadline(request)]["reminders"]
     assert reminders == (None, NOW + timedelta(days=1.6)), "a point already passed is skipped, as for a late letter"
+
+
+def test_the_queued_restart_of_one_timer_retries_through_the_queue_while_refused(world, job):  # noqa: F811
+    request = intake(world)
+    job.runs.refuse = 1
+    with pytest.raises(TimerStartRefusedError):
+        job.reconciler.restart(tenant="hanoi", subject_id=request.id)
+    job.reconciler.restart(tenant="hanoi", subject_id=request.id, receive_count=2)
+    job.reconciler.restart(tenant="hanoi", subject_id=request.id, receive_count=3)  # delivered once more: no-op
+    assert job.runs.executions == {_deadline(request): "RUNNING"}
+    job.reconciler.restart(tenant="hanoi", subject_id="gone")  # a request that is not there: nothing to do
