@@ -102,15 +102,25 @@ class TimerReconciler:
         report = ReconcileReport()
         cursor = self._cursors.cursor(job=JOB)
         while report.examined < limit:
+            start = cursor
             page, cursor = self._store.national_open(
                 before=None, only=RequestFilter(), limit=min(PAGE, limit - report.examined), cursor=cursor
             )
             for request in page:
                 report.examined += 1
-                self._check(request, report)
-            if cursor is None or not page:
-                report.wrapped, cursor = 1, None
-                break
+                try:
+                    self._check(request, report)
+                except Exception:  # noqa: BLE001 - Step Functions unreachable: stop, the next run starts from this page
+                    logger.exception("reconcile stopped: timers could not be looked up", extra={"subject_id": request.id})
+                    report.refused += 1
+                    cursor = start
+                    break
+            else:
+                if cursor is None or not page:
+                    report.wrapped, cursor = 1, None
+                    break
+                continue
+            break
         self._cursors.save(job=JOB, cursor=cursor, at=self._clock.now(), report=report.counts())
         return report
 

@@ -162,3 +162,20 @@ def test_the_queued_restart_of_one_timer_retries_through_the_queue_while_refused
     job.reconciler.restart(tenant="hanoi", subject_id=request.id, receive_count=3)  # delivered once more: no-op
     assert job.runs.executions == {_deadline(request): "RUNNING"}
     job.reconciler.restart(tenant="hanoi", subject_id="gone")  # a request that is not there: nothing to do
+
+
+def test_a_run_that_cannot_reach_step_functions_stops_and_the_next_starts_from_the_same_page(world, job):  # noqa: F811
+    requests = [intake(world) for _ in range(3)]
+    job.reconciler.run(limit=2)  # the first two are fine
+    down = job.runs.deadline_status
+
+    def unreachable(**kwargs):
+        raise ConnectionError("Step Functions unreachable")
+
+    job.runs.deadline_status = unreachable  # type: ignore[method-assign]
+    stopped = job.reconciler.run(limit=10)
+    assert (stopped.examined, stopped.refused, stopped.restarted) == (1, 1, 0)
+    job.runs.deadline_status = down  # type: ignore[method-assign]
+    resumed = job.reconciler.run(limit=10)
+    assert (resumed.examined, resumed.restarted, resumed.wrapped) == (1, 1, 1), "the third, started once it is back"
+    assert set(job.runs.executions) == {_deadline(r) for r in requests}
