@@ -102,27 +102,29 @@ class TimerReconciler:
         report = ReconcileReport()
         cursor = self._cursors.cursor(job=JOB)
         while report.examined < limit:
-            start = cursor
-            page, cursor = self._store.national_open(
+            page, following = self._store.national_open(
                 before=None, only=RequestFilter(), limit=min(PAGE, limit - report.examined), cursor=cursor
             )
-            for request in page:
-                report.examined += 1
-                try:
-                    self._check(request, report)
-                except Exception:  # noqa: BLE001 - Step Functions unreachable: stop, the next run starts from this page
-                    logger.exception("reconcile stopped: timers could not be looked up", extra={"subject_id": request.id})
-                    report.refused += 1
-                    cursor = start
-                    break
-            else:
-                if cursor is None or not page:
-                    report.wrapped, cursor = 1, None
-                    break
-                continue
-            break
+            if not self._check_page(page, report):
+                break  # the cursor stays at this page: the next run checks it again
+            cursor = following
+            if cursor is None or not page:
+                report.wrapped, cursor = 1, None
+                break
         self._cursors.save(job=JOB, cursor=cursor, at=self._clock.now(), report=report.counts())
         return report
+
+    def _check_page(self, page: list[Request], report: ReconcileReport) -> bool:
+        """Check each request; False when Step Functions could not be asked (the run stops there)."""
+        for request in page:
+            report.examined += 1
+            try:
+                self._check(request, report)
+            except Exception:  # noqa: BLE001 - Step Functions unreachable: stop rather than fail each of the rest
+                logger.exception("reconcile stopped: timers could not be looked up", extra={"subject_id": request.id})
+                report.refused += 1
+                return False
+        return True
 
     def restart(self, *, tenant: str, subject_id: str, receive_count: int = 1) -> None:
         """The queue's message for a timer Step Functions refused after a change: start what the request lacks
