@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         threading.Thread(target=save_periodically, daemon=True).start()
         worker.start(resources, stop)
         retention.start(stop)  # the nightly job, as EventBridge runs it deployed
+        worker.start_reconcile(stop)
         while not stop.wait(1):
             workers.check()
     finally:

@@ -31,7 +31,7 @@ def seconds_until(hour: int, now: datetime) -> float:
 def start(stop: threading.Event) -> threading.Thread:
     """Run the job every night at the schedule's hour until `stop` is set (a failed run waits for the next night)."""
     from chalicelib.entrypoints import container
-    from chalicelib.entrypoints.schedule import RETENTION_LOCAL_HOUR, run_retention
+    from chalicelib.entrypoints.jobs import RETENTION_LOCAL_HOUR, run_retention
     from chalicelib.shared.observability import logger
 
     def loop() -> None:
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.update(Resources(**json.loads(stack.read_text(encoding="utf-8"))).app_environment(base_domain="localhost"))
     from chalicelib.entrypoints import container
-    from chalicelib.entrypoints.schedule import run_retention
+    from chalicelib.entrypoints.jobs import run_retention
 
     if args.tenants:
         runs = {t: container().privacy.run(tenant=t) for t in args.tenants.split(",") if t}

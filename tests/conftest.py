@@ -182,6 +182,27 @@ def drain(stack: Any) -> Any:
 
 
 @pytest.fixture
+def faults(stack: Any) -> Iterator[Any]:
+    """Faults injected into the app's AWS calls (tests/faults.py), on a container built with the hook in place."""
+    from chalicelib import bootstrap
+    from chalicelib.adapters import clients, dynamo
+    from tests.faults import Faults
+
+    plan = Faults()
+    session = clients.session()
+    session.register("before-call", plan.handler, unique_id="test-faults")
+    bootstrap.reset()
+    bootstrap.container()  # new clients, made from the session that now carries the hook
+    table = dynamo.connection().client.meta.events
+    table.register("before-call", plan.handler, unique_id="test-faults")
+    yield plan
+    session.unregister("before-call", unique_id="test-faults")
+    table.unregister("before-call", unique_id="test-faults")
+    bootstrap.reset()
+    bootstrap.container()
+
+
+@pytest.fixture
 def sent(stack: Any) -> Any:
     """What moto's SES and SNS have sent: `sent()` → {"emails": [...], "sms": [...]}."""
     from moto.core import DEFAULT_ACCOUNT_ID

@@ -183,13 +183,14 @@ class Deadlines(Protocol):
 
 
 class Timers(Protocol):
-    """The Step Functions timers (adapters/stepfunctions.py)."""
+    """The Step Functions timers (adapters/stepfunctions.py). A start returns whether the timer runs; one that
+    Step Functions refused is not the user's error (the change is committed): the reconcile job starts it."""
 
     def start_deadline(
         self, *, tenant: str, subject_id: str, timer_id: str, reminders: tuple[datetime | None, ...], due: datetime
-    ) -> None: ...
+    ) -> bool: ...
 
-    def start_approval(self, *, tenant: str, subject_id: str, draft_id: str, timeout_seconds: int) -> None: ...
+    def start_approval(self, *, tenant: str, subject_id: str, draft_id: str, timeout_seconds: int) -> bool: ...
 
     def approved(self, *, task_token: str) -> None: ...
 

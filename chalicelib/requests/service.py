@@ -20,6 +20,7 @@ from chalicelib.shared.tenancy import Principal
 from .domain import Category, Channel, Deadline, Draft, Escalation, Kind, Request, Transfer, deadline_key, reference_of, relay_key
 from .notices import SURVEY_LINK_DAYS, CustomerNotices
 from .ports import Change, Customers, Deadlines, IntakeRecord, Outbox, RequestStore, Staff, SurveyLink, Timers, UnitRef
+from .timing import approval_timeout, deadline_timer
 
 # The leader has half the time left to the answer deadline to approve a draft, and at least this long, before the
 # approval wait escalates (Art. 6.2 steps 3–4; the deadline itself is Annex 2's).
@@ -253,8 +254,7 @@ class RequestService:
         draft = Draft(new_id(), text, actor.username, now)
         request.draft(now, actor, draft)
         self._commit(Change([request]))
-        due = request.due_at or now + timedelta(days=1)
-        timeout = int(max((due - now).total_seconds() * 0.5, APPROVAL_MIN_SECONDS))
+        timeout = approval_timeout(due=request.due_at, drafted_at=now, now=now, minimum_seconds=APPROVAL_MIN_SECONDS)
         self._timers.start_approval(tenant=tenant, subject_id=request.id, draft_id=draft.id, timeout_seconds=timeout)
         return request
 
@@ -346,14 +346,11 @@ class RequestService:
         A deadline already missed when the clock starts (a backdated letter) gets no reminders; its timer goes
         straight to the breach, which tells the leaders.
         """
-        if not request.is_open or request.due_at is None or request.timer_id is None:
-            return
-        now = self._clock.now()
-        points = self._deadlines.reminder_points(start=request.due_from or now, due=request.due_at)
-        ahead = tuple(point if point > now else None for point in points)
-        self._timers.start_deadline(
-            tenant=request.tenant, subject_id=request.id, timer_id=request.timer_id, reminders=ahead, due=max(request.due_at, now)
-        )
+        timer = deadline_timer(request, deadlines=self._deadlines, now=self._clock.now())
+        if timer is not None and request.timer_id is not None:
+            self._timers.start_deadline(
+                tenant=request.tenant, subject_id=request.id, timer_id=request.timer_id, reminders=timer.reminders, due=timer.due
+            )
 
     def _commit(self, change: Change) -> None:
         self._store.commit(change)

@@ -196,7 +196,14 @@ class ChaliceApi(Construct):
         queue.grant_consume_messages(self.role)
 
     def grant_state_machine(self, state_machine: sfn.IStateMachine) -> None:
-        """Start and stop timers, and complete task tokens."""
+        """Start, stop and look up timers (the reconcile job asks whether each is running), and complete task tokens."""
         state_machine.grant_start_execution(self.role)
-        state_machine.grant_execution(self.role, "states:StopExecution")
+        state_machine.grant_execution(self.role, "states:StopExecution", "states:DescribeExecution")
         state_machine.grant_task_response(self.role)
+
+    def report_batch_item_failures(self, function: str, event: str) -> None:
+        """Let the SQS handler `function` name the messages of a batch that failed, so only those come again
+        (Chalice has no option for it; the handler returns `batchItemFailures`)."""
+        self.chalice.get_resource(function).add_property_override(
+            f"Events.{event}.Properties.FunctionResponseTypes", ["ReportBatchItemFailures"]
+        )

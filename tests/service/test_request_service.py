@@ -45,11 +45,13 @@ class FakeTimers:
     approvals: list[dict] = field(default_factory=list)
     ended: list[str] = field(default_factory=list)
 
-    def start_deadline(self, **kwargs) -> None:
+    def start_deadline(self, **kwargs) -> bool:
         self.deadlines.append(kwargs)
+        return True
 
-    def start_approval(self, **kwargs) -> None:
+    def start_approval(self, **kwargs) -> bool:
         self.approvals.append(kwargs)
+        return True
 
     def approved(self, *, task_token: str) -> None:
         self.ended.append(task_token)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from chalicelib.entrypoints.schedule import RETENTION_CRON, RETENTION_LOCAL_HOUR, tenants_from
+from chalicelib.entrypoints.jobs import RETENTION_CRON, RETENTION_LOCAL_HOUR, tenants_from
 from chalicelib.tenancy.catalog import TENANTS
 from local.retention import seconds_until
 
