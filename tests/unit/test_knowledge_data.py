@@ -14,6 +14,35 @@ from chalicelib.tenancy.catalog import units_for
 ROOT = Path(__file__).resolve().parents[2]
 TOPICS_FILE = ROOT / "infra" / "data" / "knowledge-topics.json"
 BANK_FILE = ROOT / "infra" / "data" / "knowledge-bank.json"
+QUERIES_FILE = ROOT / "bench" / "data" / "knowledge-queries.json"
+QUERY_KINDS = {"marks", "no-marks", "abbreviation", "typo", "paraphrase", "word-order", "telex-leftover", "nfd"}
+# Short forms callers type (DOMAIN.md §3): an "abbreviation" query uses at least one of them.
+ABBREVIATIONS = {
+    "bhxh",
+    "bhyt",
+    "bhtn",
+    "tnlđ",
+    "kcb",
+    "cccd",
+    "ko",
+    "k",
+    "đc",
+    "dc",
+    "bh",
+    "hgđ",
+    "đk",
+    "hđlđ",
+    "nsdlđ",
+    "nlđ",
+    "lđ",
+    "ts",
+    "hs",
+    "tn",
+    "bn",
+    "bv",
+}
+# Telex keystrokes left in the text when the input method is off: doubled vowels/đ, w-horns, tone keys after a vowel.
+TELEX_LEFTOVER = re.compile(r"(aa|ee|oo|dd|uw|ow|aw)|[aeiouy][sfrxj]\b")
 
 FIELDS = {
     "id",
@@ -61,6 +90,10 @@ def _strings(value: Any) -> list[str]:
 
 def _squash(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _queries() -> list[dict[str, Any]]:
+    return _load(QUERIES_FILE)
 
 
 def test_topic_tree_has_the_four_branches_and_prefixed_unique_codes():
@@ -162,3 +195,55 @@ def test_text_is_nfc_vietnamese_without_control_or_invisible_characters():
         assert "\n" not in entry["question"], entry["id"]
         assert VIETNAMESE_MARKED.search(entry["question"]) and VIETNAMESE_MARKED.search(entry["answer"]), entry["id"]
         assert not entry["answer"].startswith((" ", "\n")) and not entry["answer"].endswith((" ", "\n")), entry["id"]
+
+
+def test_the_starter_bank_is_big_enough_to_be_useful_on_day_one():
+    bank = _bank()
+    assert len(bank) >= 150
+    per_branch = {top: sum(e["topic"].startswith(top + ".") for e in bank) for top in ("bhxh", "bhyt", "bhtn", "chung")}
+    assert per_branch["bhxh"] >= 60 and per_branch["bhyt"] >= 20 and per_branch["bhtn"] >= 10 and per_branch["chung"] >= 20
+
+
+def test_labelled_queries_cover_every_kind_and_point_at_current_entries():
+    by_id = {e["id"]: e for e in _bank()}
+    queries = _queries()
+    assert len(queries) >= 60
+    for kind in QUERY_KINDS:
+        assert sum(q["kind"] == kind for q in queries) >= 5, kind
+    for q in queries:
+        assert set(q) == {"query", "expected", "kind"} and q["kind"] in QUERY_KINDS, q
+        assert q["expected"] and len(set(q["expected"])) == len(q["expected"]), q
+        for entry_id in q["expected"]:
+            # an agent mid-call must be sent to the rule in force, never to a superseded one
+            assert entry_id in by_id and by_id[entry_id]["valid_until"] is None, (q["query"], entry_id)
+
+
+def test_queries_are_not_copies_of_a_question_or_scenario():
+    written = {_squash(e["question"]) for e in _bank()} | {_squash(s) for e in _bank() for s in e["scenarios"]}
+    seen: set[str] = set()
+    for q in _queries():
+        squashed = _squash(q["query"])
+        assert squashed not in written, q["query"]
+        assert squashed not in seen, q["query"]
+        seen.add(squashed)
+
+
+def test_each_query_is_typed_the_way_its_kind_says():
+    for q in _queries():
+        text, kind = q["query"], q["kind"]
+        for ch in text:
+            assert unicodedata.category(ch)[0] != "C", repr(text)
+        if kind == "nfd":
+            # decomposed marks: not NFC as typed, Vietnamese once composed
+            assert not unicodedata.is_normalized("NFC", text) and unicodedata.is_normalized("NFD", text), text
+            assert VIETNAMESE_MARKED.search(unicodedata.normalize("NFC", text)), text
+            continue
+        assert unicodedata.is_normalized("NFC", text), text
+        if kind == "no-marks":
+            assert text.isascii(), text
+        if kind == "marks":
+            assert VIETNAMESE_MARKED.search(text), text
+        if kind == "telex-leftover":
+            assert text.isascii() and TELEX_LEFTOVER.search(text), text
+        if kind == "abbreviation":
+            assert ABBREVIATIONS & set(text.casefold().split()), text
