@@ -6,6 +6,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from chalicelib.adapters.tenant_credentials import TenantCredentials, TenantRoles, session_policy
 from chalicelib.adapters.tenant_scope import NATIONAL, PROCESS, Grant
 from chalicelib.tenancy.catalog import TENANTS
@@ -59,6 +61,22 @@ def test_a_tenant_session_may_touch_only_its_keys_and_read_the_shared_calendar()
     }
     assert shared["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [CALENDAR]}}
     assert set(shared["Action"]) == {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
+
+
+def test_sessions_ask_for_what_the_cdk_roles_hold() -> None:
+    from chalicelib.adapters.tenant_credentials import READ_ACTIONS, TENANT_ACTIONS
+    from chalicelib.config import settings
+    from infra.definitions import TABLE_ACCESS
+
+    assert TENANT_ACTIONS == TABLE_ACCESS.tenant_actions and READ_ACTIONS == TABLE_ACCESS.read_actions
+    env = {TABLE_ACCESS.tenant_role_variable: ROLES.tenant_access, TABLE_ACCESS.national_role_variable: ROLES.national_read}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        settings.cache_clear()
+        config = settings()
+    settings.cache_clear()
+    assert (config.tenant_access_role_arn, config.national_read_role_arn) == (ROLES.tenant_access, ROLES.national_read)
 
 
 def test_no_statement_allows_calls_without_keys_which_forallvalues_would_let_through() -> None:
