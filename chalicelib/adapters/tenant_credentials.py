@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -92,7 +93,7 @@ class TenantCredentials:
             if found is None:
                 from botocore.credentials import DeferredRefreshableCredentials
 
-                found = DeferredRefreshableCredentials(lambda: self._assume(grant), method="sts-assume-role")
+                found = _Session(DeferredRefreshableCredentials(lambda: self._assume(grant), method="sts-assume-role"))
                 self._cache[grant] = found
         return found
 
@@ -139,6 +140,31 @@ class TenantCredentials:
             "token": issued["SessionToken"],
             "expiry_time": issued["Expiration"].isoformat(),
         }
+
+
+class _Session:
+    """One grant's assumed-role session: botocore's refreshable credentials, looked at again at most once a minute.
+
+    botocore's own check reads the local time zone on every signed request (~7 µs); a minute's delay is well
+    inside its 15-minute refresh window, and close to that window every call checks again.
+    """
+
+    RECHECK_SECONDS = 60.0
+    _NEAR_EXPIRY = 15 * 60 + RECHECK_SECONDS
+
+    def __init__(self, refreshable: Any) -> None:
+        self._refreshable = refreshable
+        self._frozen: Any = None
+        self._recheck_at = 0.0
+
+    def get_frozen_credentials(self) -> Any:
+        """The session's credentials (assumed on first use, refreshed by botocore before they expire)."""
+        now = time.monotonic()
+        if now >= self._recheck_at:
+            self._frozen = self._refreshable.get_frozen_credentials()
+            far = not self._refreshable.refresh_needed(self._NEAR_EXPIRY)
+            self._recheck_at = now + self.RECHECK_SECONDS if far else now
+        return self._frozen
 
 
 class _PerCallCredentials:
