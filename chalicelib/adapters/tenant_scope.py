@@ -25,8 +25,7 @@ from chalicelib.shared.errors import NotFoundError
 from chalicelib.shared.observability import logger
 from chalicelib.shared.tenancy import Scope, current_scope
 
-READS = frozenset({"GetItem", "BatchGetItem", "Query", "TransactGetItems"})
-WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"})
+READS = frozenset({"GetItem", "BatchGetItem", "Query", "TransactGetItems"})  # any other keyed call writes
 
 _EQUALS = re.compile(r"(#\w+)\s*=\s*(:\w+)")
 _shared_reads: set[str] = set()

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from chalicelib.entrypoints import container
 from chalicelib.shared.auth import admit, authenticate, authorize, client_address, resolve_tenant
+from chalicelib.shared.edge import Edge
 from chalicelib.shared.http import (
     ROUTES,
     RouteSpec,
@@ -68,7 +69,7 @@ def route(
                 with acting_for(tenant):  # its tenant's items and no other's (adapters/tenant_scope.py)
                     return answer(edge, tenant)
 
-            def answer(edge: Any, tenant: str) -> Response:
+            def answer(edge: Edge, tenant: str) -> Response:
                 logger.append_keys(tenant=tenant)
                 principal = None
                 if not public:

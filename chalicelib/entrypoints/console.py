@@ -23,6 +23,7 @@ from chalicelib.shared.auth import (
     resolve_tenant,
     session_token,
 )
+from chalicelib.shared.edge import Edge
 from chalicelib.shared.errors import AppError, ForbiddenError, MalformedError, PayloadTooLargeError, UnauthorizedError
 from chalicelib.shared.http import begin_request, finish_request, handle_errors
 from chalicelib.shared.observability import logger
@@ -79,7 +80,7 @@ def page(
                 with acting_for(tenant.code):  # its tenant's items and no other's (adapters/tenant_scope.py)
                     return answer(edge, tenant)
 
-            def answer(edge: Any, tenant: TenantSpec) -> Response:
+            def answer(edge: Edge, tenant: TenantSpec) -> Response:
                 logger.append_keys(tenant=tenant.code)
                 form = _read_form(request, edge.max_body_bytes) if method == "POST" else {}
                 query = dict(request.query_params or {})
