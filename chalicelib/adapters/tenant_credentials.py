@@ -8,7 +8,8 @@ intersected with the session policy, so a bug that builds another tenant's key i
 
 Credentials are botocore's RefreshableCredentials, cached per grant for the life of the instance: the first call
 of a tenant assumes the role (one STS call), later calls reuse it until botocore refreshes it shortly before it
-expires (15 minutes ahead; a chained role session lasts one hour). Nothing is fetched at import or cold start.
+expires (15 minutes ahead; a chained role session lasts one hour). Nothing is fetched at import or cold start
+(botocore.credentials is already loaded by PynamoDB's import of botocore.session).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
+
+from botocore.credentials import CredentialProvider, CredentialResolver, DeferredRefreshableCredentials
 
 from chalicelib.adapters.tenant_scope import Grant
 
@@ -91,8 +94,6 @@ class TenantCredentials:
         with self._lock:
             found = self._cache.get(grant)
             if found is None:
-                from botocore.credentials import DeferredRefreshableCredentials
-
                 found = _Session(DeferredRefreshableCredentials(lambda: self._assume(grant), method="sts-assume-role"))
                 self._cache[grant] = found
         return found
@@ -108,18 +109,8 @@ class TenantCredentials:
 
     def install(self, session: Any) -> None:
         """Make `session`'s clients sign with the call's credentials (the process's own outside a grant)."""
-        from botocore.credentials import CredentialProvider, CredentialResolver
-
-        process = session.get_component("credential_provider")
-        per_call = _PerCallCredentials(process)
-
-        class PerCall(CredentialProvider):  # type: ignore[misc]
-            METHOD = "tenant-scope"
-
-            def load(self) -> Any:
-                return per_call
-
-        session.register_component("credential_provider", CredentialResolver(providers=[PerCall()]))
+        per_call = _PerCallCredentials(session.get_component("credential_provider"))
+        session.register_component("credential_provider", CredentialResolver(providers=[_PerCallProvider(per_call)]))
 
     def _assume(self, grant: Grant) -> dict[str, str]:
         if grant.national:
@@ -197,3 +188,17 @@ class _PerCallCredentials:
     def get_deferred_property(self, name: str) -> Callable[[], Any]:
         """As botocore's Credentials (the endpoint rules ask for `account_id`)."""
         return lambda: getattr(self, name, None)
+
+
+class _PerCallProvider(CredentialProvider):  # type: ignore[misc]
+    """The one credential provider of the DynamoDB client's session: the per-call credentials."""
+
+    METHOD = "tenant-scope"
+
+    def __init__(self, credentials: _PerCallCredentials) -> None:
+        super().__init__()
+        self._credentials = credentials
+
+    def load(self) -> _PerCallCredentials:
+        """What the client signs with."""
+        return self._credentials
