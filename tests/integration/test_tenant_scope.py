@@ -151,24 +151,24 @@ def _intake(client: Any, unique: str) -> dict[str, Any]:
 
 def test_each_request_is_signed_by_a_session_scoped_to_its_tenant(per_tenant_credentials: Signing, api: Any, unique: str) -> None:
     signing = per_tenant_credentials
-    agent = api("hanoi").login("agent")
+    agent = api("hcm").login("agent")
     request = _intake(agent, unique)
-    assert set(signing.names()) == {"tenant-hanoi"}
-    (hanoi,) = signing.assumed
-    statements = json.loads(hanoi["Policy"])["Statement"]
-    assert statements[0]["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["T#hanoi#*"]}}
-    assert hanoi["RoleArn"] == ROLES.tenant_access
+    assert set(signing.names()) == {"tenant-hcm"}
+    (hcm,) = signing.assumed
+    statements = json.loads(hcm["Policy"])["Statement"]
+    assert statements[0]["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["T#hcm#*"]}}
+    assert hcm["RoleArn"] == ROLES.tenant_access
 
     signing.clear()
     assert agent.get("/api/requests").status == 200
     assert agent.get(f"/api/requests/{request['id']}").status == 200
-    assert signing.signed_by and set(signing.names()) == {"tenant-hanoi"}
+    assert signing.signed_by and set(signing.names()) == {"tenant-hcm"}
     assert len(signing.assumed) == 1, "cached for the instance: no STS call per request"
 
     signing.clear()
-    with acting_for("hanoi"):
+    with acting_for("hcm"):
         SlaStore(journal=AuditStore()).overrides(year=2026)  # the national calendar, shared for reading
-    assert signing.names() == ["tenant-hanoi"]
+    assert signing.names() == ["tenant-hcm"]
 
 
 def test_the_ccc_reads_a_province_through_the_read_role_and_writes_its_own_trail(
@@ -202,12 +202,12 @@ def test_a_transfer_is_signed_for_the_ccc_and_the_receiving_office_only(
     ccc = api("ccc").login("ccc-officer")
     request = _intake(ccc, unique)
     signing.clear()
-    moved = ccc.post(f"/api/requests/{request['id']}/transfer", {"version": request["version"], "to_tenant": "hanoi"})
+    moved = ccc.post(f"/api/requests/{request['id']}/transfer", {"version": request["version"], "to_tenant": "hcm"})
     assert moved.status == 200, moved.text
-    assert set(signing.names()) == {"tenant-ccc", "tenant-ccc+hanoi"}
-    widened = next(a for a in signing.assumed if a["RoleSessionName"] == "tenant-ccc+hanoi")
+    assert set(signing.names()) == {"tenant-ccc", "tenant-ccc+hcm"}
+    widened = next(a for a in signing.assumed if a["RoleSessionName"] == "tenant-ccc+hcm")
     keys = json.loads(widened["Policy"])["Statement"][0]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
-    assert keys == ["T#ccc#*", "T#hanoi#*"]
+    assert keys == ["T#ccc#*", "T#hcm#*"]
 
 
 def test_a_queue_message_is_handled_in_its_tenants_scope(per_tenant_credentials: Signing, stack: Any, unique: str) -> None:
