@@ -7,6 +7,7 @@ signed by the session assumed for exactly its tenants.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import re
 from collections.abc import Iterator
@@ -229,3 +230,20 @@ def test_a_queue_message_is_handled_in_its_tenants_scope(per_tenant_credentials:
     with acting_for("hcm"):
         stored = outbox.get(tenant="hcm", notice_id=notice.id)
     assert stored is not None and stored.status == "sent"
+
+
+def test_the_scheduled_jobs_enter_their_own_scopes(per_tenant_credentials: Signing, stack: Any) -> None:
+    # Run as the schedule runs them: in a context of their own, without the tests' tooling scope.
+    from chalicelib.bootstrap import container
+    from chalicelib.entrypoints import jobs
+    from chalicelib.tenancy.catalog import TENANTS
+
+    signing = per_tenant_credentials
+    contextvars.Context().run(jobs.reconcile, 5)
+    names = set(signing.names())
+    assert "process" not in names
+    assert {f"tenant-{t.code}" for t in TENANTS} <= names, "each office's notices are swept in its own scope"
+    assert names <= {f"tenant-{t.code}" for t in TENANTS} | {"national-read"}
+    signing.clear()
+    contextvars.Context().run(lambda: container().privacy.run_all(tenants=["hcm"]))
+    assert signing.signed_by and set(signing.names()) == {"tenant-hcm"}, "national bounds are read with hcm's session"
