@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import cold_start, dynamo_calls, local_concurrency, rate_limits, requests_calls, requests_scale
+from . import cold_start, dynamo_calls, local_concurrency, rate_limits, requests_calls, requests_scale, tenant_scope
 from .report import Section, cpu_model, machine_facts
 
 BENCHMARKS: dict[str, Callable[[], Section]] = {
@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "requests_scale": requests_scale.run,
     "local_concurrency": local_concurrency.run,
     "rate_limits": rate_limits.run,
+    "tenant_scope": tenant_scope.run,
 }
 FLAGS = ("--scale", "--only")
 RESULTS = Path(__file__).resolve().parent / "results.md"

@@ -233,6 +233,7 @@ class Flow:
         import boto3
 
         from chalicelib.bootstrap import container
+        from chalicelib.shared.tenancy import acting_for
         from local.worker import receive_and_handle
 
         c = container()
@@ -242,7 +243,8 @@ class Flow:
             receive_and_handle(sqs, c.settings.outbox_queue_url)
             tokens = []
             for lane in self.lanes:
-                found = c.requests._store.get(tenant="hanoi", request_id=lane.requests[key]["id"])
+                with acting_for("hanoi"):  # as the worker reads it
+                    found = c.requests._store.get(tenant="hanoi", request_id=lane.requests[key]["id"])
                 draft = found.pending_draft() if found else None
                 tokens.append(bool(draft and draft.task_token))
             if all(tokens):

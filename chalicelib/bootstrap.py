@@ -17,6 +17,8 @@ from chalicelib.adapters.cognito import CognitoDirectory
 from chalicelib.adapters.job_state import JobState
 from chalicelib.adapters.messaging import Mailer, OutboxQueue, Sms
 from chalicelib.adapters.stepfunctions import Timers
+from chalicelib.adapters.tenant_credentials import TenantCredentials, TenantRoles
+from chalicelib.adapters.tenant_scope import shared_reads
 from chalicelib.audit.store import AuditStore
 from chalicelib.config import Settings, settings
 from chalicelib.customers.privacy_service import PrivacyService
@@ -206,15 +208,26 @@ def _requests(
     return _Requests(service, RequestLists(store=store, clock=base.clock, tenants=codes), handlers, reconciler)
 
 
+def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | None:
+    """In AWS, the table is reached through per-tenant credentials (SaaS Factory's token vending machine); else None."""
+    if not config.tenant_access_role_arn:
+        return None
+    if not config.national_read_role_arn:
+        raise RuntimeError("TENANT_ACCESS_ROLE_ARN is set without NATIONAL_READ_ROLE_ARN")
+    roles = TenantRoles(tenant_access=config.tenant_access_role_arn, national_read=config.national_read_role_arn)
+    return TenantCredentials(roles=roles, sts=lazy_client("sts", **aws), shared_reads=shared_reads)
+
+
 def build(config: Settings | None = None, clock: Clock | None = None) -> Container:
     """Wire adapters into services, capability by capability."""
     config = config or settings()
     if tracing.enabled():  # Lambda's active tracing records each invocation; this adds a subsegment per AWS call
         tracing.trace_botocore()
-    dynamo.bind(table_name=config.table_name, region=config.region, host=config.endpoint_url)
-    base = _Base(
-        config, clock or SystemClock(), {"region_name": config.region, "endpoint_url": config.endpoint_url}, AuditStore()
+    aws = {"region_name": config.region, "endpoint_url": config.endpoint_url}
+    dynamo.bind(
+        table_name=config.table_name, region=config.region, host=config.endpoint_url, credentials=_table_access(config, aws)
     )
+    base = _Base(config, clock or SystemClock(), aws, AuditStore())
     tenancy, hosts = _tenancy(base)
     identity = _identity(base)
     notifications, outbox = _notifications(base)

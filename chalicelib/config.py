@@ -37,6 +37,10 @@ class Settings:
     sign_in: SignInPolicy = SignInPolicy()
     #: The pool's JWKS as the stack read it at deploy (COGNITO_JWKS); None: fetched from jwks_url when first needed.
     jwks: str | None = None
+    #: The roles the table is reached through in AWS (TENANT_ACCESS_ROLE_ARN, NATIONAL_READ_ROLE_ARN); None locally,
+    #: where calls are signed with the process's own credentials and the tenant scope is checked by the store alone.
+    tenant_access_role_arn: str | None = None
+    national_read_role_arn: str | None = None
 
 
 def _count(name: str, default: int) -> int:
@@ -83,4 +87,6 @@ def settings() -> Settings:
         jwks=env.get("COGNITO_JWKS") or None,
         rate_limits=_rate_limits(),
         sign_in=SignInPolicy(max_failures=_count("SIGNIN_MAX_FAILURES", SignInPolicy.max_failures)),
+        tenant_access_role_arn=env.get("TENANT_ACCESS_ROLE_ARN") or None,
+        national_read_role_arn=env.get("NATIONAL_READ_ROLE_ARN") or None,
     )

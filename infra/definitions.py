@@ -48,6 +48,32 @@ TABLE = TableDef(
     ),
 )
 
+
+@dataclass(frozen=True)
+class TableAccessDef:
+    """How the app reaches the table's items (AWS SaaS Factory's pattern; chalicelib/adapters/tenant_credentials.py).
+
+    The Lambda's own role holds no data access: it assumes the tenant-access role with a session policy naming the
+    tenants' keys (`dynamodb:LeadingKeys` = `T#{tenant}#*`), or the national read role for the CCC's national view.
+    No Scan and no BatchWriteItem: a call without keys passes a `ForAllValues` condition.
+    """
+
+    tenant_actions: tuple[str, ...] = (
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:ConditionCheckItem",
+    )
+    read_actions: tuple[str, ...] = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query")
+    tenant_role_variable: str = "TENANT_ACCESS_ROLE_ARN"
+    national_role_variable: str = "NATIONAL_READ_ROLE_ARN"
+
+
+TABLE_ACCESS = TableAccessDef()
+
 # Staff roles (DOMAIN.md "Who uses it"); each is a Cognito group, carried in the token as cognito:groups.
 ROLES: tuple[str, ...] = (
     "agent",

@@ -25,7 +25,7 @@ from chalicelib.requests.store import DynamoRequestStore
 from chalicelib.shared.clock import SystemClock
 from chalicelib.shared.ids import new_id
 from chalicelib.shared.permissions import Role, roles_for_tenant
-from chalicelib.shared.tenancy import cognito_username
+from chalicelib.shared.tenancy import acting_for, cognito_username
 from chalicelib.tenancy.catalog import TENANTS, UNIT_CARE_DESK, UNIT_DEPARTMENT, UNIT_SPECIALIST_BOARD, units_for
 from chalicelib.tenancy.domain import Unit
 from chalicelib.tenancy.store import UnitStore
@@ -86,31 +86,32 @@ def seed(resources: Resources, tenants: tuple[str, ...] | None = None) -> list[D
     unit_store, user_store = UnitStore(journal=trail), UserStore(journal=trail)
     demo: list[DemoUser] = []
     for code in codes:
-        units = [Unit(id=u.code, name=u.name, kind=u.kind, version=1) for u in units_for(code)]
-        unit_store.seed(tenant=code, units=units)
-        for number, role in enumerate(demo_roles(code), start=1):
-            login = role.value.replace("_", "-")
-            unit_id = _unit_for(role, units)
-            username = cognito_username(code, login)
-            directory.create_user(
-                username=username,
-                tenant=code,
-                full_name=_NAMES[role],
-                email=None,
-                unit_id=unit_id,
-                roles=[role.value],
-                temporary_password=DEMO_PASSWORD,
-            )
-            directory.set_password(username=username, password=DEMO_PASSWORD, permanent=True)
-            agent_code = f"GDV-{code.upper()[:3]}{number:02d}" if role is Role.AGENT else None
-            user_store.add(
-                tenant=code,
-                user=StaffUser(login, _NAMES[role], (role.value,), unit_id, None, agent_code),
-                event=None,
-            )
-            demo.append(DemoUser(code, role.value, login, DEMO_PASSWORD))
-        if code == "hanoi":
-            seed_personal_data(code, trail)
+        with acting_for(code):  # a tenant's seed writes its items only, as its requests do
+            units = [Unit(id=u.code, name=u.name, kind=u.kind, version=1) for u in units_for(code)]
+            unit_store.seed(tenant=code, units=units)
+            for number, role in enumerate(demo_roles(code), start=1):
+                login = role.value.replace("_", "-")
+                unit_id = _unit_for(role, units)
+                username = cognito_username(code, login)
+                directory.create_user(
+                    username=username,
+                    tenant=code,
+                    full_name=_NAMES[role],
+                    email=None,
+                    unit_id=unit_id,
+                    roles=[role.value],
+                    temporary_password=DEMO_PASSWORD,
+                )
+                directory.set_password(username=username, password=DEMO_PASSWORD, permanent=True)
+                agent_code = f"GDV-{code.upper()[:3]}{number:02d}" if role is Role.AGENT else None
+                user_store.add(
+                    tenant=code,
+                    user=StaffUser(login, _NAMES[role], (role.value,), unit_id, None, agent_code),
+                    event=None,
+                )
+                demo.append(DemoUser(code, role.value, login, DEMO_PASSWORD))
+            if code == "hanoi":
+                seed_personal_data(code, trail)
     return demo
 
 

@@ -24,6 +24,16 @@ for _limit in ("RATE_LIMIT_USER", "RATE_LIMIT_CLIENT", "RATE_LIMIT_TENANT"):
     os.environ.setdefault(_limit, "1000000")
 
 
+@pytest.fixture(autouse=True)
+def whole_table_scope() -> Iterator[None]:
+    """Tests reach stores and models directly, as tooling does: the whole table. The requests and queue messages a
+    test sends narrow it to their tenant as in production (tests/integration/test_tenant_scope.py checks that)."""
+    from chalicelib.shared.tenancy import whole_table
+
+    with whole_table():
+        yield
+
+
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Any]:
     """moto's server with every resource of infra/definitions.py, three tenants seeded, the app bound to it."""

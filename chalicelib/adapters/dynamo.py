@@ -2,13 +2,16 @@
 
 Key layout (docs/data-model.md): every partition key starts with `T#{tenant}#`, so no query can reach another
 tenant's items. Optimistic locking is PynamoDB's VersionAttribute; a lost race surfaces as ConflictError (409).
+Every entity goes through the one connection `bind()` makes, a `ScopedConnection`: each call's keys pass the
+tenant scope before anything is sent (adapters/tenant_scope.py), and in AWS are signed for it
+(adapters/tenant_credentials.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pynamodb.attributes import (
     DiscriminatorAttribute,
@@ -16,12 +19,16 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     VersionAttribute,
 )
-from pynamodb.connection import Connection
+from pynamodb.connection import Connection, TableConnection
 from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, TransactWriteError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from chalicelib.adapters import tenant_scope
 from chalicelib.shared.errors import ConflictError, TooManyRequestsError, UnavailableError
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.tenant_credentials import TenantCredentials
 
 T = TypeVar("T")
 
@@ -77,6 +84,38 @@ class GSI4(GlobalSecondaryIndex["BaseItem"]):
     GSI4SK = UnicodeAttribute(range_key=True)
 
 
+class ScopedConnection(Connection):
+    """PynamoDB's connection with the tenant scope at its door: a call outside the scope is refused before it is sent.
+
+    Every model operation, batch and transaction reaches DynamoDB through `dispatch`, with the wire parameters
+    IAM's `dynamodb:LeadingKeys` is evaluated on; with `credentials` (AWS), the call is signed for its grant.
+    """
+
+    def __init__(
+        self, *, region: str, host: str | None, partition_keys: dict[str | None, str], credentials: TenantCredentials | None
+    ) -> None:
+        super().__init__(region=region, host=host)
+        self._partition_keys = partition_keys
+        self._credentials = credentials
+
+    @property
+    def session(self) -> Any:
+        """The thread's botocore session; with per-tenant credentials, its clients sign each call for its grant."""
+        session = super().session
+        if self._credentials is not None and not getattr(self._local, "signs_per_call", False):
+            self._credentials.install(session)
+            self._local.signs_per_call = True
+        return session
+
+    def dispatch(self, operation_name: str, operation_kwargs: dict[Any, Any]) -> dict[Any, Any]:
+        """Check the call against the tenant scope, then send it (signed for its grant)."""
+        granted = tenant_scope.grant(operation_name, operation_kwargs, partition_keys=self._partition_keys)
+        if self._credentials is None:
+            return super().dispatch(operation_name, operation_kwargs)
+        with self._credentials.signing(granted):
+            return super().dispatch(operation_name, operation_kwargs)
+
+
 class BaseItem(Model):
     """Every item of the single table; `type` tells which entity it is."""
 
@@ -105,27 +144,36 @@ class BaseItem(Model):
     gsi3 = GSI3()
     gsi4 = GSI4()
 
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        """Every entity shares the one scoped connection `bind()` made (one client, one pool, one door)."""
+        if _bound is None:
+            raise RuntimeError("the table is not bound: call dynamo.bind() first")
+        return _bound
 
-def bind(*, table_name: str, region: str, host: str | None) -> None:
-    """Point the models at the table (once per cold start; tests and the local stack call it too)."""
+
+_bound: TableConnection | None = None
+
+
+def bind(*, table_name: str, region: str, host: str | None, credentials: TenantCredentials | None = None) -> None:
+    """Point the models at the table (once per cold start; tests and the local stack call it too).
+
+    With `credentials`, each call is signed with credentials scoped to its tenants (AWS); without, with the
+    process's own (moto, which enforces no IAM) — the scope is checked either way.
+    """
+    global _bound
     BaseItem.Meta.table_name = table_name
     BaseItem.Meta.region = region
     BaseItem.Meta.host = host
-    for model in _all_models():
-        # Every entity shares BaseItem's one connection (one client, one pool): forget any per-class one.
-        if "_connection" in model.__dict__ and model is not BaseItem:
-            delattr(model, "_connection")
     BaseItem._connection = None
-    BaseItem._get_connection()
-
-
-def _all_models() -> list[type[Model]]:
-    seen: list[type[Model]] = [BaseItem]
-    index = 0
-    while index < len(seen):
-        seen.extend(seen[index].__subclasses__())
-        index += 1
-    return seen
+    table = super(BaseItem, BaseItem)._get_connection()  # PynamoDB's own, with the table's schema
+    partition_keys: dict[str | None, str] = {None: BaseItem._hash_keyname or "PK"}
+    for name, index in BaseItem._indexes.items():
+        partition_keys[name] = index._hash_key_attribute().attr_name
+    scoped = ScopedConnection(region=region, host=host, partition_keys=partition_keys, credentials=credentials)
+    scoped.add_meta_table(table.connection.get_meta_table(table_name))
+    table.connection = scoped
+    _bound = table
 
 
 def connection() -> Connection:

@@ -15,7 +15,7 @@ from chalicelib.shared.clock import Clock
 from chalicelib.shared.errors import ConflictError, ForbiddenError, NotFoundError
 from chalicelib.shared.observability import logger
 from chalicelib.shared.permissions import CENTRAL_TENANT
-from chalicelib.shared.tenancy import Principal
+from chalicelib.shared.tenancy import Principal, acting_for
 
 from .domain import MESSAGES, Customer
 from .erasure import RETENTION_EXPIRED, anonymised, check_erasure
@@ -204,7 +204,8 @@ class PrivacyService:
         for tenant in tenants:
             if should_stop():
                 break
-            done[tenant] = self.run(tenant=tenant, should_stop=should_stop)
+            with acting_for(tenant):  # a system path over every office: each office's items in its own scope
+                done[tenant] = self.run(tenant=tenant, should_stop=should_stop)
         return done
 
     def _visit(self, tenant: str, customer_id: str, policy: RetentionPolicy, now: datetime, tally: _Tally) -> None:

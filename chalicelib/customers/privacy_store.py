@@ -14,12 +14,16 @@ from datetime import datetime
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
+from chalicelib.adapters.tenant_scope import share_for_reading
 from chalicelib.adapters.unit_of_work import Journal, write
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.shared.clock import iso, parse_iso
 from chalicelib.shared.permissions import CENTRAL_TENANT
 
 from .retention import NationalBounds, RetentionPolicy
+
+NATIONAL_PK = tenant_key(CENTRAL_TENANT, "RETENTION")
+share_for_reading(NATIONAL_PK)  # every office's retention is held inside the national bounds; only the CCC sets them
 
 POLICY_SK, NATIONAL_SK, RUN_SK = "policy", "national", "run"
 
@@ -90,7 +94,7 @@ class RetentionStore:
         """The CCC's bounds (the product's, version 0, while never set)."""
         with translated():
             try:
-                item = RetentionBoundsItem.get(tenant_key(CENTRAL_TENANT, "RETENTION"), NATIONAL_SK)
+                item = RetentionBoundsItem.get(NATIONAL_PK, NATIONAL_SK)
             except RetentionBoundsItem.DoesNotExist:
                 return NationalBounds()
         bounds = {str(b.key): (int(b.minimum), int(b.maximum)) for b in item.bounds or []}
@@ -99,7 +103,7 @@ class RetentionStore:
     def save_national(self, *, bounds: NationalBounds, event: AuditEvent) -> NationalBounds:
         """Replace the national bounds if still at `bounds.version`, with the audit entry (under `ccc`) in one transaction."""
         item = RetentionBoundsItem(
-            tenant_key(CENTRAL_TENANT, "RETENTION"),
+            NATIONAL_PK,
             NATIONAL_SK,
             tenant=CENTRAL_TENANT,
             bounds=[BoundsAttribute(key=k, minimum=lo, maximum=hi) for k, (lo, hi) in sorted(bounds.bounds.items())],

@@ -2,7 +2,8 @@
 
 Handlers stay 1–10 lines: `@route(...)` parses the body and query into pydantic models, resolves the tenant,
 authenticates and authorizes against the container's edge, and turns any `AppError` into the contract's error
-shape. Every registered route is recorded for `/openapi.json`.
+shape. Every registered route is recorded for `/openapi.json`. The host's tenant is also the request's tenant
+scope: the table refuses any other tenant's key, except reads for the CCC's national view (CENTRAL_VIEW).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pydantic import BaseModel
 
 from chalicelib.entrypoints import container
 from chalicelib.shared.auth import admit, authenticate, authorize, client_address, resolve_tenant
+from chalicelib.shared.edge import Edge
 from chalicelib.shared.http import (
     ROUTES,
     RouteSpec,
@@ -31,7 +33,7 @@ from chalicelib.shared.http import (
 )
 from chalicelib.shared.observability import logger
 from chalicelib.shared.permissions import Permission
-from chalicelib.shared.tenancy import RequestContext
+from chalicelib.shared.tenancy import RequestContext, acting_for, allow_national_reads
 
 
 def route(
@@ -64,6 +66,10 @@ def route(
             def call() -> Response:
                 edge = container().edge
                 tenant = resolve_tenant(request, edge)
+                with acting_for(tenant):  # its tenant's items and no other's (adapters/tenant_scope.py)
+                    return answer(edge, tenant)
+
+            def answer(edge: Edge, tenant: str) -> Response:
                 logger.append_keys(tenant=tenant)
                 principal = None
                 if not public:
@@ -72,6 +78,8 @@ def route(
                 admit(request, tenant, principal, edge)  # before anything else is read or written
                 if principal is not None and permission is not None:
                     authorize(principal, tenant, permission)
+                    if permission is Permission.CENTRAL_VIEW:
+                        allow_national_reads()
                 ctx = RequestContext(
                     tenant=tenant,
                     principal=principal,

@@ -23,11 +23,12 @@ from chalicelib.shared.auth import (
     resolve_tenant,
     session_token,
 )
+from chalicelib.shared.edge import Edge
 from chalicelib.shared.errors import AppError, ForbiddenError, MalformedError, PayloadTooLargeError, UnauthorizedError
 from chalicelib.shared.http import begin_request, finish_request, handle_errors
 from chalicelib.shared.observability import logger
 from chalicelib.shared.permissions import Permission
-from chalicelib.shared.tenancy import Principal
+from chalicelib.shared.tenancy import Principal, acting_for, allow_national_reads
 from chalicelib.tenancy.catalog import TENANT_BY_CODE, TENANTS, TenantSpec
 from chalicelib.web.render import Page, html, redirect, render
 
@@ -76,6 +77,10 @@ def page(
                     return html("directory.html", tenants=TENANTS, host=host)
                 tenant = TENANT_BY_CODE[resolve_tenant(request, edge)]
                 state["tenant"] = tenant
+                with acting_for(tenant.code):  # its tenant's items and no other's (adapters/tenant_scope.py)
+                    return answer(edge, tenant)
+
+            def answer(edge: Edge, tenant: TenantSpec) -> Response:
                 logger.append_keys(tenant=tenant.code)
                 form = _read_form(request, edge.max_body_bytes) if method == "POST" else {}
                 query = dict(request.query_params or {})
@@ -101,6 +106,8 @@ def page(
                     raise ForbiddenError("Phiên làm việc không hợp lệ, vui lòng tải lại trang.", code="csrf_failed")
                 if permission is not None:
                     authorize(principal, tenant.code, permission)
+                    if permission is Permission.CENTRAL_VIEW:
+                        allow_national_reads()
                 state["page"] = Page(
                     tenant=tenant, principal=principal, csrf=csrf, path=request.path, form=form, query=query, client=client
                 )

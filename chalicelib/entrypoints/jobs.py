@@ -3,6 +3,9 @@
 - `reconcile` (every 5 minutes): restart lost timers, queue again notices whose message was lost.
 - `run_retention` (every night, Decree 13/2023 Art. 3.6): visit every office in turn until its time runs out,
   anonymising and deleting what is past its retention; the next night goes on from there.
+
+Neither has a tenant of its own: reconcile reads as the CCC's national view and sweeps each office in its scope,
+the retention job enters each office's scope in turn (adapters/tenant_scope.py).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
 from chalicelib.entrypoints import container
 from chalicelib.shared.observability import logger, metrics
+from chalicelib.shared.permissions import CENTRAL_TENANT
+from chalicelib.shared.tenancy import acting_for, allow_national_reads
 from chalicelib.tenancy.catalog import TENANTS
 
 # 02:00 in Vietnam (UTC+7 all year): 19:00 UTC the evening before, when the offices are closed.
@@ -28,9 +33,12 @@ def reconcile(limit: int = RECONCILE_LIMIT) -> dict[str, int]:
     """Restart lost timers and queue notices whose message was lost; log and count what was done."""
     logger.clear_state()
     c = container()
-    report = c.reconciler.run(limit=limit).counts()
+    with acting_for(CENTRAL_TENANT):  # the national list of open requests (GSI4) and the job's cursor are the CCC's;
+        allow_national_reads()  # each request's deadline reads its office's SLA policy; timers are Step Functions'
+        report = c.reconciler.run(limit=limit).counts()
     for tenant in TENANTS:
-        requeued, abandoned = c.notifications.sweep(tenant=tenant.code)
+        with acting_for(tenant.code):  # each office's unsettled notices, in its own scope
+            requeued, abandoned = c.notifications.sweep(tenant=tenant.code)
         report["notices_requeued"] = report.get("notices_requeued", 0) + requeued
         report["notices_abandoned"] = report.get("notices_abandoned", 0) + abandoned
     logger.info("reconciled", extra=report)

@@ -1,4 +1,8 @@
-"""The outbox queue's consumer: the Lambda's SQS handler and the local stack's poller both call `handle_records`."""
+"""The outbox queue's consumer: the Lambda's SQS handler and the local stack's poller both call `handle_records`.
+
+Each message names its tenant (notices, and the timers' messages from Step Functions): that is its tenant scope,
+so a message's handler touches that tenant's items and no other's (adapters/tenant_scope.py).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 
 from chalicelib.entrypoints import container
 from chalicelib.shared.observability import logger
+from chalicelib.shared.tenancy import acting_for
 
 OUTBOX_QUEUE = "cskh-outbox"  # infra/definitions.py QUEUES[0]
 
@@ -24,7 +29,9 @@ def handle_records(records: Iterable[dict[str, Any]]) -> list[str]:
         logger.clear_state()
         count = int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
         try:
-            worker.handle(json.loads(record["body"]), receive_count=count)
+            body = json.loads(record["body"])
+            with acting_for(str(body.get("tenant", ""))):
+                worker.handle(body, receive_count=count)
         except Exception:  # noqa: BLE001 - one message's failure is retried by SQS, the rest of the batch goes on
             logger.exception("outbox message failed; it will be retried", extra={"receive_count": count})
             failed.append(str(record.get("messageId", "")))

@@ -15,7 +15,7 @@ from chalicelib.notifications.domain import Notice
 from chalicelib.shared.clock import Clock
 from chalicelib.shared.errors import ConflictError, MalformedError, NotFoundError, RuleViolationError
 from chalicelib.shared.ids import new_id, new_token
-from chalicelib.shared.tenancy import Principal
+from chalicelib.shared.tenancy import Principal, across
 
 from .domain import Category, Channel, Deadline, Draft, Escalation, Kind, Request, Transfer, deadline_key, reference_of, relay_key
 from .notices import SURVEY_LINK_DAYS, CustomerNotices
@@ -218,19 +218,20 @@ class RequestService:
             transfer = Transfer(new_id(), to_tenant, to_unit, due, new_id())
             request.transfer(now, actor, transfer)
             source = self._customers.read(tenant=tenant, actor=actor, customer_id=request.customer_id, via="transfer")
-            copy = self._customers.match(tenant=to_tenant, actor=actor, data=identity_of(source.customer))
-            remote = request.hand_over(now, actor, transfer, (copy.customer.id, copy.customer.display_name), note)
-            self._set_deadline(remote, key, now)
-            self._set_deadline(request, key, now)  # the CCC's clock now follows the transfer's deadline
-            units = [UnitRef(to_tenant, to_unit, "to_unit")] if to_unit else []
-            change = Change([request, remote], units=units, customers=[source, copy])
-            try:
-                self._commit(change)
-                break
-            except ConflictError:
-                if attempt or not change.creates_customer:
-                    raise
-                # The province created this customer meanwhile (an intake): the next round matches its record.
+            with across(to_tenant):  # the receiving office's copy of the customer and of the request
+                copy = self._customers.match(tenant=to_tenant, actor=actor, data=identity_of(source.customer))
+                remote = request.hand_over(now, actor, transfer, (copy.customer.id, copy.customer.display_name), note)
+                self._set_deadline(remote, key, now)
+                self._set_deadline(request, key, now)  # the CCC's clock now follows the transfer's deadline
+                units = [UnitRef(to_tenant, to_unit, "to_unit")] if to_unit else []
+                change = Change([request, remote], units=units, customers=[source, copy])
+                try:
+                    self._commit(change)
+                    break
+                except ConflictError:
+                    if attempt or not change.creates_customer:
+                        raise
+                    # The province created this customer meanwhile (an intake): the next round matches its record.
         self._start_timer(remote)
         self._start_timer(request)
         return request
@@ -240,10 +241,11 @@ class RequestService:
         request = self._load(tenant, request_id, version)
         now = self._clock.now()
         origin = request.report_back(now, actor)
-        source = self.get(tenant=origin.tenant, request_id=origin.request_id)
-        if source.receive_report(now, actor, origin.transfer_id, result):
-            self._set_deadline(source, relay_key(source.channel), now)
-        self._commit(Change([request, source]))
+        with across(origin.tenant):  # the CCC's request the report goes back to
+            source = self.get(tenant=origin.tenant, request_id=origin.request_id)
+            if source.receive_report(now, actor, origin.transfer_id, result):
+                self._set_deadline(source, relay_key(source.channel), now)
+            self._commit(Change([request, source]))
         self._start_timer(source)
         return request
 

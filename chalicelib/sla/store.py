@@ -7,6 +7,7 @@ from datetime import date
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
+from chalicelib.adapters.tenant_scope import share_for_reading
 from chalicelib.adapters.unit_of_work import Journal, write
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.shared.permissions import CENTRAL_TENANT
@@ -16,6 +17,8 @@ from .law import SOURCE_DECREE, MarkedDay
 from .policy import SlaPolicy
 
 POLICY_SK = "policy"
+CALENDAR_PK = tenant_key(CENTRAL_TENANT, "CALENDAR")
+share_for_reading(CALENDAR_PK)  # every tenant's deadlines count the national calendar; only the CCC writes it
 
 
 class DayAttribute(MapAttribute[str, str]):
@@ -69,7 +72,7 @@ class SlaStore:
         """The year's overrides (empty, version 0, when none were entered)."""
         with translated():
             try:
-                item = CalendarItem.get(tenant_key(CENTRAL_TENANT, "CALENDAR"), str(year))
+                item = CalendarItem.get(CALENDAR_PK, str(year))
             except CalendarItem.DoesNotExist:
                 return CalendarOverrides(year)
         return CalendarOverrides(year, _days(item.days_off), _days(item.working_days), item.version or 0)
@@ -77,7 +80,7 @@ class SlaStore:
     def save_overrides(self, *, overrides: CalendarOverrides, event: AuditEvent) -> CalendarOverrides:
         """Replace the year's overrides if still at `overrides.version`, with the audit entry in the same transaction."""
         item = CalendarItem(
-            tenant_key(CENTRAL_TENANT, "CALENDAR"),
+            CALENDAR_PK,
             str(overrides.year),
             tenant=CENTRAL_TENANT,
             days_off=_attributes(overrides.days_off),

@@ -1,4 +1,4 @@
-"""The Chalice app (chalice.cdk), its Lambda role and the contract-shaped gateway responses."""
+"""The Chalice app (chalice.cdk), its Lambda role (and the roles it reaches the table through), the gateway responses."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from chalice.cdk import Chalice
 from constructs import Construct
 
 from infra.stacks.bytecode import precompile_package
+from infra.stacks.tenancy import TenantAccess
 
 # Logical id of the API in the template `chalice package` writes (kept: preserve_logical_ids).
 _REST_API = "RestAPI"
@@ -80,7 +81,14 @@ class ChaliceApi(Construct):
     """The Lambda role, then the Chalice app packaged with the stage config that points it at the resources."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, source_dir: Path, environment: dict[str, str], retain: bool
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        source_dir: Path,
+        environment: dict[str, str],
+        table: dynamodb.ITable,
+        retain: bool,
     ) -> None:
         super().__init__(scope, construct_id)
         self.role = iam.Role(
@@ -92,6 +100,9 @@ class ChaliceApi(Construct):
                 iam.ManagedPolicy.from_aws_managed_policy_name("AWSXRayDaemonWriteAccess"),
             ],
         )
+        # The table's items only through per-tenant sessions of these roles; the Lambda's role holds no data access.
+        self.table_access = TenantAccess(self, "TableAccess", table=table, assumed_by=self.role)
+        environment = {**environment, **self.table_access.environment}
         config = json.loads((source_dir / ".chalice" / "config.json").read_text(encoding="utf-8"))
         stage = Stack.of(self).node.id
         #: The REST API's name in metrics is the Chalice app name (the title of its definition).
@@ -159,14 +170,6 @@ class ChaliceApi(Construct):
         for function in self.functions:
             for dependency in dependencies:
                 function.node.add_dependency(dependency)
-
-    def grant_table(self, table: dynamodb.ITable) -> None:
-        """Read/write items and query indexes.
-
-        TransactWriteItems has no IAM action of its own: it is authorised per item by PutItem, UpdateItem,
-        DeleteItem and ConditionCheckItem, all in grant_read_write_data (which also covers table/index/*).
-        """
-        table.grant_read_write_data(self.role)
 
     def grant_user_pool(self, user_pool_arn: str) -> None:
         """Administer staff accounts (AdminCreateUser, AdminAddUserToGroup, ...)."""

@@ -83,8 +83,9 @@ class CskhStack(Stack):
         for variable, file in STATE_MACHINE_VARIABLES.items():
             environment[variable] = workflows.for_file(file).state_machine_arn
 
-        api = ChaliceApi(self, "Api", source_dir=settings.chalice_source_dir, environment=environment, retain=settings.retain)
-        api.grant_table(data.table)
+        api = ChaliceApi(
+            self, "Api", source_dir=settings.chalice_source_dir, environment=environment, table=data.table, retain=settings.retain
+        )
         api.grant_user_pool(identity.user_pool.user_pool_arn)
         api.grant_mail(MAIL.sender)
         api.grant_sms()

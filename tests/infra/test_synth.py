@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from infra.definitions import QUEUES, STATE_MACHINE_DIR, STATE_MACHINES, TABLE, TOPICS, USER_POOL
+from infra.definitions import QUEUES, STATE_MACHINE_DIR, STATE_MACHINES, TABLE, TABLE_ACCESS, TOPICS, USER_POOL
 
 pytestmark = pytest.mark.infra
 
@@ -34,6 +34,8 @@ LAMBDA_ENVIRONMENT = (
     "DEADLINE_STATE_MACHINE_ARN",
     "ALARM_TOPIC_ARN",
     "COGNITO_JWKS",
+    "TENANT_ACCESS_ROLE_ARN",
+    "NATIONAL_READ_ROLE_ARN",
 )
 # W3005 (DependsOn already implied by a Ref/GetAtt): CDK itself emits it (a state machine DependsOn its role),
 # and the Chalice functions keep explicit DependsOn on their role policy and the queues their SQS event
@@ -277,24 +279,32 @@ def test_gateway_responses_use_the_contract_error_shape(
     assert rendered == {"error": {"code": code, "message": 'Thiếu "token"'}}
 
 
+def _lambda_role(resources: dict[str, dict[str, Any]]) -> str:
+    (name,) = [name for name in of_type(resources, "AWS::IAM::Role") if name.startswith("ApiLambdaRole")]
+    return name
+
+
+def _statements_of(resources: dict[str, dict[str, Any]], role: str) -> list[dict[str, Any]]:
+    """Every statement of the policies attached to a role (inline in the role, or AWS::IAM::Policy naming it)."""
+    found = [s for p in resources[role]["Properties"].get("Policies", []) for s in p["PolicyDocument"]["Statement"]]
+    for policy in of_type(resources, "AWS::IAM::Policy").values():
+        if {"Ref": role} in policy["Properties"]["Roles"]:
+            found += policy["Properties"]["PolicyDocument"]["Statement"]
+    return found
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    return [statement["Action"]] if isinstance(statement["Action"], str) else list(statement["Action"])
+
+
 def test_lambda_gets_its_environment_and_role(resources: dict[str, dict[str, Any]]) -> None:
     functions = of_type(resources, "AWS::Serverless::Function")
     assert functions
     for function in functions.values():
         variables = function["Properties"]["Environment"]["Variables"]
         assert set(LAMBDA_ENVIRONMENT) <= set(variables)
-    actions = {
-        action
-        for policy in of_type(resources, "AWS::IAM::Policy").values()
-        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
-        for action in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
-    }
+    actions = {action for statement in _statements_of(resources, _lambda_role(resources)) for action in _actions(statement)}
     assert {
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:DeleteItem",
-        "dynamodb:ConditionCheckItem",
-        "dynamodb:Query",
         "cognito-idp:Admin*",
         "ses:SendEmail",
         "ses:SendTemplatedEmail",
@@ -307,7 +317,44 @@ def test_lambda_gets_its_environment_and_role(resources: dict[str, dict[str, Any
         "states:DescribeExecution",
         "states:SendTaskSuccess",
         "states:SendTaskFailure",
+        "sts:AssumeRole",
     } <= actions
+
+
+def test_the_lambda_reaches_the_table_only_through_the_tenant_roles(resources: dict[str, dict[str, Any]]) -> None:
+    lambda_role = _lambda_role(resources)
+    table_id, _ = one(resources, "AWS::DynamoDB::Table", TableName=TABLE.name)
+    table_arn = {"Fn::GetAtt": [table_id, "Arn"]}
+    items = [table_arn, {"Fn::Join": ["", [table_arn, "/index/*"]]}]
+    expected = {"TenantAccessRole": TABLE_ACCESS.tenant_actions, "NationalReadRole": TABLE_ACCESS.read_actions}
+    roles = {kind: name for name in of_type(resources, "AWS::IAM::Role") for kind in expected if kind in name}
+    assert set(roles) == set(expected)
+    for kind, role in roles.items():
+        trust = resources[role]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        # Only the Lambda's role may assume it: no service, no account root, no other role.
+        assert trust == [
+            {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"AWS": {"Fn::GetAtt": [lambda_role, "Arn"]}}}
+        ]
+        assert resources[role]["Properties"]["MaxSessionDuration"] == 3600
+        (statement,) = _statements_of(resources, role)
+        assert sorted(_actions(statement)) == sorted(expected[kind]), kind
+        assert statement["Resource"] == items, "the table and its indexes, nothing else"
+    assert "dynamodb:Scan" not in TABLE_ACCESS.tenant_actions + TABLE_ACCESS.read_actions
+    assert not set(TABLE_ACCESS.read_actions) - {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
+
+    own = _statements_of(resources, lambda_role)
+    assert not [s for s in own if any(a.startswith("dynamodb:") for a in _actions(s))], "no data access of its own"
+    assumable = [
+        json.dumps(resource)
+        for s in own
+        if "sts:AssumeRole" in _actions(s)
+        for resource in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
+    ]
+    assert sorted(assumable) == sorted(json.dumps({"Fn::GetAtt": [role, "Arn"]}) for role in roles.values())
+    for function in of_type(resources, "AWS::Serverless::Function").values():
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert variables[TABLE_ACCESS.tenant_role_variable] == {"Fn::GetAtt": [roles["TenantAccessRole"], "Arn"]}
+        assert variables[TABLE_ACCESS.national_role_variable] == {"Fn::GetAtt": [roles["NationalReadRole"], "Arn"]}
 
 
 def test_tracing_is_on_for_the_gateway_every_function_and_state_machine(resources: dict[str, dict[str, Any]]) -> None:
