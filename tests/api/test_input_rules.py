@@ -3,6 +3,8 @@ in the contract's shape (API.md "Input rules") and changing nothing."""
 
 from __future__ import annotations
 
+import base64
+import json
 import socket
 from urllib.parse import quote
 
@@ -104,6 +106,17 @@ def test_blank_or_odd_unit_ids_never_reach_a_key(api, unique, unit_ids):
 )
 def test_malformed_ids_in_the_path_are_not_found(api, role, path):
     _contract_error(api("hanoi").login(role).get(path), 404, "not_found")
+
+
+def test_a_cursor_whose_key_was_edited_is_a_400_not_a_dynamodb_error(api, unique):
+    agent = api("hanoi").login("agent")
+    for n in range(2):
+        _intake(agent, f"{unique}{n}")
+    cursor = agent.get("/api/requests?limit=1").json["next_cursor"]
+    key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    for edited in ({**key, "SK": {"N": "1"}}, {**key, "SK": {"S": ""}}, {k: v for k, v in key.items() if k != "SK"}):
+        forged = base64.urlsafe_b64encode(json.dumps(edited).encode()).decode().rstrip("=")
+        _contract_error(agent.get(f"/api/requests?limit=1&cursor={forged}"), 400, "invalid_cursor")
 
 
 # -- 3. the new-password step ----------------------------------------------------------------------------------------
