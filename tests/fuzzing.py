@@ -167,7 +167,7 @@ def run_role(base_url: str, role: Role, *, max_examples: int = MAX_EXAMPLES, wor
     selected += [arg for tag in role.tags for arg in ("--include-tag", tag)]
     with tempfile.TemporaryDirectory(prefix="cskh-fuzz-report-") as reports:
         report, har, config = Path(reports, "run.json"), Path(reports, "run.har"), Path(reports, "schemathesis.toml")
-        config.write_text("" if role.methods else "[phases.coverage]\nunexpected-methods = []\n", encoding="utf-8")
+        config.write_text(_config(role), encoding="utf-8")
         command = [
             sys.executable,
             "-m",
@@ -226,6 +226,14 @@ def run_role(base_url: str, role: Role, *, max_examples: int = MAX_EXAMPLES, wor
         output=done.stdout,
         failed_operations=failed,
     )
+
+
+def _config(role: Role) -> str:
+    """schemathesis.toml of a run: no crash cache (a run never replays an earlier one), and unexpected methods or not."""
+    lines = ["[cache]", "enabled = false"]
+    if not role.methods:
+        lines += ["", "[phases.coverage]", "unexpected-methods = []"]
+    return "\n".join(lines) + "\n"
 
 
 def _statuses(har: dict[str, Any]) -> Counter[int]:

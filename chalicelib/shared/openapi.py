@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import JsonSchemaMode
 
 from chalicelib.shared.fields import IDENTIFIER_MAX, IDENTIFIER_PATTERN
 from chalicelib.shared.http import ROUTES, RouteSpec
+
+if TYPE_CHECKING:
+    from pydantic.json_schema import JsonSchemaMode
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
