@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import gc
+from typing import Any
 
 # The import creates ~100k objects (modules, classes, schemas) that live as long as the process: the collector
 # walking them again and again while they are made is ~10% of a cold start. It resumes once the app is built, and
 # what the import built is frozen out of later collections (the few hundred objects of import-time cycles stay).
 gc.disable()
 
-from chalice import Chalice, Response
-from chalice.app import SQSEvent
+from chalice import Chalice, Rate, Response
+from chalice.app import CloudWatchEvent, SQSEvent
 
 from chalicelib.audit.routes import bp as audit_bp
 from chalicelib.customers.pages import bp as customer_pages_bp
+from chalicelib.customers.privacy_pages import bp as privacy_pages_bp
+from chalicelib.customers.privacy_routes import bp as privacy_bp
 from chalicelib.customers.routes import bp as customers_bp
-from chalicelib.entrypoints.queue import OUTBOX_QUEUE, handle_records
+from chalicelib.entrypoints import jobs
+from chalicelib.entrypoints.queue import OUTBOX_QUEUE, batch_response, handle_records
 from chalicelib.identity.routes import bp as identity_bp
 from chalicelib.notifications.pages import bp as notification_pages_bp
 from chalicelib.notifications.routes import bp as notifications_bp
 from chalicelib.requests.pages import bp as request_pages_bp
 from chalicelib.requests.routes import bp as requests_bp
-from chalicelib.shared.http import contract_errors, json_response
+from chalicelib.shared.http import contract_errors, json_response, security_headers
 from chalicelib.shared.openapi import document
 from chalicelib.sla.pages import bp as sla_pages_bp
 from chalicelib.sla.routes import bp as sla_bp
@@ -35,7 +39,9 @@ for blueprint in (
     tenancy_bp,
     audit_bp,
     customers_bp,
+    privacy_bp,
     customer_pages_bp,
+    privacy_pages_bp,
     sla_bp,
     sla_pages_bp,
     requests_bp,
@@ -45,6 +51,7 @@ for blueprint in (
     web_bp,
 ):
     app.register_blueprint(blueprint)
+app.register_middleware(security_headers, "http")  # outermost: also on the answers contract_errors rewrites
 app.register_middleware(contract_errors, "http")
 gc.freeze()
 gc.enable()
@@ -57,6 +64,19 @@ def openapi() -> Response:
 
 
 @app.on_sqs_message(queue=OUTBOX_QUEUE, batch_size=10)
-def outbox(event: SQSEvent) -> None:
+def outbox(event: SQSEvent) -> dict[str, Any]:
     """Deliver notices and act on timer messages (deadline reminders, overdue, approval waits)."""
-    handle_records(record.to_dict() for record in event)
+    return batch_response(handle_records(record.to_dict() for record in event))
+
+
+@app.schedule(jobs.RETENTION_CRON, name="retention", description="Personal data past its retention (Decree 13/2023)")
+def retention_job(event: CloudWatchEvent) -> dict[str, dict[str, object]]:
+    """Every night at 02:00 in Vietnam: anonymise and delete what is past its retention; the next night goes on."""
+    context: Any = event.context
+    return jobs.run_retention(seconds=context.get_remaining_time_in_millis() / 1000 if context else None)
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="reconcile")
+def reconcile(event: CloudWatchEvent) -> dict[str, int]:
+    """Restart the timers of open requests that have none; queue again notices whose message was lost."""
+    return jobs.reconcile()

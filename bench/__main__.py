@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import cold_start, dynamo_calls, fuzz, local_concurrency, requests_calls, requests_scale
+from . import cold_start, dynamo_calls, fuzz, local_concurrency, rate_limits, requests_calls, requests_scale
 from .report import Section, cpu_model, machine_facts
 
 BENCHMARKS: dict[str, Callable[[], Section]] = {
@@ -26,6 +26,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "requests_calls": requests_calls.run,
     "requests_scale": requests_scale.run,
     "local_concurrency": local_concurrency.run,
+    "rate_limits": rate_limits.run,
     "fuzz": fuzz.run,
 }
 FLAGS = ("--scale", "--only")

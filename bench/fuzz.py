@@ -19,7 +19,7 @@ def run() -> Section:
     """Fuzz once and describe what it did."""
     from tests.fuzzing import CHECKS, MAX_EXAMPLES, PHASES, ROLES, TENANTS, fuzz
 
-    section = Section("Fuzzing the API: schemathesis over /openapi.json as five roles")
+    section = Section("Fuzzing the API: schemathesis over /openapi.json as six roles")
     started = time.perf_counter()
     runs, wall = fuzz(ROLES)
     shown = sorted({status for r in runs for status in r.statuses})

@@ -7,16 +7,20 @@ same settings), so building twice — tests, benchmarks — never leaves anythin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.adapters import dynamo
 from chalicelib.adapters.clients import lazy_client
 from chalicelib.adapters.cognito import CognitoDirectory
+from chalicelib.adapters.job_state import JobState
 from chalicelib.adapters.messaging import Mailer, OutboxQueue, Sms
 from chalicelib.adapters.stepfunctions import Timers
 from chalicelib.audit.store import AuditStore
 from chalicelib.config import Settings, settings
+from chalicelib.customers.privacy_service import PrivacyService
+from chalicelib.customers.privacy_store import RetentionStore
 from chalicelib.customers.service import CustomerService
 from chalicelib.customers.store import CustomerStore
 from chalicelib.identity.service import IdentityService
@@ -24,16 +28,22 @@ from chalicelib.identity.sessions import Sessions
 from chalicelib.identity.staff import StaffDirectory
 from chalicelib.identity.store import UserStore
 from chalicelib.identity.verifier import CognitoTokenVerifier
+from chalicelib.limits.service import RateLimiter, SignInThrottle
+from chalicelib.limits.store import RateCounters, SignInAttempts
 from chalicelib.notifications.service import NotificationService, Worker
 from chalicelib.notifications.store import OutboxStore
+from chalicelib.requests import service as request_service
 from chalicelib.requests.lists import RequestLists
+from chalicelib.requests.privacy import CustomerRequestRecords
 from chalicelib.requests.read_models import CustomerRequests
+from chalicelib.requests.reconcile import TimerReconciler
 from chalicelib.requests.service import RequestService
 from chalicelib.requests.store import DynamoRequestStore, timer_key
 from chalicelib.requests.timer_handlers import TimerHandlers
 from chalicelib.shared import tracing
 from chalicelib.shared.clock import Clock, SystemClock
 from chalicelib.shared.edge import Edge
+from chalicelib.shared.observability import logger
 from chalicelib.sla.service import SlaService
 from chalicelib.sla.store import SlaStore
 from chalicelib.tenancy.catalog import TENANTS
@@ -58,6 +68,8 @@ class Container:
     requests: RequestService
     request_lists: RequestLists
     worker: Worker
+    privacy: PrivacyService
+    reconciler: TimerReconciler
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,7 @@ class _Requests:
     service: RequestService
     lists: RequestLists
     timers: TimerHandlers
+    reconciler: TimerReconciler
 
 
 def _tenancy(base: _Base) -> tuple[TenancyService, TenantHosts]:
@@ -102,8 +115,15 @@ def _identity(base: _Base) -> _Identity:
         jwks_url=config.jwks_url, issuer=config.issuer, client_id=config.user_pool_client_id, jwks=config.jwks
     )
     directory = CognitoDirectory(base.client("cognito-idp"), pool_id=config.user_pool_id, client_id=config.user_pool_client_id)
+    throttle = SignInThrottle(attempts=SignInAttempts(), policy=config.sign_in, clock=base.clock)
     service = IdentityService(
-        directory=directory, users=users, verifier=verifier, clock=base.clock, audit=base.audit, sessions=sessions
+        directory=directory,
+        users=users,
+        verifier=verifier,
+        clock=base.clock,
+        audit=base.audit,
+        sessions=sessions,
+        throttle=throttle,
     )
     return _Identity(service, users, sessions, verifier)
 
@@ -121,6 +141,13 @@ def _notifications(base: _Base) -> tuple[NotificationService, OutboxStore]:
     return service, outbox
 
 
+def _ask_restart(queue: OutboxQueue, tenant: str, subject_id: str) -> None:
+    try:
+        queue.send({"type": "timer_restart", "tenant": tenant, "subject_id": subject_id}, delay_seconds=60)
+    except Exception:  # noqa: BLE001 - the change is committed; the scheduled reconcile run still finds the timer
+        logger.exception("timer restart not queued", extra={"subject_id": subject_id})
+
+
 def _requests(
     base: _Base,
     *,
@@ -132,12 +159,20 @@ def _requests(
     users: UserStore,
 ) -> _Requests:
     config = base.config
-    timers = Timers(
-        base.client("stepfunctions"),
-        deadline_arn=config.deadline_state_machine_arn,
-        approval_arn=config.approval_state_machine_arn,
-        item_key=timer_key,
-    )
+    queue = OutboxQueue(base.client("sqs"), url=config.outbox_queue_url)
+
+    def timers_for(on_refused: Callable[[str, str], None] | None) -> Timers:
+        return Timers(
+            base.client("stepfunctions"),
+            deadline_arn=config.deadline_state_machine_arn,
+            approval_arn=config.approval_state_machine_arn,
+            item_key=timer_key,
+            on_refused=on_refused,
+        )
+
+    # A timer refused after a change committed: the worker tries again a minute later (the reconcile job's own
+    # restarts go through Timers without this, so a long outage does not fill the queue).
+    timers = timers_for(lambda tenant, subject: _ask_restart(queue, tenant, subject))
     staff = StaffDirectory(users=users)
     codes = {t.code for t in TENANTS}
     url = config.public_url_template.format
@@ -160,7 +195,15 @@ def _requests(
         clock=base.clock,
         console_url=lambda tenant: url(tenant=tenant),
     )
-    return _Requests(service, RequestLists(store=store, clock=base.clock, tenants=codes), handlers)
+    reconciler = TimerReconciler(
+        store=store,
+        timers=timers_for(None),
+        deadlines=sla,
+        cursors=JobState(),
+        clock=base.clock,
+        approval_minimum=lambda: request_service.APPROVAL_MIN_SECONDS,
+    )
+    return _Requests(service, RequestLists(store=store, clock=base.clock, tenants=codes), handlers, reconciler)
 
 
 def build(config: Settings | None = None, clock: Clock | None = None) -> Container:
@@ -175,9 +218,17 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     tenancy, hosts = _tenancy(base)
     identity = _identity(base)
     notifications, outbox = _notifications(base)
-    request_store = DynamoRequestStore(outbox=outbox)
+    customer_store = CustomerStore(journal=base.audit)
+    request_store = DynamoRequestStore(outbox=outbox, journal=base.audit, customers=customer_store)
     customers = CustomerService(
-        store=CustomerStore(journal=base.audit), audit=base.audit, clock=base.clock, timeline=CustomerRequests(request_store)
+        store=customer_store, audit=base.audit, clock=base.clock, timeline=CustomerRequests(request_store)
+    )
+    privacy = PrivacyService(
+        customers=customer_store,
+        settings=RetentionStore(journal=base.audit),
+        records=CustomerRequestRecords(request_store),
+        audit=base.audit,
+        clock=base.clock,
     )
     sla = SlaService(store=SlaStore(journal=base.audit), clock=base.clock)
     requests = _requests(
@@ -190,12 +241,15 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
             "deadline_breached": requests.timers.on_deadline_breached,
             "approval_pending": requests.timers.on_approval_pending,
             "approval_overdue": requests.timers.on_approval_overdue,
+            "notice_sent": notifications.record_sent,
+            "timer_restart": requests.reconciler.restart,
         }
     )
     edge = Edge(
         authenticator=identity.verifier,
         tenants=hosts,
         sessions=identity.sessions,
+        limiter=RateLimiter(counters=RateCounters(), limits=config.rate_limits, clock=base.clock),
         max_body_bytes=config.max_body_bytes,
         secure_cookies=config.secure_cookies,
     )
@@ -212,6 +266,8 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         requests=requests.service,
         request_lists=requests.lists,
         worker=worker,
+        privacy=privacy,
+        reconciler=requests.reconciler,
     )
 
 

@@ -6,6 +6,12 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from chalicelib.limits.domain import Limit, RateLimits, SignInPolicy
+
+#: Calls per minute (README "Rate limits"): a person at the console makes a few a minute and bursts of a dozen
+#: (look-up as you type); a call centre signs in from behind one address; an office of 200 agents at its peak.
+RATE_LIMITS = RateLimits(user=Limit(300), client=Limit(120), tenant=Limit(6000))
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -27,8 +33,25 @@ class Settings:
     public_url_template: str
     secure_cookies: bool
     max_body_bytes: int = 64 * 1024
+    rate_limits: RateLimits = RATE_LIMITS
+    sign_in: SignInPolicy = SignInPolicy()
     #: The pool's JWKS as the stack read it at deploy (COGNITO_JWKS); None: fetched from jwks_url when first needed.
     jwks: str | None = None
+
+
+def _count(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def _rate_limits() -> RateLimits:
+    """RATE_LIMIT_USER, RATE_LIMIT_CLIENT, RATE_LIMIT_TENANT: calls per minute; 0 turns that limit off."""
+    d = RATE_LIMITS
+    return RateLimits(
+        user=Limit(_count("RATE_LIMIT_USER", d.user.requests)),
+        client=Limit(_count("RATE_LIMIT_CLIENT", d.client.requests)),
+        tenant=Limit(_count("RATE_LIMIT_TENANT", d.tenant.requests)),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -58,4 +81,6 @@ def settings() -> Settings:
         public_url_template=env.get("PUBLIC_URL_TEMPLATE") or "https://{tenant}." + env.get("BASE_DOMAIN", "localhost"),
         secure_cookies=env.get("SECURE_COOKIES", "true").lower() == "true",
         jwks=env.get("COGNITO_JWKS") or None,
+        rate_limits=_rate_limits(),
+        sign_in=SignInPolicy(max_failures=_count("SIGNIN_MAX_FAILURES", SignInPolicy.max_failures)),
     )

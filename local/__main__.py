@@ -26,7 +26,7 @@ from typing import IO  # noqa: E402
 
 from infra.definitions import DEFAULT_REGION  # noqa: E402
 
-from . import aws, snapshot, worker  # noqa: E402
+from . import aws, retention, snapshot, worker  # noqa: E402
 from .seed import DEMO_PASSWORD, DemoUser, demo_roles, seed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
 
         threading.Thread(target=save_periodically, daemon=True).start()
         worker.start(resources, stop)
+        retention.start(stop)  # the nightly job, as EventBridge runs it deployed
+        worker.start_reconcile(stop)
         while not stop.wait(1):
             workers.check()
     finally:

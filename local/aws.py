@@ -97,7 +97,7 @@ def provision(endpoint: str, region: str = d.DEFAULT_REGION) -> Resources:
         "aws_access_key_id": "testing",
         "aws_secret_access_key": "testing",
     }
-    table = _table(boto3.client("dynamodb", **kw))
+    table = create_table(boto3.client("dynamodb", **kw))
     pool_id, client_id = _user_pool(boto3.client("cognito-idp", **kw))
     _mail(boto3.client("ses", **kw))
     sqs = boto3.client("sqs", **kw)
@@ -109,11 +109,12 @@ def provision(endpoint: str, region: str = d.DEFAULT_REGION) -> Resources:
     return Resources(endpoint, region, table, pool_id, client_id, outbox_url, outbox_dlq, topic_arn, machines)
 
 
-def _table(dynamodb: Any) -> str:
+def create_table(dynamodb: Any, name: str = d.TABLE.name) -> str:
+    """The single table as infra/definitions.py describes it (also the restore drill's empty target)."""
     t = d.TABLE
     attributes = {t.partition_key, t.sort_key} | {a for i in t.indexes for a in (i.partition_key, i.sort_key)}
     dynamodb.create_table(
-        TableName=t.name,
+        TableName=name,
         BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in sorted(attributes)],
         KeySchema=[{"AttributeName": t.partition_key, "KeyType": "HASH"}, {"AttributeName": t.sort_key, "KeyType": "RANGE"}],
@@ -130,8 +131,10 @@ def _table(dynamodb: Any) -> str:
         ],
         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
     )
-    dynamodb.update_time_to_live(TableName=t.name, TimeToLiveSpecification={"Enabled": True, "AttributeName": t.ttl_attribute})
-    return t.name
+    dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": t.ttl_attribute})
+    # Point-in-time recovery, as the CDK stack has it (the drill's `--from-pitr` restores from it).
+    dynamodb.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+    return name
 
 
 def _user_pool(cognito: Any) -> tuple[str, str]:

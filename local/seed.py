@@ -1,16 +1,29 @@
-"""Demo data: the units of every tenant and one demo sign-in per role (per tenant)."""
+"""Demo data: the units of every tenant, one demo sign-in per role (per tenant), and in Hà Nội a retention setting
+with two customers — one inactive for years, whom the retention job anonymises, and one it leaves alone."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 
 from chalicelib.adapters.cognito import CognitoDirectory
+from chalicelib.audit.domain import AuditEvent
 from chalicelib.audit.store import AuditStore
+from chalicelib.customers.domain import Customer
+from chalicelib.customers.privacy_store import RetentionStore
+from chalicelib.customers.retention import CUSTOMER_PROFILE, REQUEST_CONTENT, RetentionPolicy
+from chalicelib.customers.store import CustomerStore
 from chalicelib.identity.domain import StaffUser
 from chalicelib.identity.store import UserStore
+from chalicelib.notifications.store import OutboxStore
+from chalicelib.requests.domain import Category, Channel, Event, Kind, Rating, Request, Status, reference_of
+from chalicelib.requests.ports import Change
+from chalicelib.requests.store import DynamoRequestStore
+from chalicelib.shared.clock import SystemClock
+from chalicelib.shared.ids import new_id
 from chalicelib.shared.permissions import Role, roles_for_tenant
 from chalicelib.shared.tenancy import cognito_username
 from chalicelib.tenancy.catalog import TENANTS, UNIT_CARE_DESK, UNIT_DEPARTMENT, UNIT_SPECIALIST_BOARD, units_for
@@ -96,4 +109,74 @@ def seed(resources: Resources, tenants: tuple[str, ...] | None = None) -> list[D
                 event=None,
             )
             demo.append(DemoUser(code, role.value, login, DEMO_PASSWORD))
+        if code == "hanoi":
+            seed_personal_data(code, trail)
     return demo
+
+
+def _at(year: int, month: int, day: int, hour: int = 2) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
+
+
+def seed_personal_data(tenant: str, trail: AuditStore) -> None:
+    """A retention setting, a customer inactive since 2020 with one closed call, and a customer recorded last year."""
+    now = SystemClock().now()
+    retention = RetentionStore(journal=trail)
+    retention.save_policy(
+        policy=RetentionPolicy(tenant, {CUSTOMER_PROFILE: 48, REQUEST_CONTENT: 24}),
+        event=AuditEvent("seed", "retention_policy.update", "retention_policy", tenant, now, {"source": "seed"}),
+    )
+    customers = CustomerStore(journal=trail)
+    inactive = Customer(
+        kind="individual",
+        id=new_id(),
+        full_name="Phạm Văn Thành",
+        id_number="001085012345",
+        social_insurance_code="0108501234",
+        phone="0904123456",
+        address="17 Hàng Bông, Hoàn Kiếm, Hà Nội",
+        created_at=_at(2019, 5, 10),
+        updated_at=_at(2020, 6, 18),
+    )
+    recent = Customer(
+        kind="individual",
+        id=new_id(),
+        full_name="Nguyễn Thị Mai",
+        id_number="001190067890",
+        phone="0915678901",
+        email="mai.nguyen@example.vn",
+        created_at=now - timedelta(days=200),
+        updated_at=now - timedelta(days=200),
+    )
+    for customer in (inactive, recent):  # imported records: the entry is stamped now, by the clock
+        customers.add(tenant=tenant, customer=customer, event=AuditEvent("seed", "customer.create", "customer", customer.id, now))
+    received = _at(2020, 6, 15)
+    call = Request(
+        id=new_id(),
+        reference="",
+        tenant=tenant,
+        channel=Channel.HOTLINE,
+        kind=Kind.STATUS_LOOKUP,
+        category=Category.PUBLIC_SERVICE,
+        subject="Tra cứu quá trình đóng BHXH",
+        question="Ông Thành hỏi thời gian đóng BHXH tại công ty cũ đã được cộng nối chưa.",
+        customer_id=inactive.id,
+        customer_name=inactive.display_name,
+        received_at=received,
+        recorded_at=received,
+        created_by=f"{tenant}.agent",
+        status=Status.CLOSED,
+        answer="Đã cộng nối đủ 96 tháng; ông có thể tra cứu trên ứng dụng VssID.",
+        answered_at=received + timedelta(minutes=6),
+        answered_by=f"{tenant}.agent",
+        rating=Rating(True, "", "", received + timedelta(minutes=7), f"{tenant}.agent"),
+    )
+    call.reference = reference_of(call)
+    call.new_events = [
+        Event(received, f"{tenant}.agent", "received"),
+        Event(received + timedelta(minutes=6), f"{tenant}.agent", "answered"),
+        Event(received + timedelta(minutes=7), f"{tenant}.agent", "rated", "hài lòng"),
+        Event(_at(2020, 6, 18), f"{tenant}.agent", "closed"),
+    ]
+    store = DynamoRequestStore(outbox=OutboxStore(clock=SystemClock()), journal=trail, customers=customers)
+    store.commit(Change([call]))

@@ -174,9 +174,10 @@ def _handler_class() -> Any:
                 },
                 ensure_ascii=False,
             )
-            self._send_http_response(
-                404 if error.CODE == 403 else error.CODE, {"Content-Type": "application/json; charset=utf-8"}, body
-            )
+            from chalicelib.shared.http import NO_STORE, SECURITY_HEADERS
+
+            headers = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": NO_STORE, **SECURITY_HEADERS}
+            self._send_http_response(404 if error.CODE == 403 else error.CODE, headers, body)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
             """Quiet: the app logs each request itself."""

@@ -1,4 +1,5 @@
-"""The local stack's stand-in for the SQS event source: polls the outbox queue and runs the Lambda's handler."""
+"""The local stack's stand-ins for the SQS event source (polls the outbox queue and runs the Lambda's handler) and
+for the EventBridge schedule of the reconcile job."""
 
 from __future__ import annotations
 
@@ -19,11 +20,8 @@ def receive_and_handle(sqs: Any, url: str, wait_seconds: int = 0) -> int:
     response = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds, AttributeNames=["All"])
     handled = 0
     for message in response.get("Messages", []):
-        record = {"body": message["Body"], "attributes": message.get("Attributes", {})}
-        try:
-            handle_records([record])
-        except Exception:  # noqa: BLE001 - like Lambda: leave it on the queue, SQS retries then dead-letters it
-            logger.exception("outbox message failed; it will be retried")
+        record = {"messageId": message["MessageId"], "body": message["Body"], "attributes": message.get("Attributes", {})}
+        if handle_records([record]):  # like Lambda: a failed message stays on the queue, SQS retries then dead-letters it
             continue
         sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         handled += 1
@@ -43,5 +41,28 @@ def start(resources: Resources, stop: threading.Event) -> threading.Thread:
                 stop.wait(1)
 
     thread = threading.Thread(target=loop, name="outbox-worker", daemon=True)
+    thread.start()
+    return thread
+
+
+RECONCILE_SECONDS = 60  # the deployed rule runs every 5 minutes; locally a restarted stack gets its timers back sooner
+RECONCILE_LIMIT = 200  # each restarted timer is a thread in moto: a restart with many open requests catches up gradually
+
+
+def start_reconcile(stop: threading.Event, every: float = RECONCILE_SECONDS) -> threading.Thread:
+    """Run the reconcile job now (a restarted stack has no executions) and then every `every` seconds."""
+    from chalicelib.entrypoints.jobs import reconcile
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                report = reconcile(limit=RECONCILE_LIMIT)
+                if report["restarted"] or report["notices_requeued"] or report["notices_abandoned"]:
+                    print("Reconcile:", report, flush=True)
+            except Exception:  # noqa: BLE001 - keep the schedule whatever one run did
+                logger.exception("reconcile failed")
+            stop.wait(every)
+
+    thread = threading.Thread(target=loop, name="reconcile", daemon=True)
     thread.start()
     return thread

@@ -20,6 +20,10 @@ PASSWORD = "Demo@2026"
 
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+# The whole suite signs in as a handful of demo users from 127.0.0.1 within a few minutes (and the fuzz run and
+# the races add bursts): limits far above that, still counted on every call. tests/api/test_limits.py lowers them.
+for _limit in ("RATE_LIMIT_USER", "RATE_LIMIT_CLIENT", "RATE_LIMIT_TENANT"):
+    os.environ.setdefault(_limit, "1000000")
 
 
 @pytest.fixture(scope="session")
@@ -177,6 +181,27 @@ def drain(stack: Any) -> Any:
         return total
 
     return run
+
+
+@pytest.fixture
+def faults(stack: Any) -> Iterator[Any]:
+    """Faults injected into the app's AWS calls (tests/faults.py), on a container built with the hook in place."""
+    from chalicelib import bootstrap
+    from chalicelib.adapters import clients, dynamo
+    from tests.faults import Faults
+
+    plan = Faults()
+    session = clients.session()
+    session.register("before-call", plan.handler, unique_id="test-faults")
+    bootstrap.reset()
+    bootstrap.container()  # new clients, made from the session that now carries the hook
+    table = dynamo.connection().client.meta.events
+    table.register("before-call", plan.handler, unique_id="test-faults")
+    yield plan
+    session.unregister("before-call", unique_id="test-faults")
+    table.unregister("before-call", unique_id="test-faults")
+    bootstrap.reset()
+    bootstrap.container()
 
 
 @pytest.fixture

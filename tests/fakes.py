@@ -10,12 +10,16 @@ from chalicelib.adapters.cognito import CognitoDirectory, NewPasswordChallenge, 
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.audit.store import AuditStore
 from chalicelib.customers.domain import Customer, CustomerSummary, TimelineEntry, duplicate_error, summarise
-from chalicelib.customers.store import CustomerStore
+from chalicelib.customers.privacy_store import RetentionRun, RetentionStore
+from chalicelib.customers.retention import NationalBounds, RetentionMarks, RetentionPolicy
+from chalicelib.customers.store import ACTIVITY, CustomerStore, marks_of
 from chalicelib.identity.domain import StaffUser
 from chalicelib.identity.sessions import Sessions
 from chalicelib.identity.store import UserStore
 from chalicelib.identity.verifier import CognitoTokenVerifier
-from chalicelib.requests.domain import Event, Request, Status
+from chalicelib.limits.domain import SIGN_IN_LOCKED, TOO_MANY_REQUESTS, TOO_MANY_SIGN_INS, Limit, SignInPolicy, wait_text
+from chalicelib.limits.store import Attempt, RateCounters, SignInAttempts
+from chalicelib.requests.domain import SYSTEM, Event, Request, Status
 from chalicelib.requests.ports import (
     Change,
     CustomerRequest,
@@ -26,7 +30,7 @@ from chalicelib.requests.ports import (
     SurveyLink,
     SystemNote,
 )
-from chalicelib.shared.errors import ConflictError, RuleViolationError, UnauthorizedError
+from chalicelib.shared.errors import ConflictError, RuleViolationError, TooManyRequestsError, UnauthorizedError
 from chalicelib.shared.tenancy import Principal
 from chalicelib.shared.text import fold
 from chalicelib.sla.domain import CalendarOverrides
@@ -47,6 +51,16 @@ class FakeAudit(AuditStore):
 
     def append(self, *, tenant: str, event: AuditEvent) -> None:
         self.events.setdefault(tenant, []).append(event)
+
+    def list_month(self, *, tenant: str, month: str, limit: int = 100) -> list[AuditEvent]:
+        found = [e for e in self.events.get(tenant, []) if e.at.strftime("%Y-%m") == month]
+        return sorted(found, key=lambda e: e.at, reverse=True)[:limit]
+
+    def purge_month(self, *, tenant: str, month: str) -> int:
+        kept = [e for e in self.events.get(tenant, []) if e.at.strftime("%Y-%m") != month]
+        gone = len(self.events.get(tenant, [])) - len(kept)
+        self.events[tenant] = kept
+        return gone
 
 
 class FakeUnitStore(UnitStore):
@@ -234,7 +248,7 @@ class FakeCustomerStore(CustomerStore):
         return [summarise(self.rows[(tenant, c)], c, kind) for _, c in hits[:limit]]
 
     def search_name(self, *, tenant: str, prefix: str, limit: int) -> list[CustomerSummary]:
-        hits = sorted((fold(c.display_name), c.id) for (t, _), c in self.rows.items() if t == tenant)
+        hits = sorted((fold(c.display_name), c.id) for (t, _), c in self.rows.items() if t == tenant and not c.anonymised_at)
         return [summarise(self.rows[(tenant, i)], i) for n, i in hits if n.startswith(prefix)][:limit]
 
     def _take(self, tenant: str, before: Customer | None, after: Customer) -> None:
@@ -254,10 +268,20 @@ class FakeCustomerStore(CustomerStore):
     def add(self, *, tenant: str, customer: Customer, event: AuditEvent) -> Customer:
         if (tenant, customer.id) in self.rows:
             raise ConflictError()
-        self._take(tenant, None, customer)
-        stored = replace(customer, version=1)
-        self.rows[(tenant, customer.id)] = stored
+        stored = self.place(tenant, customer)
         self.audit.append(tenant=tenant, event=event)
+        return stored
+
+    def can_place(self, tenant: str, customer: Customer) -> bool:
+        """Whether a new customer's profile and claims are all still absent (what the transaction's conditions ask)."""
+        taken = any((tenant, n, v) in self.claims for n, v in customer.unique_identifiers().items())
+        return (tenant, customer.id) not in self.rows and not taken
+
+    def place(self, tenant: str, customer: Customer) -> Customer:
+        """Write a new customer with its claims (another change's transaction does this in the real store)."""
+        self._take(tenant, None, customer)
+        stored = replace(customer, version=1, marks=marks_of(customer))
+        self.rows[(tenant, customer.id)] = stored
         return stored
 
     def replace(self, *, tenant: str, before: Customer, after: Customer, event: AuditEvent) -> Customer:
@@ -266,7 +290,37 @@ class FakeCustomerStore(CustomerStore):
             raise ConflictError()
         self._take(tenant, before, after)
         stored = replace(after, version=before.version + 1)
-        self.rows[(tenant, after.id)] = stored
+        self.rows[(tenant, after.id)] = replace(stored, marks=before.marks)
+        self.audit.append(tenant=tenant, event=event)
+        return stored
+
+    def due(
+        self, *, tenant: str, mark: str, before: datetime, limit: int, cursor: str | None = None
+    ) -> tuple[list[str], str | None]:
+        def at(c: Customer) -> datetime:
+            assert c.marks is not None
+            return c.marks.activity if mark == ACTIVITY else c.marks.content
+
+        found = sorted((at(c), c.id) for (t, _), c in self.rows.items() if t == tenant and c.marks and at(c) < before)
+        start = int(cursor or 0)
+        window = [cid for _, cid in found[start : start + limit]]
+        return window, str(start + limit) if start + limit < len(found) else None
+
+    def set_marks(self, *, tenant: str, customer_id: str, marks: RetentionMarks) -> bool:
+        current = self.rows.get((tenant, customer_id))
+        if current is None or current.anonymised_at is not None:
+            return False
+        self.rows[(tenant, customer_id)] = replace(current, marks=marks)
+        return True
+
+    def anonymise(self, *, tenant: str, before: Customer, after: Customer, event: AuditEvent) -> Customer:
+        current = self.rows.get((tenant, before.id))
+        if current is None or current.version != before.version:
+            raise ConflictError()
+        for name, value in before.unique_identifiers().items():
+            self.claims.pop((tenant, name, value), None)
+        stored = replace(after, version=before.version + 1, marks=None)
+        self.rows[(tenant, before.id)] = stored
         self.audit.append(tenant=tenant, event=event)
         return stored
 
@@ -317,6 +371,45 @@ class FakeSlaStore(SlaStore):
         return stored
 
 
+class FakeRetentionStore(RetentionStore):
+    """RetentionStore in dicts: national bounds, policies by tenant, the job's runs; versions and audit as the table has them."""
+
+    def __init__(self, audit: FakeAudit | None = None) -> None:
+        self.bounds = NationalBounds()
+        self.policies: dict[str, RetentionPolicy] = {}
+        self.runs: dict[str, RetentionRun] = {}
+        self.audit = audit or FakeAudit()
+
+    def national(self) -> NationalBounds:
+        return self.bounds
+
+    def save_national(self, *, bounds: NationalBounds, event: AuditEvent) -> NationalBounds:
+        if self.bounds.version != bounds.version:
+            raise ConflictError()
+        self.bounds = replace(bounds, bounds=dict(bounds.bounds), version=bounds.version + 1)
+        self.audit.append(tenant="ccc", event=event)
+        return self.bounds
+
+    def policy(self, *, tenant: str, national: NationalBounds) -> RetentionPolicy:
+        found = self.policies.get(tenant)
+        return replace(found, national=national) if found else RetentionPolicy(tenant, national=national)
+
+    def save_policy(self, *, policy: RetentionPolicy, event: AuditEvent) -> RetentionPolicy:
+        current = self.policies.get(policy.tenant)
+        if (current.version if current else 0) != policy.version:
+            raise ConflictError()
+        stored = replace(policy, custom=dict(policy.custom), version=policy.version + 1)
+        self.policies[policy.tenant] = stored
+        self.audit.append(tenant=policy.tenant, event=event)
+        return stored
+
+    def last_run(self, *, tenant: str) -> RetentionRun | None:
+        return self.runs.get(tenant)
+
+    def save_run(self, *, tenant: str, run: RetentionRun) -> None:
+        self.runs[tenant] = run
+
+
 class FakeSessions(Sessions):
     """Records revocations (identity.sessions.Sessions without the table)."""
 
@@ -334,11 +427,74 @@ class FakeSessions(Sessions):
         self.revoked = [r for r in self.revoked if r != (tenant, login)]
 
 
+class FakeRateCounters(RateCounters):
+    """RateCounters in a dict: hits per (tenant, scope, subject, window); a full window refuses and adds nothing."""
+
+    def __init__(self) -> None:
+        self.hits: dict[tuple[str, str, str, int, int], int] = {}
+
+    def hit(self, *, tenant: str, scope: str, subject: str, limit: Limit, now: int) -> None:
+        start, end = limit.window(now)
+        key = (tenant, scope, subject, limit.seconds, start)
+        if self.hits.get(key, 0) >= limit.requests:
+            wait = max(end - now, 1)
+            raise TooManyRequestsError(TOO_MANY_REQUESTS.format(wait=wait_text(wait)), retry_after=wait)
+        self.hits[key] = self.hits.get(key, 0) + 1
+
+
+@dataclass
+class _SignInRow:
+    failures: int = 0
+    locked_until: int | None = None
+    busy_until: int | None = None
+    busy_by: str | None = None
+
+
+class FakeSignInAttempts(SignInAttempts):
+    """SignInAttempts in a dict, with the table's conditions: locked, or at the threshold while held, refuses."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], _SignInRow] = {}
+
+    def begin(self, *, tenant: str, login: str, client: str, policy: SignInPolicy, now: int) -> Attempt:
+        start, _ = policy.window(now)
+        key = (f"{tenant}#{login}", f"{client}#{start}")
+        row = self.rows.get(key)
+        locked = row is not None and row.locked_until is not None and row.locked_until > now
+        busy = row is not None and row.busy_until is not None and row.busy_until > now
+        if row is not None and (locked or (row.failures >= policy.free_attempts() and busy)):
+            wait = max(max(row.locked_until or 0, row.busy_until or 0) - now, 1)
+            raise TooManyRequestsError(TOO_MANY_SIGN_INS.format(wait=wait_text(wait)), code=SIGN_IN_LOCKED, retry_after=wait)
+        row = self.rows.setdefault(key, _SignInRow())
+        row.failures += 1
+        row.busy_until, row.busy_by = now + policy.attempt_seconds, f"token-{len(self.rows)}-{row.failures}"
+        return Attempt(key[0], key[1], row.failures, row.busy_by)
+
+    def failed(self, attempt: Attempt, *, policy: SignInPolicy, now: int) -> None:
+        row = self.rows.get((attempt.pk, attempt.sk))
+        lock = policy.lock_seconds(attempt.failures)
+        if row is not None and (lock or row.busy_by == attempt.token):
+            row.busy_until = row.busy_by = None
+            if lock:
+                row.locked_until = now + lock
+
+    def released(self, attempt: Attempt) -> None:
+        row = self.rows.get((attempt.pk, attempt.sk))
+        if row is not None:
+            row.failures -= 1
+            if row.busy_by == attempt.token:
+                row.busy_until = row.busy_by = None
+
+    def succeeded(self, attempt: Attempt) -> None:
+        self.rows.pop((attempt.pk, attempt.sk), None)
+
+
 class FakeRequestStore(RequestStore):
     """requests.ports.RequestStore in dicts, with the table's transaction semantics: all or nothing, versions
     checked, new items must not exist, units checked, notes on a condition; lists in the indexes' orders."""
 
-    def __init__(self, units: set[tuple[str, str]] | None = None) -> None:
+    def __init__(self, units: set[tuple[str, str]] | None = None, customers: FakeCustomerStore | None = None) -> None:
+        self.customers = customers or FakeCustomerStore()
         self.rows: dict[tuple[str, str], Request] = {}
         self.events: dict[tuple[str, str], list[Event]] = {}
         self.notes: dict[tuple[str, str], set[str]] = {}
@@ -380,6 +536,12 @@ class FakeRequestStore(RequestStore):
         tenant = change.requests[0].tenant
         if change.intake and (tenant, change.intake.key) in self.intakes:
             raise ConflictError()
+        if any(found.new and not self.customers.can_place(found.tenant, found.customer) for found in change.customers):
+            raise ConflictError()
+        for found in change.customers:
+            if found.new:
+                self.customers.place(found.tenant, found.customer)
+            self.customers.audit.append(tenant=found.trail, event=found.event)
         for request in change.requests:
             stored = self._copy(request)
             stored.version = request.version + 1
@@ -488,7 +650,32 @@ class FakeRequestStore(RequestStore):
         )
         return [
             CustomerRequest(
-                r.id, r.reference, r.subject, r.status, r.received_at, None if r.rating is None else r.rating.satisfied
+                r.id,
+                r.reference,
+                r.subject,
+                r.status,
+                r.received_at,
+                None if r.rating is None else r.rating.satisfied,
+                self._last_step(tenant, r),
+                r.redacted_at is not None,
             )
             for r in found
         ]
+
+    def _last_step(self, tenant: str, request: Request) -> datetime:
+        steps = [e.at for e in self.events.get((tenant, request.id), []) if e.actor != SYSTEM and e.action != "content_redacted"]
+        return max(steps, default=request.recorded_at)
+
+    def commit_redaction(self, request: Request, *, event: AuditEvent) -> None:
+        current = self.rows.get((request.tenant, request.id))
+        if current is None or current.version != request.version:
+            raise ConflictError()
+        stored = self._copy(request)
+        stored.version = request.version + 1
+        self.rows[(request.tenant, request.id)] = stored
+        self.events[(request.tenant, request.id)] = [copy.copy(e) for e in (*request.history, *request.new_events)]
+        self.tokens.pop((request.tenant, request.id), None)
+        self.customers.audit.append(tenant=request.tenant, event=event)
+        request.version += 1
+        request.history.extend(request.new_events)
+        request.new_events = []

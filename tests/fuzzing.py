@@ -53,14 +53,16 @@ class Role:
 
 
 # A front-line agent and the CCC's officer over every operation (what they may not do is a 403 to check too); a
-# tenant administrator and the CCC's central administrator (who edits the national calendar) over the operations
-# of administration; nobody signed in over the sign-in steps (elsewhere a 401 is all it could get). Signed-in roles
-# skip logout: it ends every session of the user, and the rest of the run would only see 401.
+# leader over customers (a customer's export and erasure are theirs); a tenant administrator and the CCC's central
+# administrator (who edits the national calendar) over the operations of administration; nobody signed in over
+# the sign-in steps (elsewhere a 401 is all it could get). Signed-in roles skip logout: it ends every session of
+# the user, and the rest of the run would only see 401.
 # The tenants' runs go side by side, each tenant's one after another and its administrator after its staff: the
 # fuzzer reuses names it reads (GET /api/users), and an administrator's run disables and resets those accounts.
-ADMINISTRATION = ("identity", "tenancy", "audit", "notifications", "calendar")
+ADMINISTRATION = ("identity", "tenancy", "audit", "notifications", "calendar", "personal data")
 ROLES = (
     Role("agent", "hanoi", "agent", methods=True),
+    Role("leader", "hanoi", "leader", ("customers",)),
     Role("province admin", "hanoi", "tenant-admin", ADMINISTRATION),
     Role("anonymous", "hanoi", None),
     Role("CCC officer", "ccc", "ccc-officer"),
@@ -112,6 +114,8 @@ def throwaway_stack(workers: int = 2) -> Iterator[Stack]:
         port = _free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TABLE_", "USER_POOL", "MOTO_"))}
         env.update(WORKERS=str(workers), POWERTOOLS_LOG_LEVEL="WARNING", PORT=str(port))
+        for limit in ("RATE_LIMIT_USER", "RATE_LIMIT_CLIENT", "RATE_LIMIT_TENANT"):
+            env[limit] = "0"  # off: thousands of calls a minute from one address (tests/api/test_limits.py has them)
         command = [sys.executable, "-m", "local", "--port", str(port), "--state-dir", state, "--tenants", ",".join(TENANTS)]
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -11,7 +13,13 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo import BaseItem, connection, translated
-from chalicelib.shared.errors import AppError
+from chalicelib.shared.errors import AppError, UnavailableError
+
+# DynamoDB cancels a transaction that touches an item another transaction is writing at that moment
+# (TransactionConflict) — a person's change and a timer's note on the same request, say. Nothing was written and
+# no condition failed, so the same transaction is sent again, after a short jittered wait, before it is a 503.
+CONFLICT_RETRIES = 3
+CONFLICT_BACKOFF_SECONDS = 0.05
 
 
 class Journal(Protocol):
@@ -34,8 +42,28 @@ class Check:
 def commit(build: Callable[[TransactWrite], None], *, checks: Sequence[Check] = (), conflict: str | None = None) -> None:
     """Run one transaction: the checks first, then what `build` adds.
 
-    A failed check raises that check's error; a failed version or existence condition raises ConflictError.
+    A failed check raises that check's error; a failed version or existence condition raises ConflictError; a
+    transaction that lost to a concurrent one is sent again (CONFLICT_RETRIES), then raises UnavailableError.
     """
+    for attempt in range(CONFLICT_RETRIES + 1):
+        try:
+            _commit_once(build, checks, conflict)
+            return
+        except UnavailableError as error:
+            if attempt == CONFLICT_RETRIES or not _lost_to_another_transaction(error):
+                raise
+        time.sleep(random.uniform(0, CONFLICT_BACKOFF_SECONDS * 2**attempt))
+
+
+def _lost_to_another_transaction(error: UnavailableError) -> bool:
+    cause = error.__cause__
+    if not isinstance(cause, TransactWriteError):
+        return False
+    codes = {reason.code for reason in cause.cancellation_reasons or [] if reason is not None}
+    return codes == {"TransactionConflict"}
+
+
+def _commit_once(build: Callable[[TransactWrite], None], checks: Sequence[Check], conflict: str | None) -> None:
     try:
         with translated(conflict), TransactWrite(connection=connection()) as tx:
             for check in checks:

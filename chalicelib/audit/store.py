@@ -1,4 +1,8 @@
-"""Audit entries in the single table: PK T#{tenant}#AUDIT#{yyyy-mm}, SK {iso instant}#{id}; never updated."""
+"""Audit entries in the single table: PK T#{tenant}#AUDIT#{yyyy-mm}, SK {iso instant}#{id}; never updated.
+
+A month is deleted whole, by the retention job, once all of it is older than the tenant's audit retention
+(customers/retention.py `audit_entry`); that deletion is itself recorded in the current month.
+"""
 
 from __future__ import annotations
 
@@ -74,3 +78,12 @@ class AuditStore:
         with translated():
             items = AuditItem.query(tenant_key(tenant, "AUDIT", month), scan_index_forward=False, limit=limit)
             return [_to_event(i) for i in items]
+
+    def purge_month(self, *, tenant: str, month: str) -> int:
+        """Delete every entry of one month (one Query, then batched deletes); how many there were."""
+        with translated():
+            items = list(AuditItem.query(tenant_key(tenant, "AUDIT", month), attributes_to_get=["PK", "SK", "type"]))
+            with AuditItem.batch_write() as batch:
+                for item in items:
+                    batch.delete(item)
+        return len(items)

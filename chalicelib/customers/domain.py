@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from chalicelib.audit.domain import AuditEvent
 from chalicelib.shared.errors import ConflictError, RuleViolationError
 from chalicelib.shared.text import fold
+
+from .retention import RetentionMarks
 
 INDIVIDUAL = "individual"
 ORGANIZATION = "organization"
@@ -50,7 +53,11 @@ MESSAGES = {
     "search_needs_input": "Nhập mã định danh hoặc họ tên để tìm khách hàng.",
     "search_too_short": "Từ khoá tìm kiếm quá ngắn.",
     "other_tenant": "Chỉ Trung tâm CSKH được xem khách hàng của đơn vị khác.",
+    "anonymised": "Hồ sơ khách hàng đã được ẩn danh, không thể thay đổi.",
+    "anonymised_intake": "Hồ sơ khách hàng này đã được ẩn danh; hãy tìm hoặc tạo hồ sơ mới cho người gọi.",
 }
+# What an anonymised customer is called wherever a name used to be shown (Decree 13/2023 Art. 16).
+ANONYMOUS_NAME = "Khách hàng đã ẩn danh"
 
 _SEPARATORS = re.compile(r"[\s.\-()]")
 _FORMATS = {
@@ -124,13 +131,37 @@ class TimelineSource(Protocol):
 
 @dataclass(frozen=True)
 class Customer(Identity):
-    """A stored customer: identity fields plus id, version and timestamps; `timeline` is filled on a read."""
+    """A stored customer: identity fields plus id, version and timestamps; `timeline` is filled on a read.
+
+    `marks` tell the retention job when to look at the customer again (None on a new one: it starts at creation);
+    an anonymised customer keeps only its id, kind and dates, with `anonymised_at` and why (`anonymised_reason`).
+    """
 
     id: str = ""
     version: int = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
     timeline: tuple[TimelineEntry, ...] = field(default=())
+    marks: RetentionMarks | None = None
+    anonymised_at: datetime | None = None
+    anonymised_reason: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        """The organisation's name, or the person's full name; a fixed label once anonymised."""
+        return ANONYMOUS_NAME if self.anonymised_at else super().display_name
+
+
+@dataclass(frozen=True)
+class CustomerRecord:
+    """A customer as another capability's command found or made it, not yet written: the command commits it with
+    its own change, so a refused command leaves neither a new customer nor an audit entry behind."""
+
+    tenant: str
+    customer: Customer
+    event: AuditEvent  # the read (into the reader's trail) or the creation (into the customer's tenant)
+    trail: str  # the tenant whose audit trail records the event
+    new: bool  # the profile, its claims and its name entry are written with the change
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from pydantic import ValidationError
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
 from chalicelib.shared.errors import ConflictError, RuleViolationError
-from chalicelib.shared.permissions import Permission
+from chalicelib.shared.permissions import Permission, allows
 from chalicelib.web.render import Page, redirect, render
 
 from .domain import IDENTIFIERS, PROFILE_FIELDS
+from .erasure import ERASURE_REASONS, REASON_LABELS
 from .schemas import CustomerIdentity
 
 bp = Blueprint(__name__)
@@ -112,8 +113,29 @@ def customers_create(p: Page) -> Response:
     return render(p, "customers_new.html", status, values=values, error=error, **_context())
 
 
+def detail_page(p: Page, customer_id: str, status: int = 200, **extra: Any) -> Response:
+    """The record page (the read is audited), with what the signed-in user may do about the customer's data."""
+    customer = container().customers.get(tenant=p.tenant.code, actor=p.user, customer_id=customer_id)
+    granted = {
+        perm: allows(p.user.roles, p.tenant.code, perm) for perm in (Permission.CUSTOMERS_EXPORT, Permission.CUSTOMERS_ERASE)
+    }
+    return render(
+        p,
+        "customers_detail.html",
+        status,
+        customer=customer,
+        fields=PROFILE_FIELDS,
+        can_export=granted[Permission.CUSTOMERS_EXPORT],
+        can_erase=granted[Permission.CUSTOMERS_ERASE],
+        erasure_reasons=ERASURE_REASONS,
+        reason_labels=REASON_LABELS,
+        erased=p.query.get("erased") == "1",
+        **_context(),
+        **extra,
+    )
+
+
 @page(bp, "/customers/{customer_id}", permission=Permission.CUSTOMERS_READ)
 def customers_detail(p: Page, customer_id: str) -> Response:
     """The customer's record with every field and the timeline (the read is audited)."""
-    customer = container().customers.get(tenant=p.tenant.code, actor=p.user, customer_id=customer_id)
-    return render(p, "customers_detail.html", customer=customer, fields=PROFILE_FIELDS, **_context())
+    return detail_page(p, customer_id)

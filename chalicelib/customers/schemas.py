@@ -85,3 +85,5 @@ class CustomerRead(BaseModel):
     created_at: datetime | None
     updated_at: datetime | None
     timeline: list[TimelineEntryRead]
+    anonymised_at: datetime | None = None  # set once the record was anonymised (retention or erasure): no personal data left
+    anonymised_reason: str | None = None

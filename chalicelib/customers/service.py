@@ -19,6 +19,7 @@ from .domain import (
     MESSAGES,
     MIN_PREFIX,
     Customer,
+    CustomerRecord,
     CustomerSummary,
     Identity,
     TimelineSource,
@@ -48,10 +49,13 @@ class CustomerService:
         self._clock = clock
         self._timeline = timeline
 
-    def find_or_create(self, *, tenant: str, actor: Principal, data: CustomerIdentity) -> Customer:
-        """Intake (Art. 6.1 step 2): the customer holding any of the identifiers, unchanged; else a new one.
+    def match(self, *, tenant: str, actor: Principal, data: CustomerIdentity) -> CustomerRecord:
+        """Intake (Art. 6.1 step 2): the customer holding any of the identifiers, unchanged; else a new one — unsaved.
 
-        The CCC may also do this in a province's tenant: a transfer gives the province its own copy (Art. 6.1 step 3).
+        The caller writes the record with its own change (requests/store.py): the new customer, or the audited read
+        of the one found. Two intakes creating the same person race on the identifier claims; the loser's change is
+        a conflict, and matching again finds the winner's record. The CCC may also do this in a province's tenant:
+        a transfer gives the province its own copy (Art. 6.1 step 3).
         """
         self._reach(tenant, actor)
         identity = _identity(data)
@@ -61,16 +65,25 @@ class CustomerService:
             claimed = self._same_caller(tenant, identity)
             matched = "phone" if claimed else None
         if matched is None:
-            try:
-                return self._add(tenant, actor, identity)
-            except ConflictError as error:  # another intake created it meanwhile
-                if error.code != "duplicate_customer":
-                    raise
-                matched, pointer = next(iter(error.fields.items()))
-                claimed = {matched: pointer.split(":", 1)[1]}
-        customer = self._load(tenant, claimed[matched])
-        self._audit_read(tenant, actor, customer.id, {"via": "intake", "matched": matched})
-        return customer
+            now, customer_id = self._clock.now(), new_id()
+            customer = Customer(**asdict(identity), id=customer_id, created_at=now, updated_at=now)
+            event = self._event(actor, "customer.create", customer_id, tenant, {"kind": identity.kind})
+            return CustomerRecord(tenant, customer, event, tenant, new=True)
+        return self._read(tenant, actor, self._load(tenant, claimed[matched]), {"via": "intake", "matched": matched})
+
+    def read(self, *, tenant: str, actor: Principal, customer_id: str, via: str) -> CustomerRecord:
+        """One customer for another capability's command (`via`: what it is read for), its audited read unsaved."""
+        self._reach(tenant, actor)
+        customer = self._load(tenant, customer_id)
+        if via == "intake" and customer.anonymised_at is not None:  # nobody to answer: the caller is a new record
+            raise RuleViolationError(
+                MESSAGES["anonymised_intake"], code="customer_anonymised", fields={"customer.id": "anonymised"}
+            )
+        return self._read(tenant, actor, customer, {"via": via})
+
+    def _read(self, tenant: str, actor: Principal, customer: Customer, detail: dict[str, str]) -> CustomerRecord:
+        event = self._event(actor, "customer.read", customer.id, tenant, detail)
+        return CustomerRecord(tenant, customer, event, actor.tenant, new=False)
 
     def _same_caller(self, tenant: str, identity: Identity) -> dict[str, str]:
         """With only a phone to go on, the customer at that number with the same name (a household shares phones)."""
@@ -78,13 +91,11 @@ class CustomerService:
         same = [c for c in self._store.by_phone(tenant=tenant, phone=identity.phone or "") if fold(c.display_name) == name]
         return {"phone": same[0].id} if len(same) == 1 and name else {}
 
-    def get(self, *, tenant: str, actor: Principal, customer_id: str, timeline: bool = True) -> Customer:
-        """One customer, with the timeline unless not needed; 404 for unknown ids (another tenant's too). Audited."""
+    def get(self, *, tenant: str, actor: Principal, customer_id: str) -> Customer:
+        """One customer with the timeline; 404 for unknown ids (another tenant's too). Audited."""
         self._reach(tenant, actor)
         customer = self._load(tenant, customer_id)
-        self._audit_read(tenant, actor, customer.id, {} if timeline else {"via": "notice"})
-        if not timeline:
-            return customer
+        self._audit_read(tenant, actor, customer.id, {})
         entries = self._timeline.entries(tenant=tenant, customer_id=customer.id) if self._timeline else []
         return replace(customer, timeline=tuple(sorted(entries, key=lambda e: e.at, reverse=True)))
 
@@ -113,6 +124,8 @@ class CustomerService:
         """Replace the record's fields if nobody changed it since `version`; identifiers move with it."""
         self._own(tenant, actor)
         current = self._load(tenant, customer_id)
+        if current.anonymised_at is not None:
+            raise ConflictError(MESSAGES["anonymised"], code="customer_anonymised")
         if current.version != version:
             raise ConflictError()
         after = Customer(**asdict(_identity(data)), id=current.id, created_at=current.created_at, updated_at=self._clock.now())

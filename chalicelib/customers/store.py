@@ -7,6 +7,11 @@
 A claim exists at most once per tenant, so creating a claim "if absent" in the same transaction as the profile is
 what makes identifiers unique. Claims and the name entry carry the masked summary a search shows, so a search is
 Queries only.
+
+The profile also carries the retention job's two marks (customers/retention.py `RetentionMarks`) as sparse index
+keys: GSI1 `T#{tenant}#RETAIN#activity` / `{instant}#{id}` and GSI2 `T#{tenant}#RETAIN#content` / `{instant}#{id}`,
+so "whose data may be past its retention" is a Query of each. The job moves them with an UpdateItem that leaves the
+version alone (a person editing the record never meets a 409 for it); an anonymised profile has neither.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 from pynamodb.attributes import MapAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo import BaseItem, connection, tenant_key, translated
@@ -25,10 +31,13 @@ from chalicelib.adapters.unit_of_work import Journal
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.shared.clock import iso, parse_iso
 from chalicelib.shared.errors import ConflictError
+from chalicelib.shared.pagination import decode, encode
 
 from .domain import NAME_INDEX, PROFILE_FIELDS, UNIQUE_IDENTIFIERS, Customer, CustomerSummary, duplicate_error, fold, summarise
+from .retention import RetentionMarks
 
 PROFILE = "PROFILE"
+ACTIVITY, CONTENT = "activity", "content"  # the retention marks (RetentionMarks.activity / .content)
 
 
 class CustomerItem(BaseItem, discriminator="Customer"):
@@ -46,6 +55,8 @@ class CustomerItem(BaseItem, discriminator="Customer"):
     address = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
+    anonymised_at = UnicodeAttribute(null=True)
+    anonymised_reason = UnicodeAttribute(null=True)
 
 
 class CustomerIndexItem(BaseItem, discriminator="CustomerIndex"):
@@ -61,28 +72,51 @@ def _instant(text: str) -> datetime:
     return parse_iso(text)
 
 
+def marks_of(customer: Customer) -> RetentionMarks:
+    """The customer's retention marks; a new customer is first looked at counting from its creation."""
+    assert customer.created_at is not None
+    return customer.marks or RetentionMarks(customer.created_at, customer.created_at)
+
+
+def _mark_pk(tenant: str, mark: str) -> str:
+    return tenant_key(tenant, "RETAIN", mark)
+
+
 def _profile_item(tenant: str, customer: Customer) -> CustomerItem:
     values = {name: getattr(customer, name) for name in PROFILE_FIELDS}
     assert customer.created_at is not None and customer.updated_at is not None
-    return CustomerItem(
+    item = CustomerItem(
         tenant_key(tenant, "CUST", customer.id),
         PROFILE,
         tenant=tenant,
         kind=customer.kind,
         created_at=iso(customer.created_at),
         updated_at=iso(customer.updated_at),
+        anonymised_at=iso(customer.anonymised_at) if customer.anonymised_at else None,
+        anonymised_reason=customer.anonymised_reason,
         **values,
     )
+    if customer.anonymised_at is None:
+        marks = marks_of(customer)
+        item.GSI1PK, item.GSI1SK = _mark_pk(tenant, ACTIVITY), f"{iso(marks.activity)}#{customer.id}"
+        item.GSI2PK, item.GSI2SK = _mark_pk(tenant, CONTENT), f"{iso(marks.content)}#{customer.id}"
+    return item
 
 
 def _to_customer(item: CustomerItem) -> Customer:
     values = {name: getattr(item, name) for name in PROFILE_FIELDS}
+    marks = None
+    if item.GSI1SK and item.GSI2SK:
+        marks = RetentionMarks(_instant(item.GSI1SK.split("#", 1)[0]), _instant(item.GSI2SK.split("#", 1)[0]))
     return Customer(
         kind=item.kind,
         id=item.PK.rsplit("#", 1)[1],
         version=item.version or 0,
         created_at=_instant(item.created_at),
         updated_at=_instant(item.updated_at),
+        marks=marks,
+        anonymised_at=_instant(item.anonymised_at) if item.anonymised_at else None,
+        anonymised_reason=item.anonymised_reason,
         **values,
     )
 
@@ -187,19 +221,26 @@ class CustomerStore:
 
     def add(self, *, tenant: str, customer: Customer, event: AuditEvent) -> Customer:
         """Create profile, claims and name entry (each must not exist) with the audit entry; a taken identifier is 409."""
-        changes = _Changes()
-        changes.puts.append(("profile", _profile_item(tenant, customer)))
-        for label, key in _index_keys(tenant, customer).items():
-            changes.puts.append((label, _index_item(tenant, key, customer)))
+        changes = _Changes(puts=self._creation(tenant, customer))
         self._commit(tenant, changes, event)
-        return replace(customer, version=1)
+        return replace(customer, version=1, marks=marks_of(customer))
+
+    def creation(self, *, tenant: str, customer: Customer) -> list[BaseItem]:
+        """The items of a new customer, for another change's transaction (each is saved only if absent)."""
+        return [item for _, item in self._creation(tenant, customer)]
+
+    @staticmethod
+    def _creation(tenant: str, customer: Customer) -> list[tuple[str, BaseItem]]:
+        items: list[tuple[str, BaseItem]] = [("profile", _profile_item(tenant, customer))]
+        items += [(label, _index_item(tenant, key, customer)) for label, key in _index_keys(tenant, customer).items()]
+        return items
 
     def replace(self, *, tenant: str, before: Customer, after: Customer, event: AuditEvent) -> Customer:
         """Save `after` if the profile is still at `before.version`; claims that changed move in the same transaction."""
         old, new = _index_keys(tenant, before), _index_keys(tenant, after)
         owned = CustomerIndexItem.customer_id == before.id
         changes = _Changes()
-        profile = _profile_item(tenant, after)
+        profile = _profile_item(tenant, replace(after, marks=before.marks))  # the marks stay lower bounds
         profile.version = before.version
         changes.puts.append(("profile", profile))
         for label, key in old.items():
@@ -210,6 +251,55 @@ class CustomerStore:
                 changes.updates.append((label, _index_item(tenant, key, after), _summary_actions(after)))
             else:
                 changes.puts.append((label, _index_item(tenant, key, after)))
+        self._commit(tenant, changes, event, owned=owned)
+        return replace(after, version=before.version + 1)
+
+    # -- retention (customers/retention.py, customers/privacy_service.py) ------------------------------------------
+
+    def due(
+        self, *, tenant: str, mark: str, before: datetime, limit: int, cursor: str | None = None
+    ) -> tuple[list[str], str | None]:
+        """Customers whose mark (`activity` or `content`) is before the instant, oldest first (one Query of GSI1 or GSI2)."""
+        pk = _mark_pk(tenant, mark)
+        index, attr = (CustomerItem.gsi1, "GSI1PK") if mark == ACTIVITY else (CustomerItem.gsi2, "GSI2PK")
+        sort_key = CustomerItem.GSI1SK if mark == ACTIVITY else CustomerItem.GSI2SK
+        with translated():
+            results = index.query(
+                pk,
+                sort_key < iso(before),
+                limit=limit,
+                last_evaluated_key=decode(cursor, partition_attr=attr, partition_value=pk),
+            )
+            ids = [i.PK.rsplit("#", 1)[1] for i in results if isinstance(i, CustomerItem)]
+        key = results.last_evaluated_key
+        return ids, encode(key) if key else None
+
+    def set_marks(self, *, tenant: str, customer_id: str, marks: RetentionMarks) -> bool:
+        """Move the job's marks on a profile that is still there and not anonymised; the version is left alone."""
+        actions: list[Action] = [
+            CustomerItem.GSI1SK.set(f"{iso(marks.activity)}#{customer_id}"),
+            CustomerItem.GSI2SK.set(f"{iso(marks.content)}#{customer_id}"),
+        ]
+        condition = CustomerItem.PK.exists() & CustomerItem.anonymised_at.does_not_exist()
+        try:
+            with translated():
+                CustomerItem._get_connection().update_item(
+                    tenant_key(tenant, "CUST", customer_id), PROFILE, actions=actions, condition=condition
+                )
+        except ConflictError:
+            return False
+        return True
+
+    def anonymise(self, *, tenant: str, before: Customer, after: Customer, event: AuditEvent) -> Customer:
+        """Replace the profile by its anonymous form if still at `before.version`, and delete every claim and index
+        entry that pointed at it, with the audit entry — one transaction (a stale version is a 409, nothing written)."""
+        owned = CustomerIndexItem.customer_id == before.id
+        changes = _Changes()
+        profile = _profile_item(tenant, after)
+        profile.version = before.version
+        changes.puts.append(("profile", profile))
+        for label, key in _index_keys(tenant, before).items():
+            changes.deletes.append((label, _index_item(tenant, key, before)))
         self._commit(tenant, changes, event, owned=owned)
         return replace(after, version=before.version + 1)
 

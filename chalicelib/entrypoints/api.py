@@ -1,4 +1,4 @@
-"""The JSON API's `route` decorator: tenant from the host, sign-in, permission, schemas in, read model out.
+"""The JSON API's `route` decorator: tenant from the host, sign-in, rate limits, permission, schemas in, read model out.
 
 Handlers stay 1–10 lines: `@route(...)` parses the body and query into pydantic models, resolves the tenant,
 authenticates and authorizes against the container's edge, and turns any `AppError` into the contract's error
@@ -17,7 +17,7 @@ from chalice.app import Request
 from pydantic import BaseModel
 
 from chalicelib.entrypoints import container
-from chalicelib.shared.auth import authenticate, authorize, resolve_tenant
+from chalicelib.shared.auth import admit, authenticate, authorize, client_address, resolve_tenant
 from chalicelib.shared.http import (
     ROUTES,
     RouteSpec,
@@ -74,13 +74,15 @@ def route(
                 if not public:
                     principal = authenticate(request, tenant, edge)
                     logger.append_keys(user=principal.username)
-                    if permission is not None:
-                        authorize(principal, tenant, permission)
+                admit(request, tenant, principal, edge)  # before anything else is read or written
+                if principal is not None and permission is not None:
+                    authorize(principal, tenant, permission)
                 ctx = RequestContext(
                     tenant=tenant,
                     principal=principal,
                     correlation_id=correlation_id,
                     headers={k.lower(): v for k, v in request.headers.items()},
+                    client=client_address(request),
                 )
                 check_path(params)
                 args: list[Any] = [ctx]

@@ -1,4 +1,4 @@
-"""The console's `page` decorator: sign-in by cookie, CSRF on forms, permission, HTML error pages."""
+"""The console's `page` decorator: sign-in by cookie, rate limits, CSRF on forms, permission, HTML error pages."""
 
 from __future__ import annotations
 
@@ -13,7 +13,16 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.entrypoints import container
-from chalicelib.shared.auth import authenticate, authorize, clear_session_cookie, csrf_token, resolve_tenant, session_token
+from chalicelib.shared.auth import (
+    admit,
+    authenticate,
+    authorize,
+    clear_session_cookie,
+    client_address,
+    csrf_token,
+    resolve_tenant,
+    session_token,
+)
 from chalicelib.shared.errors import AppError, ForbiddenError, MalformedError, PayloadTooLargeError, UnauthorizedError
 from chalicelib.shared.http import begin_request, finish_request, handle_errors
 from chalicelib.shared.observability import logger
@@ -70,8 +79,10 @@ def page(
                 logger.append_keys(tenant=tenant.code)
                 form = _read_form(request, edge.max_body_bytes) if method == "POST" else {}
                 query = dict(request.query_params or {})
+                client = client_address(request)
                 if public:
-                    state["page"] = Page(tenant=tenant, principal=None, path=request.path, form=form, query=query)
+                    state["page"] = Page(tenant=tenant, principal=None, path=request.path, form=form, query=query, client=client)
+                    admit(request, tenant.code, None, edge)
                     return fn(state["page"], **params)
                 try:
                     principal = authenticate(request, tenant.code, edge, csrf_in_header=False) if session_token(request) else None
@@ -79,6 +90,7 @@ def page(
                     principal = None
                 except ForbiddenError:  # a session of another tenant: sign in here
                     principal = None
+                admit(request, tenant.code, principal, edge)
                 if principal is None:
                     target = "/login?next=" + quote(_safe_next(request.path))
                     return redirect(target, {"Set-Cookie": clear_session_cookie()})
@@ -89,7 +101,9 @@ def page(
                     raise ForbiddenError("Phiên làm việc không hợp lệ, vui lòng tải lại trang.", code="csrf_failed")
                 if permission is not None:
                     authorize(principal, tenant.code, permission)
-                state["page"] = Page(tenant=tenant, principal=principal, csrf=csrf, path=request.path, form=form, query=query)
+                state["page"] = Page(
+                    tenant=tenant, principal=principal, csrf=csrf, path=request.path, form=form, query=query, client=client
+                )
                 return fn(state["page"], **params)
 
             def render_error(error: AppError) -> Response:

@@ -12,11 +12,25 @@ from chalicelib.shared.observability import logger
 OUTBOX_QUEUE = "cskh-outbox"  # infra/definitions.py QUEUES[0]
 
 
-def handle_records(records: Iterable[dict[str, Any]]) -> None:
-    """Handle each message; an exception leaves the batch to be retried (handlers are idempotent)."""
+def handle_records(records: Iterable[dict[str, Any]]) -> list[str]:
+    """Handle every message of the batch; returns the ids of those that failed, for SQS to deliver again.
+
+    Each message is tried even when one before it fails (handlers are idempotent), so a notice that keeps failing
+    never uses up the receives of the others in its batch (the function reports partial batch failures).
+    """
     worker = container().worker
+    failed: list[str] = []
     for record in records:
         logger.clear_state()
-        body = json.loads(record["body"])
         count = int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
-        worker.handle(body, receive_count=count)
+        try:
+            worker.handle(json.loads(record["body"]), receive_count=count)
+        except Exception:  # noqa: BLE001 - one message's failure is retried by SQS, the rest of the batch goes on
+            logger.exception("outbox message failed; it will be retried", extra={"receive_count": count})
+            failed.append(str(record.get("messageId", "")))
+    return failed
+
+
+def batch_response(failed: list[str]) -> dict[str, Any]:
+    """The SQS event source's partial batch response (FunctionResponseTypes: ReportBatchItemFailures)."""
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}

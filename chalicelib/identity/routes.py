@@ -58,8 +58,9 @@ def login_response(ctx: RequestContext, outcome: SignedIn | PasswordNeeded) -> R
 
 @route(bp, "/api/auth/login", method="POST", body=LoginBody, response=LoginResponse, public=True, tags=TAGS, errors=(401, 403))
 def login(ctx: RequestContext, body: LoginBody) -> Response:
-    """Sign in with the tenant's username and password."""
-    return login_response(ctx, container().identity.login(tenant=ctx.tenant, login=body.username, password=body.password))
+    """Sign in with the tenant's username and password (failures are throttled: 429 with Retry-After)."""
+    outcome = container().identity.login(tenant=ctx.tenant, login=body.username, password=body.password, client=ctx.client)
+    return login_response(ctx, outcome)
 
 
 @route(

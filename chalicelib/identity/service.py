@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from chalicelib.adapters.cognito import CognitoDirectory, NewPasswordChallenge, Tokens
+from chalicelib.adapters.cognito import BAD_CREDENTIALS, CognitoDirectory, NewPasswordChallenge, Tokens
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.audit.store import AuditStore
+from chalicelib.limits.service import SignInThrottle
 from chalicelib.shared.clock import Clock
-from chalicelib.shared.errors import ConflictError, ForbiddenError, NotFoundError
+from chalicelib.shared.errors import ConflictError, ForbiddenError, NotFoundError, UnauthorizedError
 from chalicelib.shared.tenancy import Principal, cognito_username
 
-from .domain import PasswordNeeded, SignedIn, StaffUser, check_account, temporary_password
+from .domain import LOGIN, PasswordNeeded, SignedIn, StaffUser, check_account, temporary_password
 from .sessions import Sessions
 from .store import UserStore
 from .verifier import CognitoTokenVerifier
@@ -37,7 +38,9 @@ class IdentityService:
         clock: Clock,
         audit: AuditStore,
         sessions: Sessions,
+        throttle: SignInThrottle,
     ) -> None:
+        self._throttle = throttle
         self._directory = directory
         self._users = users
         self._verifier = verifier
@@ -45,9 +48,17 @@ class IdentityService:
         self._audit = audit
         self._sessions = sessions
 
-    def login(self, *, tenant: str, login: str, password: str) -> SignedIn | PasswordNeeded:
-        """Sign in on the tenant's host: staff of another tenant are simply not found there."""
-        outcome = self._directory.sign_in(cognito_username(tenant, login.strip().lower()), password)
+    def login(self, *, tenant: str, login: str, password: str, client: str = "") -> SignedIn | PasswordNeeded:
+        """Sign in on the tenant's host: staff of another tenant are simply not found there.
+
+        Failed attempts are throttled per account and client address (limits.domain); a name no account can have
+        is refused like a wrong password, without asking Cognito or counting it.
+        """
+        name = login.strip().lower()
+        if not LOGIN.match(name):
+            raise UnauthorizedError(BAD_CREDENTIALS, code="invalid_credentials")
+        with self._throttle.attempt(tenant=tenant, login=name, client=client):
+            outcome = self._directory.sign_in(cognito_username(tenant, name), password)
         return self._signed_in(tenant, outcome)
 
     def choose_password(self, *, tenant: str, login: str, session: str, new_password: str) -> SignedIn | PasswordNeeded:

@@ -3,10 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from chalicelib.shared.ids import new_id
 
 MAX_ATTEMPTS = 5  # the outbox queue's maxReceiveCount (infra/definitions.py): after this the notice is "failed"
+# The outbox queue's visibility timeout (infra/definitions.py), twice the worker's Lambda time-out: a claim older
+# than this belongs to an attempt that has ended, whatever became of its send.
+CLAIM_SECONDS = 60
+
+# A notice's life: pending → sending (claimed for one send) → sent, or back to pending after a refused send, or
+# failed after MAX_ATTEMPTS, or failed when a send's outcome is unknown (a person looks before resending).
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+OUTCOME_UNKNOWN = "OutcomeUnknown"
+# By then every delivery of a notice's message has been tried (MAX_ATTEMPTS receives, CLAIM_SECONDS apart): one
+# still unsettled lost its message, or its last attempt ended without a record.
+UNSETTLED_AFTER = timedelta(seconds=2 * MAX_ATTEMPTS * CLAIM_SECONDS)
+
+
+def status_after_refusal(*, receive_count: int, attempts: int) -> str:
+    """A refused send is tried again until MAX_ATTEMPTS tries (or deliveries of its message) have been spent."""
+    return FAILED if max(receive_count, attempts) >= MAX_ATTEMPTS else PENDING
+
+
+def claim_expired(claimed_at: datetime, now: datetime) -> bool:
+    """Whether the attempt that claimed the notice has certainly ended."""
+    return now - claimed_at >= timedelta(seconds=CLAIM_SECONDS)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
+from chalicelib.notifications.domain import OUTCOME_UNKNOWN
 from chalicelib.shared.permissions import Permission
 from chalicelib.web.render import Page, redirect, render
 
@@ -20,13 +21,17 @@ TEMPLATE_LABELS = {
     "callback_scheduled": "Hẹn gọi lại (SMS)",
     "request_answered": "Báo có kết quả (SMS)",
 }
+# What a person should know about an error before pressing "Gửi lại" (the code itself is shown beside it).
+ERROR_LABELS = {
+    OUTCOME_UNKNOWN: "Không rõ đã gửi đi hay chưa: hỏi lại người nhận trước khi gửi lại, tránh gửi hai lần.",
+}
 
 
 @page(bp, "/admin/notifications", permission=Permission.USERS_MANAGE)
 def failed(p: Page) -> Response:
     """Notices that could not be delivered."""
     items = [notice_read(i) for i in container().notifications.failed(tenant=p.tenant.code)]
-    return render(p, "notifications_failed.html", notices=items, labels=TEMPLATE_LABELS)
+    return render(p, "notifications_failed.html", notices=items, labels=TEMPLATE_LABELS, error_labels=ERROR_LABELS)
 
 
 @page(bp, "/admin/notifications/{notice_id}/resend", method="POST", permission=Permission.USERS_MANAGE)

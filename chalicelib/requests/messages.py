@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from chalicelib.customers.domain import ANONYMOUS_NAME
+
 STATUS_LABELS: dict[str, str] = {
     "open": "Đang xử lý",
     "escalated": "Chờ đơn vị nghiệp vụ",
@@ -49,7 +51,11 @@ EVENT_LABELS = {  # the timeline steps (not the actions a user may take: those a
     "deadline_reminder": "Nhắc hạn",
     "overdue_escalated": "Quá hạn — báo lãnh đạo",
     "approval_overdue": "Quá hạn phê duyệt",
+    "content_redacted": "Xoá nội dung cá nhân",
 }
+# What stands where a request's personal content was (Decree 13/2023: retention or erasure).
+REDACTED_TEXT = "[Nội dung đã xoá theo quy định bảo vệ dữ liệu cá nhân]"
+REDACTED_NAME = ANONYMOUS_NAME
 PART_STATUSES = {
     "pending": "Đang chờ",
     "answered": "Đã trả lời",

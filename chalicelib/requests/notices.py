@@ -2,55 +2,46 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from datetime import datetime
 
+from chalicelib.customers.domain import Customer
 from chalicelib.notifications.domain import Notice
 from chalicelib.shared.clock import format_datetime
-from chalicelib.shared.tenancy import Principal
 from chalicelib.tenancy.catalog import TENANT_BY_CODE
 
 from .domain import Request, is_written
-from .ports import Customers
 
 SURVEY_LINK_DAYS = 30
 
 
 class CustomerNotices:
-    """Builds the notices; the customer's phone and e-mail are read only when a notice needs them (an audited read)."""
+    """Builds the notices from the customer's contact details, which the service reads (audited) only when needed."""
 
-    def __init__(self, *, customers: Customers, public_url: Callable[[str], str]) -> None:
-        self._customers = customers
+    def __init__(self, *, public_url: Callable[[str], str]) -> None:
         self._public_url = public_url
 
-    def _contact(self, request: Request, actor: Principal, field: str) -> str | None:
-        customer = self._customers.get(tenant=request.tenant, actor=actor, customer_id=request.customer_id, timeline=False)
-        return getattr(customer, field, None) or None
-
-    def callback(self, request: Request, actor: Principal, at: datetime) -> list[Notice]:
+    def callback(self, request: Request, customer: Customer, at: datetime) -> list[Notice]:
         """Art. 6.1 step 3b: the appointment, confirmed by SMS."""
-        phone = self._contact(request, actor, "phone")
+        phone = customer.phone
         data = {"time": format_datetime(at), "reference": request.reference}
         return [Notice("sms", phone, "callback_scheduled", data, request.id)] if phone else []
 
-    def result(self, request: Request, actor: Principal) -> list[Notice]:
+    def result(self, request: Request, customer: Customer) -> list[Notice]:
         """A hotline answer that came later than the call (callback, units, transfer): an SMS that it is ready."""
-        phone = self._contact(request, actor, "phone")
+        phone = customer.phone
         return [Notice("sms", phone, "request_answered", {"reference": request.reference}, request.id)] if phone else []
 
-    def written_answer(self, request: Request, actor: Principal) -> list[Notice]:
+    def written_answer(self, request: Request, customer: Customer) -> list[Notice]:
         """Art. 6.2 step 5: the approved answer by e-mail with the survey link, when the customer has an address."""
-        email = self._contact(request, actor, "email")
+        email = customer.email
         if not email or not is_written(request.channel):
             return []
-        # The answer as written: escaped, its line breaks kept, no markup of its own.
-        answer_html = "<br>".join(html.escape(line) for line in request.answer.split("\n"))
+        # The answer as written; the mailer makes the HTML part's copy (escaped, its line breaks kept).
         data = {
             "customer_name": request.customer_name,
             "reference": request.reference,
             "answer_text": request.answer,
-            "answer_html": answer_html,
             "survey_url": self.survey_url(request) or "",
             "tenant_name": TENANT_BY_CODE[request.tenant].name,
         }

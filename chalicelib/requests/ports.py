@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from chalicelib.audit.domain import AuditEvent
+from chalicelib.customers.domain import CustomerRecord
 from chalicelib.notifications.domain import Notice
 from chalicelib.shared.tenancy import Principal
 
@@ -46,7 +48,8 @@ class UnitRef:
 @dataclass
 class Change:
     """What one step writes, all or nothing: the requests with their new timeline steps, the notices to send,
-    the intake's idempotency record and the survey link — the unit of work of the request capability."""
+    the intake's idempotency record, the survey link, and the customers it found (their audited reads) or made —
+    the unit of work of the request capability."""
 
     requests: list[Request]
     notices: list[Notice] = field(default_factory=list)
@@ -55,6 +58,12 @@ class Change:
     intake: IntakeRecord | None = None
     survey_link: SurveyLink | None = None
     units: list[UnitRef] = field(default_factory=list)
+    customers: list[CustomerRecord] = field(default_factory=list)
+
+    @property
+    def creates_customer(self) -> bool:
+        """Whether a lost race on a customer's identifier claims could have refused it (matching again resolves it)."""
+        return any(record.new for record in self.customers)
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,8 @@ class CustomerRequest:
     status: Status
     received_at: datetime
     satisfied: bool | None
+    last_step_at: datetime | None = None  # None on links written before it was kept
+    redacted: bool = False
 
 
 Listing = tuple[list[Request], str | None]
@@ -148,13 +159,17 @@ class RequestStore(Protocol):
         """The customer's requests, newest first."""
         ...
 
+    def commit_redaction(self, request: Request, *, event: AuditEvent) -> None:
+        """Write a request whose personal content was removed, with its rewritten steps and the audit entry, at its version."""
+        ...
+
 
 class Customers(Protocol):
-    """What requests need of the customers capability."""
+    """What requests need of the customers capability: customers found or made, written with the request's change."""
 
-    def find_or_create(self, *, tenant: str, actor: Principal, data: Any) -> Any: ...
+    def match(self, *, tenant: str, actor: Principal, data: Any) -> CustomerRecord: ...
 
-    def get(self, *, tenant: str, actor: Principal, customer_id: str, timeline: bool = True) -> Any: ...
+    def read(self, *, tenant: str, actor: Principal, customer_id: str, via: str) -> CustomerRecord: ...
 
 
 class Deadlines(Protocol):
@@ -168,13 +183,14 @@ class Deadlines(Protocol):
 
 
 class Timers(Protocol):
-    """The Step Functions timers (adapters/stepfunctions.py)."""
+    """The Step Functions timers (adapters/stepfunctions.py). A start returns whether the timer runs; one that
+    Step Functions refused is not the user's error (the change is committed): the reconcile job starts it."""
 
     def start_deadline(
         self, *, tenant: str, subject_id: str, timer_id: str, reminders: tuple[datetime | None, ...], due: datetime
-    ) -> None: ...
+    ) -> bool: ...
 
-    def start_approval(self, *, tenant: str, subject_id: str, draft_id: str, timeout_seconds: int) -> None: ...
+    def start_approval(self, *, tenant: str, subject_id: str, draft_id: str, timeout_seconds: int) -> bool: ...
 
     def approved(self, *, task_token: str) -> None: ...
 

@@ -9,7 +9,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.customers.domain import Customer, CustomerRecord
 from chalicelib.customers.schemas import CustomerIdentity
+from chalicelib.notifications.domain import Notice
 from chalicelib.shared.clock import Clock
 from chalicelib.shared.errors import ConflictError, MalformedError, NotFoundError, RuleViolationError
 from chalicelib.shared.ids import new_id, new_token
@@ -18,6 +20,7 @@ from chalicelib.shared.tenancy import Principal
 from .domain import Category, Channel, Deadline, Draft, Escalation, Kind, Request, Transfer, deadline_key, reference_of, relay_key
 from .notices import SURVEY_LINK_DAYS, CustomerNotices
 from .ports import Change, Customers, Deadlines, IntakeRecord, Outbox, RequestStore, Staff, SurveyLink, Timers, UnitRef
+from .timing import approval_timeout, deadline_timer
 
 # The leader has half the time left to the answer deadline to approve a draft, and at least this long, before the
 # approval wait escalates (Art. 6.2 steps 3–4; the deadline itself is Annex 2's).
@@ -49,7 +52,7 @@ class RequestService:
         self._timers = timers
         self._staff = staff
         self._clock = clock
-        self._notices = CustomerNotices(customers=customers, public_url=public_url)
+        self._notices = CustomerNotices(public_url=public_url)
 
     # -- reading ------------------------------------------------------------------------------------------------
 
@@ -67,18 +70,40 @@ class RequestService:
     # -- intake ---------------------------------------------------------------------------------------------------
 
     def intake(self, *, tenant: str, actor: Principal, data: Any, idempotency_key: str | None) -> Request:
-        """Art. 6.1 step 2 / 6.2 step 1: record a request from any channel, find or create the customer, start its clock."""
+        """Art. 6.1 step 2 / 6.2 step 1: record a request from any channel, find or create the customer, start its clock.
+
+        Everything is checked before anything is written, and the new customer goes into the request's own
+        transaction: a refused intake leaves no customer and no audit entry behind.
+        """
         if idempotency_key is not None and not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX:
             raise MalformedError(
                 f"Idempotency-Key dài tối đa {IDEMPOTENCY_KEY_MAX} ký tự.", fields={"Idempotency-Key": "too_long"}
             )
-        now = self._clock.now()
         fingerprint = hashlib.sha256(data.model_dump_json().encode()).hexdigest()
         if idempotency_key:
             replay = self._replay(tenant, idempotency_key, fingerprint)
             if replay is not None:
                 return replay
-        customer = self._customer(tenant, actor, data.customer)
+        for attempt in range(2):
+            request, change = self._intake_change(tenant, actor, data, idempotency_key, fingerprint)
+            try:
+                self._store.commit(change)
+                break
+            except ConflictError:
+                replay = self._replay(tenant, idempotency_key, fingerprint) if idempotency_key else None
+                if replay is not None:
+                    return replay
+                if attempt or not change.creates_customer:
+                    raise
+                # Another intake created this customer meanwhile: matching again finds its record.
+        self._start_timer(request)
+        return request
+
+    def _intake_change(
+        self, tenant: str, actor: Principal, data: Any, idempotency_key: str | None, fingerprint: str
+    ) -> tuple[Request, Change]:
+        now = self._clock.now()
+        found = self._customer(tenant, actor, data.customer)
         request = Request(
             id=new_id(),
             reference="",
@@ -88,8 +113,8 @@ class RequestService:
             category=Category(data.category),
             subject=data.subject,
             question=data.question,
-            customer_id=customer.id,
-            customer_name=customer.display_name,
+            customer_id=found.customer.id,
+            customer_name=found.customer.display_name,
             received_at=data.received_at or now,
             recorded_at=now,
             created_by=actor.username,
@@ -99,15 +124,7 @@ class RequestService:
         request.record_intake(now)
         self._set_deadline(request, deadline_key(request.channel, 1), request.received_at)
         record = IntakeRecord(idempotency_key, request.id, fingerprint, now + timedelta(days=1)) if idempotency_key else None
-        try:
-            self._store.commit(Change([request], intake=record))
-        except ConflictError:
-            replay = self._replay(tenant, idempotency_key, fingerprint) if idempotency_key else None
-            if replay is None:
-                raise
-            return replay
-        self._start_timer(request)
-        return request
+        return request, Change([request], intake=record, customers=[found])
 
     def _replay(self, tenant: str, key: str, fingerprint: str) -> Request | None:
         record = self._store.intake_record(tenant=tenant, key=key)
@@ -117,10 +134,10 @@ class RequestService:
             raise RuleViolationError("Idempotency-Key này đã được dùng cho một yêu cầu khác.", code="idempotency_key_reused")
         return self.get(tenant=tenant, request_id=record.request_id)
 
-    def _customer(self, tenant: str, actor: Principal, data: Any) -> Any:
+    def _customer(self, tenant: str, actor: Principal, data: Any) -> CustomerRecord:
         if getattr(data, "id", None):
-            return self._customers.get(tenant=tenant, actor=actor, customer_id=data.id, timeline=False)
-        return self._customers.find_or_create(tenant=tenant, actor=actor, data=data.identity())
+            return self._customers.read(tenant=tenant, actor=actor, customer_id=data.id, via="intake")
+        return self._customers.match(tenant=tenant, actor=actor, data=data.identity())
 
     # -- the steps (each: load, one method of the aggregate, commit, then timers and notices) ---------------------
 
@@ -137,7 +154,11 @@ class RequestService:
         request = self._load(tenant, request_id, version)
         followed_up = request.callback is not None or bool(request.escalations) or bool(request.transfers)
         request.answer_directly(self._clock.now(), actor, text, knowledge_id)
-        self._commit(Change([request], notices=self._notices.result(request, actor) if followed_up else []))
+        self._commit(
+            self._telling(request, actor, lambda customer: self._notices.result(request, customer))
+            if followed_up
+            else Change([request])
+        )
         return request
 
     def schedule_callback(
@@ -147,7 +168,7 @@ class RequestService:
         self._check_colleague(tenant, assignee)
         request = self._load(tenant, request_id, version)
         request.schedule_callback(self._clock.now(), actor, at, note, assignee, self._deadlines.is_working_time(at=at))
-        self._commit(Change([request], notices=self._notices.callback(request, actor, at)))
+        self._commit(self._telling(request, actor, lambda customer: self._notices.callback(request, customer, at)))
         return request
 
     def escalate(
@@ -181,22 +202,35 @@ class RequestService:
     def transfer(
         self, *, tenant: str, actor: Principal, request_id: str, version: int, to_tenant: str, to_unit: str | None, note: str
     ) -> Request:
-        """Art. 6.1 step 3: the CCC hands over to a provincial office, which gets its own copy of the request and customer."""
-        request = self._load(tenant, request_id, version)
-        request.check("transfer", actor)
-        if to_tenant not in self._tenants:
-            raise RuleViolationError("Không có đơn vị nhận này.", fields={"to_tenant": "unknown"})
-        now = self._clock.now()
-        key = deadline_key(request.channel, 1)
-        due = self._deadlines.due_at(tenant=tenant, limit_key=key, start=now)
-        transfer = Transfer(new_id(), to_tenant, to_unit, due, new_id())
-        request.transfer(now, actor, transfer)
-        source = self._customers.get(tenant=tenant, actor=actor, customer_id=request.customer_id, timeline=False)
-        copy = self._customers.find_or_create(tenant=to_tenant, actor=actor, data=identity_of(source))
-        remote = request.hand_over(now, actor, transfer, (copy.id, copy.display_name), note)
-        self._set_deadline(remote, key, now)
-        self._set_deadline(request, key, now)  # the CCC's clock now follows the transfer's deadline
-        self._commit(Change([request, remote], units=[UnitRef(to_tenant, to_unit, "to_unit")] if to_unit else []))
+        """Art. 6.1 step 3: the CCC hands over to a provincial office, which gets its own copy of the request and customer.
+
+        The copy of the customer is written with the hand-over, so a refused transfer (an unknown or closed unit, a
+        stale version) leaves nothing in the province.
+        """
+        for attempt in range(2):
+            request = self._load(tenant, request_id, version)
+            request.check("transfer", actor)
+            if to_tenant not in self._tenants:
+                raise RuleViolationError("Không có đơn vị nhận này.", fields={"to_tenant": "unknown"})
+            now = self._clock.now()
+            key = deadline_key(request.channel, 1)
+            due = self._deadlines.due_at(tenant=tenant, limit_key=key, start=now)
+            transfer = Transfer(new_id(), to_tenant, to_unit, due, new_id())
+            request.transfer(now, actor, transfer)
+            source = self._customers.read(tenant=tenant, actor=actor, customer_id=request.customer_id, via="transfer")
+            copy = self._customers.match(tenant=to_tenant, actor=actor, data=identity_of(source.customer))
+            remote = request.hand_over(now, actor, transfer, (copy.customer.id, copy.customer.display_name), note)
+            self._set_deadline(remote, key, now)
+            self._set_deadline(request, key, now)  # the CCC's clock now follows the transfer's deadline
+            units = [UnitRef(to_tenant, to_unit, "to_unit")] if to_unit else []
+            change = Change([request, remote], units=units, customers=[source, copy])
+            try:
+                self._commit(change)
+                break
+            except ConflictError:
+                if attempt or not change.creates_customer:
+                    raise
+                # The province created this customer meanwhile (an intake): the next round matches its record.
         self._start_timer(remote)
         self._start_timer(request)
         return request
@@ -220,8 +254,7 @@ class RequestService:
         draft = Draft(new_id(), text, actor.username, now)
         request.draft(now, actor, draft)
         self._commit(Change([request]))
-        due = request.due_at or now + timedelta(days=1)
-        timeout = int(max((due - now).total_seconds() * 0.5, APPROVAL_MIN_SECONDS))
+        timeout = approval_timeout(due=request.due_at, drafted_at=now, now=now, minimum_seconds=APPROVAL_MIN_SECONDS)
         self._timers.start_approval(tenant=tenant, subject_id=request.id, draft_id=draft.id, timeout_seconds=timeout)
         return request
 
@@ -234,7 +267,9 @@ class RequestService:
         link = SurveyLink(
             request.survey_token, request.id, request.customer_id, request.channel.value, now + timedelta(days=SURVEY_LINK_DAYS)
         )
-        self._commit(Change([request], notices=self._notices.written_answer(request, actor), survey_link=link))
+        change = self._telling(request, actor, lambda customer: self._notices.written_answer(request, customer))
+        change.survey_link = link
+        self._commit(change)
         if draft.task_token:
             self._timers.approved(task_token=draft.task_token)
         return request
@@ -295,6 +330,12 @@ class RequestService:
         if login is not None and not self._staff.is_active(tenant=tenant, login=login):
             raise RuleViolationError("Không có cán bộ đang hoạt động với tên đăng nhập này.", fields={"assignee": "unknown"})
 
+    def _telling(self, request: Request, actor: Principal, notices: Callable[[Customer], list[Notice]]) -> Change:
+        """The change of a step that tells the customer: the notices, and the read of their contact details (audited
+        in the same transaction, so a refused step records no read)."""
+        contact = self._customers.read(tenant=request.tenant, actor=actor, customer_id=request.customer_id, via="notice")
+        return Change([request], notices=notices(contact.customer), customers=[contact])
+
     def _set_deadline(self, request: Request, key: str, start: datetime) -> None:
         due = self._deadlines.due_at(tenant=request.tenant, limit_key=key, start=start)
         request.set_deadline(Deadline(due, start, secrets.token_hex(4)))
@@ -305,14 +346,11 @@ class RequestService:
         A deadline already missed when the clock starts (a backdated letter) gets no reminders; its timer goes
         straight to the breach, which tells the leaders.
         """
-        if not request.is_open or request.due_at is None or request.timer_id is None:
-            return
-        now = self._clock.now()
-        points = self._deadlines.reminder_points(start=request.due_from or now, due=request.due_at)
-        ahead = tuple(point if point > now else None for point in points)
-        self._timers.start_deadline(
-            tenant=request.tenant, subject_id=request.id, timer_id=request.timer_id, reminders=ahead, due=max(request.due_at, now)
-        )
+        timer = deadline_timer(request, deadlines=self._deadlines, now=self._clock.now())
+        if timer is not None and request.timer_id is not None:
+            self._timers.start_deadline(
+                tenant=request.tenant, subject_id=request.id, timer_id=request.timer_id, reminders=timer.reminders, due=timer.due
+            )
 
     def _commit(self, change: Change) -> None:
         self._store.commit(change)

@@ -22,7 +22,9 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
-from chalicelib.adapters.unit_of_work import Check, commit
+from chalicelib.adapters.unit_of_work import Check, Journal, commit
+from chalicelib.audit.domain import AuditEvent
+from chalicelib.customers.domain import Customer
 from chalicelib.notifications.domain import Notice
 from chalicelib.shared.clock import iso, parse_iso
 from chalicelib.shared.errors import ConflictError, RuleViolationError
@@ -31,7 +33,7 @@ from chalicelib.shared.permissions import CENTRAL_TENANT
 from chalicelib.shared.text import fold
 from chalicelib.tenancy.store import UnitItem
 
-from .domain import Callback, Category, Channel, Draft, Escalation, Event, Kind, Origin, Rating, Request, Status, Transfer
+from .domain import SYSTEM, Callback, Category, Channel, Draft, Escalation, Event, Kind, Origin, Rating, Request, Status, Transfer
 from .ports import Change, CustomerRequest, IntakeRecord, Listing, RequestFilter, SystemNote, UnitRef
 
 FAR_FUTURE = "9999-12-31T00:00:00.000000Z"
@@ -81,6 +83,8 @@ class CustomerLinkItem(BaseItem, discriminator="CustomerRequest"):
     status = UnicodeAttribute()
     received_at = UnicodeAttribute()
     rating = UnicodeAttribute(null=True)
+    last_step_at = UnicodeAttribute(null=True)  # the request's latest step: the retention job counts from it
+    redacted_at = UnicodeAttribute(null=True)  # its personal content is gone
 
 
 class UnitQueueItem(BaseItem, discriminator="UnitQueue"):
@@ -110,6 +114,12 @@ class OutboxEntries(Protocol):
     """The notifications capability's outbox, as items for this store's transactions (notifications.store)."""
 
     def entry(self, *, tenant: str, notice: Notice) -> BaseItem: ...
+
+
+class CustomerItems(Protocol):
+    """The customers capability's store, as the items of a new customer for this store's transactions."""
+
+    def creation(self, *, tenant: str, customer: Customer) -> list[BaseItem]: ...
 
 
 def timer_key(tenant: str, request_id: str) -> tuple[str, str]:
@@ -161,6 +171,7 @@ _SCALAR_JSON = (
     "survey_token",
     "timer_id",
     "due_from",
+    "redacted_at",
 )
 
 
@@ -242,6 +253,7 @@ def from_item(item: RequestItem) -> Request:
         if body.get(name) is not None:
             setattr(request, name, body[name])
     request.answered_at, request.due_from = _dt(body.get("answered_at")), _dt(body.get("due_from"))
+    request.redacted_at = _dt(body.get("redacted_at"))
     for name, cls in _SINGLE.items():
         setattr(request, name, _revive(cls, body[name]) if body.get(name) else None)
     for name, cls in _LISTS.items():
@@ -260,6 +272,12 @@ def _queue_item(request: Request, escalation: Escalation) -> UnitQueueItem:
     )
 
 
+def _last_step(request: Request) -> datetime:
+    """When a person last acted on the request (timers' notes and the removal of its content are not activity)."""
+    steps = (e for e in (*request.history, *request.new_events) if e.actor != SYSTEM and e.action != "content_redacted")
+    return max((e.at for e in steps), default=request.recorded_at)
+
+
 def _link(request: Request) -> CustomerLinkItem:
     link = CustomerLinkItem(
         tenant_key(request.tenant, "CUST", request.customer_id),
@@ -271,10 +289,24 @@ def _link(request: Request) -> CustomerLinkItem:
         status=request.status.value,
         received_at=iso(request.received_at),
         rating=None if request.rating is None else ("satisfied" if request.rating.satisfied else "unsatisfied"),
+        last_step_at=iso(_last_step(request)),
+        redacted_at=iso(request.redacted_at) if request.redacted_at else None,
     )
     if request.version:
         link.version = request.version
     return link
+
+
+def _event_item(request: Request, n: int, event: Event) -> EventItem:
+    return EventItem(
+        _pk(request.tenant, request.id),
+        f"EVT#{iso(event.at)}#{request.version:05d}{n:02d}",
+        tenant=request.tenant,
+        at=iso(event.at),
+        actor=event.actor,
+        action=event.action,
+        detail=event.detail,
+    )
 
 
 def _active_unit(unit: UnitRef) -> Check:
@@ -306,8 +338,10 @@ def _condition(only: RequestFilter) -> Condition | None:
 class DynamoRequestStore:
     """Requests in DynamoDB: every read is one call (the unit inbox three), every change one transaction."""
 
-    def __init__(self, *, outbox: OutboxEntries) -> None:
+    def __init__(self, *, outbox: OutboxEntries, journal: Journal, customers: CustomerItems) -> None:
         self._outbox = outbox
+        self._journal = journal
+        self._customers = customers
 
     def get(self, *, tenant: str, request_id: str) -> Request | None:
         """The request, its timeline and notes, and any approval wait's token (one Query of its partition)."""
@@ -353,6 +387,11 @@ class DynamoRequestStore:
                             detail=event.detail,
                         )
                     )
+            for found in change.customers:
+                if found.new:
+                    for item in self._customers.creation(tenant=found.tenant, customer=found.customer):
+                        tx.save(item)
+                tx.save(self._journal.entry(tenant=found.trail, event=found.event))
             first = change.requests[0]
             for escalation in change.escalated:
                 tx.save(_queue_item(first, escalation))
@@ -499,6 +538,37 @@ class DynamoRequestStore:
                     Status(link.status),
                     parse_iso(link.received_at),
                     None if link.rating is None else link.rating == "satisfied",
+                    _dt(link.last_step_at),
+                    link.redacted_at is not None,
                 )
                 for link in links
             ]
+
+    # -- personal data (customers/privacy_service.py) -------------------------------------------------------------
+
+    def commit_redaction(self, request: Request, *, event: AuditEvent) -> None:
+        """Write a request whose content was removed (Request.redact) at its version, in one transaction with its
+        link, its rewritten steps, the new step and the audit entry; the approval waits' tokens go too."""
+        pk = _pk(request.tenant, request.id)
+        with translated():
+            stored = list(BaseItem.query(pk))
+        wanted = {(e.at, e.actor, e.action): e.detail for e in request.history}
+
+        def build(tx: TransactWrite) -> None:
+            tx.save(to_item(request))
+            tx.save(_link(request))
+            for item in stored:
+                if isinstance(item, EventItem) and item.SK.startswith("EVT#"):
+                    detail = wanted.get((parse_iso(item.at), item.actor, item.action), item.detail)
+                    if detail != item.detail:
+                        tx.update(item, [EventItem.detail.set(detail)], add_version_condition=False)
+                elif isinstance(item, ApprovalWaitItem):
+                    tx.delete(item, add_version_condition=False)
+            for n, step in enumerate(request.new_events):
+                tx.save(_event_item(request, n, step))
+            tx.save(self._journal.entry(tenant=request.tenant, event=event))
+
+        commit(build)
+        request.version += 1
+        request.history.extend(request.new_events)
+        request.new_events = []

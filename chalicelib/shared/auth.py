@@ -56,6 +56,19 @@ def resolve_tenant(request: Request, edge: Edge) -> str:
     return tenant
 
 
+def client_address(request: Request) -> str:
+    """The caller's address as API Gateway saw it (never a client-supplied header such as X-Forwarded-For)."""
+    identity = (request.context or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "unknown")
+
+
+def admit(request: Request, tenant: str, principal: Principal | None, edge: Edge) -> None:
+    """Count the call against the rate limits: the signed-in user's, else the client address's, and the tenant's."""
+    if edge.limiter is not None:
+        user = principal.username if principal is not None else None
+        edge.limiter.admit(tenant=tenant, user=user, client=client_address(request))
+
+
 def authenticate(
     request: Request, tenant: str, edge: Edge, *, allow_cookie: bool = True, csrf_in_header: bool = True
 ) -> Principal:

@@ -28,12 +28,19 @@ class TenantResolver(Protocol):
     def is_apex(self, host: str) -> bool: ...
 
 
+class Limiter(Protocol):
+    """Counts a call against its caller's and its tenant's rate limits, or raises TooManyRequestsError."""
+
+    def admit(self, *, tenant: str, user: str | None, client: str) -> None: ...
+
+
 @dataclass
 class Edge:
-    """What the edge needs: token verification, host → tenant, session revocation, and two limits from the settings."""
+    """What the edge needs: token verification, host → tenant, session revocation, rate limits, two settings."""
 
     authenticator: Authenticator
     tenants: TenantResolver
     sessions: SessionGuard | None = None
+    limiter: Limiter | None = None
     max_body_bytes: int = 64 * 1024
     secure_cookies: bool = True

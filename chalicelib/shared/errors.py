@@ -81,11 +81,17 @@ class RuleViolationError(AppError):
 
 
 class TooManyRequestsError(AppError):
-    """Throttled (429)."""
+    """Throttled (429); `retry_after` is the Retry-After header: whole seconds until a new try can succeed."""
 
     status = 429
     code = "too_many_requests"
     default_message = "Quá nhiều yêu cầu, vui lòng thử lại sau."
+
+    def __init__(
+        self, message: str | None = None, *, code: str | None = None, fields: dict[str, str] | None = None, retry_after: int = 1
+    ) -> None:
+        super().__init__(message, code=code, fields=fields)
+        self.retry_after = max(1, retry_after)
 
 
 class UnavailableError(AppError):

@@ -23,6 +23,7 @@ from chalicelib.shared.errors import (
     MalformedError,
     NotFoundError,
     PayloadTooLargeError,
+    TooManyRequestsError,
 )
 from chalicelib.shared.fields import IDENTIFIER_MAX, IDENTIFIER_PATTERN
 from chalicelib.shared.ids import new_id
@@ -31,6 +32,31 @@ from chalicelib.shared.permissions import Permission
 
 CORRELATION_HEADER = "x-correlation-id"
 JSON_TYPE = "application/json; charset=utf-8"
+
+#: On every answer of the app: pages, API, static files and Chalice's own errors (the `security_headers` middleware).
+#: No inline script or style anywhere (scripts and styles come from /static), no framing, no referrer: public
+#: survey links carry their token in the URL, and the console links to other offices' hosts.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    )
+)
+SECURITY_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",  # browsers ignore it over plain HTTP
+}
+#: Every answer but a static file may carry personal data (or a session): nothing is kept by browsers or proxies.
+NO_STORE = "no-store"
 
 
 @dataclass(frozen=True)
@@ -151,7 +177,6 @@ def begin_request(request: Request) -> str:
 def finish_request(request: Request, response: Response, started: float, route_path: str) -> Response:
     """Log one access line and flush metrics."""
     response.headers.setdefault("X-Correlation-Id", logger.get_correlation_id() or "")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
     elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
     logger.info(
         "request handled",
@@ -170,7 +195,10 @@ def handle_errors(render: Callable[[AppError], Response], call: Callable[[], Res
     except AppError as exc:
         if exc.status >= 500:
             logger.exception("dependency failure")
-        return render(exc)
+        response = render(exc)
+        if isinstance(exc, TooManyRequestsError):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     except Exception:  # noqa: BLE001 - the one place that catches everything
         logger.exception("unhandled error")
         return render(AppError())
@@ -198,4 +226,16 @@ def contract_errors(event: Request, get_response: Callable[[Request], Response])
         code, message = _CHALICE_ERRORS.get(str(body["Code"]), ("request_error", str(body.get("Message", ""))))
         headers = {k: v for k, v in response.headers.items() if k.lower() == "allow"}
         return json_response({"error": {"code": code, "message": message}}, response.status_code, headers)
+    return response
+
+
+def security_headers(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """Middleware: SECURITY_HEADERS on every answer, and no-store unless the view chose its own caching (static files)."""
+    response = get_response(event)
+    present = {name.lower() for name in response.headers}
+    for name, value in SECURITY_HEADERS.items():
+        if name.lower() not in present:
+            response.headers[name] = value
+    if "cache-control" not in present:
+        response.headers["Cache-Control"] = NO_STORE
     return response

@@ -39,7 +39,7 @@ ERROR_RESPONSES = {
     413: "Body too large",
     415: "Body is not application/json",
     422: "Well-formed, but breaks a rule",
-    429: "Too many requests",
+    429: "Too many requests (rate limit, or failed sign-ins): try again after Retry-After seconds",
     503: "A dependency is unavailable; safe to retry",
 }
 PATH_PARAMETER: dict[str, Any] = {
@@ -47,6 +47,9 @@ PATH_PARAMETER: dict[str, Any] = {
     "minLength": 1,
     "maxLength": IDENTIFIER_MAX,
     "pattern": IDENTIFIER_PATTERN,
+}
+_RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds until a new try can succeed", "schema": {"type": "integer", "minimum": 1}}
 }
 
 
@@ -143,6 +146,7 @@ def document() -> dict[str, Any]:
                 str(status): {
                     "description": text,
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    **({"headers": _RETRY_AFTER} if status == 429 else {}),
                 }
                 for status, text in ERROR_RESPONSES.items()
             },

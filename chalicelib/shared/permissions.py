@@ -29,6 +29,8 @@ class Permission(StrEnum):
     ESCALATIONS_ANSWER = "escalations.answer"
     CUSTOMERS_READ = "customers.read"
     CUSTOMERS_WRITE = "customers.write"
+    CUSTOMERS_EXPORT = "customers.export"  # a customer's copy of their data (Decree 13/2023 Art. 9.7)
+    CUSTOMERS_ERASE = "customers.erase"  # erasure on the customer's request (Art. 9.5, 16)
     KNOWLEDGE_READ = "knowledge.read"
     KNOWLEDGE_WRITE = "knowledge.write"
     SURVEYS_MANAGE = "surveys.manage"
@@ -41,8 +43,10 @@ class Permission(StrEnum):
     USERS_MANAGE = "users.manage"
     AUDIT_READ = "audit.read"
     SLA_MANAGE = "sla.manage"
+    RETENTION_MANAGE = "retention.manage"  # the office's retention periods and the retention job
     CENTRAL_VIEW = "central.view"
     CENTRAL_CALENDAR = "central.calendar"
+    CENTRAL_RETENTION = "central.retention"  # the national bounds of retention periods
 
 
 P = Permission
@@ -62,23 +66,27 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {P.REQUESTS_READ, P.REQUESTS_INTAKE, P.REQUESTS_HANDLE, P.CUSTOMERS_READ, P.CUSTOMERS_WRITE}
         | {P.KNOWLEDGE_WRITE, P.SURVEYS_MANAGE, P.CONFERENCES_MANAGE, P.REPORTS_READ, P.CENTRAL_VIEW}
     ),
+    # The leader signs what the office sends out (Art. 6.2), so the leader hands a customer their data and decides
+    # an erasure; agents and officers, who read customers all day, do neither.
     Role.LEADER: frozenset(
         _EVERY_STAFF
         | {P.REQUESTS_READ, P.REQUESTS_APPROVE, P.CUSTOMERS_READ, P.REPORTS_READ, P.PLANS_APPROVE}
-        | {P.CENTRAL_VIEW, P.AUDIT_READ}
+        | {P.CENTRAL_VIEW, P.AUDIT_READ, P.CUSTOMERS_EXPORT, P.CUSTOMERS_ERASE}
     ),
     Role.SPECIALIST: frozenset(_EVERY_STAFF | {P.REQUESTS_READ, P.ESCALATIONS_ANSWER}),
     Role.SUPERVISOR: frozenset(
         _EVERY_STAFF | {P.REQUESTS_READ, P.SUPERVISION_MANAGE, P.REPORTS_READ, P.AUDIT_READ, P.CENTRAL_VIEW}
     ),
-    Role.TENANT_ADMIN: frozenset(_EVERY_STAFF | {P.USERS_MANAGE, P.UNITS_MANAGE, P.AUDIT_READ, P.SLA_MANAGE}),
+    Role.TENANT_ADMIN: frozenset(_EVERY_STAFF | {P.USERS_MANAGE, P.UNITS_MANAGE, P.AUDIT_READ, P.SLA_MANAGE, P.RETENTION_MANAGE}),
     Role.CENTRAL_ADMIN: frozenset(
-        _EVERY_STAFF | {P.USERS_MANAGE, P.UNITS_MANAGE, P.AUDIT_READ, P.SLA_MANAGE, P.CENTRAL_VIEW, P.CENTRAL_CALENDAR}
+        _EVERY_STAFF
+        | {P.USERS_MANAGE, P.UNITS_MANAGE, P.AUDIT_READ, P.SLA_MANAGE, P.RETENTION_MANAGE}
+        | {P.CENTRAL_VIEW, P.CENTRAL_CALENDAR, P.CENTRAL_RETENTION}
     ),
 }
 
 # Permissions that only make sense at the Customer Care Centre: the cross-tenant view and national settings.
-CENTRAL_ONLY: frozenset[Permission] = frozenset({P.CENTRAL_VIEW, P.CENTRAL_CALENDAR})
+CENTRAL_ONLY: frozenset[Permission] = frozenset({P.CENTRAL_VIEW, P.CENTRAL_CALENDAR, P.CENTRAL_RETENTION})
 CENTRAL_TENANT = "ccc"
 # Roles that exist only at the CCC.
 CENTRAL_ROLES: frozenset[Role] = frozenset({Role.CCC_OFFICER, Role.CENTRAL_ADMIN})

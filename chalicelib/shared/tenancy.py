@@ -30,6 +30,7 @@ class RequestContext:
     principal: Principal | None = None
     correlation_id: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    client: str = ""  # the caller's address, as API Gateway saw it
 
     @property
     def user(self) -> Principal:

@@ -56,7 +56,7 @@ def login_submit(p: Page) -> Response:
     username, password = p.value("username"), p.form.get("password", [""])[0]
     if not username or not password:
         return render(p, "login.html", 400, next=_next(p), username=username, error="Vui lòng nhập tên đăng nhập và mật khẩu.")
-    outcome = container().identity.login(tenant=p.tenant.code, login=username, password=password)
+    outcome = container().identity.login(tenant=p.tenant.code, login=username, password=password, client=p.client)
     if isinstance(outcome, PasswordNeeded):
         return render(p, "new_password.html", username=username, session=outcome.session, next=_next(p))
     return redirect(

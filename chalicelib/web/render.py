@@ -61,6 +61,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/admin/notifications", "Thông báo gửi lỗi", Permission.USERS_MANAGE),
     NavItem("/admin/calendar", "Lịch làm việc", Permission.CENTRAL_CALENDAR),
     NavItem("/admin/sla", "Thời hạn xử lý", Permission.SLA_MANAGE),
+    NavItem("/admin/retention", "Lưu trữ dữ liệu", Permission.RETENTION_MANAGE),
 )
 
 
@@ -74,6 +75,7 @@ class Page:
     path: str = "/"
     form: dict[str, list[str]] = field(default_factory=dict)
     query: dict[str, str] = field(default_factory=dict)
+    client: str = ""  # the caller's address (sign-in throttling)
 
     @property
     def user(self) -> Principal:

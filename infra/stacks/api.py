@@ -33,14 +33,29 @@ GATEWAY_RESPONSES: dict[str, tuple[str, str | None]] = {
 }
 # $context.error.messageString is already a quoted JSON string, hence no quotes around it.
 _GATEWAY_RESPONSE_TEMPLATE = '{"error": {"code": "%s", "message": $context.error.messageString}}'
+# What the app sends on every answer (chalicelib/shared/http.py), on the gateway's own answers too; its
+# Content-Security-Policy is left out (quotes inside a static header value) — these are JSON, sent nosniff.
+_GATEWAY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+#: The stage's ceiling for every caller together (requests per second, burst), before the app's own per-user,
+#: per-client and per-tenant limits (chalicelib/limits) which need a DynamoDB write each: a flood is refused here
+#: for nothing. Well above what 35 offices' limits allow at once in practice; a Lambda concurrency guard.
+STAGE_THROTTLE = {"rate": 1000, "burst": 2000}
 
 
 def gateway_responses() -> dict[str, dict[str, object]]:
     """The x-amazon-apigateway-gateway-responses extension, part of the API definition so it is deployed."""
     responses: dict[str, dict[str, object]] = {}
     for response_type, (code, status) in GATEWAY_RESPONSES.items():
+        headers = {"Content-Type": "application/json", **_GATEWAY_HEADERS}
+        if response_type == "THROTTLED":
+            headers["Retry-After"] = "1"
         response: dict[str, object] = {
-            "responseParameters": {"gatewayresponse.header.Content-Type": "'application/json'"},
+            "responseParameters": {f"gatewayresponse.header.{name}": f"'{value}'" for name, value in headers.items()},
             "responseTemplates": {"application/json": _GATEWAY_RESPONSE_TEMPLATE % code},
         }
         if status:
@@ -102,6 +117,17 @@ class ChaliceApi(Construct):
         # Traces start at the gateway: `xray: true` in the Chalice stages turns on the functions' active tracing only.
         # The app adds a subsegment per AWS call itself (chalicelib/shared/tracing.py), without the X-Ray SDK.
         self.rest_api.add_property_override("TracingEnabled", True)
+        self.rest_api.add_property_override(
+            "MethodSettings",
+            [
+                {
+                    "ResourcePath": "/*",
+                    "HttpMethod": "*",
+                    "ThrottlingRateLimit": STAGE_THROTTLE["rate"],
+                    "ThrottlingBurstLimit": STAGE_THROTTLE["burst"],
+                }
+            ],
+        )
         self.functions = [
             child
             for child in self.chalice.sam_template.node.children
@@ -170,7 +196,14 @@ class ChaliceApi(Construct):
         queue.grant_consume_messages(self.role)
 
     def grant_state_machine(self, state_machine: sfn.IStateMachine) -> None:
-        """Start and stop timers, and complete task tokens."""
+        """Start, stop and look up timers (the reconcile job asks whether each is running), and complete task tokens."""
         state_machine.grant_start_execution(self.role)
-        state_machine.grant_execution(self.role, "states:StopExecution")
+        state_machine.grant_execution(self.role, "states:StopExecution", "states:DescribeExecution")
         state_machine.grant_task_response(self.role)
+
+    def report_batch_item_failures(self, function: str, event: str) -> None:
+        """Let the SQS handler `function` name the messages of a batch that failed, so only those come again
+        (Chalice has no option for it; the handler returns `batchItemFailures`)."""
+        self.chalice.get_resource(function).add_property_override(
+            f"Events.{event}.Properties.FunctionResponseTypes", ["ReportBatchItemFailures"]
+        )

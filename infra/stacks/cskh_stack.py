@@ -18,6 +18,9 @@ from infra.stacks.messaging import Mail, Messaging
 from infra.stacks.monitoring import Alarms
 from infra.stacks.workflows import Workflows
 
+# The outbox queue's handler in app.py (`outbox`) and its event source, as Chalice names them in its SAM template.
+OUTBOX_HANDLER = ("Outbox", "OutboxSqsEventSource")
+
 # Lambda environment variable -> the ASL file of the state machine whose ARN it carries.
 STATE_MACHINE_VARIABLES = {
     "DEADLINE_STATE_MACHINE_ARN": "request-deadline.asl.json",
@@ -91,6 +94,7 @@ class CskhStack(Stack):
             api.grant_state_machine(state_machine)
         # @app.on_sqs_message(queue=<name>) makes Chalice name the queue by a built ARN, not a Ref.
         api.after(*messaging.queues.values())
+        api.report_batch_item_failures(*OUTBOX_HANDLER)
 
         WildcardDomain(
             self,
@@ -107,6 +111,7 @@ class CskhStack(Stack):
         alarms.api_5xx(api.app_name, api.api_stage)
         alarms.dead_letters(messaging.dead_letter_queues)
         alarms.failed_executions(workflows.state_machines)
+        alarms.timers_given_up()
 
         CfnOutput(self, "TableName", value=data.table.table_name)
         CfnOutput(self, "UserPoolId", value=identity.user_pool.user_pool_id)

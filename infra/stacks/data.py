@@ -8,6 +8,10 @@ from constructs import Construct
 
 from infra.definitions import TABLE
 
+# Point-in-time recovery keeps a restorable copy of every second of the last 35 days (the most DynamoDB allows):
+# the backup the restore drill (scripts/drill.py, README "Backup and restore") starts from.
+PITR_DAYS = 35
+
 
 def _key(name: str) -> dynamodb.Attribute:
     return dynamodb.Attribute(name=name, type=dynamodb.AttributeType.STRING)
@@ -25,7 +29,9 @@ class Data(Construct):
             partition_key=_key(TABLE.partition_key),
             sort_key=_key(TABLE.sort_key),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True),
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True, recovery_period_in_days=PITR_DAYS
+            ),
             encryption=dynamodb.TableEncryption.AWS_MANAGED,
             stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
             time_to_live_attribute=TABLE.ttl_attribute,

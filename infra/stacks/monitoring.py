@@ -80,3 +80,14 @@ class Alarms(Construct):
                 period=_PERIOD,
             )
             self._alarm(f"FailedExecutions-{name}", metric, f"Executions of {name} failed or timed out")
+
+    def timers_given_up(self) -> None:
+        """A timer whose executions kept failing, which the reconcile job no longer starts (chalicelib/entrypoints/jobs.py)."""
+        metric = cloudwatch.Metric(
+            namespace="CSKH",
+            metric_name="Reconcile_gave_up",
+            dimensions_map={"service": "cskh"},
+            statistic=cloudwatch.Stats.MAXIMUM,
+            period=_PERIOD,
+        )
+        self._alarm("TimersGivenUp", metric, "Timers the reconcile job gave up restarting")

@@ -20,6 +20,7 @@ def test_generated_calls_get_no_5xx_and_only_documented_statuses_and_bodies():
     for run in runs:
         assert run.operations > 0 and run.cases > 0 and run.calls >= run.cases, run.role.name
         assert not any(status >= 500 for status in run.statuses), (run.role.name, run.statuses)
+        assert run.statuses[429] < run.calls / 10, (run.role.name, "the run was throttled, not fuzzed")
         if run.role.login is not None:
             # The run reached the operations as the role: its token held to the end (not every answer a 401).
             assert run.statuses[401] < run.calls / 10 and sum(n for s, n in run.statuses.items() if s < 300) > 0, run.role.name

@@ -96,21 +96,30 @@ def test_bad_intake_is_refused_and_stores_nothing(api, unique):
     )
     assert naive.status == 400 and "received_at" in naive.json["error"]["fields"]
     future = (datetime.now(UTC) + timedelta(days=2)).isoformat()
-    assert (
-        agent.post(
-            "/api/requests",
-            {
-                "channel": "post",
-                "kind": "information",
-                "category": "policy",
-                "received_at": future,
-                "subject": "abc",
-                "question": "abc",
-                "customer": _customer(unique),
-            },
-        ).status
-        == 422
+    newcomer = _customer(unique + "-new")
+    since = datetime.now(UTC)
+    refused = agent.post(
+        "/api/requests",
+        {
+            "channel": "post",
+            "kind": "information",
+            "category": "policy",
+            "received_at": future,
+            "subject": "abc",
+            "question": "abc",
+            "customer": newcomer,
+        },
     )
+    assert refused.status == 422 and refused.json["error"]["fields"] == {"received_at": "future"}
+    found = agent.get(f"/api/customers?identifier={newcomer['id_number']}").json["items"]
+    assert found == [], "the refused intake left no customer behind"
+    assert "customer.create" not in _audited_since(api, since), "nor an audit entry of one"
+
+
+def _audited_since(api: Any, since: datetime, tenant: str = "hanoi") -> list[str]:
+    """The actions of the tenant's audit trail since a moment (the trail is newest first)."""
+    trail = api(tenant).login("tenant-admin").get("/api/audit?limit=100").json["items"]
+    return [entry["action"] for entry in trail if datetime.fromisoformat(entry["at"]) >= since]
 
 
 def test_hotline_answer_close_and_rating(api, unique):
@@ -374,6 +383,10 @@ def test_escalation_and_transfer_refuse_closed_or_unknown_units_and_store_nothin
     assert after["version"] == request["version"] and after["escalations"] == [], "nothing of the refused escalation stays"
     ccc = api("ccc").login("ccc-officer")
     central = _intake(ccc, unique + "c")
+    since = datetime.now(UTC)
     bad = _act(ccc, central, "transfer", to_tenant="hanoi", to_unit="khong-co")
     assert bad.status == 422 and bad.json["error"]["fields"] == {"to_unit": "unknown"}
+    province = api("hanoi").login("agent").get(f"/api/customers?identifier={_customer(unique + 'c')['id_number']}")
+    assert province.json["items"] == [], "the province got no copy of the customer"
+    assert "customer.create" not in _audited_since(api, since)
     assert ccc.get(f"/api/requests/{central['id']}").json["status"] == "open"

@@ -166,7 +166,8 @@ def test_state_machine_definitions_are_valid_asl(node_tools: Path, tmp_path: Pat
 
 def test_table_matches_definition(resources: dict[str, dict[str, Any]]) -> None:
     _, table = one(resources, "AWS::DynamoDB::Table", TableName=TABLE.name)
-    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    # The restore drill's starting point: any second of the last 35 days (README "Backup and restore").
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True, "RecoveryPeriodInDays": 35}
     assert table["SSESpecification"]["SSEEnabled"] is True
     assert table["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
     assert table["TimeToLiveSpecification"] == {"AttributeName": TABLE.ttl_attribute, "Enabled": True}
@@ -303,6 +304,7 @@ def test_lambda_gets_its_environment_and_role(resources: dict[str, dict[str, Any
         "sqs:DeleteMessage",
         "states:StartExecution",
         "states:StopExecution",
+        "states:DescribeExecution",
         "states:SendTaskSuccess",
         "states:SendTaskFailure",
     } <= actions
@@ -359,17 +361,89 @@ def test_alarms_cover_functions_api_dead_letters_and_state_machines(resources: d
 
     counts = {
         name: sum(name in metric_names(a) for a in alarms)
-        for name in ("Errors", "5XXError", "ApproximateNumberOfMessagesVisible", "ExecutionsFailed")
+        for name in ("Errors", "5XXError", "ApproximateNumberOfMessagesVisible", "ExecutionsFailed", "Reconcile_gave_up")
     }
     assert counts == {
         "Errors": len(of_type(resources, "AWS::Serverless::Function")),
         "5XXError": 1,
         "ApproximateNumberOfMessagesVisible": len(QUEUES),
         "ExecutionsFailed": len(STATE_MACHINES),
+        "Reconcile_gave_up": 1,
     }
+
+
+def scheduled(resources: dict[str, dict[str, Any]], handler: str) -> dict[str, Any]:
+    """The properties of the one scheduled function with this handler."""
+    (job,) = [
+        f["Properties"]
+        for f in of_type(resources, "AWS::Serverless::Function").values()
+        if f["Properties"].get("Handler") == handler
+        and any(e.get("Type") == "Schedule" for e in f["Properties"].get("Events", {}).values())
+    ]
+    return job
+
+
+def test_the_scheduled_jobs_are_the_reconcile_and_the_retention_jobs(resources: dict[str, dict[str, Any]]) -> None:
+    handlers = sorted(
+        f["Properties"]["Handler"]
+        for f in of_type(resources, "AWS::Serverless::Function").values()
+        if any(e.get("Type") == "Schedule" for e in f["Properties"].get("Events", {}).values())
+    )
+    assert handlers == ["app.reconcile", "app.retention_job"]
+
+
+def test_the_reconcile_job_runs_every_five_minutes_one_run_at_a_time(resources: dict[str, dict[str, Any]]) -> None:
+    job = scheduled(resources, "app.reconcile")
+    (event,) = job["Events"].values()
+    assert event["Properties"]["Schedule"] == "rate(5 minutes)" and job["Handler"] == "app.reconcile"
+    assert job["ReservedConcurrentExecutions"] == 1 and job["Timeout"] == 120
+    described = [
+        resource
+        for policy in of_type(resources, "AWS::IAM::Policy").values()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if "states:DescribeExecution" in statement["Action"]
+        for resource in (statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]])
+    ]
+    assert len(described) == len(STATE_MACHINES), "each machine's executions, and only those"
+    assert all(":execution:" in "".join(strings(resource)) for resource in described)
+
+
+def test_the_outbox_handler_reports_which_messages_of_a_batch_failed(resources: dict[str, dict[str, Any]]) -> None:
+    handlers = [
+        event["Properties"]
+        for f in of_type(resources, "AWS::Serverless::Function").values()
+        for event in f["Properties"].get("Events", {}).values()
+        if event["Type"] == "SQS"
+    ]
+    assert handlers and all(h["FunctionResponseTypes"] == ["ReportBatchItemFailures"] for h in handlers)
 
 
 def test_nothing_is_looked_up(cloud_assembly: Path) -> None:
     manifest = json.loads((cloud_assembly / "manifest.json").read_text(encoding="utf-8"))
     assert "missing" not in manifest, manifest.get("missing")
     assert not re.search(r"\d{12}", json.dumps(manifest["artifacts"].get("dev", {}).get("environment", "")))
+
+
+def test_the_stage_has_a_ceiling_and_the_gateway_answers_carry_the_security_headers(resources: dict[str, dict[str, Any]]) -> None:
+    from infra.stacks.api import STAGE_THROTTLE
+
+    properties = resources["RestAPI"]["Properties"]
+    (setting,) = properties["MethodSettings"]
+    assert setting["ResourcePath"] == "/*" and setting["HttpMethod"] == "*"
+    assert (setting["ThrottlingRateLimit"], setting["ThrottlingBurstLimit"]) == (STAGE_THROTTLE["rate"], STAGE_THROTTLE["burst"])
+    responses = properties["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
+    for response in responses.values():
+        headers = response["responseParameters"]
+        assert headers["gatewayresponse.header.X-Content-Type-Options"] == "'nosniff'"
+        assert headers["gatewayresponse.header.Cache-Control"] == "'no-store'"
+    assert responses["THROTTLED"]["responseParameters"]["gatewayresponse.header.Retry-After"] == "'1'"
+
+
+def test_the_retention_job_runs_nightly_on_a_function_of_its_own(resources: dict[str, dict[str, Any]]) -> None:
+    from chalicelib.entrypoints.jobs import RETENTION_CRON, RETENTION_TIMEOUT_SECONDS
+
+    job = scheduled(resources, "app.retention_job")
+    assert job["Timeout"] == RETENTION_TIMEOUT_SECONDS
+    assert job["ReservedConcurrentExecutions"] == 1, "two runs at once would only race each other"
+    (event,) = job["Events"].values()
+    assert event["Properties"]["Schedule"] == RETENTION_CRON

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -101,3 +101,68 @@ def test_tenants_never_see_each_other(store, unique):
     assert store.search_identifier(tenant=f"b{unique}", kind="phone", prefix="091", limit=5) == []
     other = store.add(tenant=f"b{unique}", customer=person(phone="0912345678"), event=event("b"))
     assert other.phone == "0912345678", "the same phone may be on record in two offices"
+
+
+def test_a_new_customer_is_marked_for_the_retention_job_from_its_creation(store, unique):
+    from chalicelib.customers.retention import RetentionMarks
+
+    tenant = f"t{unique}"
+    added = store.add(tenant=tenant, customer=person(id_number="001203004567"), event=event("a"))
+    assert store.get(tenant=tenant, customer_id=added.id).marks == RetentionMarks(NOW, NOW)
+    assert store.due(tenant=tenant, mark="activity", before=NOW + timedelta(seconds=1), limit=5) == ([added.id], None)
+    assert store.due(tenant=tenant, mark="content", before=NOW, limit=5) == ([], None), "strictly before"
+    assert store.due(tenant=f"x{unique}", mark="activity", before=NOW + timedelta(days=1), limit=5) == ([], None)
+
+
+def test_the_job_moves_the_marks_without_touching_the_version_and_an_edit_keeps_them(store, unique):
+    from chalicelib.customers.retention import RetentionMarks
+
+    tenant = f"t{unique}"
+    added = store.add(tenant=tenant, customer=person(id_number="001203004567"), event=event("a"))
+    later = RetentionMarks(NOW + timedelta(days=30), NOW + timedelta(days=10))
+    assert store.set_marks(tenant=tenant, customer_id=added.id, marks=later)
+    read = store.get(tenant=tenant, customer_id=added.id)
+    assert read.marks == later and read.version == 1, "a person holding version 1 can still save"
+    saved = store.replace(tenant=tenant, before=read, after=replace(read, full_name="Đỗ Văn Đức"), event=event("a"))
+    assert store.get(tenant=tenant, customer_id=added.id).marks == later and saved.version == 2
+    assert store.due(tenant=tenant, mark="content", before=NOW + timedelta(days=11), limit=5) == ([added.id], None)
+    assert not store.set_marks(tenant=tenant, customer_id=new_id(), marks=later), "no profile, nothing written"
+
+
+def test_due_pages_oldest_first(store, unique):
+    tenant = f"t{unique}"
+    ids = [
+        store.add(tenant=tenant, customer=replace(person(), created_at=NOW + timedelta(minutes=n)), event=event("a")).id
+        for n in range(3)
+    ]
+    first, cursor = store.due(tenant=tenant, mark="activity", before=NOW + timedelta(days=1), limit=2)
+    assert first == ids[:2] and cursor
+    rest, end = store.due(tenant=tenant, mark="activity", before=NOW + timedelta(days=1), limit=2, cursor=cursor)
+    assert rest == ids[2:] and end is None
+
+
+def test_anonymise_leaves_an_anonymous_profile_and_no_claim_or_index_entry(store, unique):
+    from chalicelib.customers.erasure import anonymised
+
+    tenant = f"t{unique}"
+    added = store.add(tenant=tenant, customer=person(id_number="001203004567", phone="0912345678"), event=event("a"))
+    before = store.get(tenant=tenant, customer_id=added.id)
+    later = NOW + timedelta(days=1)
+    with pytest.raises(ConflictError):
+        store.anonymise(
+            tenant=tenant, before=replace(before, version=5), after=anonymised(before, now=later, reason="x"), event=event("a")
+        )
+    assert store.get(tenant=tenant, customer_id=added.id).full_name == "Đỗ Văn Đạt", "a stale version changes nothing"
+    gone = store.anonymise(
+        tenant=tenant, before=before, after=anonymised(before, now=later, reason="objection"), event=event("a")
+    )
+    read = store.get(tenant=tenant, customer_id=added.id)
+    assert read == gone and read.version == 2 and read.anonymised_at == later and read.anonymised_reason == "objection"
+    assert (read.full_name, read.id_number, read.phone, read.marks) == (None, None, None, None)
+    assert store.claimed(tenant=tenant, identifiers={"id_number": "001203004567"}) == {}
+    assert store.by_phone(tenant=tenant, phone="0912345678") == []
+    assert store.search_name(tenant=tenant, prefix="do van", limit=5) == []
+    assert store.due(tenant=tenant, mark="activity", before=later + timedelta(days=1), limit=5) == ([], None)
+    assert not store.set_marks(tenant=tenant, customer_id=added.id, marks=before.marks), "an anonymised profile is left alone"
+    again = store.add(tenant=tenant, customer=person(id_number="001203004567"), event=event("b"))
+    assert again.id != added.id, "the person coming back is a new record"

@@ -103,3 +103,17 @@ def test_the_console_lists_failed_notices_with_a_resend_button(api, unique):
     )
     assert resent.status == 303
     assert _status(notice_id) == "pending"
+
+
+def test_a_notice_whose_outcome_is_unknown_is_listed_with_a_warning_before_resending(api, unique):
+    from chalicelib.notifications.domain import OUTCOME_UNKNOWN
+
+    notice_id = _queue_one(f"unknown.{unique}@example.vn")
+    store = OutboxStore(clock=SystemClock())
+    item = store.get(tenant="hanoi", notice_id=notice_id)
+    assert item is not None and store.claim(item, at=SystemClock().now())
+    assert store.abandon(item, error=OUTCOME_UNKNOWN)
+    admin = api("hanoi").login("tenant-admin")
+    page = api("hanoi").get("/admin/notifications", headers={"cookie": f"cskh_session={admin.token}"})
+    row = page.text.split(f'data-notice="{notice_id}"', 1)[1].split("</tr>", 1)[0]
+    assert "Không rõ đã gửi đi hay chưa" in row and "Gửi lại" in row

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.audit.domain import AuditEvent
+from chalicelib.customers.domain import Customer, CustomerRecord
 from chalicelib.notifications.domain import Notice
 from chalicelib.requests.domain import SYSTEM, Category, Channel, Deadline, Draft, Event, Kind, Request, Status, reference_of
 from chalicelib.requests.ports import Change, IntakeRecord, RequestFilter, SystemNote, UnitRef
@@ -19,15 +21,26 @@ EVERYONE = frozenset({"agent", "focal_officer", "leader", "ccc_officer"})
 
 
 @pytest.fixture(params=["memory", "dynamodb"])
-def store(request):
+def stores(request):
+    """The request store and the customer store whose new customers it writes, in memory or on moto."""
     if request.param == "memory":
-        return FakeRequestStore()
+        memory = FakeRequestStore()
+        return memory, memory.customers
     request.getfixturevalue("stack")
+    from chalicelib.audit.store import AuditStore
+    from chalicelib.customers.store import CustomerStore
     from chalicelib.notifications.store import OutboxStore
     from chalicelib.requests.store import DynamoRequestStore
     from chalicelib.shared.clock import FixedClock
 
-    return DynamoRequestStore(outbox=OutboxStore(clock=FixedClock(NOW)))
+    audit = AuditStore()
+    people = CustomerStore(journal=audit)
+    return DynamoRequestStore(outbox=OutboxStore(clock=FixedClock(NOW)), journal=audit, customers=people), people
+
+
+@pytest.fixture
+def store(stores):
+    return stores[0]
 
 
 def _new(tenant: str, subject: str = "Chế độ thai sản", channel: Channel = Channel.HOTLINE, due_in: int = 3, **extra) -> Request:
@@ -104,6 +117,31 @@ def test_an_unknown_unit_refuses_the_whole_change(store, unique):
     assert store.get(tenant="hanoi", request_id=request.id) is None
 
 
+def _newcomer(tenant: str, id_number: str) -> CustomerRecord:
+    person = Customer(
+        kind="individual", full_name="Phạm Thị Dung", id_number=id_number, id=new_id(), created_at=NOW, updated_at=NOW
+    )
+    event = AuditEvent(f"{tenant}.agent", "customer.create", person.id, "customer", NOW, {"kind": "individual"})
+    return CustomerRecord(tenant, person, event, tenant, new=True)
+
+
+def test_a_new_customer_is_written_with_the_change_or_not_at_all(stores, unique):
+    store, people = stores
+    tenant, id_number = f"t{unique}", f"0{int(unique, 16) % 10**11:011d}"
+    first = _newcomer(tenant, id_number)
+    request = _new(tenant, customer_id=first.customer.id)
+    store.commit(Change([request], customers=[first]))
+    kept = people.get(tenant=tenant, customer_id=first.customer.id)
+    assert kept is not None and kept.id_number == id_number
+    assert people.claimed(tenant=tenant, identifiers={"id_number": id_number}) == {"id_number": first.customer.id}
+    rival = _newcomer(tenant, id_number)  # another intake that matched before the first committed
+    late = _new(tenant, customer_id=rival.customer.id)
+    with pytest.raises(ConflictError):
+        store.commit(Change([late], customers=[rival]))
+    assert store.get(tenant=tenant, request_id=late.id) is None, "the request of the lost round is not written"
+    assert people.get(tenant=tenant, customer_id=rival.customer.id) is None, "nor its customer"
+
+
 def test_a_timer_note_leaves_the_version_alone_and_is_written_once(store, unique):
     tenant = f"t{unique}"
     request = _new(tenant)
@@ -167,3 +205,47 @@ def test_lists_answer_in_domain_terms(store, unique):
     linked = store.for_customer(tenant=tenant, customer_id=f"c-{unique}")
     assert [link.request_id for link in linked] == [soon.id, later.id] and linked[0].status is Status.OPEN
     assert store.open_by_due(tenant=f"x{unique}", before=None, only=nothing, limit=10, cursor=None)[0] == []
+
+
+def _trail(people, tenant: str) -> list:
+    """The audit entries of the tenant this month, whichever store wrote them."""
+    from chalicelib.audit.store import AuditStore
+
+    fake = getattr(people, "audit", None)
+    return list(fake.events.get(tenant, [])) if fake is not None else AuditStore().list_month(tenant=tenant, month="2026-11")
+
+
+def test_a_redaction_rewrites_the_request_and_its_notes_at_its_version_and_keeps_the_last_step(stores, unique):
+    from chalicelib.audit.domain import AuditEvent
+    from chalicelib.requests.messages import REDACTED_TEXT
+
+    store, people = stores
+    tenant, actor = f"t{unique}", _actor(f"t{unique}")
+    request = _new(tenant, subject="Ông An hỏi chế độ ốm đau", customer_id=f"c-{unique}")
+    store.commit(Change([request]))
+    request.answer_directly(NOW + timedelta(minutes=1), actor, "Ông An được hưởng", None)
+    request.reopen(NOW + timedelta(minutes=2), actor, "Ông An gọi lại")
+    request.answer_directly(NOW + timedelta(minutes=3), actor, "Bổ sung cho ông An", None)
+    request.close(NOW + timedelta(minutes=4), actor)
+    store.commit(Change([request]))
+    store.note(SystemNote(tenant, request.id, "late-note", Event(NOW + timedelta(hours=5), SYSTEM, "deadline_reminder", "80%")))
+    [link] = store.for_customer(tenant=tenant, customer_id=f"c-{unique}")
+    assert (link.last_step_at, link.redacted) == (NOW + timedelta(minutes=4), False), "a timer's note is not activity"
+
+    stale = store.get(tenant=tenant, request_id=request.id)
+    read = store.get(tenant=tenant, request_id=request.id)
+    read.redact(NOW + timedelta(minutes=9), "system", "retention_expired")
+    store.commit_redaction(read, event=AuditEvent("system", "request.redact", "request", read.id, NOW + timedelta(minutes=9)))
+    again = store.get(tenant=tenant, request_id=request.id)
+    assert again.version == 3 and (again.subject, again.question, again.answer) == (REDACTED_TEXT,) * 3
+    assert again.redacted_at == NOW + timedelta(minutes=9) and again.status is Status.CLOSED
+    assert [e.detail for e in again.history if e.action == "reopened"] == [""] and "An" not in repr(again.history)
+    assert [e.action for e in again.history][-2:] == ["content_redacted", "deadline_reminder"]
+    [link] = store.for_customer(tenant=tenant, customer_id=f"c-{unique}")
+    assert (link.last_step_at, link.redacted, link.subject) == (NOW + timedelta(minutes=4), True, REDACTED_TEXT)
+    assert [e.action for e in _trail(people, tenant)] == ["request.redact"]
+
+    stale.redact(NOW + timedelta(minutes=10), "system", "retention_expired")
+    with pytest.raises(ConflictError):
+        store.commit_redaction(stale, event=AuditEvent("system", "request.redact", "request", read.id, NOW))
+    assert store.get(tenant=tenant, request_id=request.id).version == 3 and len(_trail(people, tenant)) == 1

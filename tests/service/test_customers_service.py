@@ -61,39 +61,49 @@ def test_a_taken_identifier_is_409_pointing_at_the_record(world, field, value):
     assert refused.value.code == "duplicate_customer" and refused.value.fields == {field: f"duplicate:{an.id}"}
 
 
-def test_find_or_create_returns_the_existing_record_without_overwriting(world):
+def test_matching_returns_the_existing_record_without_overwriting_and_writes_nothing(world):
     service, store, audit, _ = world
     an = service.create(tenant="hanoi", actor=AGENT, data=AN)
+    trail = list(audit.events["hanoi"])
     same = CustomerIdentity(kind="individual", full_name="Nguyen Van An", phone="0912345678", email="moi@example.vn")
-    found = service.find_or_create(tenant="hanoi", actor=AGENT, data=same)
-    assert found.id == an.id and found.full_name == "Nguyễn Văn An" and found.email is None
-    assert len(store.rows) == 1
-    read = audit.events["hanoi"][-1]
-    assert (read.action, read.detail) == ("customer.read", {"via": "intake", "matched": "phone"})
+    found = service.match(tenant="hanoi", actor=AGENT, data=same)
+    assert not found.new and found.customer.id == an.id
+    assert found.customer.full_name == "Nguyễn Văn An" and found.customer.email is None
+    assert (found.event.action, found.event.detail, found.trail) == (
+        "customer.read",
+        {"via": "intake", "matched": "phone"},
+        "hanoi",
+    )
+    assert len(store.rows) == 1 and audit.events["hanoi"] == trail, "the intake's own change writes the read"
 
 
 def test_only_a_phone_and_another_name_is_another_person(world):
     service, store, *_ = world
-    an = service.create(tenant="hanoi", actor=AGENT, data=AN)
-    relative = CustomerIdentity(kind="individual", full_name="Nguyễn Thị Hoa", phone="0912345678")
-    assert service.find_or_create(tenant="hanoi", actor=AGENT, data=relative).id != an.id
-    assert len(store.rows) == 2
-
-
-def test_find_or_create_creates_when_nothing_matches(world):
-    service, store, *_ = world
     service.create(tenant="hanoi", actor=AGENT, data=AN)
-    new = service.find_or_create(
+    relative = CustomerIdentity(kind="individual", full_name="Nguyễn Thị Hoa", phone="0912345678")
+    assert service.match(tenant="hanoi", actor=AGENT, data=relative).new
+
+
+def test_matching_nothing_makes_a_new_customer_that_is_not_yet_written(world):
+    service, store, audit, _ = world
+    service.create(tenant="hanoi", actor=AGENT, data=AN)
+    new = service.match(
         tenant="hanoi", actor=AGENT, data=CustomerIdentity(kind="individual", full_name="Lê Thị Cúc", id_number="123456789")
     )
-    assert new.id_number == "123456789" and len(store.rows) == 2
+    assert new.new and new.customer.id_number == "123456789" and new.customer.id
+    assert (new.event.action, new.trail) == ("customer.create", "hanoi")
+    assert len(store.rows) == 1
 
 
-def test_find_or_create_that_loses_a_race_returns_the_winner(world, monkeypatch):
-    service, store, *_ = world
-    winner = service.create(tenant="hanoi", actor=AGENT, data=AN)
-    monkeypatch.setattr(store, "claimed", lambda **kwargs: {})  # the look-up ran before the other intake committed
-    assert service.find_or_create(tenant="hanoi", actor=AGENT, data=AN).id == winner.id
+def test_a_read_for_another_command_is_audited_by_that_command(world):
+    service, store, audit, _ = world
+    an = service.create(tenant="hanoi", actor=AGENT, data=AN)
+    trail = list(audit.events["hanoi"])
+    read = service.read(tenant="hanoi", actor=AGENT, customer_id=an.id, via="notice")
+    assert read.customer.id == an.id and (read.event.action, read.event.detail) == ("customer.read", {"via": "notice"})
+    assert audit.events["hanoi"] == trail
+    with pytest.raises(NotFoundError):
+        service.read(tenant="hcm", actor=Principal("hcm.agent", "hcm", frozenset({"agent"})), customer_id=an.id, via="notice")
 
 
 def test_get_is_audited_and_carries_the_timeline_newest_first(world):

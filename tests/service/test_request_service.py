@@ -45,11 +45,13 @@ class FakeTimers:
     approvals: list[dict] = field(default_factory=list)
     ended: list[str] = field(default_factory=list)
 
-    def start_deadline(self, **kwargs) -> None:
+    def start_deadline(self, **kwargs) -> bool:
         self.deadlines.append(kwargs)
+        return True
 
-    def start_approval(self, **kwargs) -> None:
+    def start_approval(self, **kwargs) -> bool:
         self.approvals.append(kwargs)
+        return True
 
     def approved(self, *, task_token: str) -> None:
         self.ended.append(task_token)
@@ -95,7 +97,11 @@ def world() -> World:
     store = FakeRequestStore(
         units={("hanoi", "phong-che-do"), ("hanoi", "phong-thu"), ("ccc", "ban-thu"), ("hanoi", "khu-vuc-1")}
     )
-    customers = CustomerService(store=FakeCustomerStore(FakeAudit()), audit=FakeAudit(), clock=clock, timeline=FakeTimeline())
+    audit = FakeAudit()
+    people = FakeCustomerStore(audit)
+    store.customers = people
+    customers = CustomerService(store=people, audit=audit, clock=clock, timeline=FakeTimeline())
+    # (the request store writes the customers an intake or a transfer makes, and their audit, in its change)
     timers, outbox, staff = FakeTimers(), FakeOutbox(), FakeStaff()
     service = RequestService(
         store=store,
@@ -168,6 +174,90 @@ def test_a_retried_key_returns_the_same_request_and_another_body_is_refused(worl
     with pytest.raises(AppError) as long:
         intake(world, key="k" * 129)
     assert long.value.status == 400
+
+
+def written(w: World) -> Any:
+    """Everything the fakes hold: requests, steps, records, outbox, customers, claims and audit trails."""
+    s, people = w.store, w.store.customers
+    return copy.deepcopy((s.rows, s.events, s.intakes, s.outbox, s.queues, people.rows, people.claims, people.audit.events))
+
+
+ANOTHER = CustomerRef(kind="individual", full_name="Lê Văn Cường", id_number="001190000999", phone="0987654321")
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"received_at": NOW + timedelta(hours=1)}, "rule_violation"),
+        ({"channel": "email", "customer": ANOTHER}, "idempotency_key_reused"),
+    ],
+    ids=["received in the future", "reused key, another body"],
+)
+def test_a_refused_intake_writes_no_customer_and_no_audit_entry(world, change, code):
+    intake(world, key="k-1")
+    before = written(world)
+    with pytest.raises(RuleViolationError) as refused:
+        data = RequestCreate(
+            channel="hotline", kind="information", category="policy", subject="Hỏi", question="Hỏi", customer=ANOTHER
+        ).model_copy(update=change)
+        world.service.intake(tenant="hanoi", actor=AGENT, data=data, idempotency_key="k-1" if "channel" in change else None)
+    assert refused.value.code == code
+    assert written(world) == before, "nothing written: no new customer, no claim, no audit entry"
+
+
+def test_an_intake_that_loses_the_race_for_a_new_customer_files_under_the_winner(world, monkeypatch):
+    first = intake(world)
+    customers = world.store.customers
+    looked_up, calls = customers.claimed, []
+
+    def late(**kwargs: Any) -> dict[str, str]:
+        calls.append(kwargs)
+        return {} if len(calls) == 1 else looked_up(**kwargs)  # the first look-up ran before the winner committed
+
+    monkeypatch.setattr(customers, "claimed", late)
+    second = intake(world)
+    assert len(calls) == 2, "matched again after the lost round"
+    assert second.customer_id == first.customer_id and len(customers.rows) == 1
+    assert world.store.commits == 2, "the lost round wrote nothing"
+
+
+def test_a_refused_transfer_leaves_nothing_in_the_province(world):
+    central = intake(world, tenant="ccc")
+    before = written(world)
+    with pytest.raises(RuleViolationError) as refused:
+        world.service.transfer(
+            tenant="ccc",
+            actor=who("ccc", "ccc_officer"),
+            request_id=central.id,
+            version=central.version,
+            to_tenant="hanoi",
+            to_unit="khong-co",
+            note="",
+        )
+    assert refused.value.fields == {"to_unit": "unknown"}
+    assert written(world) == before, "no copy of the customer, no request, no audited read in the province or the CCC"
+
+
+def test_reads_of_contact_details_are_audited_with_the_step_that_needed_them(world):
+    request = intake(world)
+    trail = len(world.store.customers.audit.events["hanoi"])
+    with pytest.raises(ConflictError):
+        world.service.schedule_callback(
+            tenant="hanoi", actor=AGENT, request_id=request.id, version=9, at=NOW, note="", assignee=None
+        )
+    assert len(world.store.customers.audit.events["hanoi"]) == trail, "a refused step records no read"
+    world.service.schedule_callback(
+        tenant="hanoi",
+        actor=AGENT,
+        request_id=request.id,
+        version=request.version,
+        at=NOW + timedelta(hours=1),
+        note="",
+        assignee=None,
+    )
+    read = world.store.customers.audit.events["hanoi"][-1]
+    assert (read.action, read.target_id, read.detail) == ("customer.read", request.customer_id, {"via": "notice"})
+    assert [n.to for n in world.outbox.sent] == ["0912345678"]
 
 
 def test_timer_notes_never_cost_a_person_a_409(world):

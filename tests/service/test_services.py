@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib.identity.service import IdentityService, PasswordNeeded, SignedIn
+from chalicelib.limits.domain import SignInPolicy
+from chalicelib.limits.service import SignInThrottle
 from chalicelib.shared.clock import FixedClock
 from chalicelib.shared.errors import ConflictError, ForbiddenError, RuleViolationError
 from chalicelib.shared.tenancy import Principal
 from chalicelib.tenancy.domain import TenantHosts
 from chalicelib.tenancy.service import TenancyService
-from tests.fakes import FakeAudit, FakeDirectory, FakeSessions, FakeUnitStore, FakeUserStore, FakeVerifier
+from tests.fakes import FakeAudit, FakeDirectory, FakeSessions, FakeSignInAttempts, FakeUnitStore, FakeUserStore, FakeVerifier
 
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
 ADMIN = Principal("hanoi.tenant-admin", "hanoi", frozenset({"tenant_admin"}))
@@ -32,6 +34,7 @@ def world():
         clock=FixedClock(NOW),
         audit=audit,
         sessions=FakeSessions(),
+        throttle=SignInThrottle(attempts=FakeSignInAttempts(), policy=SignInPolicy(), clock=FixedClock(NOW)),
     )
     return tenancy, identity, directory, users, audit
 
@@ -142,11 +145,17 @@ def test_ccc_only_roles_are_refused_before_anything_is_created(world):
 def test_a_token_of_another_tenant_does_not_sign_in_here(world):
     _, identity, directory, *_ = world
     directory.create_user(
-        username="hanoi.x", tenant="hcm", full_name="", email=None, unit_id=None, roles=["agent"], temporary_password="P@ssw0rd!"
+        username="hanoi.xyz",
+        tenant="hcm",
+        full_name="",
+        email=None,
+        unit_id=None,
+        roles=["agent"],
+        temporary_password="P@ssw0rd!",
     )
-    directory.set_password(username="hanoi.x", password="P@ssw0rd!", permanent=True)
+    directory.set_password(username="hanoi.xyz", password="P@ssw0rd!", permanent=True)
     with pytest.raises(ForbiddenError):
-        identity.login(tenant="hanoi", login="x", password="P@ssw0rd!")
+        identity.login(tenant="hanoi", login="xyz", password="P@ssw0rd!")
 
 
 def test_role_change_and_disabling_end_the_accounts_sessions(world):

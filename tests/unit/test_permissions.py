@@ -37,3 +37,18 @@ def test_roles_combine():
 def test_ccc_only_roles_are_not_offered_to_provinces():
     assert Role.CENTRAL_ADMIN not in roles_for_tenant("hanoi") and Role.CCC_OFFICER not in roles_for_tenant("hanoi")
     assert set(roles_for_tenant("ccc")) == set(Role)
+
+
+def test_a_leader_hands_over_or_erases_a_customers_data_and_those_who_read_customers_all_day_do_not():
+    for permission in (Permission.CUSTOMERS_EXPORT, Permission.CUSTOMERS_ERASE):
+        assert allows(frozenset({"leader"}), "hanoi", permission)
+        for role in ("agent", "focal_officer", "ccc_officer", "tenant_admin", "supervisor"):
+            assert not allows(frozenset({role}), "hanoi", permission), (role, permission)
+
+
+def test_administrators_set_the_offices_retention_and_only_the_ccc_the_national_bounds():
+    assert allows(frozenset({"tenant_admin"}), "hanoi", Permission.RETENTION_MANAGE)
+    assert not allows(frozenset({"leader"}), "hanoi", Permission.RETENTION_MANAGE)
+    assert allows(frozenset({"central_admin"}), "ccc", Permission.CENTRAL_RETENTION)
+    assert not allows(frozenset({"central_admin"}), "hanoi", Permission.CENTRAL_RETENTION)
+    assert not allows(frozenset({"tenant_admin"}), "ccc", Permission.CENTRAL_RETENTION)

@@ -16,7 +16,7 @@ from chalicelib.shared.errors import AppError, ConflictError, ForbiddenError, Ru
 from chalicelib.shared.permissions import CENTRAL_TENANT, Permission, permissions_of
 from chalicelib.shared.tenancy import Principal
 
-from ..messages import STATUS_LABELS
+from ..messages import REDACTED_NAME, REDACTED_TEXT, STATUS_LABELS
 from .values import (
     HOTLINE_RECORD_MINUTES,
     OPEN_STATUSES,
@@ -83,6 +83,7 @@ class Request:
     follow_up_id: str | None = None
     survey_token: str | None = None
     timer_id: str | None = None
+    redacted_at: datetime | None = None  # when its personal content was removed (retention or erasure)
     version: int = 0
     new_events: list[Event] = field(default_factory=list)  # steps taken since it was read, saved with it
     history: list[Event] = field(default_factory=list)  # the timeline as stored (filled on read, extended on save)
@@ -412,6 +413,32 @@ class Request:
         self.assignee = assignee
         self._log(now, actor.username, "assigned", assignee or "—")
 
+    def redact(self, now: datetime, actor: str, reason: str) -> None:
+        """Decree 13/2023 Art. 3.6, 16: a finished request keeps what the statistics count (channel, kind, category,
+        status, dates, units, deadline outcome, satisfied or not) and loses what names or describes the person —
+        the caller's name, subject, question, answers, drafts, call notes, rating reasons and the steps' notes."""
+        if self.is_open:
+            raise ConflictError("Yêu cầu đang xử lý, chưa thể xoá nội dung.", code="request_open")
+        if self.redacted_at is not None:
+            return
+        self.customer_name, self.subject, self.question = REDACTED_NAME, REDACTED_TEXT, REDACTED_TEXT
+        self.answer = REDACTED_TEXT if self.answer else ""
+        for draft in self.drafts:
+            draft.text, draft.note = REDACTED_TEXT, ""
+        for escalation in self.escalations:
+            escalation.answer = REDACTED_TEXT if escalation.answer else ""
+        for transfer in self.transfers:
+            transfer.result = REDACTED_TEXT if transfer.result else ""
+        if self.callback:
+            self.callback.note = ""
+        if self.rating:
+            self.rating.reason = self.rating.remedy = ""
+        for event in self.history:
+            if event.action in _NOTED_STEPS:
+                event.detail = event.detail.split(" — ", 1)[0] if event.action == "escalated" else ""
+        self.redacted_at = now
+        self._log(now, actor, "content_redacted", reason)
+
     # -- deadlines and what the timers record ---------------------------------------------------------------------
 
     def set_deadline(self, deadline: Deadline) -> None:
@@ -454,6 +481,9 @@ class Request:
         self.new_events.append(Event(now, actor, action, detail))
 
 
+# Steps whose detail holds what a person typed (a reason, a note): emptied when the content goes ("escalated" keeps
+# the units it names, the note after " — " goes).
+_NOTED_STEPS = frozenset({"escalated", "approved", "draft_rejected", "reopened"})
 P = Permission
 # Each action: the permission it needs and the rule of its state (Art. 6). The keys are the API's action names.
 _RULES: dict[str, tuple[Permission, Callable[[Request, Principal], None]]] = {

@@ -1,0 +1,66 @@
+"""Scheduled jobs: each has its EventBridge rule in app.py and a timer in the local stack, which call these.
+
+- `reconcile` (every 5 minutes): restart lost timers, queue again notices whose message was lost.
+- `run_retention` (every night, Decree 13/2023 Art. 3.6): visit every office in turn until its time runs out,
+  anonymising and deleting what is past its retention; the next night goes on from there.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+from chalicelib.entrypoints import container
+from chalicelib.shared.observability import logger, metrics
+from chalicelib.tenancy.catalog import TENANTS
+
+# 02:00 in Vietnam (UTC+7 all year): 19:00 UTC the evening before, when the offices are closed.
+RETENTION_CRON = "cron(0 19 * * ? *)"
+RETENTION_LOCAL_HOUR = 2
+RETENTION_TIMEOUT_SECONDS = 900  # the function's own timeout (.chalice/config.json `lambda_functions.retention`)
+MARGIN_SECONDS = 60  # stop this long before the Lambda would be cut off, so the last visit and the run's record finish
+RECONCILE_LIMIT = 500  # open requests checked per run: ~500 DescribeExecution calls, well inside one invocation
+
+
+def reconcile(limit: int = RECONCILE_LIMIT) -> dict[str, int]:
+    """Restart lost timers and queue notices whose message was lost; log and count what was done."""
+    logger.clear_state()
+    c = container()
+    report = c.reconciler.run(limit=limit).counts()
+    for tenant in TENANTS:
+        requeued, abandoned = c.notifications.sweep(tenant=tenant.code)
+        report["notices_requeued"] = report.get("notices_requeued", 0) + requeued
+        report["notices_abandoned"] = report.get("notices_abandoned", 0) + abandoned
+    logger.info("reconciled", extra=report)
+    for name in ("restarted", "refused", "gave_up", "notices_requeued", "notices_abandoned"):
+        if report[name]:  # a run that found everything in order emits nothing (the alarm treats missing data as fine)
+            with single_metric(name=f"Reconcile_{name}", unit=MetricUnit.Count, value=report[name], namespace=metrics.namespace):
+                pass
+    return report
+
+
+def tenants_from(day: date) -> list[str]:
+    """Every tenant, starting each night with another one, so no office waits behind the others night after night."""
+    codes = [t.code for t in TENANTS]
+    start = day.toordinal() % len(codes)
+    return codes[start:] + codes[:start]
+
+
+def run_retention(*, seconds: float | None) -> dict[str, dict[str, Any]]:
+    """Run the job over every tenant within `seconds` (None: until done); what each run did, counts only."""
+    from chalicelib.customers.privacy_service import stop_after
+
+    c = container()
+    stop = stop_after(seconds - MARGIN_SECONDS) if seconds else (lambda: False)
+    runs = c.privacy.run_all(tenants=tenants_from(c.clock.now().date()), should_stop=stop)
+    return {
+        tenant: {
+            "customers_anonymised": run.customers_anonymised,
+            "requests_redacted": run.requests_redacted,
+            "audit_months_purged": run.audit_months_purged,
+            "complete": run.complete,
+        }
+        for tenant, run in runs.items()
+    }
