@@ -1,0 +1,286 @@
+"""The knowledge bank's search index in the API process: tantivy (Rust, through its Python binding), built from
+DynamoDB by a job, shipped as one archive, opened read-only where the API runs.
+
+One tantivy document per phrasing: the core entry (its question, with the answer in fields of its own) and each of
+its scenarios, all carrying the entry's filter values. Text is analysed here, by `text.py`, and handed to tantivy
+as ready terms (whitespace tokenizer): exact and folded syllables, exact and folded bigrams. BM25 ranks; hits are
+collapsed to entries through the `entry` fast field.
+
+`import tantivy` happens on first use, not when this module is imported (a cold start that serves no search
+does not pay for it).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import tarfile
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import query as q
+from .search import ANSWERABLE, NATIONAL, IndexedEntry, SearchFilters, SearchHit
+from .text import analyse, index_terms, normalise
+
+if TYPE_CHECKING:  # pragma: no cover
+    import tantivy
+
+FORMAT = 1  # bump when the schema or the analysis changes: an index of another format is rebuilt, not opened
+MANIFEST = "knowledge-index.json"
+FOREVER = date.max.toordinal()
+_CORE = -1  # `part` of the core document; scenarios count from 0
+_TEXT = {"tokenizer_name": "whitespace", "index_option": "freq"}
+
+
+def _tantivy() -> Any:
+    import tantivy  # lazy on purpose: a cold start that serves no search never loads it
+
+    return tantivy
+
+
+def _schema() -> tantivy.Schema:
+    builder = _tantivy().SchemaBuilder()
+    for name in (
+        "phrase_exact",
+        "phrase_folded",
+        "phrase_exact2",
+        "phrase_folded2",
+        "answer_exact",
+        "answer_folded",
+        "answer_folded2",
+    ):
+        builder.add_text_field(name, **_TEXT)
+    builder.add_text_field("topic", **_TEXT)  # the topic and each of its ancestors
+    for name in ("tenant", "status", "audience", "core"):
+        builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
+    builder.add_unsigned_field("entry", fast=True)
+    builder.add_integer_field("part", fast=True)
+    builder.add_integer_field("valid_from", indexed=True, fast=True)
+    builder.add_integer_field("valid_until", indexed=True, fast=True)
+    builder.add_bytes_field("stored", stored=True)  # JSON of what a hit shows; not searched
+    return builder.build()
+
+
+def _ancestors(topic: str) -> str:
+    parts = topic.split(".")
+    return " ".join(".".join(parts[: i + 1]) for i in range(len(parts)))
+
+
+def _document(entry: IndexedEntry, ordinal: int, part: int) -> Any:
+    tantivy = _tantivy()
+    doc = tantivy.Document()
+    text = entry.question if part == _CORE else entry.scenarios[part]
+    terms = index_terms(analyse(text))
+    doc.add_text("phrase_exact", " ".join(terms.exact))
+    doc.add_text("phrase_folded", " ".join(terms.folded))
+    doc.add_text("phrase_exact2", " ".join(terms.exact_bigrams))
+    doc.add_text("phrase_folded2", " ".join(terms.folded_bigrams))
+    stored: dict[str, Any] = {"id": entry.id, "text": normalise(text)}
+    if part == _CORE:
+        answer = index_terms(analyse(entry.answer))
+        doc.add_text("answer_exact", " ".join(answer.exact))
+        doc.add_text("answer_folded", " ".join(answer.folded))
+        doc.add_text("answer_folded2", " ".join(answer.folded_bigrams))
+        doc.add_text("core", entry.id)
+        stored |= {
+            "answer": normalise(entry.answer),
+            "tenant": entry.tenant,
+            "topic": entry.topic,
+            "audience": entry.audience,
+            "status": entry.status,
+            "valid_from": entry.valid_from.isoformat(),
+            "valid_until": entry.valid_until.isoformat() if entry.valid_until else None,
+        }
+    doc.add_bytes("stored", json.dumps(stored, ensure_ascii=False).encode())
+    doc.add_text("topic", _ancestors(entry.topic))
+    doc.add_text("tenant", entry.tenant)
+    doc.add_text("status", entry.status)
+    doc.add_text("audience", entry.audience)
+    doc.add_unsigned("entry", ordinal)
+    doc.add_integer("part", part)
+    doc.add_integer("valid_from", entry.valid_from.toordinal())
+    doc.add_integer("valid_until", entry.valid_until.toordinal() if entry.valid_until else FOREVER)
+    return doc
+
+
+@dataclass(frozen=True)
+class BuildStats:
+    """What a build wrote: entries, documents (entries + scenarios), segments."""
+
+    entries: int
+    documents: int
+    segments: int
+
+
+def build_index(entries: Iterable[IndexedEntry], directory: Path, *, heap_bytes: int = 512_000_000) -> BuildStats:
+    """Write a fresh index of `entries` into the empty or absent `directory` (one writer thread: fewer segments)."""
+    tantivy = _tantivy()
+    directory.mkdir(parents=True, exist_ok=True)
+    index = tantivy.Index(_schema(), path=str(directory), reuse=False)
+    writer = index.writer(heap_size=heap_bytes, num_threads=1)
+    count = documents = 0
+    for ordinal, entry in enumerate(entries):
+        for part in (_CORE, *range(len(entry.scenarios))):
+            writer.add_document(_document(entry, ordinal, part))
+            documents += 1
+        count += 1
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    segments = index.searcher().num_segments
+    manifest = {"format": FORMAT, "entries": count, "documents": documents, "segments": segments}
+    (directory / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    return BuildStats(count, documents, segments)
+
+
+def pack(directory: Path, archive: Path) -> Path:
+    """One gzip'd tar of the index directory, to store (S3) and ship."""
+    with tarfile.open(archive, "w:gz", compresslevel=6) as tar:
+        for path in sorted(directory.iterdir()):
+            if path.is_file() and not path.name.startswith("."):
+                tar.add(path, arcname=path.name)
+    return archive
+
+
+def unpack(archive: Path, directory: Path) -> Path:
+    """Extract an archive made by `pack` into `directory` (e.g. under /tmp at cold start); returns `directory`."""
+    staging = Path(tempfile.mkdtemp(dir=directory.parent if directory.parent.exists() else None))
+    with tarfile.open(archive, "r:gz") as tar:
+        tar.extractall(staging, filter="data")
+    shutil.rmtree(directory, ignore_errors=True)
+    staging.rename(directory)
+    return directory
+
+
+class IndexFormatError(RuntimeError):
+    """The directory holds no index, or one of another format: rebuild it."""
+
+
+def open_index(directory: Path) -> TantivySearchIndex:
+    """Open a built index read-only."""
+    manifest_path = directory / MANIFEST
+    if not manifest_path.exists():
+        raise IndexFormatError(f"no knowledge index in {directory}")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if manifest.get("format") != FORMAT:
+        raise IndexFormatError(f"knowledge index format {manifest.get('format')} in {directory}, expected {FORMAT}")
+    return TantivySearchIndex(_tantivy().Index.open(str(directory)))
+
+
+class TantivySearchIndex:
+    """`SearchIndex` over an opened tantivy index."""
+
+    def __init__(self, index: Any) -> None:
+        self._index = index
+        self._schema = index.schema
+        self._searcher = index.searcher()
+        self._documents = max(self._searcher.num_docs, 1)
+
+    def search(self, *, tenant: str, text: str, on: date, filters: SearchFilters = ANSWERABLE) -> list[SearchHit]:
+        """Up to `filters.limit` distinct core entries for `text`, best first."""
+        plan = q.plan(text, known=lambda word: self._searcher.doc_freq("phrase_folded", word) > 0)
+        if plan.empty:
+            return []
+        tantivy = _tantivy()
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, self._scoring(plan)),
+                (tantivy.Occur.Must, tantivy.Query.const_score_query(self._filter(tenant, on, filters), 0.0)),
+            ]
+        )
+        return [self._hit(address, score, plan, on) for address, score in self._best(query, filters.limit)]
+
+    def _best(self, query: Any, limit: int) -> list[tuple[Any, float]]:
+        """The best document of each of the `limit` best entries (asks for more documents while phrasings crowd)."""
+        wanted = limit * 8
+        while True:
+            hits = self._searcher.search(query, wanted, count=False).hits
+            entries = self._searcher.fast_field_values("entry", [address for _, address in hits])
+            best = list(
+                q.collapse(((entry, (address, score)) for (score, address), entry in zip(hits, entries, strict=True)), limit)
+            )
+            if len(best) == limit or len(hits) < wanted or wanted >= 4096:
+                return [value for _, value in best]
+            wanted *= 4
+
+    def _term(self, field: str, term: str, weight: float) -> tuple[Any, Any]:
+        tantivy = _tantivy()
+        return tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(self._schema, field, term), weight)
+
+    def _fuzzy_weight(self, word: str) -> float:
+        """A neighbour's constant score: FUZZY_SHARE of the typed word's own idf (of the rarest word when unknown)."""
+        frequency = max(self._searcher.doc_freq("phrase_folded", word), 1)
+        return q.FUZZY_SHARE * q.FOLDED_WEIGHT * math.log(1 + (self._documents - frequency + 0.5) / (frequency + 0.5))
+
+    def _scoring(self, plan: q.QueryPlan) -> Any:
+        tantivy = _tantivy()
+        clauses = []
+        for word in plan.words:
+            for folded in word.folded:
+                clauses.append(self._term("phrase_folded", folded, q.FOLDED_WEIGHT * q.PHRASE_WEIGHT))
+                clauses.append(self._term("answer_folded", folded, q.FOLDED_WEIGHT * q.ANSWER_WEIGHT))
+            for exact in word.exact:
+                clauses.append(self._term("phrase_exact", exact, q.EXACT_WEIGHT * q.PHRASE_WEIGHT))
+                clauses.append(self._term("answer_exact", exact, q.EXACT_WEIGHT * q.ANSWER_WEIGHT))
+            if word.fuzzy:
+                fuzzy = tantivy.Query.fuzzy_term_query(
+                    self._schema, "phrase_folded", word.fuzzy, distance=1, transposition_cost_one=True
+                )
+                clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(fuzzy, self._fuzzy_weight(word.fuzzy))))
+        for bigram in plan.folded_bigrams:
+            clauses.append(self._term("phrase_folded2", bigram, q.BIGRAM_WEIGHT * q.PHRASE_WEIGHT))
+            clauses.append(self._term("answer_folded2", bigram, q.BIGRAM_WEIGHT * q.ANSWER_WEIGHT))
+        for bigram in plan.exact_bigrams:
+            clauses.append(self._term("phrase_exact2", bigram, q.EXACT_BIGRAM_WEIGHT * q.PHRASE_WEIGHT))
+        return tantivy.Query.boolean_query(clauses)
+
+    def _filter(self, tenant: str, on: date, filters: SearchFilters) -> Any:
+        tantivy = _tantivy()
+        schema, must = self._schema, tantivy.Occur.Must
+        clauses = [
+            (must, tantivy.Query.term_set_query(schema, "tenant", sorted({tenant, NATIONAL}))),
+            (must, tantivy.Query.term_set_query(schema, "status", sorted(filters.statuses))),
+        ]
+        if filters.audience:
+            clauses.append((must, tantivy.Query.term_query(schema, "audience", filters.audience)))
+        if filters.topic:
+            clauses.append((must, tantivy.Query.term_query(schema, "topic", filters.topic)))
+        if filters.current_only:
+            day, integer = on.toordinal(), tantivy.FieldType.Integer
+            clauses.append((must, tantivy.Query.range_query(schema, "valid_from", integer, upper_bound=day)))
+            clauses.append((must, tantivy.Query.range_query(schema, "valid_until", integer, lower_bound=day)))
+        return tantivy.Query.boolean_query(clauses)
+
+    def _stored(self, address: Any) -> dict[str, Any]:
+        return json.loads(self._searcher.doc(address)["stored"][0])
+
+    def _core(self, entry_id: str) -> dict[str, Any]:
+        found = self._searcher.search(_tantivy().Query.term_query(self._schema, "core", entry_id), 1, count=False).hits
+        return self._stored(found[0][1])
+
+    def _hit(self, address: Any, score: float, plan: q.QueryPlan, on: date) -> SearchHit:
+        stored = self._stored(address)
+        (part,) = self._searcher.fast_field_values("part", [address])
+        core = stored if part == _CORE else self._core(stored["id"])
+        scenario = None if part == _CORE else int(part)  # type: ignore[arg-type]
+        return q.hit(_entry_of(core), score=float(score), query=plan, on=on, scenario=scenario, scenario_text=stored["text"])
+
+
+def _entry_of(core: dict[str, Any]) -> IndexedEntry:
+    until = core["valid_until"]
+    return IndexedEntry(
+        id=core["id"],
+        tenant=core["tenant"],
+        topic=core["topic"],
+        question=core["text"],
+        answer=core["answer"],
+        valid_from=date.fromisoformat(core["valid_from"]),
+        valid_until=date.fromisoformat(until) if until else None,
+        audience=core["audience"],
+        status=core["status"],
+    )
