@@ -149,7 +149,8 @@ def pack(directory: Path, archive: Path) -> Path:
 
 def unpack(archive: Path, directory: Path) -> Path:
     """Extract an archive made by `pack` into `directory` (e.g. under /tmp at cold start); returns `directory`."""
-    staging = Path(tempfile.mkdtemp(dir=directory.parent if directory.parent.exists() else None))
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=directory.parent))  # beside the target, so the swap is one rename
     with tarfile.open(archive, "r:gz") as tar:
         tar.extractall(staging, filter="data")
     shutil.rmtree(directory, ignore_errors=True)
@@ -183,7 +184,7 @@ class TantivySearchIndex:
 
     def search(self, *, tenant: str, text: str, on: date, filters: SearchFilters = ANSWERABLE) -> list[SearchHit]:
         """Up to `filters.limit` distinct core entries for `text`, best first."""
-        plan = q.plan(text, known=lambda word: self._searcher.doc_freq("phrase_folded", word) > 0)
+        plan = q.plan(text, known=self._known)
         if plan.empty:
             return []
         tantivy = _tantivy()
@@ -194,6 +195,10 @@ class TantivySearchIndex:
             ]
         )
         return [self._hit(address, score, plan, on) for address, score in self._best(query, filters.limit)]
+
+    def _known(self, word: str) -> bool:
+        """Whether the bank has this folded word, in a phrasing or an answer."""
+        return any(self._searcher.doc_freq(field, word) > 0 for field in ("phrase_folded", "answer_folded"))
 
     def _best(self, query: Any, limit: int) -> list[tuple[Any, float]]:
         """The best document of each of the `limit` best entries (asks for more documents while phrasings crowd)."""
