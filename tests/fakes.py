@@ -540,6 +540,9 @@ class FakeSearchIndex(SearchIndex):
                 for term in terms:
                     self.frequency[name, term] = self.frequency.get((name, term), 0) + 1
 
+    def _frequency(self, word: str) -> int:
+        return self.frequency.get(("phrase_folded", word), 0) + self.frequency.get(("answer_folded", word), 0)
+
     def _idf(self, name: str, term: str) -> float:
         n = max(self.frequency.get((name, term), 0), 1)
         return math.log(1 + (len(self.docs) - n + 0.5) / (n + 0.5))
@@ -562,9 +565,7 @@ class FakeSearchIndex(SearchIndex):
     _sides = (("phrase", knowledge_query.PHRASE_WEIGHT), ("answer", knowledge_query.ANSWER_WEIGHT))
 
     def search(self, *, tenant: str, text: str, on: date, filters: SearchFilters = ANSWERABLE) -> list[SearchHit]:
-        plan = knowledge_query.plan(
-            text, known=lambda w: ("phrase_folded", w) in self.frequency or ("answer_folded", w) in self.frequency
-        )
+        plan = knowledge_query.plan(text, frequency=self._frequency, size=len(self.docs))
         if plan.empty:
             return []
         scored = [

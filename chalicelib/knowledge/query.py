@@ -4,9 +4,10 @@ Both implementations of `SearchIndex` score the same plan, so they agree on what
 - each word counts by its folded form; a word typed with marks also by its exact form, so the exact-mark match
   ranks above a folded look-alike (*đường* above *dương*);
 - adjacent words count again as a bigram, so the phrase in order ranks above the same words scattered;
-- a word of four letters or more — or of three the bank does not know — also matches words one edit away
-  (a letter changed, added, dropped, or two swapped), at a fraction of its weight: what was typed is always
-  searched as typed, and a document with the typed word outranks one with only a neighbour of it.
+- a rare word of four letters or more, or a three-letter word the bank does not know — which is what a typo
+  makes — also matches words one edit away (a letter changed, added, dropped, or two swapped), at a fraction of
+  its weight: what was typed is always searched as typed, and a document with the typed word outranks one with
+  only a neighbour of it. A common word is taken as meant (and its neighbours would cost the most to look up).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ BIGRAM_WEIGHT = 1.0
 EXACT_BIGRAM_WEIGHT = 0.5
 FUZZY_SHARE = 0.3  # a neighbour one edit away scores at most this share of the typed word's weight
 FUZZY_MIN_LENGTH = 4
+FUZZY_RARE_SHARE = 0.005  # a word in fewer than this share of the bank's texts may be a typo …
+FUZZY_RARE_COUNT = 3  # … or in fewer than this many (a small bank)
 MAX_WORDS = 16  # a query is a question, not a document: the rest is ignored
 
 
@@ -55,15 +58,22 @@ class QueryPlan:
         return not self.words
 
 
-def plan(text: str, *, known: Callable[[str], bool]) -> QueryPlan:
-    """Read a query; `known(folded)` tells whether the bank has that word (short unknown words get typo tolerance)."""
+def typo_prone(word: str, found: int, size: int) -> bool:
+    """Whether a typed folded word, found in `found` of the bank's `size` texts, gets typo tolerance."""
+    if word.isdigit() or len(word) < 3:
+        return False
+    return found == 0 or (len(word) >= FUZZY_MIN_LENGTH and found < max(FUZZY_RARE_SHARE * size, FUZZY_RARE_COUNT))
+
+
+def plan(text: str, *, frequency: Callable[[str], int], size: int) -> QueryPlan:
+    """Read a query; `frequency(folded)` is how many of the bank's `size` texts hold that word."""
     text = normalise(text)
     tokens = analyse(text)[:MAX_WORDS]
     words: list[Word] = []
     for token in tokens:
         typed = token.forms[0].folded
         as_typed = fold_word(text[token.start : token.end]) == typed  # not an abbreviation's expansion
-        tolerant = as_typed and not typed.isdigit() and (len(typed) >= FUZZY_MIN_LENGTH or (len(typed) == 3 and not known(typed)))
+        tolerant = as_typed and typo_prone(typed, frequency(typed), size)
         words.append(
             Word(
                 folded=tuple(dict.fromkeys(f.folded for f in token.forms)),

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import query as q
+from .entry_table import FOREVER, Admission, EntryTable
 from .search import ANSWERABLE, NATIONAL, IndexedEntry, SearchFilters, SearchHit
 from .text import analyse, index_terms, normalise
 
@@ -32,7 +33,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 FORMAT = 1  # bump when the schema or the analysis changes: an index of another format is rebuilt, not opened
 MANIFEST = "knowledge-index.json"
-FOREVER = date.max.toordinal()
 _CORE = -1  # `part` of the core document; scenarios count from 0
 _TEXT = {"tokenizer_name": "whitespace", "index_option": "freq"}
 
@@ -62,7 +62,8 @@ def _schema() -> tantivy.Schema:
     builder.add_integer_field("part", fast=True)
     builder.add_integer_field("valid_from", indexed=True, fast=True)
     builder.add_integer_field("valid_until", indexed=True, fast=True)
-    builder.add_bytes_field("stored", stored=True)  # JSON of what a hit shows; not searched
+    builder.add_bytes_field("stored", stored=True)  # JSON: entry id, the phrasing, the question; not searched
+    builder.add_bytes_field("answer", stored=True)  # the answer (core documents), read when a hit matched it
     return builder.build()
 
 
@@ -83,19 +84,12 @@ def _document(entry: IndexedEntry, ordinal: int, part: int) -> Any:
     stored: dict[str, Any] = {"id": entry.id, "text": normalise(text)}
     if part == _CORE:
         answer = index_terms(analyse(entry.answer))
-        doc.add_text("answer_exact", " ".join(answer.exact))
         doc.add_text("answer_folded", " ".join(answer.folded))
         doc.add_text("answer_folded2", " ".join(answer.folded_bigrams))
         doc.add_text("core", entry.id)
-        stored |= {
-            "answer": normalise(entry.answer),
-            "tenant": entry.tenant,
-            "topic": entry.topic,
-            "audience": entry.audience,
-            "status": entry.status,
-            "valid_from": entry.valid_from.isoformat(),
-            "valid_until": entry.valid_until.isoformat() if entry.valid_until else None,
-        }
+        doc.add_bytes("answer", normalise(entry.answer).encode())
+    else:
+        stored["question"] = normalise(entry.question)
     doc.add_bytes("stored", json.dumps(stored, ensure_ascii=False).encode())
     doc.add_text("topic", _ancestors(entry.topic))
     doc.add_text("tenant", entry.tenant)
@@ -123,18 +117,20 @@ def build_index(entries: Iterable[IndexedEntry], directory: Path, *, heap_bytes:
     directory.mkdir(parents=True, exist_ok=True)
     index = tantivy.Index(_schema(), path=str(directory), reuse=False)
     writer = index.writer(heap_size=heap_bytes, num_threads=1)
-    count = documents = 0
-    for ordinal, entry in enumerate(entries):
+    table = EntryTable()
+    documents = 0
+    for entry in entries:
+        ordinal = table.add(entry)
         for part in (_CORE, *range(len(entry.scenarios))):
             writer.add_document(_document(entry, ordinal, part))
             documents += 1
-        count += 1
     writer.commit()
     writer.wait_merging_threads()
     index.reload()
     segments = index.searcher().num_segments
-    manifest = {"format": FORMAT, "entries": count, "documents": documents, "segments": segments}
-    (directory / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    count = len(table.rows) // 6
+    manifest = {"format": FORMAT, "entries": count, "documents": documents, "segments": segments} | table.save(directory)
+    (directory / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     return BuildStats(count, documents, segments)
 
 
@@ -170,47 +166,63 @@ def open_index(directory: Path) -> TantivySearchIndex:
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     if manifest.get("format") != FORMAT:
         raise IndexFormatError(f"knowledge index format {manifest.get('format')} in {directory}, expected {FORMAT}")
-    return TantivySearchIndex(_tantivy().Index.open(str(directory)))
+    return TantivySearchIndex(_tantivy().Index.open(str(directory)), EntryTable.load(directory, manifest))
 
 
 class TantivySearchIndex:
-    """`SearchIndex` over an opened tantivy index."""
+    """`SearchIndex` over an opened tantivy index and its entry table.
 
-    def __init__(self, index: Any) -> None:
+    The usual search (the agent's: national plus own entries, published, valid) asks tantivy for the best
+    phrasings of the words alone — the engine can then skip what cannot reach the top — and filters them by the
+    entry table; a narrow search (a topic, internal entries, a province's own) asks with the filters inside the
+    query instead, and so does a usual one whose best phrasings were all filtered out.
+    """
+
+    NARROW_SHARE = 0.2  # below this expected share of admitted texts, filter inside the query
+    PHRASINGS_PER_HIT = 40  # the first read: an entry has ~55 scenarios, several of which match alike
+    MAX_DOCUMENTS = 3200  # phrasings read to fill `limit` entries before filtering inside the query instead
+
+    def __init__(self, index: Any, table: EntryTable) -> None:
         self._index = index
+        self._table = table
         self._schema = index.schema
         self._searcher = index.searcher()
         self._documents = max(self._searcher.num_docs, 1)
 
     def search(self, *, tenant: str, text: str, on: date, filters: SearchFilters = ANSWERABLE) -> list[SearchHit]:
         """Up to `filters.limit` distinct core entries for `text`, best first."""
-        plan = q.plan(text, known=self._known)
+        plan = q.plan(text, frequency=self._frequency, size=self._documents)
         if plan.empty:
             return []
-        tantivy = _tantivy()
-        query = tantivy.Query.boolean_query(
-            [
-                (tantivy.Occur.Must, self._scoring(plan)),
-                (tantivy.Occur.Must, tantivy.Query.const_score_query(self._filter(tenant, on, filters), 0.0)),
-            ]
-        )
-        return [self._hit(address, score, plan, on) for address, score in self._best(query, filters.limit)]
+        scoring = self._scoring(plan)
+        admit = self._table.admission(tenant=tenant, on=on, filters=filters)
+        best = self._best(scoring, filters.limit, admit) if admit.share >= self.NARROW_SHARE else None
+        if best is None:
+            tantivy = _tantivy()
+            narrowed = tantivy.Query.const_score_query(self._filter(tenant, on, filters), 0.0)
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, scoring), (tantivy.Occur.Must, narrowed)])
+            best = self._best(query, filters.limit, None) or []
+        return [self._hit(number, address, score, plan, on) for number, (address, score) in best]
 
-    def _known(self, word: str) -> bool:
-        """Whether the bank has this folded word, in a phrasing or an answer."""
-        return any(self._searcher.doc_freq(field, word) > 0 for field in ("phrase_folded", "answer_folded"))
+    def _frequency(self, word: str) -> int:
+        """In how many texts (phrasings or answers) the bank has this folded word."""
+        return sum(self._searcher.doc_freq(field, word) for field in ("phrase_folded", "answer_folded"))
 
-    def _best(self, query: Any, limit: int) -> list[tuple[Any, float]]:
-        """The best document of each of the `limit` best entries (asks for more documents while phrasings crowd)."""
-        wanted = limit * 8
+    def _best(self, query: Any, limit: int, admit: Admission | None) -> list[tuple[int, tuple[Any, float]]] | None:
+        """The best document of each of the `limit` best admitted entries, reading more phrasings while they crowd
+        or are filtered out; None when MAX_DOCUMENTS were not enough (filter inside the query instead)."""
+        wanted = limit * self.PHRASINGS_PER_HIT
         while True:
             hits = self._searcher.search(query, wanted, count=False).hits
-            entries = self._searcher.fast_field_values("entry", [address for _, address in hits])
-            best = list(
-                q.collapse(((entry, (address, score)) for (score, address), entry in zip(hits, entries, strict=True)), limit)
+            numbers = self._searcher.fast_field_values("entry", [address for _, address in hits])
+            ranked = (
+                (n, (address, score)) for (score, address), n in zip(hits, numbers, strict=True) if admit is None or admit(n)
             )
-            if len(best) == limit or len(hits) < wanted or wanted >= 4096:
-                return [value for _, value in best]
+            best = list(q.collapse(ranked, limit))
+            if len(best) == limit or len(hits) < wanted:
+                return best
+            if wanted >= self.MAX_DOCUMENTS:
+                return None if admit is not None else best
             wanted *= 4
 
     def _term(self, field: str, term: str, weight: float) -> tuple[Any, Any]:
@@ -231,7 +243,6 @@ class TantivySearchIndex:
                 clauses.append(self._term("answer_folded", folded, q.FOLDED_WEIGHT * q.ANSWER_WEIGHT))
             for exact in word.exact:
                 clauses.append(self._term("phrase_exact", exact, q.EXACT_WEIGHT * q.PHRASE_WEIGHT))
-                clauses.append(self._term("answer_exact", exact, q.EXACT_WEIGHT * q.ANSWER_WEIGHT))
             if word.fuzzy:
                 fuzzy = tantivy.Query.fuzzy_term_query(
                     self._schema, "phrase_folded", word.fuzzy, distance=1, transposition_cost_one=True
@@ -261,31 +272,13 @@ class TantivySearchIndex:
             clauses.append((must, tantivy.Query.range_query(schema, "valid_until", integer, lower_bound=day)))
         return tantivy.Query.boolean_query(clauses)
 
-    def _stored(self, address: Any) -> dict[str, Any]:
-        return json.loads(self._searcher.doc(address)["stored"][0])
-
-    def _core(self, entry_id: str) -> dict[str, Any]:
-        found = self._searcher.search(_tantivy().Query.term_query(self._schema, "core", entry_id), 1, count=False).hits
-        return self._stored(found[0][1])
-
-    def _hit(self, address: Any, score: float, plan: q.QueryPlan, on: date) -> SearchHit:
-        stored = self._stored(address)
+    def _hit(self, number: int, address: Any, score: float, plan: q.QueryPlan, on: date) -> SearchHit:
+        document = self._searcher.doc(address)
+        stored = json.loads(document["stored"][0])
         (part,) = self._searcher.fast_field_values("part", [address])
-        core = stored if part == _CORE else self._core(stored["id"])
+        question = stored.get("question", stored["text"])
         scenario = None if part == _CORE else int(part)  # type: ignore[arg-type]
-        return q.hit(_entry_of(core), score=float(score), query=plan, on=on, scenario=scenario, scenario_text=stored["text"])
-
-
-def _entry_of(core: dict[str, Any]) -> IndexedEntry:
-    until = core["valid_until"]
-    return IndexedEntry(
-        id=core["id"],
-        tenant=core["tenant"],
-        topic=core["topic"],
-        question=core["text"],
-        answer=core["answer"],
-        valid_from=date.fromisoformat(core["valid_from"]),
-        valid_until=date.fromisoformat(until) if until else None,
-        audience=core["audience"],
-        status=core["status"],
-    )
+        answer = "" if scenario is not None or q.highlight(question, plan) else document["answer"][0].decode()
+        tenant, topic, status, audience, valid_from, valid_until = self._table.describe(number)
+        entry = IndexedEntry(stored["id"], tenant, topic, question, answer, valid_from, valid_until, (), audience, status)
+        return q.hit(entry, score=float(score), query=plan, on=on, scenario=scenario, scenario_text=stored["text"])

@@ -184,15 +184,21 @@ def test_tokens_split_on_punctuation_and_keep_numbers() -> None:
 
 
 def test_a_query_word_typed_with_marks_asks_for_its_exact_form_and_one_without_only_for_the_folded_one() -> None:
-    plan = query.plan("đường duong", known=lambda w: True)
+    plan = query.plan("đường duong", frequency=lambda w: 1, size=10)
     assert plan.words[0].exact and not plan.words[1].exact
     assert plan.words[0].folded == plan.words[1].folded == ("duong",)
 
 
-def test_typo_tolerance_applies_to_typed_words_of_four_letters_and_to_unknown_three_letter_words() -> None:
-    plan = query.plan("thia sna bhxh", known=lambda w: w != "sna")
-    assert [w.fuzzy for w in plan.words] == ["thia", "sna", None, None, None, None]
-    assert [w.fuzzy for w in query.plan("san", known=lambda w: True).words] == [None]
+def test_typo_tolerance_applies_to_rare_typed_words_of_four_letters_and_to_unknown_three_letter_words() -> None:
+    counts = {"thia": 2, "sna": 0, "san": 40, "nghiep": 30_000}
+    plan = query.plan("thia sna san nghiep bhxh", frequency=lambda w: counts.get(w, 0), size=100_000)
+    assert [w.fuzzy for w in plan.words] == ["thia", "sna", None, None, None, None, None, None]
+
+
+def test_a_common_word_is_taken_as_typed() -> None:
+    assert not query.typo_prone("nghiep", 30_000, 100_000)
+    assert query.typo_prone("nghep", 0, 100_000)
+    assert query.typo_prone("nghia", 1, 20)  # a small bank: rare by count
 
 
 @pytest.mark.parametrize(
@@ -204,14 +210,14 @@ def test_one_edit_means_one_letter_changed_added_dropped_or_two_swapped(a: str, 
 
 
 def test_highlights_mark_the_matched_words_of_the_original_text_as_one_span_per_phrase() -> None:
-    plan = query.plan("bhxh thai san", known=lambda w: True)
+    plan = query.plan("bhxh thai san", frequency=lambda w: 1, size=10)
     text = "Chế độ thai sản khi đóng BHXH tự nguyện"
     spans = query.highlight(text, plan)
     assert [text[s:e] for s, e in spans] == ["thai sản", "BHXH"]
 
 
 def test_highlights_include_typo_neighbours() -> None:
-    plan = query.plan("tro cap that nghep", known=lambda w: True)
+    plan = query.plan("tro cap that nghep", frequency=lambda w: 1, size=10)
     text = "Trợ cấp thất nghiệp"
     assert [text[s:e] for s, e in query.highlight(text, plan)] == ["Trợ cấp thất nghiệp"]
 
