@@ -557,9 +557,8 @@ class FakeSearchIndex(SearchIndex):
         wanted += [("phrase_exact2", t, q.EXACT_BIGRAM_WEIGHT * q.PHRASE_WEIGHT) for t in plan.exact_bigrams]
         score = sum(weight * self._idf(name, term) for name, term, weight in wanted if term in fields.get(name, ()))
         for word in plan.words:
-            seed = word.fuzzy
-            if seed and any(t == seed or q.one_edit(t, seed) for t in fields["phrase_folded"]):
-                score += q.FUZZY_SHARE * q.FOLDED_WEIGHT * self._idf("phrase_folded", seed)
+            if any(n in fields["phrase_folded"] for n in word.neighbours):
+                score += word.neighbour_weight
         return score
 
     _sides = (("phrase", knowledge_query.PHRASE_WEIGHT), ("answer", knowledge_query.ANSWER_WEIGHT))

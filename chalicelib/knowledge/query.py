@@ -12,6 +12,7 @@ Both implementations of `SearchIndex` score the same plan, so they agree on what
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,8 @@ FUZZY_SHARE = 0.3  # a neighbour one edit away scores at most this share of the 
 FUZZY_MIN_LENGTH = 4
 FUZZY_RARE_SHARE = 0.005  # a word in fewer than this share of the bank's texts may be a typo …
 FUZZY_RARE_COUNT = 3  # … or in fewer than this many (a small bank)
+MAX_NEIGHBOURS = 8  # a typed word's most frequent neighbours looked for
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MAX_WORDS = 16  # a query is a question, not a document: the rest is ignored
 
 
@@ -42,6 +45,8 @@ class Word:
     folded: tuple[str, ...]
     exact: tuple[str, ...]
     fuzzy: str | None
+    neighbours: tuple[str, ...] = ()  # the bank's words one edit from `fuzzy`, most frequent first
+    neighbour_weight: float = 0.0  # each neighbour's constant score: FUZZY_SHARE of the typed word's idf
 
 
 @dataclass(frozen=True)
@@ -73,12 +78,16 @@ def plan(text: str, *, frequency: Callable[[str], int], size: int) -> QueryPlan:
     for token in tokens:
         typed = token.forms[0].folded
         as_typed = fold_word(text[token.start : token.end]) == typed  # not an abbreviation's expansion
-        tolerant = as_typed and typo_prone(typed, frequency(typed), size)
+        found = frequency(typed)
+        tolerant = as_typed and typo_prone(typed, found, size)
+        near = neighbours(typed, frequency) if tolerant else ()
         words.append(
             Word(
                 folded=tuple(dict.fromkeys(f.folded for f in token.forms)),
                 exact=tuple(dict.fromkeys(f.exact for f in token.forms if f.marked)),
                 fuzzy=typed if tolerant else None,
+                neighbours=near,
+                neighbour_weight=FUZZY_SHARE * FOLDED_WEIGHT * idf(max(found, 1), size),
             )
         )
     folded_bigrams: list[str] = []
@@ -90,28 +99,34 @@ def plan(text: str, *, frequency: Callable[[str], int], size: int) -> QueryPlan:
     return QueryPlan(tuple(words), tuple(dict.fromkeys(folded_bigrams)), tuple(dict.fromkeys(exact_bigrams)))
 
 
-def one_edit(a: str, b: str) -> bool:
-    """Whether `a` and `b` differ by exactly one letter changed, added or dropped, or two neighbours swapped."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        return len(diff) == 1 or (
-            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-        )
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    i = next((i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
-    return short[i:] == long[i + 1 :]
+def idf(found: int, size: int) -> float:
+    """BM25's inverse document frequency."""
+    return math.log(1 + (size - found + 0.5) / (found + 0.5))
+
+
+def edits(word: str) -> set[str]:
+    """Every string one edit from `word`: a letter dropped, two neighbours swapped, a letter changed or added."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    dropped = {a + b[1:] for a, b in splits if b}
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    changed = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    added = {a + c + b for a, b in splits for c in _LETTERS}
+    return (dropped | swapped | changed | added) - {word, ""}
+
+
+def neighbours(word: str, frequency: Callable[[str], int]) -> tuple[str, ...]:
+    """The bank's words one edit from `word`, the MAX_NEIGHBOURS most frequent (the likeliest meant)."""
+    found = [(n, c) for n in edits(word) if (c := frequency(n)) > 0]
+    found.sort(key=lambda nc: (-nc[1], nc[0]))
+    return tuple(n for n, _ in found[:MAX_NEIGHBOURS])
 
 
 def highlight(text: str, query: QueryPlan) -> tuple[Span, ...]:
     """The spans of `text` (NFC) that the query matched, neighbouring words merged into one span."""
-    folded = {f for w in query.words for f in w.folded}
-    seeds = [w.fuzzy for w in query.words if w.fuzzy]
+    folded = {f for w in query.words for f in (*w.folded, *w.neighbours)}
     spans: list[list[int]] = []
     for token in analyse(text):
-        forms = {f.folded for f in token.forms}
-        if forms & folded or any(one_edit(f, seed) for f in forms for seed in seeds):
+        if any(f.folded in folded for f in token.forms):
             if spans and (token.start <= spans[-1][1] or not text[spans[-1][1] : token.start].strip()):
                 spans[-1][1] = max(spans[-1][1], token.end)
             else:

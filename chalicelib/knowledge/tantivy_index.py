@@ -13,7 +13,6 @@ does not pay for it).
 from __future__ import annotations
 
 import json
-import math
 import shutil
 import tarfile
 import tempfile
@@ -181,6 +180,9 @@ class TantivySearchIndex:
     NARROW_SHARE = 0.2  # below this expected share of admitted texts, filter inside the query
     PHRASINGS_PER_HIT = 40  # the first read: an entry has ~55 scenarios, several of which match alike
     MAX_DOCUMENTS = 3200  # phrasings read to fill `limit` entries before filtering inside the query instead
+    COMMON_FROM = 20_000  # phrasings: below this, every term is scored
+    COMMON_SHARE = 0.1  # of the phrasings: a term in more is too common to be worth its cost …
+    COMMON_KEPT = 4  # … unless every term is: then the least common ones are kept
 
     def __init__(self, index: Any, table: EntryTable) -> None:
         self._index = index
@@ -225,35 +227,48 @@ class TantivySearchIndex:
                 return None if admit is not None else best
             wanted *= 4
 
-    def _term(self, field: str, term: str, weight: float) -> tuple[Any, Any]:
-        tantivy = _tantivy()
-        return tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(self._schema, field, term), weight)
-
-    def _fuzzy_weight(self, word: str) -> float:
-        """A neighbour's constant score: FUZZY_SHARE of the typed word's own idf (of the rarest word when unknown)."""
-        frequency = max(self._searcher.doc_freq("phrase_folded", word), 1)
-        return q.FUZZY_SHARE * q.FOLDED_WEIGHT * math.log(1 + (self._documents - frequency + 0.5) / (frequency + 0.5))
-
     def _scoring(self, plan: q.QueryPlan) -> Any:
+        """The plan as one disjunction of weighted terms (without the very common ones, in a large bank)."""
         tantivy = _tantivy()
-        clauses = []
+        wanted: list[tuple[str, str, float]] = []
         for word in plan.words:
-            for folded in word.folded:
-                clauses.append(self._term("phrase_folded", folded, q.FOLDED_WEIGHT * q.PHRASE_WEIGHT))
-                clauses.append(self._term("answer_folded", folded, q.FOLDED_WEIGHT * q.ANSWER_WEIGHT))
-            for exact in word.exact:
-                clauses.append(self._term("phrase_exact", exact, q.EXACT_WEIGHT * q.PHRASE_WEIGHT))
-            if word.fuzzy:
-                fuzzy = tantivy.Query.fuzzy_term_query(
-                    self._schema, "phrase_folded", word.fuzzy, distance=1, transposition_cost_one=True
-                )
-                clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(fuzzy, self._fuzzy_weight(word.fuzzy))))
+            for term in word.folded:
+                wanted += [
+                    ("phrase_folded", term, q.FOLDED_WEIGHT * q.PHRASE_WEIGHT),
+                    ("answer_folded", term, q.FOLDED_WEIGHT * q.ANSWER_WEIGHT),
+                ]
+            wanted += [("phrase_exact", term, q.EXACT_WEIGHT * q.PHRASE_WEIGHT) for term in word.exact]
         for bigram in plan.folded_bigrams:
-            clauses.append(self._term("phrase_folded2", bigram, q.BIGRAM_WEIGHT * q.PHRASE_WEIGHT))
-            clauses.append(self._term("answer_folded2", bigram, q.BIGRAM_WEIGHT * q.ANSWER_WEIGHT))
-        for bigram in plan.exact_bigrams:
-            clauses.append(self._term("phrase_exact2", bigram, q.EXACT_BIGRAM_WEIGHT * q.PHRASE_WEIGHT))
+            wanted += [
+                ("phrase_folded2", bigram, q.BIGRAM_WEIGHT * q.PHRASE_WEIGHT),
+                ("answer_folded2", bigram, q.BIGRAM_WEIGHT * q.ANSWER_WEIGHT),
+            ]
+        wanted += [("phrase_exact2", bigram, q.EXACT_BIGRAM_WEIGHT * q.PHRASE_WEIGHT) for bigram in plan.exact_bigrams]
+        clauses = [
+            (tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(self._schema, field, term), weight))
+            for field, term, weight in self._telling(wanted)
+        ]
+        for word in plan.words:
+            if word.neighbours:  # one constant score however many neighbours a phrasing holds
+                near = [
+                    tantivy.Query.const_score_query(
+                        tantivy.Query.term_query(self._schema, "phrase_folded", n), word.neighbour_weight
+                    )
+                    for n in word.neighbours
+                ]
+                clauses.append((tantivy.Occur.Should, tantivy.Query.disjunction_max_query(near)))
         return tantivy.Query.boolean_query(clauses)
+
+    def _telling(self, wanted: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
+        """The terms worth scoring. In a bank of COMMON_FROM phrasings or more, a term found in more than
+        COMMON_SHARE of them ("bảo hiểm xã hội" is in most) is left out when rarer terms remain: its idf adds
+        almost nothing to a score, and its long posting list is most of what a search would cost."""
+        if self._documents < self.COMMON_FROM:
+            return wanted
+        ceiling = self.COMMON_SHARE * self._documents
+        counted = [(self._searcher.doc_freq(field, term), (field, term, weight)) for field, term, weight in wanted]
+        rare = [clause for found, clause in counted if found <= ceiling]
+        return rare or [clause for _, clause in sorted(counted)[: self.COMMON_KEPT]]
 
     def _filter(self, tenant: str, on: date, filters: SearchFilters) -> Any:
         tantivy = _tantivy()

@@ -202,11 +202,18 @@ def test_a_common_word_is_taken_as_typed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("a", "b", "near"),
+    ("typed", "meant", "near"),
     [("thia", "thai", True), ("nghep", "nghiep", True), ("dong", "duong", True), ("thai", "thai", False), ("san", "sinh", False)],
 )
-def test_one_edit_means_one_letter_changed_added_dropped_or_two_swapped(a: str, b: str, near: bool) -> None:
-    assert query.one_edit(a, b) is near
+def test_one_edit_means_one_letter_changed_added_dropped_or_two_swapped(typed: str, meant: str, near: bool) -> None:
+    assert (meant in query.edits(typed)) is near
+
+
+def test_a_typo_is_tried_against_the_banks_most_frequent_neighbours_of_it() -> None:
+    bank = {"nghiep": 900, "nghe": 40, "nghiem": 5}
+    assert query.neighbours("nghiep", lambda w: bank.get(w, 0)) == ("nghiem",)
+    plan = query.plan("tro cap that nghep", frequency=lambda w: bank.get(w, 0), size=10_000)
+    assert plan.words[-1].neighbours == ("nghiep", "nghe")  # the likeliest meant first
 
 
 def test_highlights_mark_the_matched_words_of_the_original_text_as_one_span_per_phrase() -> None:
@@ -217,7 +224,8 @@ def test_highlights_mark_the_matched_words_of_the_original_text_as_one_span_per_
 
 
 def test_highlights_include_typo_neighbours() -> None:
-    plan = query.plan("tro cap that nghep", frequency=lambda w: 1, size=10)
+    bank = {"tro", "cap", "that", "nghiep"}
+    plan = query.plan("tro cap that nghep", frequency=lambda w: int(w in bank), size=10)
     text = "Trợ cấp thất nghiệp"
     assert [text[s:e] for s, e in query.highlight(text, plan)] == ["Trợ cấp thất nghiệp"]
 
