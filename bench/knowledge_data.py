@@ -178,8 +178,11 @@ def _status(rng: random.Random) -> Status:
     return "published" if roll < 0.92 else "in_review" if roll < 0.95 else "draft" if roll < 0.97 else "retired"
 
 
-def synthetic(size: int, bank: list[IndexedEntry], today: date, seed: int = SEED) -> Iterator[IndexedEntry]:
-    """The starter bank, then synthetic entries, until `size` texts (core entries + scenarios) in all."""
+def synthetic(
+    size: int, bank: list[IndexedEntry], today: date, seed: int = SEED, origins: dict[str, str] | None = None
+) -> Iterator[IndexedEntry]:
+    """The starter bank, then synthetic entries, until `size` texts (core entries + scenarios) in all; `origins`,
+    when given, gets each synthetic entry's starter entry (the question it narrows)."""
     rng = random.Random(seed)
     texts = 0
     for entry in bank:
@@ -209,6 +212,8 @@ def synthetic(size: int, bank: list[IndexedEntry], today: date, seed: int = SEED
             status=_status(rng),
         )
         texts += 1 + len(scenarios)
+        if origins is not None:
+            origins[entry.id] = base.id
         yield entry
 
 

@@ -88,12 +88,16 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def _queries(search: Callable[[str], list[str]], labelled: list[data.Labelled], randoms: list[str]) -> dict[str, Any]:
-    """Latency over the queries and hit@5 on the labelled ones."""
+def _queries(
+    search: Callable[[str], list[str]], labelled: list[data.Labelled], randoms: list[str], origins: dict[str, str]
+) -> dict[str, Any]:
+    """Latency over the queries, hit@5 on the labelled ones, and hit@5 counting a narrowed copy of an expected
+    entry (a synthetic entry made from it) as a hit too."""
     for text in randoms[:WARM]:
         search(text)
     timed: list[float] = []
     kinds: dict[str, list[int]] = {}
+    near = 0
     started = time.perf_counter()
     repeats = REPEATS
     for round_ in range(REPEATS):
@@ -105,6 +109,7 @@ def _queries(search: Callable[[str], list[str]], labelled: list[data.Labelled], 
                 tally = kinds.setdefault(item.kind, [0, 0])
                 tally[0] += bool(set(found[:5]) & set(item.expected))
                 tally[1] += 1
+                near += bool({origins.get(f, f) for f in found[:5]} & set(item.expected))
         if time.perf_counter() - started > SLOW_ENGINE_BUDGET_S / 2:
             repeats = round_ + 1
             break
@@ -125,11 +130,14 @@ def _queries(search: Callable[[str], list[str]], labelled: list[data.Labelled], 
         "randoms": count,
         "hit5": sum(k[0] for k in kinds.values()),
         "labelled": sum(k[1] for k in kinds.values()),
+        "hit5_or_copy": near,
         "kinds": kinds,
     }
 
 
-def _tantivy(entries: list[Any], work: Path, labelled: list[data.Labelled], randoms: list[str], today: date) -> dict[str, Any]:
+def _tantivy(
+    entries: list[Any], work: Path, labelled: list[data.Labelled], randoms: list[str], today: date, origins: dict[str, str]
+) -> dict[str, Any]:
     from chalicelib.knowledge.search import SearchFilters
     from chalicelib.knowledge.tantivy_index import build_index, open_index
 
@@ -144,7 +152,7 @@ def _tantivy(entries: list[Any], work: Path, labelled: list[data.Labelled], rand
     def search(text: str) -> list[str]:
         return [h.entry_id for h in index.search(tenant=TENANT, text=text, on=today, filters=wide)]
 
-    result = _queries(search, labelled, randoms)
+    result = _queries(search, labelled, randoms, origins)
     opened = _open_child(_OPEN_TANTIVY, str(directory), randoms[0])
     return (
         result
@@ -157,7 +165,13 @@ def _tantivy(entries: list[Any], work: Path, labelled: list[data.Labelled], rand
 
 
 def _fts(
-    entries: list[Any], work: Path, variant: str, labelled: list[data.Labelled], randoms: list[str], today: date
+    entries: list[Any],
+    work: Path,
+    variant: str,
+    labelled: list[data.Labelled],
+    randoms: list[str],
+    today: date,
+    origins: dict[str, str],
 ) -> dict[str, Any]:
     path = work / f"fts-{variant}.sqlite"
     t0 = time.perf_counter()
@@ -165,7 +179,7 @@ def _fts(
     build_s = time.perf_counter() - t0
     packed, unpack_s = _packed(path, work / f"fts-{variant}.tar.gz")
     index = fts.FtsSearch(path, variant)
-    result = _queries(lambda text: index.search(tenant=TENANT, text=text, on=today), labelled, randoms)
+    result = _queries(lambda text: index.search(tenant=TENANT, text=text, on=today), labelled, randoms, origins)
     opened = _open_child(_OPEN_FTS, str(path), randoms[0], variant)
     return result | {"build_s": build_s, "disk": _bytes(path), "packed": packed, "unpack_s": unpack_s, "open": opened}
 
@@ -184,7 +198,8 @@ def measure(sizes: list[int]) -> dict[str, Any]:
     }
     for size in sizes:
         t0 = time.perf_counter()
-        entries = list(data.synthetic(size, bank, today))
+        origins: dict[str, str] = {}
+        entries = list(data.synthetic(size, bank, today, origins=origins))
         generate_s = time.perf_counter() - t0
         randoms = data.random_queries(entries, WARM + RANDOM)
         at: dict[str, Any] = {
@@ -195,10 +210,10 @@ def measure(sizes: list[int]) -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
             work = Path(tmp)
             print(f"  {size:,}: tantivy …", file=sys.stderr, flush=True)
-            at["tantivy"] = _tantivy(entries, work, labelled, randoms, today)
+            at["tantivy"] = _tantivy(entries, work, labelled, randoms, today, origins)
             for variant in fts.VARIANTS:
                 print(f"  {size:,}: fts5 {variant} …", file=sys.stderr, flush=True)
-                at[f"fts5 {variant}"] = _fts(entries, work, variant, labelled, randoms, today)
+                at[f"fts5 {variant}"] = _fts(entries, work, variant, labelled, randoms, today, origins)
         record["sizes"][str(size)] = at
     return record
 
@@ -216,7 +231,9 @@ def render(record: dict[str, Any], large_recorded: dict[str, Any] | None) -> Sec
     section.add(
         f"Data: the starter bank ({record['starter_entries']} entries, read from {record['data_root']}) plus synthetic entries"
         f" (`bench/knowledge_data.py`); {record['labelled']} labelled agent queries. A size counts every searchable text",
-        "(core entries and their scenarios, 1 core entry per ~56 texts as in the real bank). Search as tenant hanoi, today,",
+        "(core entries and their scenarios, 1 core entry per ~56 texts as in the real bank). Synthetic entries are starter",
+        "questions narrowed to a group, a province, a circumstance or a year, so five narrowed copies of the intended entry",
+        "can fill the top 5: the last column counts a copy of an expected entry as a hit. Search as tenant hanoi, today,",
         f"limit 5, collapsed to entries; latency in the process after {WARM} warm-up queries, over every labelled query",
         f"(up to {REPEATS}×) and up to {RANDOM} random typed-like queries. Open: a fresh process importing the engine,",
         f"opening the index and answering one query (median of {OPENS}; the files in the page cache, as in /tmp after unpacking).",
@@ -243,6 +260,7 @@ def render(record: dict[str, Any], large_recorded: dict[str, Any] | None) -> Sec
                     f"{e['p50']:.2f}",
                     f"{e['p95']:.2f}",
                     f"{e['hit5']}/{e['labelled']}",
+                    f"{e.get('hit5_or_copy', e['hit5'])}/{e['labelled']}",
                 )
             )
     section.add(
@@ -258,9 +276,10 @@ def render(record: dict[str, Any], large_recorded: dict[str, Any] | None) -> Sec
                 "p50 ms",
                 "p95 ms",
                 "hit@5",
+                "hit@5, a narrowed copy counting",
             ],
             rows,
-            ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r"],
+            ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
         ),
         "",
     )
