@@ -54,3 +54,14 @@ def test_importing_the_knowledge_package_does_not_load_tantivy() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_large_banks_query_leaves_out_words_in_most_phrasings_yet_finds_the_answer(tmp_path: Path) -> None:
+    from tests.integration.test_knowledge_search_contract import BANK, TODAY
+
+    build_index(BANK, tmp_path / "index")
+    index = open_index(tmp_path / "index")
+    index.COMMON_FROM = 0  # as if the bank were large: "bảo hiểm" is in most of this one's phrasings
+    assert index._telling([("phrase_folded", "bao", 1.0), ("phrase_folded", "han", 1.0)]) == [("phrase_folded", "han", 1.0)]
+    assert index.search(tenant="ccc", text="gia hạn bảo hiểm", on=TODAY)[0].entry_id == "KB-THE"
+    assert index.search(tenant="ccc", text="bảo hiểm xã hội", on=TODAY)  # only common words: the least common kept
