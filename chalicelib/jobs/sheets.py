@@ -180,10 +180,11 @@ def _read_xlsx(path: Path) -> Iterator[list[Cell]]:
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise UnreadableFileError(str(exc)) from exc
     try:
         sheet = book.worksheets[0]

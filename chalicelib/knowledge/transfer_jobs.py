@@ -95,6 +95,7 @@ class KnowledgeTransfer:
         path = run.workdir / "upload"
         run.files.fetch(key=str(run.params["key"]), path=path)
         fmt = _format(path, str(run.params.get("file_name", "")))
+        path = path.rename(path.with_suffix(f".{fmt}"))  # openpyxl opens a workbook only by its extension
         count = self._check(run, fmt, path)
         written = 0
         batch: list[EntryRecord] = []
