@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 import pytest
@@ -105,10 +106,9 @@ def test_export_then_import_yields_the_same_bank_to_the_character(s, fmt):
     assert s.bank.banks["hanoi"]["KB-9001"] == TRICKY
 
 
-def _csv(rows: list[list[object]]) -> bytes:
-    from io import StringIO
-
+def _csv(rows: Sequence[Sequence[object]]) -> bytes:
     import csv
+    from io import StringIO
 
     out = StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(rows)
@@ -123,7 +123,7 @@ def test_a_bad_row_is_reported_by_line_and_column_and_nothing_is_written(s):
     bad_date[0], bad_date[5] = "KB-3", "31/02/2025"
     bad_status = list(good)
     bad_status[0], bad_status[8] = "KB-4", "live"
-    rows = [header_row(), good, no_answer, bad_date, bad_status, good]
+    rows: list[Sequence[object]] = [header_row(), good, no_answer, bad_date, bad_status, good]
     job = s.run("hanoi", transfer_jobs.IMPORT, {"key": s.upload("hanoi", _csv(rows)), "file_name": "bank.csv"})
     assert job.status == FAILED and "4 lỗi" in job.error and "chưa nhập mục nào" in job.error
     found = [(p.line, p.column.split(" ")[0]) for p in job.problems]

@@ -66,7 +66,7 @@ def test_a_file_is_told_by_its_content_and_a_broken_one_is_unreadable(tmp_path):
     writer.close()
     assert sniff(good) == XLSX
     text = tmp_path / "a.csv"
-    text.write_bytes("a\r\n".encode())
+    text.write_bytes(b"a\r\n")
     assert sniff(text) == CSV
     latin = tmp_path / "latin.csv"
     latin.write_bytes("Bảo".encode("utf-16"))
