@@ -261,9 +261,9 @@ def duplicate_id(line: int, positions: dict[str, int], first: int) -> Problem:
 def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
-    if kind in ("missing", "string_too_short"):
+    if kind in ("missing", "string_too_short", "too_short"):
         return MESSAGES["required"]
-    if kind == "string_too_long":
+    if kind in ("string_too_long", "too_long"):
         return MESSAGES["too_long"].format(limit=ctx.get("max_length", ""))
     if kind == "literal_error":
         return MESSAGES["choice"].format(choices=str(ctx.get("expected", "")).replace("'", ""))
