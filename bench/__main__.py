@@ -21,6 +21,7 @@ from . import (
     cold_start,
     dynamo_calls,
     fuzz,
+    jobs_export,
     local_concurrency,
     rate_limits,
     requests_calls,
@@ -38,6 +39,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "rate_limits": rate_limits.run,
     "tenant_scope": tenant_scope.run,
     "fuzz": fuzz.run,
+    "jobs_export": jobs_export.run,
 }
 FLAGS = ("--scale", "--only")
 RESULTS = Path(__file__).resolve().parent / "results.md"
