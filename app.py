@@ -19,8 +19,11 @@ from chalicelib.customers.privacy_pages import bp as privacy_pages_bp
 from chalicelib.customers.privacy_routes import bp as privacy_bp
 from chalicelib.customers.routes import bp as customers_bp
 from chalicelib.entrypoints import jobs
-from chalicelib.entrypoints.queue import OUTBOX_QUEUE, batch_response, handle_records
+from chalicelib.entrypoints.queue import JOBS_QUEUE, OUTBOX_QUEUE, batch_response, handle_records
 from chalicelib.identity.routes import bp as identity_bp
+from chalicelib.jobs.pages import bp as job_pages_bp
+from chalicelib.jobs.routes import bp as jobs_bp
+from chalicelib.knowledge.transfer_routes import bp as knowledge_transfer_bp
 from chalicelib.notifications.pages import bp as notification_pages_bp
 from chalicelib.notifications.routes import bp as notifications_bp
 from chalicelib.requests.pages import bp as request_pages_bp
@@ -48,6 +51,9 @@ for blueprint in (
     notifications_bp,
     notification_pages_bp,
     request_pages_bp,
+    jobs_bp,
+    job_pages_bp,
+    knowledge_transfer_bp,
     web_bp,
 ):
     app.register_blueprint(blueprint)
@@ -66,6 +72,12 @@ def openapi() -> Response:
 @app.on_sqs_message(queue=OUTBOX_QUEUE, batch_size=10)
 def outbox(event: SQSEvent) -> dict[str, Any]:
     """Deliver notices and act on timer messages (deadline reminders, overdue, approval waits)."""
+    return batch_response(handle_records(record.to_dict() for record in event))
+
+
+@app.on_sqs_message(queue=JOBS_QUEUE, batch_size=1, name="jobs_worker")
+def jobs_worker(event: SQSEvent) -> dict[str, Any]:
+    """Run background jobs (exports, imports), one a message, each up to the function's 900 s."""
     return batch_response(handle_records(record.to_dict() for record in event))
 
 

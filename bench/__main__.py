@@ -24,6 +24,7 @@ from . import (
     cold_start,
     dynamo_calls,
     fuzz,
+    jobs_export,
     knowledge_search,
     local_concurrency,
     rate_limits,
@@ -43,6 +44,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "tenant_scope": tenant_scope.run,
     "fuzz": fuzz.run,
     "knowledge_search": knowledge_search.run,
+    "jobs_export": jobs_export.run,
 }
 FLAGS = ("--scale", "--only", "--knowledge-1m")
 RESULTS = Path(__file__).resolve().parent / "results.md"

@@ -14,6 +14,7 @@ from typing import Any
 from chalicelib.adapters import dynamo
 from chalicelib.adapters.clients import lazy_client
 from chalicelib.adapters.cognito import CognitoDirectory
+from chalicelib.adapters.files import S3Files
 from chalicelib.adapters.job_state import JobState
 from chalicelib.adapters.messaging import Mailer, OutboxQueue, Sms
 from chalicelib.adapters.stepfunctions import Timers
@@ -30,6 +31,10 @@ from chalicelib.identity.sessions import Sessions
 from chalicelib.identity.staff import StaffDirectory
 from chalicelib.identity.store import UserStore
 from chalicelib.identity.verifier import CognitoTokenVerifier
+from chalicelib.jobs.service import JobService
+from chalicelib.jobs.store import JobStore
+from chalicelib.knowledge import transfer_jobs
+from chalicelib.knowledge.interim_bank import InterimBank
 from chalicelib.limits.service import RateLimiter, SignInThrottle
 from chalicelib.limits.store import RateCounters, SignInAttempts
 from chalicelib.notifications.service import NotificationService, Worker
@@ -72,6 +77,7 @@ class Container:
     worker: Worker
     privacy: PrivacyService
     reconciler: TimerReconciler
+    jobs: JobService
 
 
 @dataclass(frozen=True)
@@ -208,6 +214,20 @@ def _requests(
     return _Requests(service, RequestLists(store=store, clock=base.clock, tenants=codes), handlers, reconciler)
 
 
+def _jobs(base: _Base) -> JobService:
+    """Background jobs, with each capability's kinds registered."""
+    config = base.config
+    files = S3Files(base.client("s3"), bucket=config.files_bucket)
+    jobs = JobService(
+        store=JobStore(), queue=OutboxQueue(base.client("sqs"), url=config.jobs_queue_url), files=files, clock=base.clock
+    )
+    # The knowledge bank's store is wired here when it lands (branch kb-core); until then the interim one.
+    transfer = transfer_jobs.KnowledgeTransfer(bank=InterimBank(), clock=base.clock)
+    jobs.register(transfer_jobs.EXPORT, transfer.export_bank, label="Xuất ngân hàng hỏi đáp")
+    jobs.register(transfer_jobs.IMPORT, transfer.import_bank, label="Nhập ngân hàng hỏi đáp")
+    return jobs
+
+
 def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | None:
     """In AWS, the table is reached through per-tenant credentials (SaaS Factory's token vending machine); else None."""
     if not config.tenant_access_role_arn:
@@ -247,8 +267,10 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     requests = _requests(
         base, customers=customers, sla=sla, notifications=notifications, outbox=outbox, store=request_store, users=identity.users
     )
+    jobs = _jobs(base)
     worker = Worker(
         {
+            "job": jobs.run,
             "notice": notifications.deliver,
             "deadline_reminder": requests.timers.on_deadline_reminder,
             "deadline_breached": requests.timers.on_deadline_breached,
@@ -281,6 +303,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         worker=worker,
         privacy=privacy,
         reconciler=requests.reconciler,
+        jobs=jobs,
     )
 
 

@@ -32,6 +32,8 @@ class Settings:
     endpoint_url: str | None
     public_url_template: str
     secure_cookies: bool
+    jobs_queue_url: str = ""
+    files_bucket: str = "cskh-files"
     max_body_bytes: int = 64 * 1024
     rate_limits: RateLimits = RATE_LIMITS
     sign_in: SignInPolicy = SignInPolicy()
@@ -77,6 +79,8 @@ def settings() -> Settings:
         jwks_url=env.get("COGNITO_JWKS_URL") or f"{jwks_base}/.well-known/jwks.json",
         issuer=issuer,
         outbox_queue_url=env.get("OUTBOX_QUEUE_URL", ""),
+        jobs_queue_url=env.get("JOBS_QUEUE_URL", ""),
+        files_bucket=env.get("FILES_BUCKET", "cskh-files"),
         mail_sender=env.get("MAIL_SENDER", "no-reply@cskh.baohiemxahoi.gov.vn"),
         mail_configuration_set=env.get("MAIL_CONFIGURATION_SET", "cskh-mail"),
         deadline_state_machine_arn=env.get("DEADLINE_STATE_MACHINE_ARN", ""),

@@ -151,7 +151,28 @@ class QueueDef:
         return f"{self.name}-dlq"
 
 
-QUEUES: tuple[QueueDef, ...] = (QueueDef(f"{APP_NAME}-outbox"),)
+#: The outbox (notices, timers; a 30 s worker) and the background jobs' queue: a job's worker runs up to 900 s
+#: (.chalice/config.json `jobs_worker`), so its messages stay hidden longer than that; an unexpected error is tried
+#: three times (chalicelib/jobs/domain.py MAX_ATTEMPTS).
+QUEUES: tuple[QueueDef, ...] = (
+    QueueDef(f"{APP_NAME}-outbox"),
+    QueueDef(f"{APP_NAME}-jobs", max_receive_count=3, visibility_timeout_seconds=960),
+)
+JOBS_QUEUE = QUEUES[1]
+
+
+@dataclass(frozen=True)
+class BucketDef:
+    """A private S3 bucket: encrypted, no public access, TLS only; objects expire after `expire_days`."""
+
+    name: str
+    expire_days: int
+
+
+#: Background jobs' files (chalicelib/adapters/files.py): results under `jobs/{tenant}/`, uploads for imports under
+#: `uploads/{tenant}/`. Downloads are presigned links of a few minutes; nothing here is kept past a week.
+#: (Each stage has its own account, as the table does; a globally unique name would add the account id.)
+FILES_BUCKET = BucketDef(name=f"{APP_NAME}-files", expire_days=7)
 
 # SNS: SMS goes straight to phone numbers; this topic carries operational alarms.
 TOPICS: tuple[str, ...] = (f"{APP_NAME}-alarms",)

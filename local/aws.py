@@ -29,6 +29,8 @@ class Resources:
     outbox_dlq_url: str
     alarm_topic_arn: str
     state_machines: dict[str, str]
+    jobs_queue_url: str = ""
+    files_bucket: str = ""
 
     def app_environment(self, base_domain: str = "localhost") -> dict[str, str]:
         """The environment the Chalice app runs with against this stack."""
@@ -43,6 +45,8 @@ class Resources:
             "USER_POOL_CLIENT_ID": self.user_pool_client_id,
             "BASE_DOMAIN": base_domain,
             "OUTBOX_QUEUE_URL": self.outbox_queue_url,
+            "JOBS_QUEUE_URL": self.jobs_queue_url,
+            "FILES_BUCKET": self.files_bucket,
             "MAIL_SENDER": d.MAIL.sender,
             "MAIL_CONFIGURATION_SET": d.MAIL.configuration_set,
             "DEADLINE_STATE_MACHINE_ARN": self.state_machines.get(f"{d.APP_NAME}-request-deadline", ""),
@@ -103,10 +107,23 @@ def provision(endpoint: str, region: str = d.DEFAULT_REGION) -> Resources:
     sqs = boto3.client("sqs", **kw)
     queues = {q.name: _queue(sqs, q) for q in d.QUEUES}
     outbox_url, outbox_dlq = queues[d.QUEUES[0].name]
+    bucket = create_bucket(boto3.client("s3", **kw), d.FILES_BUCKET, region)
     sns = boto3.client("sns", **kw)
     topic_arn = sns.create_topic(Name=d.TOPICS[0])["TopicArn"]
     machines = _state_machines(boto3.client("stepfunctions", **kw), table, outbox_url)
-    return Resources(endpoint, region, table, pool_id, client_id, outbox_url, outbox_dlq, topic_arn, machines)
+    return Resources(
+        endpoint,
+        region,
+        table,
+        pool_id,
+        client_id,
+        outbox_url,
+        outbox_dlq,
+        topic_arn,
+        machines,
+        jobs_queue_url=queues[d.JOBS_QUEUE.name][0],
+        files_bucket=bucket,
+    )
 
 
 def create_table(dynamodb: Any, name: str = d.TABLE.name) -> str:
@@ -135,6 +152,31 @@ def create_table(dynamodb: Any, name: str = d.TABLE.name) -> str:
     # Point-in-time recovery, as the CDK stack has it (the drill's `--from-pitr` restores from it).
     dynamodb.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
     return name
+
+
+def create_bucket(s3: Any, bucket: d.BucketDef, region: str) -> str:
+    """The files bucket as the CDK stack has it: private, encrypted, objects expiring after `expire_days`."""
+    s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": region})
+    s3.put_public_access_block(
+        Bucket=bucket.name,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_encryption(
+        Bucket=bucket.name,
+        ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+    )
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket.name,
+        LifecycleConfiguration={
+            "Rules": [{"ID": "expire", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": bucket.expire_days}}]
+        },
+    )
+    return str(bucket.name)
 
 
 def _user_pool(cognito: Any) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""The local stack's stand-ins for the SQS event source (polls the outbox queue and runs the Lambda's handler) and
+"""The local stack's stand-ins for the SQS event sources (poll the outbox and jobs queues, run the Lambda's handler) and
 for the EventBridge schedule of the reconcile job."""
 
 from __future__ import annotations
@@ -32,15 +32,18 @@ def start(resources: Resources, stop: threading.Event) -> threading.Thread:
     """Poll in the background until `stop` is set."""
     sqs = boto3.client("sqs", endpoint_url=resources.endpoint, region_name=resources.region)
 
-    def loop() -> None:
+    def loop(url: str) -> None:
         while not stop.is_set():
             try:
-                receive_and_handle(sqs, resources.outbox_queue_url, wait_seconds=1)
+                receive_and_handle(sqs, url, wait_seconds=1)
             except Exception:  # noqa: BLE001 - keep polling whatever one batch did
-                logger.exception("outbox poll failed")
+                logger.exception("queue poll failed", extra={"queue": url.rsplit("/", 1)[-1]})
                 stop.wait(1)
 
-    thread = threading.Thread(target=loop, name="outbox-worker", daemon=True)
+    # One poller a queue, as each has its own function in AWS: a long export never holds up a notice.
+    jobs = threading.Thread(target=loop, args=(resources.jobs_queue_url,), name="jobs-worker", daemon=True)
+    jobs.start()
+    thread = threading.Thread(target=loop, args=(resources.outbox_queue_url,), name="outbox-worker", daemon=True)
     thread.start()
     return thread
 

@@ -194,6 +194,27 @@ def drain(stack: Any) -> Any:
 
 
 @pytest.fixture
+def run_jobs(stack: Any) -> Any:
+    """`run_jobs()` runs the background jobs' worker until its queue is empty (as the Lambda's SQS trigger would)."""
+    import boto3
+
+    from local.worker import receive_and_handle
+
+    sqs = boto3.client("sqs", endpoint_url=stack.endpoint, region_name=stack.region)
+
+    def run(rounds: int = 20) -> int:
+        total = 0
+        for _ in range(rounds):
+            handled = receive_and_handle(sqs, stack.jobs_queue_url)
+            total += handled
+            if not handled:
+                break
+        return total
+
+    return run
+
+
+@pytest.fixture
 def faults(stack: Any) -> Iterator[Any]:
     """Faults injected into the app's AWS calls (tests/faults.py), on a container built with the hook in place."""
     from chalicelib import bootstrap

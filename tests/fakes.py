@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from pathlib import Path
 
 from chalicelib.adapters.cognito import CognitoDirectory, NewPasswordChallenge, Tokens
+from chalicelib.adapters.files import FileMissingError
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.audit.store import AuditStore
 from chalicelib.customers.domain import Customer, CustomerSummary, TimelineEntry, duplicate_error, summarise
@@ -18,10 +21,17 @@ from chalicelib.identity.domain import StaffUser
 from chalicelib.identity.sessions import Sessions
 from chalicelib.identity.store import UserStore
 from chalicelib.identity.verifier import CognitoTokenVerifier
+from chalicelib.jobs.domain import FAILED as JOB_FAILED
+from chalicelib.jobs.domain import PROBLEMS_KEPT, Job, Output, Problem
+from chalicelib.jobs.domain import QUEUED as JOB_QUEUED
+from chalicelib.jobs.domain import RUNNING as JOB_RUNNING
+from chalicelib.jobs.domain import SUCCEEDED as JOB_SUCCEEDED
+from chalicelib.jobs.store import JobStore
 from chalicelib.knowledge import query as knowledge_query
 from chalicelib.knowledge.search import ANSWERABLE, SearchFilters, SearchHit, SearchIndex
 from chalicelib.knowledge.search import IndexedEntry as KnowledgeEntry
 from chalicelib.knowledge.text import analyse, index_terms, normalise
+from chalicelib.knowledge.transfer import EntryRecord
 from chalicelib.limits.domain import SIGN_IN_LOCKED, TOO_MANY_REQUESTS, TOO_MANY_SIGN_INS, Limit, SignInPolicy, wait_text
 from chalicelib.limits.store import Attempt, RateCounters, SignInAttempts
 from chalicelib.requests.domain import SYSTEM, Event, Request, Status
@@ -757,3 +767,133 @@ class FakeSearchIndex(SearchIndex):
             )
             for _, (score, entry, scenario) in best
         ]
+
+
+class FakeJobStore(JobStore):
+    """Background jobs in a dict; each advance checks the status it leaves, as the conditional updates do."""
+
+    def __init__(self) -> None:
+        self.jobs: dict[tuple[str, str], Job] = {}
+        self.progress_writes = 0
+
+    def create(self, job: Job) -> None:
+        if (job.tenant, job.id) in self.jobs:
+            raise ConflictError()
+        self.jobs[(job.tenant, job.id)] = replace(job, status=JOB_QUEUED)
+
+    def get(self, *, tenant: str, job_id: str) -> Job | None:
+        return self.jobs.get((tenant, job_id))
+
+    def _advance(self, tenant: str, job_id: str, allowed: tuple[str, ...], **changes: object) -> bool:
+        job = self.jobs.get((tenant, job_id))
+        if job is None or job.status not in allowed:
+            return False
+        self.jobs[(tenant, job_id)] = replace(job, **changes)  # type: ignore[arg-type]
+        return True
+
+    def claim(self, *, tenant: str, job_id: str, at: datetime) -> bool:
+        job = self.jobs.get((tenant, job_id))
+        attempts = job.attempts + 1 if job else 0
+        return self._advance(tenant, job_id, (JOB_QUEUED,), status=JOB_RUNNING, started_at=at, heartbeat_at=at, attempts=attempts)
+
+    def progress(self, *, tenant: str, job_id: str, done: int, total: int | None, stage: str, at: datetime) -> bool:
+        self.progress_writes += 1
+        return self._advance(tenant, job_id, (JOB_RUNNING,), done=done, total=total, stage=stage, heartbeat_at=at)
+
+    def succeed(self, *, tenant: str, job_id: str, output: Output | None, at: datetime) -> bool:
+        return self._advance(tenant, job_id, (JOB_RUNNING,), status=JOB_SUCCEEDED, output=output, finished_at=at)
+
+    def fail(
+        self, *, tenant: str, job_id: str, error: str, problems: Sequence[Problem], problem_count: int, at: datetime
+    ) -> bool:
+        kept = tuple(problems[:PROBLEMS_KEPT])
+        return self._advance(
+            tenant,
+            job_id,
+            (JOB_QUEUED, JOB_RUNNING),
+            status=JOB_FAILED,
+            error=error,
+            problems=kept,
+            problem_count=problem_count,
+            finished_at=at,
+        )
+
+    def requeue(self, *, tenant: str, job_id: str) -> bool:
+        return self._advance(tenant, job_id, (JOB_RUNNING,), status=JOB_QUEUED)
+
+    def recent(self, *, tenant: str, requested_by: str | None, kind: str | None, limit: int) -> list[Job]:
+        jobs = [
+            j
+            for (t, _), j in self.jobs.items()
+            if t == tenant and (requested_by is None or j.requested_by == requested_by) and (kind is None or j.kind == kind)
+        ]
+        return sorted(jobs, key=lambda j: (j.created_at, j.id), reverse=True)[:limit]
+
+    def open(self, *, tenant: str, limit: int) -> list[Job]:
+        jobs = [j for (t, _), j in self.jobs.items() if t == tenant and j.status in (JOB_QUEUED, JOB_RUNNING)]
+        return sorted(jobs, key=lambda j: (j.created_at, j.id))[:limit]
+
+
+class FakeFiles:
+    """The files bucket in a dict of bytes; links are fake URLs naming the key."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, tuple[bytes, str]] = {}
+
+    def put(self, *, key: str, path: Path, content_type: str) -> int:
+        data = path.read_bytes()
+        self.objects[key] = (data, content_type)
+        return len(data)
+
+    def fetch(self, *, key: str, path: Path) -> int:
+        if key not in self.objects:
+            raise FileMissingError(key)
+        path.write_bytes(self.objects[key][0])
+        return len(self.objects[key][0])
+
+    def exists(self, *, key: str) -> bool:
+        return key in self.objects
+
+    def download_url(self, *, key: str, file_name: str, content_type: str, seconds: int) -> str:
+        return f"https://files.test/{key}?expires={seconds}"
+
+    def upload_form(self, *, key: str, max_bytes: int, seconds: int) -> tuple[str, dict[str, str]]:
+        return "https://files.test/", {"key": key}
+
+
+class FakeQueue:
+    """Records the messages sent; `fail` makes the next sends raise."""
+
+    def __init__(self) -> None:
+        self.messages: list[dict[str, object]] = []
+        self.fail = False
+
+    def send(self, message: dict[str, object], *, delay_seconds: int = 0) -> None:
+        if self.fail:
+            raise RuntimeError("queue down")
+        self.messages.append(message)
+
+
+class FakeBank:
+    """A knowledge bank in a dict per tenant; `import_entries` records its batches and can fail after some."""
+
+    def __init__(self) -> None:
+        self.banks: dict[str, dict[str, EntryRecord]] = {}
+        self.batches: list[int] = []
+        self.fail_after: int | None = None
+
+    def count(self, *, tenant: str) -> int:
+        return len(self.banks.get(tenant, {}))
+
+    def entries(self, *, tenant: str) -> Iterator[EntryRecord]:
+        bank = self.banks.get(tenant, {})
+        for key in sorted(bank):
+            yield bank[key]
+
+    def import_entries(self, *, tenant: str, actor: str, entries: Sequence[EntryRecord]) -> None:
+        if self.fail_after is not None and len(self.batches) >= self.fail_after:
+            raise RuntimeError("table down")
+        self.batches.append(len(entries))
+        bank = self.banks.setdefault(tenant, {})
+        for entry in entries:
+            bank[entry.id] = entry

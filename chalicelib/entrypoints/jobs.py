@@ -1,6 +1,7 @@
 """Scheduled jobs: each has its EventBridge rule in app.py and a timer in the local stack, which call these.
 
-- `reconcile` (every 5 minutes): restart lost timers, queue again notices whose message was lost.
+- `reconcile` (every 5 minutes): restart lost timers, queue again notices and background jobs whose message was
+  lost, fail background jobs whose worker died.
 - `run_retention` (every night, Decree 13/2023 Art. 3.6): visit every office in turn until its time runs out,
   anonymising and deleting what is past its retention; the next night goes on from there.
 
@@ -37,8 +38,11 @@ def reconcile(limit: int = RECONCILE_LIMIT) -> dict[str, int]:
     for tenant in TENANTS:
         with acting_for(tenant.code):  # each office's unsettled notices, in its own scope
             requeued, abandoned = c.notifications.sweep(tenant=tenant.code)
+            jobs_requeued, jobs_failed = c.jobs.sweep(tenant=tenant.code)
         report["notices_requeued"] = report.get("notices_requeued", 0) + requeued
         report["notices_abandoned"] = report.get("notices_abandoned", 0) + abandoned
+        report["jobs_requeued"] = report.get("jobs_requeued", 0) + jobs_requeued
+        report["jobs_failed"] = report.get("jobs_failed", 0) + jobs_failed
     logger.info("reconciled", extra=report)
     for name in ("restarted", "refused", "gave_up", "notices_requeued", "notices_abandoned"):
         if report[name]:  # a run that found everything in order emits nothing (the alarm treats missing data as fine)

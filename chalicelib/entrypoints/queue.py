@@ -15,6 +15,7 @@ from chalicelib.shared.observability import logger
 from chalicelib.shared.tenancy import acting_for
 
 OUTBOX_QUEUE = "cskh-outbox"  # infra/definitions.py QUEUES[0]
+JOBS_QUEUE = "cskh-jobs"  # infra/definitions.py JOBS_QUEUE: the same handler, on a function with a longer time-out
 
 
 def handle_records(records: Iterable[dict[str, Any]]) -> list[str]:

@@ -33,6 +33,9 @@ class Permission(StrEnum):
     CUSTOMERS_ERASE = "customers.erase"  # erasure on the customer's request (Art. 9.5, 16)
     KNOWLEDGE_READ = "knowledge.read"
     KNOWLEDGE_WRITE = "knowledge.write"
+    KNOWLEDGE_EXPORT = "knowledge.export"  # the whole bank as XLSX/CSV (a background job)
+    KNOWLEDGE_IMPORT = "knowledge.import"  # a file of entries into the bank: it can publish, so the leader's (Art. 6.2)
+    JOBS_READ_ALL = "jobs.read_all"  # every background job of the tenant, not only one's own
     SURVEYS_MANAGE = "surveys.manage"
     CONFERENCES_MANAGE = "conferences.manage"
     SUPERVISION_MANAGE = "supervision.manage"
@@ -59,28 +62,30 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.FOCAL_OFFICER: frozenset(
         _EVERY_STAFF
         | {P.REQUESTS_READ, P.REQUESTS_INTAKE, P.REQUESTS_HANDLE, P.CUSTOMERS_READ, P.CUSTOMERS_WRITE}
-        | {P.KNOWLEDGE_WRITE, P.SURVEYS_MANAGE, P.CONFERENCES_MANAGE, P.REPORTS_READ}
+        | {P.KNOWLEDGE_WRITE, P.KNOWLEDGE_EXPORT, P.SURVEYS_MANAGE, P.CONFERENCES_MANAGE, P.REPORTS_READ}
     ),
     Role.CCC_OFFICER: frozenset(
         _EVERY_STAFF
         | {P.REQUESTS_READ, P.REQUESTS_INTAKE, P.REQUESTS_HANDLE, P.CUSTOMERS_READ, P.CUSTOMERS_WRITE}
-        | {P.KNOWLEDGE_WRITE, P.SURVEYS_MANAGE, P.CONFERENCES_MANAGE, P.REPORTS_READ, P.CENTRAL_VIEW}
+        | {P.KNOWLEDGE_WRITE, P.KNOWLEDGE_EXPORT, P.SURVEYS_MANAGE, P.CONFERENCES_MANAGE, P.REPORTS_READ, P.CENTRAL_VIEW}
     ),
     # The leader signs what the office sends out (Art. 6.2), so the leader hands a customer their data and decides
     # an erasure; agents and officers, who read customers all day, do neither.
     Role.LEADER: frozenset(
         _EVERY_STAFF
         | {P.REQUESTS_READ, P.REQUESTS_APPROVE, P.CUSTOMERS_READ, P.REPORTS_READ, P.PLANS_APPROVE}
-        | {P.CENTRAL_VIEW, P.AUDIT_READ, P.CUSTOMERS_EXPORT, P.CUSTOMERS_ERASE}
+        | {P.CENTRAL_VIEW, P.AUDIT_READ, P.CUSTOMERS_EXPORT, P.CUSTOMERS_ERASE, P.KNOWLEDGE_EXPORT, P.KNOWLEDGE_IMPORT}
     ),
     Role.SPECIALIST: frozenset(_EVERY_STAFF | {P.REQUESTS_READ, P.ESCALATIONS_ANSWER}),
     Role.SUPERVISOR: frozenset(
         _EVERY_STAFF | {P.REQUESTS_READ, P.SUPERVISION_MANAGE, P.REPORTS_READ, P.AUDIT_READ, P.CENTRAL_VIEW}
     ),
-    Role.TENANT_ADMIN: frozenset(_EVERY_STAFF | {P.USERS_MANAGE, P.UNITS_MANAGE, P.AUDIT_READ, P.SLA_MANAGE, P.RETENTION_MANAGE}),
+    Role.TENANT_ADMIN: frozenset(
+        _EVERY_STAFF | {P.USERS_MANAGE, P.UNITS_MANAGE, P.AUDIT_READ, P.SLA_MANAGE, P.RETENTION_MANAGE, P.JOBS_READ_ALL}
+    ),
     Role.CENTRAL_ADMIN: frozenset(
         _EVERY_STAFF
-        | {P.USERS_MANAGE, P.UNITS_MANAGE, P.AUDIT_READ, P.SLA_MANAGE, P.RETENTION_MANAGE}
+        | {P.USERS_MANAGE, P.UNITS_MANAGE, P.AUDIT_READ, P.SLA_MANAGE, P.RETENTION_MANAGE, P.JOBS_READ_ALL}
         | {P.CENTRAL_VIEW, P.CENTRAL_CALENDAR, P.CENTRAL_RETENTION}
     ),
 }

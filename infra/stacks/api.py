@@ -9,6 +9,7 @@ from aws_cdk import CfnResource, Fn, RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from chalice.cdk import Chalice
@@ -197,6 +198,10 @@ class ChaliceApi(Construct):
         """Send to the queue and consume it (the SQS event source mapping runs as this role)."""
         queue.grant_send_messages(self.role)
         queue.grant_consume_messages(self.role)
+
+    def grant_files(self, bucket: s3.IBucket) -> None:
+        """Write results, read uploads, and sign the presigned links people download and upload with."""
+        bucket.grant_read_write(self.role)
 
     def grant_state_machine(self, state_machine: sfn.IStateMachine) -> None:
         """Start, stop and look up timers (the reconcile job asks whether each is running), and complete task tokens."""

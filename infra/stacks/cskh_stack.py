@@ -9,10 +9,11 @@ from aws_cdk import CfnOutput, Environment, Stack
 from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
-from infra.definitions import APP_NAME, MAIL
+from infra.definitions import APP_NAME, JOBS_QUEUE, MAIL
 from infra.stacks.api import ChaliceApi
 from infra.stacks.data import Data
 from infra.stacks.domain import WildcardDomain
+from infra.stacks.files import Files
 from infra.stacks.identity import Identity, PoolKeys
 from infra.stacks.messaging import Mail, Messaging
 from infra.stacks.monitoring import Alarms
@@ -20,6 +21,7 @@ from infra.stacks.workflows import Workflows
 
 # The outbox queue's handler in app.py (`outbox`) and its event source, as Chalice names them in its SAM template.
 OUTBOX_HANDLER = ("Outbox", "OutboxSqsEventSource")
+JOBS_HANDLER = ("JobsWorker", "JobsWorkerSqsEventSource")
 
 # Lambda environment variable -> the ASL file of the state machine whose ARN it carries.
 STATE_MACHINE_VARIABLES = {
@@ -66,6 +68,7 @@ class CskhStack(Stack):
         identity = Identity(self, "Identity", retain=settings.retain)
         mail = Mail(self, "Mail", zone=zone)
         messaging = Messaging(self, "Messaging")
+        files = Files(self, "Files")
         workflows = Workflows(self, "Workflows", table=data.table, outbox=messaging.outbox, retain=settings.retain)
 
         environment = {
@@ -74,6 +77,8 @@ class CskhStack(Stack):
             "USER_POOL_CLIENT_ID": identity.client.user_pool_client_id,
             "BASE_DOMAIN": settings.base_domain,
             "OUTBOX_QUEUE_URL": messaging.outbox.queue_url,
+            "JOBS_QUEUE_URL": messaging.queues[JOBS_QUEUE.name].queue_url,
+            "FILES_BUCKET": files.bucket.bucket_name,
             "MAIL_SENDER": MAIL.sender,
             "MAIL_CONFIGURATION_SET": mail.configuration_set.configuration_set_name,
             "ALARM_TOPIC_ARN": messaging.alarm_topic.topic_arn,
@@ -91,11 +96,13 @@ class CskhStack(Stack):
         api.grant_sms()
         for queue in messaging.queues.values():
             api.grant_queue(queue)
+        api.grant_files(files.bucket)
         for state_machine in workflows.state_machines.values():
             api.grant_state_machine(state_machine)
         # @app.on_sqs_message(queue=<name>) makes Chalice name the queue by a built ARN, not a Ref.
         api.after(*messaging.queues.values())
         api.report_batch_item_failures(*OUTBOX_HANDLER)
+        api.report_batch_item_failures(*JOBS_HANDLER)
 
         WildcardDomain(
             self,
