@@ -17,7 +17,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import cold_start, dynamo_calls, local_concurrency, rate_limits, requests_calls, requests_scale, tenant_scope
+from . import (
+    cold_start,
+    dynamo_calls,
+    fuzz,
+    local_concurrency,
+    rate_limits,
+    requests_calls,
+    requests_scale,
+    tenant_scope,
+)
 from .report import Section, cpu_model, machine_facts
 
 BENCHMARKS: dict[str, Callable[[], Section]] = {
@@ -28,6 +37,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "local_concurrency": local_concurrency.run,
     "rate_limits": rate_limits.run,
     "tenant_scope": tenant_scope.run,
+    "fuzz": fuzz.run,
 }
 FLAGS = ("--scale", "--only")
 RESULTS = Path(__file__).resolve().parent / "results.md"
@@ -37,7 +47,7 @@ INTRO = "Written by `python -m bench` (run from the repository root with `.venv/
 SECTION_MARK = "<!-- bench:section {name} {date} -->"
 _SECTION = re.compile(r"^<!-- bench:section (\w+) ([^>]*?) ?-->$", re.MULTILINE)
 _FINDING = re.compile(r"^- (.*) <!-- bench:(\w+) -->$")
-_END = "\n_All benchmarks ran in"
+_END = re.compile(r"\n_(?:All benchmarks ran in|The benchmarks re-run now ran in)")  # the footer of either kind of run
 
 
 def recorded(text: str) -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
@@ -46,7 +56,9 @@ def recorded(text: str) -> tuple[dict[str, str], dict[str, list[str]], dict[str,
     sections: dict[str, str] = {}
     dates: dict[str, str] = {}
     for i, mark in enumerate(marks):
-        end = marks[i + 1].start() if i + 1 < len(marks) else (text.find(_END, mark.end()) if _END in text else len(text))
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        footer = _END.search(text, mark.end(), end)  # a run's footer is no part of the section before it
+        end = footer.start() if footer else end
         sections[mark.group(1)] = text[mark.end() : end].strip("\n")
         dates[mark.group(1)] = mark.group(2).strip() or "an earlier run"
     findings: dict[str, list[str]] = {}

@@ -140,6 +140,25 @@ def _handler_class() -> Any:
 
         do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
 
+        def __getattr__(self, name: str) -> Any:
+            # Any other method (TRACE, QUERY, PROPFIND, …) goes to the app too, which answers 405 in the contract's
+            # shape, as for any method a route does not have; http.server alone would answer 501 in HTML.
+            if name.startswith("do_"):
+                return self._generic_handle
+            raise AttributeError(name)
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            """http.server's own refusals (a garbled request line, an oversized header) in the contract's shape."""
+            code_name, text = _SERVER_ERRORS.get(code, ("malformed_request", "Yêu cầu không hợp lệ."))
+            body = json.dumps({"error": {"code": code_name, "message": text}}, ensure_ascii=False).encode()
+            self.close_connection = True
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if getattr(self, "command", "") != "HEAD":
+                self.wfile.write(body)
+
         def end_headers(self) -> None:
             self.send_header("Connection", "close")  # the next request goes to whichever instance is free
             super().end_headers()
@@ -164,6 +183,14 @@ def _handler_class() -> Any:
             """Quiet: the app logs each request itself."""
 
     return InstanceHandler
+
+
+_SERVER_ERRORS = {
+    400: ("malformed_request", "Yêu cầu không hợp lệ."),
+    414: ("uri_too_long", "Đường dẫn quá dài."),
+    431: ("headers_too_large", "Tiêu đề yêu cầu quá lớn."),
+    505: ("http_version_not_supported", "Phiên bản HTTP không được hỗ trợ."),
+}
 
 
 class Instance(ThreadingMixIn, HTTPServer):

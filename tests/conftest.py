@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -225,3 +227,22 @@ def sent(stack: Any) -> Any:
         return {"emails": list(ses.sent_messages), "sms": list(sns.sms_messages.values())}
 
     return read
+
+
+@pytest.fixture
+def log_lines() -> Iterator[Any]:
+    """`log_lines()` → what the app's own log handler wrote (its real formatter) during the test, as parsed JSON."""
+    from chalicelib.shared.observability import logger
+
+    handler = logger.registered_handler
+    assert isinstance(handler, logging.StreamHandler), handler
+    stream = io.StringIO()
+    previous_stream, previous_level = handler.setStream(stream), logger.log_level
+    logger.setLevel("DEBUG")
+
+    def read() -> list[dict[str, Any]]:
+        return [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
+
+    yield read
+    handler.setStream(previous_stream)
+    logger.setLevel(previous_level)

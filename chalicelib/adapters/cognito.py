@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ParamValidationError
 
 from chalicelib.shared.errors import (
+    AppError,
     ConflictError,
+    MalformedError,
     NotFoundError,
     RuleViolationError,
     TooManyRequestsError,
     UnauthorizedError,
     UnavailableError,
 )
+from chalicelib.shared.observability import logger
 
 BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
+SESSION_EXPIRED = "Phiên đặt mật khẩu đã hết hạn, vui lòng đăng nhập lại."
+# RespondToAuthChallenge takes a Session of 20 to 2048 characters; anything else cannot be a session Cognito issued.
+SESSION_MIN, SESSION_MAX = 20, 2048
 
 
 @dataclass(frozen=True)
@@ -36,28 +42,66 @@ class NewPasswordChallenge:
     session: str
 
 
+def _bad_credentials() -> AppError:
+    # Same answer for a wrong password, an unknown or a disabled user: nothing to enumerate.
+    return UnauthorizedError(BAD_CREDENTIALS, code="invalid_credentials")
+
+
+def _session_expired() -> AppError:
+    return UnauthorizedError(SESSION_EXPIRED, code="session_expired")
+
+
+def _weak_password() -> AppError:
+    return RuleViolationError(
+        "Mật khẩu phải dài ít nhất 8 ký tự, có chữ hoa, chữ thường, chữ số và ký tự đặc biệt.",
+        code="weak_password",
+        fields={"password": "policy"},
+    )
+
+
+# Cognito's refusals by error code. Anyone can cause them (a sign-in is public), so they are logged at INFO;
+# only a code not listed here is a dependency failure (503, logged as an error).
+_REFUSALS: dict[str, Callable[[], AppError]] = {
+    "NotAuthorizedException": _bad_credentials,
+    "UserNotFoundException": _bad_credentials,
+    "PasswordResetRequiredException": _bad_credentials,
+    "UsernameExistsException": lambda: ConflictError("Tên đăng nhập đã được dùng.", code="username_taken"),
+    "InvalidPasswordException": _weak_password,
+    "InvalidParameterException": _weak_password,
+    "CodeMismatchException": _session_expired,
+    "ExpiredCodeException": _session_expired,
+    "TooManyRequestsException": TooManyRequestsError,
+    "LimitExceededException": TooManyRequestsError,
+    "TooManyFailedAttemptsException": TooManyRequestsError,
+}
+# In the new-password step the session is the credential: one Cognito did not issue, already used or expired, or of
+# another user (moto answers ResourceNotFoundException) all mean "sign in again".
+_SESSION_REFUSALS: dict[str, Callable[[], AppError]] = {
+    code: _session_expired
+    for code in (
+        "NotAuthorizedException",
+        "CodeMismatchException",
+        "ExpiredCodeException",
+        "ResourceNotFoundException",
+        "UserNotFoundException",
+    )
+}
+
+
 @contextmanager
-def _translated() -> Iterator[None]:
+def _translated(*, session_step: bool = False) -> Iterator[None]:
     try:
         yield
+    except ParamValidationError:
+        logger.warning("cognito refused the parameters before sending")
+        raise (_session_expired() if session_step else MalformedError()) from None
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
-        if code in ("NotAuthorizedException", "UserNotFoundException", "PasswordResetRequiredException"):
-            # Same answer for a wrong password, an unknown or a disabled user: nothing to enumerate.
-            raise UnauthorizedError(BAD_CREDENTIALS, code="invalid_credentials") from None
-        if code == "UsernameExistsException":
-            raise ConflictError("Tên đăng nhập đã được dùng.", code="username_taken") from None
-        if code in ("InvalidPasswordException", "InvalidParameterException"):
-            raise RuleViolationError(
-                "Mật khẩu phải dài ít nhất 8 ký tự, có chữ hoa, chữ thường, chữ số và ký tự đặc biệt.",
-                code="weak_password",
-                fields={"password": "policy"},
-            ) from None
-        if code in ("CodeMismatchException", "ExpiredCodeException"):
-            raise UnauthorizedError("Phiên đặt mật khẩu đã hết hạn, vui lòng đăng nhập lại.", code="session_expired") from None
-        if code in ("TooManyRequestsException", "LimitExceededException", "TooManyFailedAttemptsException"):
-            raise TooManyRequestsError() from None
-        raise UnavailableError() from exc
+        refusal = (_SESSION_REFUSALS.get(code) if session_step else None) or _REFUSALS.get(code)
+        if refusal is None:
+            raise UnavailableError() from exc
+        logger.info("cognito refused", extra={"cognito_error": code})
+        raise refusal() from None
 
 
 class CognitoDirectory:
@@ -79,8 +123,10 @@ class CognitoDirectory:
         return self._outcome(result)
 
     def choose_password(self, username: str, session: str, new_password: str) -> Tokens | NewPasswordChallenge:
-        """Answer the new-password challenge."""
-        with _translated():
+        """Answer the new-password challenge; a session Cognito cannot have issued, or refuses, is `session_expired`."""
+        if not SESSION_MIN <= len(session) <= SESSION_MAX:
+            raise _session_expired()
+        with _translated(session_step=True):
             result = self._client.respond_to_auth_challenge(
                 ClientId=self._app_client,
                 ChallengeName="NEW_PASSWORD_REQUIRED",

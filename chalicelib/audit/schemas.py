@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from chalicelib.shared.schema import BaseModel
+from chalicelib.shared.fields import QueryInt
+from chalicelib.shared.schema import BaseModel, Input
 
 
-class AuditQuery(BaseModel):
+class AuditQuery(Input):
     """Which month to read (yyyy-mm, default the current one)."""
 
-    model_config = ConfigDict(extra="forbid")
     month: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
-    limit: int = Field(default=100, ge=1, le=500)
+    limit: QueryInt = Field(default=100, ge=1, le=500)
 
 
 class AuditRead(BaseModel):

@@ -6,9 +6,10 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from chalicelib.shared.schema import BaseModel
+from chalicelib.shared.fields import Identifier, Line, Version
+from chalicelib.shared.schema import BaseModel, Input
 
 from .erasure import REASON_LABELS
 from .privacy_service import CustomerExport, Erasure
@@ -16,7 +17,6 @@ from .privacy_store import RetentionRun
 from .retention import CEILING_MONTHS, FLOOR_MONTHS, KINDS, NationalBounds, RetentionPolicy
 from .schemas import CustomerRead
 
-Strict = ConfigDict(extra="forbid", str_strip_whitespace=True)
 Months = Field(ge=FLOOR_MONTHS, le=CEILING_MONTHS)
 
 
@@ -52,12 +52,11 @@ class RetentionPolicyRead(BaseModel):
     last_run: RetentionRunRead | None = None
 
 
-class RetentionPolicyUpdate(BaseModel):
+class RetentionPolicyUpdate(Input):
     """The tenant's months per kind (`customer_profile`, `request_content`, `audit_entry`); absent kinds take the default."""
 
-    model_config = Strict
-    months: dict[str, int] = Field(max_length=10)
-    version: int = Field(ge=0)
+    months: dict[Identifier, int] = Field(max_length=10)
+    version: Version
 
 
 class BoundsRead(BaseModel):
@@ -76,20 +75,18 @@ class RetentionBoundsRead(BaseModel):
     version: int
 
 
-class BoundsUpdate(BaseModel):
+class BoundsUpdate(Input):
     """One kind's bounds."""
 
-    model_config = Strict
     minimum: int = Months
     maximum: int = Months
 
 
-class RetentionBoundsUpdate(BaseModel):
+class RetentionBoundsUpdate(Input):
     """The national bounds per kind; absent kinds keep the product's."""
 
-    model_config = Strict
-    bounds: dict[str, BoundsUpdate] = Field(max_length=10)
-    version: int = Field(ge=0)
+    bounds: dict[Identifier, BoundsUpdate] = Field(max_length=10)
+    version: Version
 
 
 class ExportedStepRead(BaseModel):
@@ -133,13 +130,12 @@ class CustomerExportRead(BaseModel):
     requests: list[ExportedRequestRead]
 
 
-class CustomerErase(BaseModel):
+class CustomerErase(Input):
     """Erase on the customer's request: the legal basis, the number of their written request, the version read."""
 
-    model_config = Strict
-    version: int = Field(ge=0)
+    version: Version
     reason: Literal["subject_request", "consent_withdrawn", "objection", "unlawful_processing", "authority_order"]
-    reference: str | None = Field(default=None, min_length=1, max_length=40)
+    reference: Line | None = Field(default=None, min_length=1, max_length=40)
 
 
 class CustomerErasureRead(BaseModel):

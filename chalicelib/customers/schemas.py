@@ -5,42 +5,39 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from chalicelib.shared.schema import BaseModel
+from chalicelib.shared.fields import Line, QueryInt, Version
+from chalicelib.shared.schema import BaseModel, Input
 
-Strict = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-
-class CustomerIdentity(BaseModel):
+class CustomerIdentity(Input):
     """Identity fields of a customer, as typed by staff; normalised and checked by the domain."""
 
-    model_config = Strict
     kind: Literal["individual", "organization"]
-    full_name: str | None = Field(default=None, max_length=200)
-    id_number: str | None = Field(default=None, max_length=30)
-    social_insurance_code: str | None = Field(default=None, max_length=30)
-    health_card_code: str | None = Field(default=None, max_length=40)
-    org_name: str | None = Field(default=None, max_length=300)
-    unit_code: str | None = Field(default=None, max_length=30)
-    phone: str | None = Field(default=None, max_length=30)
-    email: str | None = Field(default=None, max_length=254)
-    address: str | None = Field(default=None, max_length=500)
+    full_name: Line | None = Field(default=None, max_length=200)
+    id_number: Line | None = Field(default=None, max_length=30)
+    social_insurance_code: Line | None = Field(default=None, max_length=30)
+    health_card_code: Line | None = Field(default=None, max_length=40)
+    org_name: Line | None = Field(default=None, max_length=300)
+    unit_code: Line | None = Field(default=None, max_length=30)
+    phone: Line | None = Field(default=None, max_length=30)
+    email: Line | None = Field(default=None, max_length=254)
+    address: Line | None = Field(default=None, max_length=500)
 
 
 class CustomerUpdate(CustomerIdentity):
     """The whole record as it should become (fields left out are cleared); `version` is the one read."""
 
-    version: int = Field(ge=0)
+    version: Version
 
 
-class CustomerQuery(BaseModel):
+class CustomerQuery(Input):
     """Look-up by an identifier (or its first 3+ characters), or by the beginning of a name (diacritics optional)."""
 
-    model_config = Strict
-    identifier: str | None = Field(default=None, max_length=40)
-    q: str | None = Field(default=None, max_length=200)
-    limit: int = Field(default=10, ge=1, le=50)
+    identifier: Line | None = Field(default=None, max_length=40)
+    q: Line | None = Field(default=None, max_length=200)
+    limit: QueryInt = Field(default=10, ge=1, le=50)
 
 
 class CustomerSummaryRead(BaseModel):

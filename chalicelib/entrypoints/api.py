@@ -24,9 +24,11 @@ from chalicelib.shared.http import (
     ROUTES,
     RouteSpec,
     begin_request,
+    check_path,
     finish_request,
     handle_errors,
     parse_body,
+    parse_headers,
     parse_query,
     render_json_error,
     serialize,
@@ -44,16 +46,19 @@ def route(
     permission: Permission | None = None,
     body: type[BaseModel] | None = None,
     query: type[BaseModel] | None = None,
+    headers: type[BaseModel] | None = None,
     response: type[BaseModel] | None = None,
     status: int = 200,
     public: bool = False,
     summary: str = "",
     tags: tuple[str, ...] = (),
+    errors: tuple[int, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a JSON API operation.
 
-    The handler is called as `fn(ctx, [body], [query], **path_params)` and returns a model, a dict or a Response.
-    Unless `public`, the caller must be signed in for the host's tenant and hold `permission`.
+    The handler is called as `fn(ctx, [body], [query], [headers], **path_params)` and returns a model, a dict or a
+    Response. Unless `public`, the caller must be signed in for the host's tenant and hold `permission`. Path
+    parameters are identifiers (else 404); `errors` lists statuses the inputs do not imply (shared/openapi.py).
     """
 
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -87,11 +92,14 @@ def route(
                     headers={k.lower(): v for k, v in request.headers.items()},
                     client=client_address(request),
                 )
+                check_path(params)
                 args: list[Any] = [ctx]
                 if body is not None:
                     args.append(parse_body(request, body, max_bytes=edge.max_body_bytes))
                 if query is not None:
                     args.append(parse_query(request, query))
+                if headers is not None:
+                    args.append(parse_headers(request, headers))
                 return serialize(fn(*args, **params), status)
 
             return finish_request(request, handle_errors(render_json_error, call), started, path)
@@ -112,6 +120,9 @@ def route(
                 response=response,
                 status=status,
                 tags=tags,
+                public=public,
+                headers=headers,
+                errors=errors,
             )
         )
         return fn

@@ -56,14 +56,23 @@ def login_response(ctx: RequestContext, outcome: SignedIn | PasswordNeeded) -> R
     )
 
 
-@route(bp, "/api/auth/login", method="POST", body=LoginBody, response=LoginResponse, public=True, tags=TAGS)
+@route(bp, "/api/auth/login", method="POST", body=LoginBody, response=LoginResponse, public=True, tags=TAGS, errors=(401, 403))
 def login(ctx: RequestContext, body: LoginBody) -> Response:
     """Sign in with the tenant's username and password (failures are throttled: 429 with Retry-After)."""
     outcome = container().identity.login(tenant=ctx.tenant, login=body.username, password=body.password, client=ctx.client)
     return login_response(ctx, outcome)
 
 
-@route(bp, "/api/auth/new-password", method="POST", body=NewPasswordBody, response=LoginResponse, public=True, tags=TAGS)
+@route(
+    bp,
+    "/api/auth/new-password",
+    method="POST",
+    body=NewPasswordBody,
+    response=LoginResponse,
+    public=True,
+    tags=TAGS,
+    errors=(401, 403),
+)
 def new_password(ctx: RequestContext, body: NewPasswordBody) -> Response:
     """Replace a temporary password at first sign-in."""
     outcome = container().identity.choose_password(

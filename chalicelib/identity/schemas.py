@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from chalicelib.shared.schema import BaseModel
+from chalicelib.shared.fields import Identifier, Line, Version
+from chalicelib.shared.schema import BaseModel, Input
 
-Strict = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-
-class LoginBody(BaseModel):
+class LoginBody(Input):
     """Credentials typed on the tenant's sign-in page."""
 
-    model_config = Strict
-    username: str = Field(min_length=1, max_length=80)
+    username: Identifier = Field(max_length=80)
     password: str = Field(min_length=1, max_length=256)
 
 
-class NewPasswordBody(BaseModel):
-    """The answer to a first sign-in with a temporary password."""
+class NewPasswordBody(Input):
+    """The answer to a first sign-in with a temporary password; an unknown, malformed or spent session is a 401."""
 
-    model_config = Strict
-    username: str = Field(min_length=1, max_length=80)
+    username: Identifier = Field(max_length=80)
     session: str = Field(min_length=1, max_length=4096)
     new_password: str = Field(min_length=8, max_length=256)
 
@@ -65,34 +62,31 @@ class UserPage(BaseModel):
     items: list[UserRead]
 
 
-class UserCreate(BaseModel):
-    """A new staff account."""
+class UserCreate(Input):
+    """A new staff account (the login's form is a rule of the domain: 422)."""
 
-    model_config = Strict
-    username: str = Field(min_length=3, max_length=40)
-    full_name: str = Field(min_length=2, max_length=120)
-    roles: list[str] = Field(min_length=1, max_length=8)
-    unit_id: str | None = Field(default=None, max_length=40)
-    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    agent_code: str | None = Field(default=None, max_length=20, pattern=r"^[A-Za-z0-9-]+$")
+    username: Line = Field(min_length=3, max_length=40)
+    full_name: Line = Field(min_length=2, max_length=120)
+    roles: list[Identifier] = Field(min_length=1, max_length=8)
+    unit_id: Identifier | None = Field(default=None, max_length=40)
+    email: Line | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    agent_code: Line | None = Field(default=None, max_length=20, pattern=r"^[A-Za-z0-9-]+$")
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(Input):
     """A change to an account; `version` is the one read."""
 
-    model_config = Strict
-    version: int = Field(ge=0)
-    full_name: str | None = Field(default=None, min_length=2, max_length=120)
-    roles: list[str] | None = Field(default=None, min_length=1, max_length=8)
-    unit_id: str | None = Field(default=None, max_length=40)
-    agent_code: str | None = Field(default=None, max_length=20, pattern=r"^[A-Za-z0-9-]+$")
+    version: Version
+    full_name: Line | None = Field(default=None, min_length=2, max_length=120)
+    roles: list[Identifier] | None = Field(default=None, min_length=1, max_length=8)
+    unit_id: Identifier | None = Field(default=None, max_length=40)
+    agent_code: Line | None = Field(default=None, max_length=20, pattern=r"^[A-Za-z0-9-]+$")
 
 
-class VersionBody(BaseModel):
+class VersionBody(Input):
     """An action that only needs the version read."""
 
-    model_config = Strict
-    version: int = Field(ge=0)
+    version: Version
 
 
 class NewAccountRead(BaseModel):

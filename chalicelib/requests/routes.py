@@ -21,6 +21,7 @@ from .schemas import (
     CentralQuery,
     DraftDecision,
     EscalateBody,
+    IntakeHeaders,
     RateBody,
     ReasonBody,
     ReportBody,
@@ -57,13 +58,14 @@ def _action(name: str, body: type[Versioned], path: str = "") -> Callable[[Calla
     method="POST",
     permission=P.REQUESTS_INTAKE,
     body=RequestCreate,
+    headers=IntakeHeaders,
     response=RequestRead,
     status=201,
     tags=TAGS,
 )
-def create(ctx: RequestContext, body: RequestCreate) -> RequestRead:
+def create(ctx: RequestContext, body: RequestCreate, headers: IntakeHeaders) -> RequestRead:
     """Record a request from any channel; `Idempotency-Key` (at most 128 characters) makes a retry return the same request."""
-    key = ctx.headers.get("idempotency-key")
+    key = headers.idempotency_key
     return _shown(ctx, container().requests.intake(tenant=ctx.tenant, actor=ctx.user, data=body, idempotency_key=key))
 
 

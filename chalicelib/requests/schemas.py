@@ -5,153 +5,154 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import Field
 
 from chalicelib.customers.schemas import CustomerIdentity
-from chalicelib.shared.schema import BaseModel
+from chalicelib.shared.fields import Cursor, Identifier, Instant, Line, QueryFlag, QueryInstant, QueryInt, Text, Version
+from chalicelib.shared.schema import BaseModel, Input
 
-Strict = ConfigDict(extra="forbid", str_strip_whitespace=True)
 ChannelName = Literal["hotline", "national_portal", "web_portal", "fanpage", "email", "post", "other"]
 KindName = Literal["information", "status_lookup", "complaint"]
 CategoryName = Literal["policy", "procedure_execution", "public_service", "staff_attitude", "coordination"]
 StatusName = Literal["open", "escalated", "transferred", "awaiting_approval", "answered", "closed"]
 
 
-class CustomerRef(BaseModel):
+class CustomerRef(Input):
     """`{"id": …}` of a known customer, or the identity fields to find or create one (Annex 2 §2)."""
 
-    model_config = Strict
-    id: str | None = Field(default=None, max_length=40)
+    id: Identifier | None = Field(default=None, max_length=40)
     kind: Literal["individual", "organization"] | None = None
-    full_name: str | None = Field(default=None, max_length=120)
-    id_number: str | None = Field(default=None, max_length=20)
-    social_insurance_code: str | None = Field(default=None, max_length=20)
-    health_card_code: str | None = Field(default=None, max_length=20)
-    org_name: str | None = Field(default=None, max_length=200)
-    unit_code: str | None = Field(default=None, max_length=20)
-    phone: str | None = Field(default=None, max_length=20)
-    email: str | None = Field(default=None, max_length=254)
-    address: str | None = Field(default=None, max_length=300)
+    full_name: Line | None = Field(default=None, max_length=120)
+    id_number: Line | None = Field(default=None, max_length=20)
+    social_insurance_code: Line | None = Field(default=None, max_length=20)
+    health_card_code: Line | None = Field(default=None, max_length=20)
+    org_name: Line | None = Field(default=None, max_length=200)
+    unit_code: Line | None = Field(default=None, max_length=20)
+    phone: Line | None = Field(default=None, max_length=20)
+    email: Line | None = Field(default=None, max_length=254)
+    address: Line | None = Field(default=None, max_length=300)
 
     def identity(self) -> CustomerIdentity:
         """The identity fields as the customers capability takes them."""
         return CustomerIdentity(**self.model_dump(exclude={"id"}, exclude_none=True) | {"kind": self.kind or "individual"})
 
 
-class RequestCreate(BaseModel):
+class RequestCreate(Input):
     """A request from any channel (Art. 5); letters and walk-ins are entered after the fact with `received_at`."""
 
-    model_config = Strict
     channel: ChannelName
     kind: KindName
     category: CategoryName
-    received_at: AwareDatetime | None = None
+    received_at: Instant | None = None
     customer: CustomerRef
-    subject: str = Field(min_length=3, max_length=200)
-    question: str = Field(min_length=3, max_length=8000)
+    subject: Line = Field(min_length=3, max_length=200)
+    question: Text = Field(min_length=3, max_length=8000)
 
 
-class Versioned(BaseModel):
+class IntakeHeaders(Input):
+    """`Idempotency-Key`: a retry with the same key and body returns the request the first call created."""
+
+    idempotency_key: str | None = Field(default=None, alias="Idempotency-Key", min_length=1, max_length=128, pattern=r"^[!-~]+$")
+
+
+class Versioned(Input):
     """Every action names the version it was decided on."""
 
-    model_config = Strict
-    version: int = Field(ge=0)
+    version: Version
 
 
 class AnswerBody(Versioned):
     """Answer at once (hotline), optionally citing a knowledge-bank entry."""
 
-    text: str = Field(min_length=1, max_length=8000)
-    knowledge_id: str | None = Field(default=None, max_length=40)
+    text: Text = Field(min_length=1, max_length=8000)
+    knowledge_id: Identifier | None = Field(default=None, max_length=40)
 
 
 class CallbackBody(Versioned):
     """A callback appointment (Art. 6.1 step 3b)."""
 
-    at: AwareDatetime
-    note: str = Field(default="", max_length=1000)
-    assignee: str | None = Field(default=None, max_length=40)
+    at: Instant
+    note: Text = Field(default="", max_length=1000)
+    assignee: Identifier | None = Field(default=None, max_length=40)
 
 
 class EscalateBody(Versioned):
     """Units to escalate to (one or more)."""
 
-    unit_ids: list[str] = Field(min_length=1, max_length=10)
-    note: str = Field(default="", max_length=2000)
+    unit_ids: list[Identifier] = Field(min_length=1, max_length=10)
+    note: Text = Field(default="", max_length=2000)
 
 
 class TransferBody(Versioned):
-    """A provincial office (and optionally its grassroots office) to hand over to."""
+    """A provincial office (and optionally its grassroots office) to hand over to; no `to_unit` (or null) is no unit."""
 
-    to_tenant: str = Field(min_length=2, max_length=20)
-    to_unit: str | None = Field(default=None, max_length=40)
-    note: str = Field(default="", max_length=2000)
+    to_tenant: Identifier = Field(min_length=2, max_length=20)
+    to_unit: Identifier | None = Field(default=None, max_length=40)
+    note: Text = Field(default="", max_length=2000)
 
 
 class TextBody(Versioned):
     """A draft answer, a unit's answer, or a report."""
 
-    text: str = Field(min_length=1, max_length=8000)
+    text: Text = Field(min_length=1, max_length=8000)
 
 
 class ReportBody(Versioned):
     """The receiving office's result."""
 
-    result: str = Field(min_length=1, max_length=8000)
+    result: Text = Field(min_length=1, max_length=8000)
 
 
 class DraftDecision(Versioned):
     """Which draft the leader decides on (and why, when returning it)."""
 
-    draft_id: str = Field(min_length=1, max_length=40)
-    note: str = Field(default="", max_length=2000)
+    draft_id: Identifier = Field(max_length=40)
+    note: Text = Field(default="", max_length=2000)
 
 
 class RateBody(Versioned):
     """The customer's rating."""
 
     satisfied: bool
-    reason: str = Field(default="", max_length=2000)
-    remedy: str = Field(default="", max_length=2000)
+    reason: Text = Field(default="", max_length=2000)
+    remedy: Text = Field(default="", max_length=2000)
 
 
 class ReasonBody(Versioned):
     """Why (reopening)."""
 
-    reason: str = Field(default="", max_length=2000)
+    reason: Text = Field(default="", max_length=2000)
 
 
 class AssignBody(Versioned):
     """Who handles it next (null: the shared queue)."""
 
-    assignee: str | None = Field(default=None, max_length=40)
+    assignee: Identifier | None = Field(default=None, max_length=40)
 
 
-class RequestQuery(BaseModel):
+class RequestQuery(Input):
     """Filters of the request list; each is served by a key or an index (docs/data-model.md)."""
 
-    model_config = ConfigDict(extra="forbid")
     status: StatusName | None = None
     channel: ChannelName | None = None
     category: CategoryName | None = None
-    unit: str | None = Field(default=None, max_length=40)
-    assignee: str | None = Field(default=None, max_length=40)
-    overdue: bool = False
-    due_before: AwareDatetime | None = None
-    q: str | None = Field(default=None, max_length=100)
-    cursor: str | None = Field(default=None, max_length=2000)
-    limit: int = Field(default=25, ge=1, le=100)
+    unit: Identifier | None = Field(default=None, max_length=40)
+    assignee: Identifier | None = Field(default=None, max_length=40)
+    overdue: QueryFlag = False
+    due_before: QueryInstant | None = None
+    q: Line | None = Field(default=None, max_length=100)
+    cursor: Cursor | None = None
+    limit: QueryInt = Field(default=25, ge=1, le=100)
 
 
-class CentralQuery(BaseModel):
+class CentralQuery(Input):
     """Filters of the CCC's cross-province list."""
 
-    model_config = ConfigDict(extra="forbid")
-    tenant: str | None = Field(default=None, max_length=20)
+    tenant: Identifier | None = Field(default=None, max_length=20)
     status: StatusName | None = None
-    overdue: bool = False
-    cursor: str | None = Field(default=None, max_length=2000)
-    limit: int = Field(default=25, ge=1, le=100)
+    overdue: QueryFlag = False
+    cursor: Cursor | None = None
+    limit: QueryInt = Field(default=25, ge=1, le=100)
 
 
 class RequestSummary(BaseModel):

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,9 +21,11 @@ from pydantic import BaseModel, ValidationError
 from chalicelib.shared.errors import (
     AppError,
     MalformedError,
+    NotFoundError,
     PayloadTooLargeError,
     TooManyRequestsError,
 )
+from chalicelib.shared.fields import IDENTIFIER_MAX, IDENTIFIER_PATTERN
 from chalicelib.shared.ids import new_id
 from chalicelib.shared.observability import logger, metrics
 from chalicelib.shared.permissions import Permission
@@ -69,6 +72,9 @@ class RouteSpec:
     response: type[BaseModel] | None
     status: int
     tags: tuple[str, ...] = field(default_factory=tuple)
+    public: bool = False
+    headers: type[BaseModel] | None = None
+    errors: tuple[int, ...] = ()  # statuses the operation answers beyond those its inputs imply (shared/openapi.py)
 
 
 ROUTES: list[RouteSpec] = []
@@ -100,14 +106,17 @@ def _validation_fields(error: ValidationError) -> dict[str, str]:
 
 
 def parse_body(request: Request, model: type[BaseModel], *, max_bytes: int) -> BaseModel:
-    """Read the raw body into the model: malformed JSON, unknown fields or wrong types are a 400."""
+    """Read the raw body into the model, strictly: malformed JSON, unknown fields or wrong types are a 400.
+
+    Strict means JSON's own types: `"1"` or `1.0` is not an integer, `1` not a boolean, `null` not a string.
+    """
     raw = request.raw_body or b""
     if len(raw) > max_bytes:
         raise PayloadTooLargeError(f"Nội dung vượt quá {max_bytes // 1024} KiB.")
     if not raw.strip():
         raise MalformedError("Thiếu nội dung JSON.", code="empty_body")
     try:
-        return model.model_validate_json(raw)
+        return model.model_validate_json(raw, strict=True)
     except ValidationError as exc:
         if any(e["type"] == "json_invalid" for e in exc.errors()):
             raise MalformedError("Nội dung không phải JSON hợp lệ.", code="invalid_json") from None
@@ -115,11 +124,35 @@ def parse_body(request: Request, model: type[BaseModel], *, max_bytes: int) -> B
 
 
 def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
-    """Read the query string into the model; unknown or malformed parameters are a 400."""
+    """Read the query string into the model; unknown or malformed parameters are a 400.
+
+    Every value is text: the model's types (shared/fields.py `QueryInt`, `QueryFlag`, `QueryInstant`) say which
+    texts a number, a flag or an instant may be, and nothing else is converted.
+    """
     try:
-        return model.model_validate(dict(request.query_params or {}))
+        return model.model_validate(dict(request.query_params or {}), strict=True)
     except ValidationError as exc:
         raise MalformedError("Tham số truy vấn không hợp lệ.", code="invalid_query", fields=_validation_fields(exc)) from None
+
+
+def parse_headers(request: Request, model: type[BaseModel]) -> BaseModel:
+    """Read the headers the model names (by alias, in any case); a malformed one is a 400 naming the header."""
+    names = {(info.alias or name).lower(): info.alias or name for name, info in model.model_fields.items()}
+    sent = {names[k.lower()]: v for k, v in request.headers.items() if k.lower() in names}
+    try:
+        return model.model_validate(sent, strict=True)
+    except ValidationError as exc:
+        raise MalformedError("Tiêu đề yêu cầu không hợp lệ.", code="invalid_header", fields=_validation_fields(exc)) from None
+
+
+_PATH_VALUE = re.compile(IDENTIFIER_PATTERN)
+
+
+def check_path(params: dict[str, str]) -> None:
+    """Path parameters are identifiers: any other text names nothing that exists (404) and never reaches a key."""
+    for value in params.values():
+        if not (len(value) <= IDENTIFIER_MAX and _PATH_VALUE.fullmatch(value)):
+            raise NotFoundError()
 
 
 def serialize(result: Any, status: int) -> Response:

@@ -15,3 +15,12 @@ class BaseModel(PydanticModel):
     """A pydantic model built on first use; every schema derives from it (its own `model_config` adds to this one)."""
 
     model_config = ConfigDict(defer_build=True)
+
+
+class Input(BaseModel):
+    """What a client sends (a body or a query): unknown fields refused, surrounding spaces dropped.
+
+    Fields are written with the types of shared/fields.py; shared/http.py reads JSON bodies strictly.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic import Field, StrictInt
 
-from chalicelib.shared.schema import BaseModel
+from chalicelib.shared.fields import Identifier, Line, QueryInstant, QueryInt, Version
+from chalicelib.shared.schema import BaseModel, Input
 
 from .annex2 import ANNEX2_LIMITS
 from .domain import CalendarYear
 from .law import MarkedDay
 from .policy import ADJUSTABLE_UNITS, SlaPolicy
-
-Strict = ConfigDict(extra="forbid", str_strip_whitespace=True)
-_PLUS_AS_SPACE = re.compile(r" (\d{2}:?\d{2})$")
-
-
-def _plus_restored(value: Any) -> Any:
-    """An unencoded '+07:00' arrives as ' 07:00' in a query string; put the plus back."""
-    return _PLUS_AS_SPACE.sub(r"+\1", value.strip()) if isinstance(value, str) else value
 
 
 class CalendarDayRead(BaseModel):
@@ -32,12 +23,11 @@ class CalendarDayRead(BaseModel):
     source: str
 
 
-class OverrideDay(BaseModel):
-    """A date the government moved, with its name as the decree gives it."""
+class OverrideDay(Input):
+    """A date the government moved (yyyy-mm-dd), with its name as the decree gives it."""
 
-    model_config = Strict
     date: dt.date
-    name: str = Field(default="", max_length=120)
+    name: Line = Field(default="", max_length=120)
 
 
 class OverridesRead(BaseModel):
@@ -66,21 +56,19 @@ class CalendarYearRead(BaseModel):
     overrides: OverridesRead
 
 
-class CalendarUpdate(BaseModel):
+class CalendarUpdate(Input):
     """The government's substitutions of a year (replaces what was entered); `version` is the one read."""
 
-    model_config = Strict
-    version: int = Field(ge=0)
+    version: Version
     days_off: list[OverrideDay] = Field(default_factory=list, max_length=60)
     working_days: list[OverrideDay] = Field(default_factory=list, max_length=60)
 
 
-class WorkingDaysQuery(BaseModel):
+class WorkingDaysQuery(Input):
     """A start instant with its offset and a number of working days."""
 
-    model_config = Strict
-    start: Annotated[AwareDatetime, BeforeValidator(_plus_restored)]
-    days: int = Field(ge=0, le=366)
+    start: QueryInstant
+    days: QueryInt = Field(ge=0, le=366)
 
 
 class WorkingDaysRead(BaseModel):
@@ -113,12 +101,11 @@ class SlaPolicyRead(BaseModel):
     items: list[SlaLimitRead]
 
 
-class SlaPolicyUpdate(BaseModel):
+class SlaPolicyUpdate(Input):
     """The tenant's shortened limits by key (a key left out reverts to Annex 2); `version` is the one read."""
 
-    model_config = Strict
-    version: int = Field(ge=0)
-    limits: dict[str, StrictInt] = Field(max_length=40)
+    version: Version
+    limits: dict[Identifier, StrictInt] = Field(max_length=40)
 
 
 def _day(day: MarkedDay) -> CalendarDayRead:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from chalicelib.shared.schema import BaseModel
+from chalicelib.shared.fields import Line, QueryFlag, Version
+from chalicelib.shared.schema import BaseModel, Input
 
 from .catalog import UNIT_KINDS
-
-Strict = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class TenantRead(BaseModel):
@@ -43,26 +42,23 @@ class UnitPage(BaseModel):
     items: list[UnitRead]
 
 
-class UnitCreate(BaseModel):
+class UnitCreate(Input):
     """A new unit (e.g. a grassroots office)."""
 
-    model_config = Strict
     code: str = Field(min_length=2, max_length=40, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-    name: str = Field(min_length=2, max_length=200)
+    name: Line = Field(min_length=2, max_length=200)
     kind: str = Field(pattern="^(" + "|".join(UNIT_KINDS) + ")$")
 
 
-class UnitUpdate(BaseModel):
+class UnitUpdate(Input):
     """A change to a unit; `version` is the one read."""
 
-    model_config = Strict
-    version: int = Field(ge=0)
-    name: str | None = Field(default=None, min_length=2, max_length=200)
+    version: Version
+    name: Line | None = Field(default=None, min_length=2, max_length=200)
     active: bool | None = None
 
 
-class UnitQuery(BaseModel):
+class UnitQuery(Input):
     """Filters of the unit list."""
 
-    model_config = Strict
-    include_inactive: bool = False
+    include_inactive: QueryFlag = False

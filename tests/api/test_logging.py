@@ -2,30 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import logging
-
-import pytest
-
-
-@pytest.fixture
-def log_lines():
-    """What the app's own log handler writes (its real formatter), as parsed JSON lines."""
-    from chalicelib.shared.observability import logger
-
-    handler = logger.registered_handler
-    assert isinstance(handler, logging.StreamHandler), handler
-    stream = io.StringIO()
-    previous_stream, previous_level = handler.setStream(stream), logger.log_level
-    logger.setLevel("DEBUG")
-
-    def read() -> list[dict]:
-        return [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
-
-    yield read
-    handler.setStream(previous_stream)
-    logger.setLevel(previous_level)
 
 
 def test_request_lines_carry_tenant_and_correlation_id(api, log_lines):
