@@ -3,6 +3,9 @@
 `--scale` re-measures the request lists at 1,000 and 100,000 requests (about 18 min on 2 cores); without it,
 `requests_scale` reports the run recorded in bench/requests_scale.json (or measures when there is none).
 
+`--knowledge-1m` measures knowledge search at 1,000,000 texts besides 112,000 (about 15 min); without it,
+`knowledge_search` reports the 1,000,000 run recorded in bench/knowledge_search.json.
+
 `--only name[,name…]` re-runs just those benchmarks and puts their sections (and their findings) into
 bench/results.md in place of the recorded ones, keeping the others as they were. Names given without `--only`
 are run and printed, and results.md is left alone.
@@ -21,6 +24,7 @@ from . import (
     cold_start,
     dynamo_calls,
     fuzz,
+    knowledge_search,
     local_concurrency,
     rate_limits,
     requests_calls,
@@ -38,8 +42,9 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "rate_limits": rate_limits.run,
     "tenant_scope": tenant_scope.run,
     "fuzz": fuzz.run,
+    "knowledge_search": knowledge_search.run,
 }
-FLAGS = ("--scale", "--only")
+FLAGS = ("--scale", "--only", "--knowledge-1m")
 RESULTS = Path(__file__).resolve().parent / "results.md"
 TITLE = "# Benchmark results"
 INTRO = "Written by `python -m bench` (run from the repository root with `.venv/bin/python`); do not edit by hand."
@@ -104,6 +109,8 @@ def main(argv: list[str]) -> int:
     benchmarks = dict(BENCHMARKS)
     if "--scale" in flags:
         benchmarks["requests_scale"] = lambda: requests_scale.run(measure_now=True)
+    if "--knowledge-1m" in flags:
+        benchmarks["knowledge_search"] = lambda: knowledge_search.run(measure_large=True)
     started = time.perf_counter()
     now = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {cpu_model()}"  # each section's marker: when, and on what
     facts = machine_facts()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from chalicelib.adapters.cognito import CognitoDirectory, NewPasswordChallenge, Tokens
 from chalicelib.audit.domain import AuditEvent
@@ -17,6 +18,10 @@ from chalicelib.identity.domain import StaffUser
 from chalicelib.identity.sessions import Sessions
 from chalicelib.identity.store import UserStore
 from chalicelib.identity.verifier import CognitoTokenVerifier
+from chalicelib.knowledge import query as knowledge_query
+from chalicelib.knowledge.search import ANSWERABLE, SearchFilters, SearchHit, SearchIndex
+from chalicelib.knowledge.search import IndexedEntry as KnowledgeEntry
+from chalicelib.knowledge.text import analyse, index_terms, normalise
 from chalicelib.limits.domain import SIGN_IN_LOCKED, TOO_MANY_REQUESTS, TOO_MANY_SIGN_INS, Limit, SignInPolicy, wait_text
 from chalicelib.limits.store import Attempt, RateCounters, SignInAttempts
 from chalicelib.requests.domain import SYSTEM, Event, Request, Status
@@ -679,3 +684,75 @@ class FakeRequestStore(RequestStore):
         request.version += 1
         request.history.extend(request.new_events)
         request.new_events = []
+
+class FakeSearchIndex(SearchIndex):
+    """The knowledge bank's `SearchIndex` in memory: the same query plan as tantivy, scored by idf of the words
+    present (no term frequency, no length norm) — enough for service tests, held to the same contract."""
+
+    def __init__(self, entries: list[KnowledgeEntry]) -> None:
+        self.entries = list(entries)
+        # (entry, scenario or None, {field: terms}) for the question (with the answer) and every scenario
+        self.docs: list[tuple[KnowledgeEntry, int | None, dict[str, set[str]]]] = []
+        for entry in self.entries:
+            for scenario, text in [(None, entry.question), *enumerate(entry.scenarios)]:
+                phrase = index_terms(analyse(text))
+                fields = {"phrase_exact": set(phrase.exact), "phrase_folded": set(phrase.folded)}
+                fields |= {"phrase_exact2": set(phrase.exact_bigrams), "phrase_folded2": set(phrase.folded_bigrams)}
+                if scenario is None:
+                    answer = index_terms(analyse(entry.answer))
+                    fields |= {"answer_exact": set(answer.exact), "answer_folded": set(answer.folded)}
+                    fields |= {"answer_folded2": set(answer.folded_bigrams)}
+                self.docs.append((entry, scenario, fields))
+        self.frequency: dict[tuple[str, str], int] = {}
+        for _, _, fields in self.docs:
+            for name, terms in fields.items():
+                for term in terms:
+                    self.frequency[name, term] = self.frequency.get((name, term), 0) + 1
+
+    def _frequency(self, word: str) -> int:
+        return self.frequency.get(("phrase_folded", word), 0) + self.frequency.get(("answer_folded", word), 0)
+
+    def _idf(self, name: str, term: str) -> float:
+        n = max(self.frequency.get((name, term), 0), 1)
+        return math.log(1 + (len(self.docs) - n + 0.5) / (n + 0.5))
+
+    def _score(self, fields: dict[str, set[str]], plan: knowledge_query.QueryPlan) -> float:
+        q = knowledge_query
+        wanted: list[tuple[str, str, float]] = []
+        for word in plan.words:
+            wanted += [(f"{side}_folded", t, q.FOLDED_WEIGHT * w) for t in word.folded for side, w in self._sides]
+            wanted += [(f"{side}_exact", t, q.EXACT_WEIGHT * w) for t in word.exact for side, w in self._sides]
+        wanted += [(f"{side}_folded2", t, q.BIGRAM_WEIGHT * w) for t in plan.folded_bigrams for side, w in self._sides]
+        wanted += [("phrase_exact2", t, q.EXACT_BIGRAM_WEIGHT * q.PHRASE_WEIGHT) for t in plan.exact_bigrams]
+        score = sum(weight * self._idf(name, term) for name, term, weight in wanted if term in fields.get(name, ()))
+        for word in plan.words:
+            if any(n in fields["phrase_folded"] for n in word.neighbours):
+                score += word.neighbour_weight
+        return score
+
+    _sides = (("phrase", knowledge_query.PHRASE_WEIGHT), ("answer", knowledge_query.ANSWER_WEIGHT))
+
+    def search(self, *, tenant: str, text: str, on: date, filters: SearchFilters = ANSWERABLE) -> list[SearchHit]:
+        plan = knowledge_query.plan(text, frequency=self._frequency, size=len(self.docs))
+        if plan.empty:
+            return []
+        scored = [
+            (score, entry, scenario)
+            for entry, scenario, fields in self.docs
+            if filters.admit(entry, tenant=tenant, on=on) and (score := self._score(fields, plan)) > 0
+        ]
+        scored.sort(key=lambda s: -s[0])
+        best = knowledge_query.collapse(
+            ((entry.id, (score, entry, scenario)) for score, entry, scenario in scored), filters.limit
+        )
+        return [
+            knowledge_query.hit(
+                entry,
+                score=score,
+                query=plan,
+                on=on,
+                scenario=scenario,
+                scenario_text="" if scenario is None else normalise(entry.scenarios[scenario]),
+            )
+            for _, (score, entry, scenario) in best
+        ]
