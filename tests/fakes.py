@@ -685,6 +685,7 @@ class FakeRequestStore(RequestStore):
         request.history.extend(request.new_events)
         request.new_events = []
 
+
 class FakeSearchIndex(SearchIndex):
     """The knowledge bank's `SearchIndex` in memory: the same query plan as tantivy, scored by idf of the words
     present (no term frequency, no length norm) — enough for service tests, held to the same contract."""
