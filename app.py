@@ -21,6 +21,8 @@ from chalicelib.customers.routes import bp as customers_bp
 from chalicelib.entrypoints import jobs
 from chalicelib.entrypoints.queue import OUTBOX_QUEUE, batch_response, handle_records
 from chalicelib.identity.routes import bp as identity_bp
+from chalicelib.knowledge.pages import bp as knowledge_pages_bp
+from chalicelib.knowledge.routes import bp as knowledge_bp
 from chalicelib.notifications.pages import bp as notification_pages_bp
 from chalicelib.notifications.routes import bp as notifications_bp
 from chalicelib.requests.pages import bp as request_pages_bp
@@ -48,6 +50,8 @@ for blueprint in (
     notifications_bp,
     notification_pages_bp,
     request_pages_bp,
+    knowledge_bp,
+    knowledge_pages_bp,
     web_bp,
 ):
     app.register_blueprint(blueprint)
@@ -80,3 +84,9 @@ def retention_job(event: CloudWatchEvent) -> dict[str, dict[str, object]]:
 def reconcile(event: CloudWatchEvent) -> dict[str, int]:
     """Restart the timers of open requests that have none; queue again notices whose message was lost."""
     return jobs.reconcile()
+
+
+@app.schedule(jobs.KNOWLEDGE_CRON, name="knowledge_daily", description="Quarterly-review digests, knowledge index build")
+def knowledge_daily(event: CloudWatchEvent) -> dict[str, int]:
+    """Every morning: each unit's review digest (1218 Art. 2.7), then a fresh build of the knowledge search index."""
+    return jobs.knowledge_daily()

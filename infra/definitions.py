@@ -153,6 +153,21 @@ class QueueDef:
 
 QUEUES: tuple[QueueDef, ...] = (QueueDef(f"{APP_NAME}-outbox"),)
 
+
+@dataclass(frozen=True)
+class BucketDef:
+    """An S3 bucket: private, encrypted, old object versions expire."""
+
+    name: str
+    purpose: str
+    noncurrent_days: int = 7
+
+
+# The knowledge bank's built search indexes (chalicelib/knowledge/indexing.py): each build one archive, the API
+# processes download the newest. The stack appends the account to the name (bucket names are global).
+KNOWLEDGE_BUCKET = BucketDef(f"{APP_NAME}-knowledge-index", "knowledge search index archives")
+BUCKETS: tuple[BucketDef, ...] = (KNOWLEDGE_BUCKET,)
+
 # SNS: SMS goes straight to phone numbers; this topic carries operational alarms.
 TOPICS: tuple[str, ...] = (f"{APP_NAME}-alarms",)
 

@@ -27,6 +27,7 @@ from typing import IO  # noqa: E402
 from infra.definitions import DEFAULT_REGION  # noqa: E402
 
 from . import aws, retention, snapshot, worker  # noqa: E402
+from .knowledge_seed import build_index  # noqa: E402
 from .seed import DEMO_PASSWORD, DemoUser, demo_roles, seed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,8 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         saved.journal.unlink(missing_ok=True)
     restored = saved.restore()
     if not restored:
-        seed(resources, tuple(tenants))
+        seed(resources, tuple(tenants))  # builds the knowledge index too
         saved.save(full=True)
+    else:
+        build_index()  # S3 is not kept between runs: the index is built again from the restored table
     _quiet_gc()
 
     from .server import Workers, listen

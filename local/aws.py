@@ -29,6 +29,7 @@ class Resources:
     outbox_dlq_url: str
     alarm_topic_arn: str
     state_machines: dict[str, str]
+    knowledge_bucket: str = d.KNOWLEDGE_BUCKET.name
 
     def app_environment(self, base_domain: str = "localhost") -> dict[str, str]:
         """The environment the Chalice app runs with against this stack."""
@@ -48,6 +49,7 @@ class Resources:
             "DEADLINE_STATE_MACHINE_ARN": self.state_machines.get(f"{d.APP_NAME}-request-deadline", ""),
             "APPROVAL_STATE_MACHINE_ARN": self.state_machines.get(f"{d.APP_NAME}-draft-approval", ""),
             "OUTBOX_DLQ_URL": self.outbox_dlq_url,
+            "KNOWLEDGE_BUCKET": self.knowledge_bucket,
             "ALARM_TOPIC_ARN": self.alarm_topic_arn,
             "SECURE_COOKIES": "false",
             "POWERTOOLS_TRACE_DISABLED": "true",
@@ -106,6 +108,9 @@ def provision(endpoint: str, region: str = d.DEFAULT_REGION) -> Resources:
     sns = boto3.client("sns", **kw)
     topic_arn = sns.create_topic(Name=d.TOPICS[0])["TopicArn"]
     machines = _state_machines(boto3.client("stepfunctions", **kw), table, outbox_url)
+    s3 = boto3.client("s3", **kw)
+    for bucket in d.BUCKETS:
+        s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": region})
     return Resources(endpoint, region, table, pool_id, client_id, outbox_url, outbox_dlq, topic_arn, machines)
 
 

@@ -32,7 +32,8 @@ class Permission(StrEnum):
     CUSTOMERS_EXPORT = "customers.export"  # a customer's copy of their data (Decree 13/2023 Art. 9.7)
     CUSTOMERS_ERASE = "customers.erase"  # erasure on the customer's request (Art. 9.5, 16)
     KNOWLEDGE_READ = "knowledge.read"
-    KNOWLEDGE_WRITE = "knowledge.write"
+    KNOWLEDGE_WRITE = "knowledge.write"  # write entries and submit them for publication
+    KNOWLEDGE_PUBLISH = "knowledge.publish"  # publish, return, retire, correct a published entry
     SURVEYS_MANAGE = "surveys.manage"
     CONFERENCES_MANAGE = "conferences.manage"
     SUPERVISION_MANAGE = "supervision.manage"
@@ -70,7 +71,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # an erasure; agents and officers, who read customers all day, do neither.
     Role.LEADER: frozenset(
         _EVERY_STAFF
-        | {P.REQUESTS_READ, P.REQUESTS_APPROVE, P.CUSTOMERS_READ, P.REPORTS_READ, P.PLANS_APPROVE}
+        | {P.REQUESTS_READ, P.REQUESTS_APPROVE, P.CUSTOMERS_READ, P.REPORTS_READ, P.PLANS_APPROVE, P.KNOWLEDGE_PUBLISH}
         | {P.CENTRAL_VIEW, P.AUDIT_READ, P.CUSTOMERS_EXPORT, P.CUSTOMERS_ERASE}
     ),
     Role.SPECIALIST: frozenset(_EVERY_STAFF | {P.REQUESTS_READ, P.ESCALATIONS_ANSWER}),

@@ -11,7 +11,7 @@ from constructs import Construct
 
 from infra.definitions import APP_NAME, MAIL
 from infra.stacks.api import ChaliceApi
-from infra.stacks.data import Data
+from infra.stacks.data import Data, KnowledgeIndexBucket
 from infra.stacks.domain import WildcardDomain
 from infra.stacks.identity import Identity, PoolKeys
 from infra.stacks.messaging import Mail, Messaging
@@ -67,6 +67,7 @@ class CskhStack(Stack):
         mail = Mail(self, "Mail", zone=zone)
         messaging = Messaging(self, "Messaging")
         workflows = Workflows(self, "Workflows", table=data.table, outbox=messaging.outbox, retain=settings.retain)
+        knowledge = KnowledgeIndexBucket(self, "KnowledgeIndex")
 
         environment = {
             "TABLE_NAME": data.table.table_name,
@@ -77,6 +78,7 @@ class CskhStack(Stack):
             "MAIL_SENDER": MAIL.sender,
             "MAIL_CONFIGURATION_SET": mail.configuration_set.configuration_set_name,
             "ALARM_TOPIC_ARN": messaging.alarm_topic.topic_arn,
+            "KNOWLEDGE_BUCKET": knowledge.bucket.bucket_name,
             # The pool's signing keys, so a cold start verifies its first token without fetching them.
             "COGNITO_JWKS": PoolKeys(self, "PoolKeys", user_pool=identity.user_pool).jwks,
         }
@@ -89,6 +91,7 @@ class CskhStack(Stack):
         api.grant_user_pool(identity.user_pool.user_pool_arn)
         api.grant_mail(MAIL.sender)
         api.grant_sms()
+        knowledge.bucket.grant_read_write(api.role)  # the worker writes builds, every API process reads the newest
         for queue in messaging.queues.values():
             api.grant_queue(queue)
         for state_machine in workflows.state_machines.values():
