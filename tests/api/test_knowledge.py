@@ -98,15 +98,21 @@ def test_a_leader_returns_a_submission_with_a_reason_and_does_not_rewrite_it(api
     assert edited.status == 403  # a submission is an editor's text: the leader returns it instead
     returned = leader.post(f"/api/knowledge/{created.json['id']}/return", {"version": submitted.json["version"], "note": ""})
     assert returned.status == 422 and returned.json["error"]["fields"] == {"note": "required"}
-    returned = leader.post(f"/api/knowledge/{created.json['id']}/return", {"version": submitted.json["version"], "note": "Bổ sung căn cứ"})
+    returned = leader.post(
+        f"/api/knowledge/{created.json['id']}/return", {"version": submitted.json["version"], "note": "Bổ sung căn cứ"}
+    )
     assert returned.json["status"] == "draft" and returned.json["note"] == "Bổ sung căn cứ"
 
 
 def test_concurrent_edits_are_a_409_and_the_loser_writes_nothing(api, unique):
     officer = api("hanoi").login("focal-officer")
     created = officer.post("/api/knowledge", _entry(_unique(unique))).json
-    first = officer.put(f"/api/knowledge/{created['id']}", _entry(_unique(unique), answer="Bản một") | {"version": created["version"]})
-    second = officer.put(f"/api/knowledge/{created['id']}", _entry(_unique(unique), answer="Bản hai") | {"version": created["version"]})
+    first = officer.put(
+        f"/api/knowledge/{created['id']}", _entry(_unique(unique), answer="Bản một") | {"version": created["version"]}
+    )
+    second = officer.put(
+        f"/api/knowledge/{created['id']}", _entry(_unique(unique), answer="Bản hai") | {"version": created["version"]}
+    )
     assert first.status == 200 and second.status == 409
     assert officer.get(f"/api/knowledge/{created['id']}").json["answer"] == "Bản một"
     assert len(officer.get(f"/api/knowledge/{created['id']}/versions").json["items"]) == 2
@@ -117,7 +123,8 @@ def test_versions_compare_field_by_field_and_restore_as_a_new_version(api, uniqu
     word = _unique(unique)
     created = officer.post("/api/knowledge", _entry(word)).json
     edited = officer.put(
-        f"/api/knowledge/{created['id']}", _entry(word, answer="Câu trả lời mới.", audience="internal") | {"version": created["version"]}
+        f"/api/knowledge/{created['id']}",
+        _entry(word, answer="Câu trả lời mới.", audience="internal") | {"version": created["version"]},
     ).json
     diff = officer.get(f"/api/knowledge/{created['id']}/compare?from=1&to=2").json
     assert [d["field"] for d in diff["differences"]] == ["answer", "audience"]
@@ -181,7 +188,11 @@ def hotline_request(api, unique):
             "category": "policy",
             "subject": "Hỏi thất nghiệp",
             "question": "Bao lâu thì được hưởng trợ cấp thất nghiệp?",
-            "customer": {"kind": "individual", "full_name": "Trần Văn Bình", "phone": "0912" + str(int(unique, 16))[-6:].zfill(6)},
+            "customer": {
+                "kind": "individual",
+                "full_name": "Trần Văn Bình",
+                "phone": "0912" + str(int(unique, 16))[-6:].zfill(6),
+            },
         }
         reply = agent.post("/api/requests", body)
         assert reply.status == 201, reply.body
@@ -208,7 +219,9 @@ def test_a_hotline_answer_cites_only_what_may_be_answered_from_and_counts_it(api
     request = make()
     officer = api("hanoi").login("focal-officer")
     before = {c["key"]: c["count"] for c in officer.get("/api/knowledge/report").json["citations"]}
-    reply = agent.post(f"/api/requests/{request['id']}/answer", {"version": request["version"], "text": "Đáp", "knowledge_id": "KB-0001"})
+    reply = agent.post(
+        f"/api/requests/{request['id']}/answer", {"version": request["version"], "text": "Đáp", "knowledge_id": "KB-0001"}
+    )
     assert reply.status == 200 and reply.json["status"] == "answered"
     after = {c["key"]: c["count"] for c in officer.get("/api/knowledge/report").json["citations"]}
     assert after["KB-0001"] == before.get("KB-0001", 0) + 1
