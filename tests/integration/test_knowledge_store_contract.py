@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -28,8 +29,8 @@ def store(request):
     return DynamoEntryStore()
 
 
-def _content(unit: str = "truyen-thong", **extra) -> Content:
-    values = {
+def _content(unit: str = "truyen-thong", **extra: Any) -> Content:
+    values: dict[str, Any] = {
         "topic": "bhxh.thai-san",
         "question": "Thai sản được mấy tháng?",
         "answer": "Sáu tháng.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
@@ -21,8 +22,8 @@ BOTH = Principal("ccc.acting", "ccc", frozenset({"ccc_officer", "leader"}))
 AGENT = Principal("ccc.agent", "ccc", frozenset({"agent"}))
 
 
-def _content(**extra) -> Content:
-    base = {
+def _content(**extra: Any) -> Content:
+    base: dict[str, Any] = {
         "topic": "bhyt.the-bhyt-cap-doi",
         "question": " Cấp lại thẻ BHYT? ",
         "answer": "Qua VssID.",
