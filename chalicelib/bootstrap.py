@@ -7,7 +7,6 @@ same settings), so building twice — tests, benchmarks — never leaves anythin
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,7 +242,7 @@ def _knowledge(
     cache = IndexCache(
         generations=generations,
         archives=archives,
-        directory=Path(config.knowledge_index_dir) / str(os.getpid()),  # the local stack runs several processes
+        directory=Path(config.knowledge_index_dir),
         check_seconds=config.knowledge_index_check_seconds,
     )
     service = KnowledgeService(

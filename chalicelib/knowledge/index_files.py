@@ -7,6 +7,7 @@ downloads and opens it under /tmp (Lambda's writable disk) before letting the ol
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
@@ -96,14 +97,15 @@ class IndexCache:
             return
         from .tantivy_index import open_index, unpack
 
-        self._directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=self._directory) as scratch:
+        mine = self._directory / str(os.getpid())  # the local stack's worker processes are forked from one parent
+        mine.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=mine) as scratch:
             archive = Path(scratch) / "index.tar.gz"
             self._archives.download(key=newest.archive, path=archive)
-            target = self._directory / f"g{newest.number}"
+            target = mine / f"g{newest.number}"
             unpack(archive, target)
         opened = open_index(target)
-        previous = self._directory / f"g{self._number}"
+        previous = mine / f"g{self._number}"
         self._index, self._number = opened, newest.number
         if self._number and previous.exists() and previous != target:
             shutil.rmtree(previous, ignore_errors=True)
