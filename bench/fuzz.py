@@ -28,7 +28,7 @@ def run() -> Section:
     for r in runs:
         total.update(r.statuses)
         failures = ", ".join(f"{name}: {n}" for name, n in r.failures.items()) or "none"
-        scope = "sign-in steps" if r.role.login is None else ("administration" if r.role.tags else "every operation")
+        scope = "sign-in steps" if r.role.login is None else (", ".join(r.role.tags) if r.role.tags else "every operation")
         rows.append(
             (
                 f"{r.role.name} ({r.role.tenant}{'' if r.role.login is None else ', ' + r.role.login})",

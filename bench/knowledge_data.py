@@ -199,6 +199,8 @@ def synthetic(
         extra = rng.choice(EXTRA_ANSWERS).format(n=rng.choice((5, 7, 10, 15, 20, 30)))
         valid_from = today - timedelta(days=rng.randint(30, 3000))
         expired = rng.random() < 0.05
+        if base.valid_until is not None:  # a copy of a rule no longer in force is no longer in force either
+            valid_from, expired = base.valid_from, False
         entry = replace(
             base,
             id=f"SYN-{number:07d}",
@@ -206,7 +208,7 @@ def synthetic(
             question=question,
             answer=f"{first}. {extra}",
             valid_from=valid_from,
-            valid_until=today - timedelta(days=rng.randint(1, 400)) if expired else None,
+            valid_until=today - timedelta(days=rng.randint(1, 400)) if expired else base.valid_until,
             scenarios=tuple(scenarios),
             audience="internal" if rng.random() < 0.08 else "public",
             status=_status(rng),

@@ -27,6 +27,7 @@ from typing import IO  # noqa: E402
 from infra.definitions import DEFAULT_REGION  # noqa: E402
 
 from . import aws, retention, snapshot, worker  # noqa: E402
+from .demo_requests import DEMO_TENANTS, seed_requests  # noqa: E402
 from .knowledge_seed import build_index  # noqa: E402
 from .seed import DEMO_PASSWORD, DemoUser, demo_roles, seed  # noqa: E402
 
@@ -78,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     restored = saved.restore()
     if not restored:
         seed(resources, tuple(tenants))  # builds the knowledge index too
+        seed_requests(container(), tuple(t for t in DEMO_TENANTS if t in tenants))
         saved.save(full=True)
     else:
         build_index()  # S3 is not kept between runs: the index is built again from the restored table

@@ -14,11 +14,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.shared.clock import iso
-from chalicelib.shared.observability import logger, metrics
+from chalicelib.shared.observability import count, logger
 
 NAME_MAX = 80
 
@@ -103,8 +102,7 @@ class Timers:
             if _code(exc) == "ExecutionAlreadyExists":
                 return True
             logger.warning("timer not started; the reconcile job will start it", extra={"timer": name, "error": _code(exc)})
-            with single_metric(name="TimerStartFailed", unit=MetricUnit.Count, value=1, namespace=metrics.namespace):
-                pass
+            count("TimerStartFailed")
             if self._on_refused is not None:
                 self._on_refused(*subject)
             return False

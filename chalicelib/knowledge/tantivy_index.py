@@ -181,7 +181,7 @@ class TantivySearchIndex:
     PHRASINGS_PER_HIT = 40  # the first read: an entry has ~55 scenarios, several of which match alike
     MAX_DOCUMENTS = 3200  # phrasings read to fill `limit` entries before filtering inside the query instead
     COMMON_FROM = 20_000  # phrasings: below this, every term is scored
-    COMMON_SHARE = 0.1  # of the phrasings: a term in more is too common to be worth its cost …
+    COMMON_SHARE = 0.2  # of the phrasings: a term in more is too common to be worth its cost …
     COMMON_KEPT = 4  # … unless every term is: then the least common ones are kept
 
     def __init__(self, index: Any, table: EntryTable) -> None:

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from chalice import Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
@@ -27,7 +26,7 @@ from chalicelib.shared.errors import (
 )
 from chalicelib.shared.fields import IDENTIFIER_MAX, IDENTIFIER_PATTERN
 from chalicelib.shared.ids import new_id
-from chalicelib.shared.observability import logger, metrics
+from chalicelib.shared.observability import count, logger
 from chalicelib.shared.permissions import Permission
 
 CORRELATION_HEADER = "x-correlation-id"
@@ -182,9 +181,7 @@ def finish_request(request: Request, response: Response, started: float, route_p
         "request handled",
         extra={"method": request.method, "route": route_path, "status": response.status_code, "ms": elapsed_ms},
     )
-    with single_metric(name="Requests", unit=MetricUnit.Count, value=1, namespace=metrics.namespace) as metric:
-        metric.add_dimension(name="route", value=f"{request.method} {route_path}")
-        metric.add_dimension(name="status_class", value=f"{response.status_code // 100}xx")
+    count("Requests", route=f"{request.method} {route_path}", status_class=f"{response.status_code // 100}xx")
     return response
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
 # Art. 3.2, 7.1, 16.1b: personal data is confidential. ID numbers (CMND 9 / CCCD 12 digits), social-insurance
 # codes (10), phone numbers (10–11, or +84…) and e-mail addresses never reach a log line, whatever logs them.
@@ -36,3 +38,16 @@ class RedactingFormatter(LambdaPowertoolsFormatter):
 
 logger = Logger(service="cskh", logger_formatter=RedactingFormatter())
 metrics = Metrics(namespace="CSKH", service="cskh")
+
+
+def count(name: str, value: float = 1, **dimensions: str) -> None:
+    """One metric in CloudWatch's embedded format, with its own dimensions; nothing when metrics are disabled.
+
+    powertools' `single_metric` prints even with `POWERTOOLS_METRICS_DISABLED=true` (the local stack's and the
+    tests' setting), one JSON line per call into the console.
+    """
+    if os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() == "true":
+        return
+    with single_metric(name=name, unit=MetricUnit.Count, value=value, namespace=metrics.namespace) as metric:
+        for key, text in dimensions.items():
+            metric.add_dimension(name=key, value=text)

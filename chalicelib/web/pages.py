@@ -34,8 +34,8 @@ def _next(p: Page) -> str:
 
 @bp.route("/static/{name}", methods=["GET"])
 def static(name: str) -> Response:
-    """The console's stylesheet and script (no build step)."""
-    types = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+    """The console's stylesheets, scripts and icon (no build step)."""
+    types = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
     path = _STATIC / name
     if path.suffix not in types or path.parent != _STATIC or not path.is_file():
         return Response(body="", status_code=404)

@@ -66,6 +66,14 @@ def test_data_and_accounts_survive_a_restart(tmp_path):
         _wait_ready(base, first)
         demo = json.loads((tmp_path / "demo-users.json").read_text())
         assert {"tenant": "hanoi", "role": "tenant_admin", "username": "tenant-admin", "password": "Demo@2026"} in demo
+        agent = {
+            "Host": "hanoi.localhost",
+            "Authorization": f"Bearer {_login(base, 'agent', 'Demo@2026').json()['access_token']}",
+        }
+        inbox = requests.get(f"{base}/api/requests?limit=50", headers=agent, timeout=10).json()["items"]
+        assert {"awaiting_approval", "escalated", "open"} <= {r["status"] for r in inbox}, "a living inbox on day one"
+        assert requests.get(f"{base}/api/requests?overdue=true", headers=agent, timeout=10).json()["items"], "a letter overdue"
+        assert any(r["subject"] == "Hồ sơ chốt sổ BHXH tại Hà Nội" for r in inbox), "the CCC's transfer reached Hà Nội"
         token = _login(base, "tenant-admin", "Demo@2026").json()["access_token"]
         headers = {"Host": "hanoi.localhost", "Authorization": f"Bearer {token}"}
         created = requests.post(
