@@ -133,11 +133,12 @@ def test_an_editor_changes_an_entry_sees_the_diff_and_restores_the_earlier_versi
     page.screenshot(path="/tmp/knowledge-restored.png", full_page=True)
 
 
-def test_the_review_queue_and_the_report_show_what_needs_doing(page, url, sign_in, context):
+def test_the_review_queue_and_the_report_show_what_needs_doing(page, url, sign_in, context, api):
+    overdue = api("ccc").login("ccc-officer").get("/api/knowledge/report").json["overdue"][0]
     sign_in(page, "ccc", "leader")
-    page.goto(url("ccc", "/knowledge/reviews?unit=thuc-hien-chinh-sach-bhxh"))
+    page.goto(url("ccc", f"/knowledge/reviews?unit={overdue['owner_unit']}"))
     queue = page.get_by_test_id("review-queue")
-    expect(queue.locator("tr.kb-row-overdue").first).to_be_visible()
+    expect(queue.locator(f"tr.kb-row-overdue[data-id='{overdue['id']}']")).to_be_visible()
     page.screenshot(path="/tmp/knowledge-reviews.png", full_page=True)
     context.clear_cookies()
     sign_in(page, "ccc", "ccc-officer", path="/knowledge/report")
