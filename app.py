@@ -23,6 +23,8 @@ from chalicelib.entrypoints.queue import JOBS_QUEUE, OUTBOX_QUEUE, batch_respons
 from chalicelib.identity.routes import bp as identity_bp
 from chalicelib.jobs.pages import bp as job_pages_bp
 from chalicelib.jobs.routes import bp as jobs_bp
+from chalicelib.knowledge.pages import bp as knowledge_pages_bp
+from chalicelib.knowledge.routes import bp as knowledge_bp
 from chalicelib.knowledge.transfer_routes import bp as knowledge_transfer_bp
 from chalicelib.notifications.pages import bp as notification_pages_bp
 from chalicelib.notifications.routes import bp as notifications_bp
@@ -54,6 +56,8 @@ for blueprint in (
     jobs_bp,
     job_pages_bp,
     knowledge_transfer_bp,
+    knowledge_bp,
+    knowledge_pages_bp,
     web_bp,
 ):
     app.register_blueprint(blueprint)
@@ -92,3 +96,9 @@ def retention_job(event: CloudWatchEvent) -> dict[str, dict[str, object]]:
 def reconcile(event: CloudWatchEvent) -> dict[str, int]:
     """Restart the timers of open requests that have none; queue again notices whose message was lost."""
     return jobs.reconcile()
+
+
+@app.schedule(jobs.KNOWLEDGE_CRON, name="knowledge_daily", description="Quarterly-review digests, knowledge index build")
+def knowledge_daily(event: CloudWatchEvent) -> dict[str, int]:
+    """Every morning: each unit's review digest (1218 Art. 2.7), then a fresh build of the knowledge search index."""
+    return jobs.knowledge_daily()

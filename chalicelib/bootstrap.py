@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from chalicelib.adapters import dynamo
@@ -34,7 +35,13 @@ from chalicelib.identity.verifier import CognitoTokenVerifier
 from chalicelib.jobs.service import JobService
 from chalicelib.jobs.store import JobStore
 from chalicelib.knowledge import transfer_jobs
+from chalicelib.knowledge.index_files import IndexCache, S3Archives
+from chalicelib.knowledge.indexing import IndexBuilder, QueuedRebuilds
 from chalicelib.knowledge.interim_bank import InterimBank
+from chalicelib.knowledge.reviews import ReviewReminders
+from chalicelib.knowledge.seams import AnsweredRequests, OfficeUnits, topic_names
+from chalicelib.knowledge.service import KnowledgeService
+from chalicelib.knowledge.store import DynamoEntryStore, DynamoGenerations
 from chalicelib.limits.service import RateLimiter, SignInThrottle
 from chalicelib.limits.store import RateCounters, SignInAttempts
 from chalicelib.notifications.service import NotificationService, Worker
@@ -78,6 +85,9 @@ class Container:
     privacy: PrivacyService
     reconciler: TimerReconciler
     jobs: JobService
+    knowledge: KnowledgeService
+    knowledge_index: IndexBuilder
+    knowledge_reviews: ReviewReminders
 
 
 @dataclass(frozen=True)
@@ -165,6 +175,7 @@ def _requests(
     outbox: OutboxStore,
     store: DynamoRequestStore,
     users: UserStore,
+    citations: KnowledgeService,
 ) -> _Requests:
     config = base.config
     queue = OutboxQueue(base.client("sqs"), url=config.outbox_queue_url)
@@ -194,6 +205,7 @@ def _requests(
         staff=staff,
         clock=base.clock,
         public_url=lambda tenant: url(tenant=tenant),
+        citations=citations,
     )
     handlers = TimerHandlers(
         store=store,
@@ -226,6 +238,55 @@ def _jobs(base: _Base) -> JobService:
     jobs.register(transfer_jobs.EXPORT, transfer.export_bank, label="Xuất ngân hàng hỏi đáp")
     jobs.register(transfer_jobs.IMPORT, transfer.import_bank, label="Nhập ngân hàng hỏi đáp")
     return jobs
+
+
+@dataclass(frozen=True)
+class _Knowledge:
+    service: KnowledgeService
+    builder: IndexBuilder
+    reviews: ReviewReminders
+
+
+def _knowledge(
+    base: _Base,
+    *,
+    tenancy: TenancyService,
+    store: DynamoRequestStore,
+    notifications: NotificationService,
+    outbox: OutboxStore,
+    users: UserStore,
+) -> _Knowledge:
+    config = base.config
+    entries, generations = DynamoEntryStore(), DynamoGenerations()
+    archives = S3Archives(base.client("s3"), bucket=config.knowledge_bucket)
+    cache = IndexCache(
+        generations=generations,
+        archives=archives,
+        directory=Path(config.knowledge_index_dir),
+        check_seconds=config.knowledge_index_check_seconds,
+    )
+    service = KnowledgeService(
+        store=entries,
+        counters=entries,
+        indexes=cache,
+        rebuilds=QueuedRebuilds(OutboxQueue(base.client("sqs"), url=config.outbox_queue_url)),
+        requests=AnsweredRequests(store.get),
+        units=OfficeUnits(tenancy.list_units),
+        topics=frozenset(topic_names()),
+        clock=base.clock,
+    )
+    builder = IndexBuilder(
+        store=entries, generations=generations, archives=archives, tenants=lambda: [t.code for t in TENANTS], clock=base.clock
+    )
+    reviews = ReviewReminders(
+        store=entries,
+        staff=lambda tenant: users.list(tenant=tenant),
+        entries=outbox,
+        outbox=notifications,
+        clock=base.clock,
+        console_url=lambda tenant: config.public_url_template.format(tenant=tenant),
+    )
+    return _Knowledge(service, builder, reviews)
 
 
 def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | None:
@@ -264,8 +325,18 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         clock=base.clock,
     )
     sla = SlaService(store=SlaStore(journal=base.audit), clock=base.clock)
+    knowledge = _knowledge(
+        base, tenancy=tenancy, store=request_store, notifications=notifications, outbox=outbox, users=identity.users
+    )
     requests = _requests(
-        base, customers=customers, sla=sla, notifications=notifications, outbox=outbox, store=request_store, users=identity.users
+        base,
+        customers=customers,
+        sla=sla,
+        notifications=notifications,
+        outbox=outbox,
+        store=request_store,
+        users=identity.users,
+        citations=knowledge.service,
     )
     jobs = _jobs(base)
     worker = Worker(
@@ -278,6 +349,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
             "approval_overdue": requests.timers.on_approval_overdue,
             "notice_sent": notifications.record_sent,
             "timer_restart": requests.reconciler.restart,
+            "knowledge_index": knowledge.builder.on_message,
         }
     )
     edge = Edge(
@@ -304,6 +376,9 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         privacy=privacy,
         reconciler=requests.reconciler,
         jobs=jobs,
+        knowledge=knowledge.service,
+        knowledge_index=knowledge.builder,
+        knowledge_reviews=knowledge.reviews,
     )
 
 

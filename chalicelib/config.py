@@ -43,6 +43,11 @@ class Settings:
     #: where calls are signed with the process's own credentials and the tenant scope is checked by the store alone.
     tenant_access_role_arn: str | None = None
     national_read_role_arn: str | None = None
+    #: The knowledge bank's search index: the bucket its builds go to (KNOWLEDGE_BUCKET), where a process unpacks
+    #: the newest (KNOWLEDGE_INDEX_DIR), how often it asks whether a newer build exists (KNOWLEDGE_INDEX_CHECK_SECONDS).
+    knowledge_bucket: str = ""
+    knowledge_index_dir: str = "/tmp/knowledge-index"
+    knowledge_index_check_seconds: float = 30.0
 
 
 def _count(name: str, default: int) -> int:
@@ -93,4 +98,7 @@ def settings() -> Settings:
         sign_in=SignInPolicy(max_failures=_count("SIGNIN_MAX_FAILURES", SignInPolicy.max_failures)),
         tenant_access_role_arn=env.get("TENANT_ACCESS_ROLE_ARN") or None,
         national_read_role_arn=env.get("NATIONAL_READ_ROLE_ARN") or None,
+        knowledge_bucket=env.get("KNOWLEDGE_BUCKET", ""),
+        knowledge_index_dir=env.get("KNOWLEDGE_INDEX_DIR") or "/tmp/knowledge-index",
+        knowledge_index_check_seconds=float(env.get("KNOWLEDGE_INDEX_CHECK_SECONDS") or 30),
     )

@@ -163,16 +163,24 @@ JOBS_QUEUE = QUEUES[1]
 
 @dataclass(frozen=True)
 class BucketDef:
-    """A private S3 bucket: encrypted, no public access, TLS only; objects expire after `expire_days`."""
+    """A private S3 bucket: encrypted, no public access, TLS only; objects expire after `expire_days`.
+
+    Nothing kept in a bucket needs a backup: the table is the source of truth, and each bucket holds what is made
+    from it again (the CDK stack appends the account to the name, as bucket names are global).
+    """
 
     name: str
-    expire_days: int
+    purpose: str
+    expire_days: int = 7
 
 
 #: Background jobs' files (chalicelib/adapters/files.py): results under `jobs/{tenant}/`, uploads for imports under
 #: `uploads/{tenant}/`. Downloads are presigned links of a few minutes; nothing here is kept past a week.
-#: (Each stage has its own account, as the table does; a globally unique name would add the account id.)
-FILES_BUCKET = BucketDef(name=f"{APP_NAME}-files", expire_days=7)
+FILES_BUCKET = BucketDef(f"{APP_NAME}-files", "background jobs' results and uploads")
+#: The knowledge bank's built search indexes (chalicelib/knowledge/indexing.py): each build one archive, the API
+#: processes download the newest; the daily job rebuilds, so a week's expiry never removes the one in use.
+KNOWLEDGE_BUCKET = BucketDef(f"{APP_NAME}-knowledge-index", "knowledge search index archives")
+BUCKETS: tuple[BucketDef, ...] = (FILES_BUCKET, KNOWLEDGE_BUCKET)
 
 # SNS: SMS goes straight to phone numbers; this topic carries operational alarms.
 TOPICS: tuple[str, ...] = (f"{APP_NAME}-alarms",)

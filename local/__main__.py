@@ -28,6 +28,7 @@ from infra.definitions import DEFAULT_REGION  # noqa: E402
 
 from . import aws, retention, snapshot, worker  # noqa: E402
 from .demo_requests import DEMO_TENANTS, seed_requests  # noqa: E402
+from .knowledge_seed import build_index  # noqa: E402
 from .seed import DEMO_PASSWORD, DemoUser, demo_roles, seed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,9 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         saved.journal.unlink(missing_ok=True)
     restored = saved.restore()
     if not restored:
-        seed(resources, tuple(tenants))
+        seed(resources, tuple(tenants))  # builds the knowledge index too
         seed_requests(container(), tuple(t for t in DEMO_TENANTS if t in tenants))
         saved.save(full=True)
+    else:
+        build_index()  # S3 is not kept between runs: the index is built again from the restored table
     _quiet_gc()
 
     from .server import Workers, listen

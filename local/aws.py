@@ -30,7 +30,8 @@ class Resources:
     alarm_topic_arn: str
     state_machines: dict[str, str]
     jobs_queue_url: str = ""
-    files_bucket: str = ""
+    files_bucket: str = d.FILES_BUCKET.name
+    knowledge_bucket: str = d.KNOWLEDGE_BUCKET.name
 
     def app_environment(self, base_domain: str = "localhost") -> dict[str, str]:
         """The environment the Chalice app runs with against this stack."""
@@ -52,6 +53,7 @@ class Resources:
             "DEADLINE_STATE_MACHINE_ARN": self.state_machines.get(f"{d.APP_NAME}-request-deadline", ""),
             "APPROVAL_STATE_MACHINE_ARN": self.state_machines.get(f"{d.APP_NAME}-draft-approval", ""),
             "OUTBOX_DLQ_URL": self.outbox_dlq_url,
+            "KNOWLEDGE_BUCKET": self.knowledge_bucket,
             "ALARM_TOPIC_ARN": self.alarm_topic_arn,
             "SECURE_COOKIES": "false",
             "POWERTOOLS_TRACE_DISABLED": "true",
@@ -107,7 +109,9 @@ def provision(endpoint: str, region: str = d.DEFAULT_REGION) -> Resources:
     sqs = boto3.client("sqs", **kw)
     queues = {q.name: _queue(sqs, q) for q in d.QUEUES}
     outbox_url, outbox_dlq = queues[d.QUEUES[0].name]
-    bucket = create_bucket(boto3.client("s3", **kw), d.FILES_BUCKET, region)
+    s3 = boto3.client("s3", **kw)
+    for bucket in d.BUCKETS:
+        create_bucket(s3, bucket, region)
     sns = boto3.client("sns", **kw)
     topic_arn = sns.create_topic(Name=d.TOPICS[0])["TopicArn"]
     machines = _state_machines(boto3.client("stepfunctions", **kw), table, outbox_url)
@@ -122,7 +126,6 @@ def provision(endpoint: str, region: str = d.DEFAULT_REGION) -> Resources:
         topic_arn,
         machines,
         jobs_queue_url=queues[d.JOBS_QUEUE.name][0],
-        files_bucket=bucket,
     )
 
 
@@ -155,7 +158,7 @@ def create_table(dynamodb: Any, name: str = d.TABLE.name) -> str:
 
 
 def create_bucket(s3: Any, bucket: d.BucketDef, region: str) -> str:
-    """The files bucket as the CDK stack has it: private, encrypted, objects expiring after `expire_days`."""
+    """A bucket as the CDK stack has it (infra/stacks/data.py): private, encrypted, objects expiring after `expire_days`."""
     s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": region})
     s3.put_public_access_block(
         Bucket=bucket.name,

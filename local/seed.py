@@ -1,5 +1,6 @@
-"""Demo data: the units of every tenant, one demo sign-in per role (per tenant), and in Hà Nội a retention setting
-with two customers — one inactive for years, whom the retention job anonymises, and one it leaves alone."""
+"""Demo data: the units of every tenant, one demo sign-in per role (per tenant), in Hà Nội a retention setting
+with two customers — one inactive for years, whom the retention job anonymises, and one it leaves alone — and the
+knowledge bank (local/knowledge_seed.py)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from chalicelib.tenancy.domain import Unit
 from chalicelib.tenancy.store import UnitStore
 
 from .aws import Resources
+from .knowledge_seed import seed_knowledge
 
 DEMO_PASSWORD = "Demo@2026"
 
@@ -112,6 +114,7 @@ def seed(resources: Resources, tenants: tuple[str, ...] | None = None) -> list[D
                 demo.append(DemoUser(code, role.value, login, DEMO_PASSWORD))
             if code == "hanoi":
                 seed_personal_data(code, trail)
+    seed_knowledge(codes)
     return demo
 
 

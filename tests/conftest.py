@@ -24,6 +24,8 @@ os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 # the races add bursts): limits far above that, still counted on every call. tests/api/test_limits.py lowers them.
 for _limit in ("RATE_LIMIT_USER", "RATE_LIMIT_CLIENT", "RATE_LIMIT_TENANT"):
     os.environ.setdefault(_limit, "1000000")
+# Each API call asks whether a newer knowledge index was built (deployed: every 30 s), so a test sees its rebuild.
+os.environ.setdefault("KNOWLEDGE_INDEX_CHECK_SECONDS", "0")
 
 
 @pytest.fixture(autouse=True)

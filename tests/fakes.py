@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from chalicelib.adapters.cognito import CognitoDirectory, NewPasswordChallenge, Tokens
 from chalicelib.adapters.files import FileMissingError
@@ -897,3 +898,100 @@ class FakeBank:
         bank = self.banks.setdefault(tenant, {})
         for entry in entries:
             bank[entry.id] = entry
+
+
+class FakeEntryStore:
+    """The knowledge bank's entry store and counters in memory (held to tests/integration/test_knowledge_store_contract.py)."""
+
+    def __init__(self) -> None:
+        from chalicelib.knowledge.ports import Count
+
+        self._count = Count
+        self.rows: dict[tuple[str, str], Any] = {}
+        self.history: dict[tuple[str, str], list[Any]] = {}
+        self.counts: dict[tuple[str, str, str], tuple[int, str, str]] = {}
+
+    def get(self, *, tenant: str, entry_id: str) -> Any:
+        found = self.rows.get((tenant, entry_id))
+        return copy.deepcopy(found) if found is not None else None
+
+    def many(self, *, tenant: str, entry_ids: Any) -> dict[str, Any]:
+        return {i: copy.deepcopy(self.rows[(tenant, i)]) for i in entry_ids if (tenant, i) in self.rows}
+
+    def save(self, entry: Any) -> None:
+        stored = self.rows.get((entry.tenant, entry.id))
+        if (stored.version if stored else 0) != entry.version:
+            raise ConflictError()
+        known = {v.number for v in self.history.get((entry.tenant, entry.id), [])}
+        if any(v.number in known for v in entry.new_versions):
+            raise ConflictError()
+        self.history.setdefault((entry.tenant, entry.id), []).extend(copy.deepcopy(entry.new_versions))
+        entry.version += 1
+        entry.new_versions = []
+        self.rows[(entry.tenant, entry.id)] = copy.deepcopy(entry)
+
+    def versions(self, *, tenant: str, entry_id: str) -> list[Any]:
+        return sorted(copy.deepcopy(self.history.get((tenant, entry_id), [])), key=lambda v: v.number)
+
+    def by_status(self, *, tenant: str, status: str, limit: int, cursor: str | None) -> tuple[list[Any], str | None]:
+        found = [e for (t, _), e in self.rows.items() if t == tenant and e.status == status]
+        found.sort(key=lambda e: (e.updated_at or e.created_at, e.id), reverse=True)
+        start = int(cursor) if cursor else 0
+        page = found[start : start + limit]
+        return [copy.deepcopy(e) for e in page], str(start + limit) if start + limit < len(found) else None
+
+    def every(self, *, tenant: str) -> Any:
+        return iter([copy.deepcopy(e) for (t, _), e in sorted(self.rows.items()) if t == tenant])
+
+    def review_queue(self, *, tenant: str, unit_id: str | None, before: Any, limit: int) -> list[Any]:
+        found = [
+            e
+            for (t, _), e in self.rows.items()
+            if t == tenant
+            and e.status == "published"
+            and (unit_id is None or e.content.owner_unit == unit_id)
+            and (before is None or (e.review_due is not None and e.review_due < before))
+        ]
+        found.sort(key=lambda e: (e.review_due is None, e.review_due or date.max, e.id))
+        return [copy.deepcopy(e) for e in found[:limit]]
+
+    def _add(self, key: tuple[str, str, str], label: str, owner: str, keep_label: bool) -> None:
+        count, old_label, _ = self.counts.get(key, (0, "", ""))
+        self.counts[key] = (count + 1, old_label if keep_label and old_label else label, owner)
+
+    def count_gap(self, *, tenant: str, month: str, query: str, label: str) -> None:
+        self._add((tenant, f"gap#{month}", query), label, "", keep_label=True)
+
+    def count_citation(self, *, tenant: str, month: str, entry: Any) -> None:
+        self._add((tenant, f"cite#{month}", entry.id), entry.content.question[:300], entry.tenant, keep_label=False)
+
+    def _counts(self, tenant: str, kind: str) -> list[Any]:
+        found = [
+            self._count(k, c, label, owner) for (t, m, k), (c, label, owner) in self.counts.items() if t == tenant and m == kind
+        ]
+        return sorted(found, key=lambda c: (-c.count, c.key))
+
+    def gaps(self, *, tenant: str, month: str) -> list[Any]:
+        return self._counts(tenant, f"gap#{month}")
+
+    def citations(self, *, tenant: str, month: str) -> list[Any]:
+        return self._counts(tenant, f"cite#{month}")
+
+
+class FakeIndexes:
+    """The API process's index, rebuilt from a fake store on demand (the worker's build, synchronously)."""
+
+    def __init__(self, store: FakeEntryStore, tenants: list[str]) -> None:
+        self._store = store
+        self._tenants = tenants
+        self.index: SearchIndex = FakeSearchIndex([])
+        self.requested: list[datetime] = []
+
+    def current(self) -> SearchIndex:
+        return self.index
+
+    def request(self, *, at: datetime) -> None:
+        self.requested.append(at)
+
+    def rebuild(self) -> None:
+        self.index = FakeSearchIndex([e.indexed() for t in self._tenants for e in self._store.every(tenant=t)])

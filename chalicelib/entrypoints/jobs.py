@@ -5,7 +5,10 @@
 - `run_retention` (every night, Decree 13/2023 Art. 3.6): visit every office in turn until its time runs out,
   anonymising and deleting what is past its retention; the next night goes on from there.
 
-Neither has a tenant of its own: reconcile reads as the CCC's national view and sweeps each office in its scope,
+- `knowledge_daily` (every morning, 1218 Art. 2.7): each office's quarterly-review digests, then a fresh build of
+  the knowledge search index (catching a rebuild message that was lost).
+
+None has a tenant of its own: reconcile reads as the CCC's national view and sweeps each office in its scope,
 the retention job enters each office's scope in turn (adapters/tenant_scope.py).
 """
 
@@ -73,3 +76,22 @@ def run_retention(*, seconds: float | None) -> dict[str, dict[str, Any]]:
         }
         for tenant, run in runs.items()
     }
+
+
+KNOWLEDGE_CRON = "cron(0 0 * * ? *)"  # 07:00 in Vietnam: the digests arrive as the offices open
+
+
+def knowledge_daily() -> dict[str, int]:
+    """Send each office's review digests (in its own scope), then build the search index (the CCC's national view)."""
+    logger.clear_state()
+    c = container()
+    sent = 0
+    for tenant in TENANTS:
+        with acting_for(tenant.code):
+            sent += c.knowledge_reviews.run(tenant=tenant.code)
+    with acting_for(CENTRAL_TENANT):
+        allow_national_reads()
+        build = c.knowledge_index.rebuild()
+    report = {"digests": sent, "generation": build.number, "entries": build.entries}
+    logger.info("knowledge daily job", extra=report)
+    return report

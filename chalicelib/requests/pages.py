@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from chalice import Blueprint, Response
 
@@ -77,7 +78,8 @@ def intake_submit(p: Page) -> Response:
     service, key = container().requests, p.value("idempotency_key") or None
     created, error = attempt(lambda: service.intake(tenant=p.tenant.code, actor=p.user, data=intake_form(p), idempotency_key=key))
     if created is not None:
-        return redirect(f"/requests/{created.id}")
+        cite = p.value("cite")  # an entry picked on the form (Alt+1..5): the request page prefills the answer with it
+        return redirect(f"/requests/{created.id}" + (f"?cite={quote(cite)}" if cite else ""))
     return _intake_page(p, error.status if error else 400, error=error)
 
 

@@ -4,7 +4,7 @@ seams to customers, the calendar, the timers and the staff directory. Adapters i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from chalicelib.audit.domain import AuditEvent
@@ -209,3 +209,26 @@ class Outbox(Protocol):
     """The notifications capability as the request service sees it: notices are sent after the change commits."""
 
     def enqueue(self, *, tenant: str, notices: list[Notice]) -> None: ...
+
+
+class Citations(Protocol):
+    """The knowledge bank as a hotline answer cites it (chalicelib/knowledge): checked before, counted after."""
+
+    def require_citable(self, *, tenant: str, entry_id: str, on: date) -> None:
+        """Raise 422 `knowledge_not_citable` unless the entry exists, is published, valid `on` and visible to `tenant`."""
+        ...
+
+    def cited(self, *, tenant: str, entry_id: str, at: datetime) -> None: ...
+
+
+class NoCitations:
+    """Before the knowledge bank is wired: nothing may be cited."""
+
+    def require_citable(self, *, tenant: str, entry_id: str, on: date) -> None:
+        """Refuse every citation."""
+        from chalicelib.shared.errors import RuleViolationError
+
+        raise RuleViolationError(code="knowledge_not_citable", fields={"knowledge_id": "not_citable"})
+
+    def cited(self, *, tenant: str, entry_id: str, at: datetime) -> None:
+        """Nothing to count."""

@@ -12,14 +12,27 @@ from typing import Any
 from chalicelib.customers.domain import Customer, CustomerRecord
 from chalicelib.customers.schemas import CustomerIdentity
 from chalicelib.notifications.domain import Notice
-from chalicelib.shared.clock import Clock
+from chalicelib.shared.clock import Clock, to_local
 from chalicelib.shared.errors import ConflictError, MalformedError, NotFoundError, RuleViolationError
 from chalicelib.shared.ids import new_id, new_token
 from chalicelib.shared.tenancy import Principal, across
 
 from .domain import Category, Channel, Deadline, Draft, Escalation, Kind, Request, Transfer, deadline_key, reference_of, relay_key
 from .notices import SURVEY_LINK_DAYS, CustomerNotices
-from .ports import Change, Customers, Deadlines, IntakeRecord, Outbox, RequestStore, Staff, SurveyLink, Timers, UnitRef
+from .ports import (
+    Change,
+    Citations,
+    Customers,
+    Deadlines,
+    IntakeRecord,
+    NoCitations,
+    Outbox,
+    RequestStore,
+    Staff,
+    SurveyLink,
+    Timers,
+    UnitRef,
+)
 from .timing import approval_timeout, deadline_timer
 
 # The leader has half the time left to the answer deadline to approve a draft, and at least this long, before the
@@ -43,8 +56,10 @@ class RequestService:
         staff: Staff,
         clock: Clock,
         public_url: Callable[[str], str],
+        citations: Citations | None = None,
     ) -> None:
         self._store = store
+        self._citations: Citations = citations or NoCitations()
         self._customers = customers
         self._deadlines = deadlines
         self._tenants = tenants
@@ -153,12 +168,17 @@ class RequestService:
         """Hotline: answer at once or relay the units' answers (Art. 6.1 step 3a, 4)."""
         request = self._load(tenant, request_id, version)
         followed_up = request.callback is not None or bool(request.escalations) or bool(request.transfers)
-        request.answer_directly(self._clock.now(), actor, text, knowledge_id)
+        now = self._clock.now()
+        request.answer_directly(now, actor, text, knowledge_id)
+        if knowledge_id:  # the cited entry must be one an agent may answer from today (issue 8), or nothing is written
+            self._citations.require_citable(tenant=tenant, entry_id=knowledge_id, on=to_local(now).date())
         self._commit(
             self._telling(request, actor, lambda customer: self._notices.result(request, customer))
             if followed_up
             else Change([request])
         )
+        if knowledge_id:
+            self._citations.cited(tenant=tenant, entry_id=knowledge_id, at=now)
         return request
 
     def schedule_callback(

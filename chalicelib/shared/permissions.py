@@ -32,10 +32,11 @@ class Permission(StrEnum):
     CUSTOMERS_EXPORT = "customers.export"  # a customer's copy of their data (Decree 13/2023 Art. 9.7)
     CUSTOMERS_ERASE = "customers.erase"  # erasure on the customer's request (Art. 9.5, 16)
     KNOWLEDGE_READ = "knowledge.read"
-    KNOWLEDGE_WRITE = "knowledge.write"
     KNOWLEDGE_EXPORT = "knowledge.export"  # the whole bank as XLSX/CSV (a background job)
     KNOWLEDGE_IMPORT = "knowledge.import"  # a file of entries into the bank: it can publish, so the leader's (Art. 6.2)
     JOBS_READ_ALL = "jobs.read_all"  # every background job of the tenant, not only one's own
+    KNOWLEDGE_WRITE = "knowledge.write"  # write entries and submit them for publication
+    KNOWLEDGE_PUBLISH = "knowledge.publish"  # publish, return, retire, correct a published entry
     SURVEYS_MANAGE = "surveys.manage"
     CONFERENCES_MANAGE = "conferences.manage"
     SUPERVISION_MANAGE = "supervision.manage"
@@ -73,7 +74,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # an erasure; agents and officers, who read customers all day, do neither.
     Role.LEADER: frozenset(
         _EVERY_STAFF
-        | {P.REQUESTS_READ, P.REQUESTS_APPROVE, P.CUSTOMERS_READ, P.REPORTS_READ, P.PLANS_APPROVE}
+        | {P.REQUESTS_READ, P.REQUESTS_APPROVE, P.CUSTOMERS_READ, P.REPORTS_READ, P.PLANS_APPROVE, P.KNOWLEDGE_PUBLISH}
         | {P.CENTRAL_VIEW, P.AUDIT_READ, P.CUSTOMERS_EXPORT, P.CUSTOMERS_ERASE, P.KNOWLEDGE_EXPORT, P.KNOWLEDGE_IMPORT}
     ),
     Role.SPECIALIST: frozenset(_EVERY_STAFF | {P.REQUESTS_READ, P.ESCALATIONS_ANSWER}),

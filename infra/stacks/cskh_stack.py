@@ -11,9 +11,8 @@ from constructs import Construct
 
 from infra.definitions import APP_NAME, JOBS_QUEUE, MAIL
 from infra.stacks.api import ChaliceApi
-from infra.stacks.data import Data
+from infra.stacks.data import Data, Files, KnowledgeIndexBucket
 from infra.stacks.domain import WildcardDomain
-from infra.stacks.files import Files
 from infra.stacks.identity import Identity, PoolKeys
 from infra.stacks.messaging import Mail, Messaging
 from infra.stacks.monitoring import Alarms
@@ -70,6 +69,7 @@ class CskhStack(Stack):
         messaging = Messaging(self, "Messaging")
         files = Files(self, "Files")
         workflows = Workflows(self, "Workflows", table=data.table, outbox=messaging.outbox, retain=settings.retain)
+        knowledge = KnowledgeIndexBucket(self, "KnowledgeIndex")
 
         environment = {
             "TABLE_NAME": data.table.table_name,
@@ -82,6 +82,7 @@ class CskhStack(Stack):
             "MAIL_SENDER": MAIL.sender,
             "MAIL_CONFIGURATION_SET": mail.configuration_set.configuration_set_name,
             "ALARM_TOPIC_ARN": messaging.alarm_topic.topic_arn,
+            "KNOWLEDGE_BUCKET": knowledge.bucket.bucket_name,
             # The pool's signing keys, so a cold start verifies its first token without fetching them.
             "COGNITO_JWKS": PoolKeys(self, "PoolKeys", user_pool=identity.user_pool).jwks,
         }
@@ -94,6 +95,7 @@ class CskhStack(Stack):
         api.grant_user_pool(identity.user_pool.user_pool_arn)
         api.grant_mail(MAIL.sender)
         api.grant_sms()
+        knowledge.bucket.grant_read_write(api.role)  # the worker writes builds, every API process reads the newest
         for queue in messaging.queues.values():
             api.grant_queue(queue)
         api.grant_files(files.bucket)

@@ -1,12 +1,13 @@
-"""The single DynamoDB table (TABLE)."""
+"""The single DynamoDB table (TABLE) and the buckets (BUCKETS)."""
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from infra.definitions import TABLE
+from infra.definitions import FILES_BUCKET, KNOWLEDGE_BUCKET, TABLE, BucketDef
 
 # Point-in-time recovery keeps a restorable copy of every second of the last 35 days (the most DynamoDB allows):
 # the backup the restore drill (scripts/drill.py, README "Backup and restore") starts from.
@@ -45,3 +46,41 @@ class Data(Construct):
                 sort_key=_key(index.sort_key),
                 projection_type=dynamodb.ProjectionType.ALL,
             )
+
+
+def private_bucket(scope: Construct, construct_id: str, definition: BucketDef) -> s3.Bucket:
+    """A private, encrypted, TLS-only bucket named after its definition and the account; objects expire."""
+    return s3.Bucket(
+        scope,
+        construct_id,
+        bucket_name=f"{definition.name}-{Stack.of(scope).account}",
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        enforce_ssl=True,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        lifecycle_rules=[
+            s3.LifecycleRule(
+                id="expire",
+                expiration=Duration.days(definition.expire_days),
+                abort_incomplete_multipart_upload_after=Duration.days(1),
+            )
+        ],
+        removal_policy=RemovalPolicy.DESTROY,
+        auto_delete_objects=True,
+    )
+
+
+class Files(Construct):
+    """Background jobs' exports and uploads: kept for days, never longer (FILES_BUCKET)."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.bucket = private_bucket(self, "Bucket", FILES_BUCKET)
+
+
+class KnowledgeIndexBucket(Construct):
+    """The knowledge bank's built search indexes (rebuilt from the table at will, so never retained)."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.bucket = private_bucket(self, "Bucket", KNOWLEDGE_BUCKET)

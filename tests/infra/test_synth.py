@@ -430,13 +430,15 @@ def scheduled(resources: dict[str, dict[str, Any]], handler: str) -> dict[str, A
     return job
 
 
-def test_the_scheduled_jobs_are_the_reconcile_and_the_retention_jobs(resources: dict[str, dict[str, Any]]) -> None:
+def test_the_scheduled_jobs_are_reconcile_retention_and_the_knowledge_daily_job(resources: dict[str, dict[str, Any]]) -> None:
     handlers = sorted(
         f["Properties"]["Handler"]
         for f in of_type(resources, "AWS::Serverless::Function").values()
         if any(e.get("Type") == "Schedule" for e in f["Properties"].get("Events", {}).values())
     )
-    assert handlers == ["app.reconcile", "app.retention_job"]
+    assert handlers == ["app.knowledge_daily", "app.reconcile", "app.retention_job"]
+    daily = scheduled(resources, "app.knowledge_daily")
+    assert daily["ReservedConcurrentExecutions"] == 1 and daily["Timeout"] == 300
 
 
 def test_the_reconcile_job_runs_every_five_minutes_one_run_at_a_time(resources: dict[str, dict[str, Any]]) -> None:
