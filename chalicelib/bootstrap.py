@@ -35,9 +35,9 @@ from chalicelib.identity.verifier import CognitoTokenVerifier
 from chalicelib.jobs.service import JobService
 from chalicelib.jobs.store import JobStore
 from chalicelib.knowledge import transfer_jobs
+from chalicelib.knowledge.bank_files import BankFiles
 from chalicelib.knowledge.index_files import IndexCache, S3Archives
 from chalicelib.knowledge.indexing import IndexBuilder, QueuedRebuilds
-from chalicelib.knowledge.interim_bank import InterimBank
 from chalicelib.knowledge.reviews import ReviewReminders
 from chalicelib.knowledge.seams import AnsweredRequests, OfficeUnits, topic_names
 from chalicelib.knowledge.service import KnowledgeService
@@ -226,15 +226,14 @@ def _requests(
     return _Requests(service, RequestLists(store=store, clock=base.clock, tenants=codes), handlers, reconciler)
 
 
-def _jobs(base: _Base) -> JobService:
+def _jobs(base: _Base, *, bank: BankFiles) -> JobService:
     """Background jobs, with each capability's kinds registered."""
     config = base.config
     files = S3Files(base.client("s3"), bucket=config.files_bucket)
     jobs = JobService(
         store=JobStore(), queue=OutboxQueue(base.client("sqs"), url=config.jobs_queue_url), files=files, clock=base.clock
     )
-    # The knowledge bank's store is wired here when it lands (branch kb-core); until then the interim one.
-    transfer = transfer_jobs.KnowledgeTransfer(bank=InterimBank(), clock=base.clock)
+    transfer = transfer_jobs.KnowledgeTransfer(bank=bank, clock=base.clock)
     jobs.register(transfer_jobs.EXPORT, transfer.export_bank, label="Xuất ngân hàng hỏi đáp")
     jobs.register(transfer_jobs.IMPORT, transfer.import_bank, label="Nhập ngân hàng hỏi đáp")
     return jobs
@@ -245,6 +244,7 @@ class _Knowledge:
     service: KnowledgeService
     builder: IndexBuilder
     reviews: ReviewReminders
+    files: BankFiles  # the bank as its import and export jobs see it
 
 
 def _knowledge(
@@ -286,7 +286,8 @@ def _knowledge(
         clock=base.clock,
         console_url=lambda tenant: config.public_url_template.format(tenant=tenant),
     )
-    return _Knowledge(service, builder, reviews)
+    files = BankFiles(entries=entries, saver=service, topics=frozenset(topic_names()), clock=base.clock)
+    return _Knowledge(service, builder, reviews, files)
 
 
 def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | None:
@@ -338,7 +339,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         users=identity.users,
         citations=knowledge.service,
     )
-    jobs = _jobs(base)
+    jobs = _jobs(base, bank=knowledge.files)
     worker = Worker(
         {
             "job": jobs.run,

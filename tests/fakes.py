@@ -878,10 +878,14 @@ class FakeQueue:
 class FakeBank:
     """A knowledge bank in a dict per tenant; `import_entries` records its batches and can fail after some."""
 
-    def __init__(self) -> None:
+    def __init__(self, topics: set[str] | None = None) -> None:
         self.banks: dict[str, dict[str, EntryRecord]] = {}
         self.batches: list[int] = []
         self.fail_after: int | None = None
+        self.topics = topics  # None: every topic is known
+
+    def problems(self, *, tenant: str, record: EntryRecord) -> dict[str, str]:
+        return {"topic": "unknown"} if self.topics is not None and record.topic not in self.topics else {}
 
     def count(self, *, tenant: str) -> int:
         return len(self.banks.get(tenant, {}))

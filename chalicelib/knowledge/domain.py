@@ -388,6 +388,40 @@ def create(entry_id: str, tenant: str, now: datetime, actor: Principal, content:
     return entry
 
 
+def from_file(
+    current: Entry | None,
+    entry_id: str,
+    tenant: str,
+    now: datetime,
+    actor: str,
+    content: Content,
+    status: Status,
+    on: date,
+    *,
+    topics: frozenset[str],
+) -> Entry | None:
+    """An entry as an imported file row gives it, recorded as one version `imported`; None when it already reads so.
+
+    Only a leader imports (a file can publish, and a leader signs what is published: Art. 6.2), so the row's status
+    is taken as decided. A row newly published gets its first quarterly review three months on (1218 Art. 2.7).
+    """
+    content = content.cleaned()
+    problems = content.problems(topics=topics, entry_id=entry_id)
+    if problems:
+        raise RuleViolationError("Nội dung mục hỏi đáp chưa hợp lệ.", code="invalid_entry", fields=problems)
+    entry = current or Entry(entry_id, tenant, content, actor, now)
+    changed = FIELDS if current is None else tuple(d.field for d in diff(entry.content.snapshot(), content.snapshot()))
+    if not changed and status == entry.status:
+        return None
+    if status == "published" and (current is None or current.status != "published"):
+        entry.published_by, entry.published_at, entry.review_due = actor, now, next_review(on)
+    elif status != "published":
+        entry.review_due = None
+    entry.content, entry.status = content, status
+    entry._record(now, actor, "imported", changed=changed)
+    return entry
+
+
 P = Permission
 _RULES: dict[str, tuple[Permission | None, Callable[[Entry, Principal], None]]] = {
     "update": (None, Entry._can_update),

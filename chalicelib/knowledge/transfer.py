@@ -108,6 +108,16 @@ MESSAGES = {
     "too_long": "Quá dài (tối đa {limit} ký tự).",
     "format": "Không đúng định dạng: {detail}.",
 }
+# The bank's own rules on a row (domain.Content.problems), by the code it gives.
+RULE_MESSAGES = {
+    "unknown": "Không có trong cây chủ đề của ngân hàng hỏi đáp.",
+    "before_valid_from": "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.",
+    "too_many": "Quá nhiều dòng trong ô này.",
+    "invalid": "Mục liên quan không hợp lệ (quá nhiều, hoặc trỏ về chính mục này).",
+    "document_required": "Mỗi căn cứ pháp lý cần tên văn bản.",
+    "required": "Bắt buộc, không được để trống.",
+    "national": "Mã này thuộc ngân hàng hỏi đáp quốc gia; mục của đơn vị cần mã khác.",
+}
 
 
 def header_row() -> list[str]:
@@ -251,6 +261,12 @@ def from_row(line: int, cells: Sequence[Cell], positions: dict[str, int]) -> Ent
     fields = {name: getattr(row, name) for name in EntryRow.model_fields}
     fields["legal_basis"] = tuple(LegalBasis(b.document, b.article, b.issued) for b in row.legal_basis)
     return EntryRecord(**fields)
+
+
+def rule_problem(line: int, positions: dict[str, int], field: str, code: str) -> Problem:
+    """A row that reads well but breaks one of the bank's rules (an unknown topic, a period that ends first)."""
+    column = _column(positions, field) if field in positions else field
+    return Problem(line, column, RULE_MESSAGES.get(code, code))
 
 
 def duplicate_id(line: int, positions: dict[str, int], first: int) -> Problem:

@@ -27,6 +27,7 @@ from .transfer import (
     duplicate_id,
     from_row,
     header_row,
+    rule_problem,
     to_row,
 )
 
@@ -61,6 +62,10 @@ class KnowledgeBank(Protocol):
     def entries(self, *, tenant: str) -> Iterator[EntryRecord]: ...
 
     def import_entries(self, *, tenant: str, actor: str, entries: Sequence[EntryRecord]) -> None: ...
+
+    def problems(self, *, tenant: str, record: EntryRecord) -> dict[str, str]:
+        """The bank's own rules on a row (field → what is wrong); empty when it may be written."""
+        ...
 
 
 class KnowledgeTransfer:
@@ -126,7 +131,9 @@ class KnowledgeTransfer:
             result = from_row(line, cells, positions)
             if isinstance(result, EntryRecord):
                 first = seen.setdefault(result.id, line)
-                result = [] if first == line else [duplicate_id(line, positions, first)]
+                broken = self._bank.problems(tenant=run.tenant, record=result).items()
+                result = [rule_problem(line, positions, field, code) for field, code in broken]
+                result += [] if first == line else [duplicate_id(line, positions, first)]
             found += len(result)
             problems.extend(result[: max(0, PROBLEMS_MAX - len(problems))])
             run.progress(count, None, STAGES["checking"])

@@ -19,7 +19,7 @@ from tests.fakes import FakeBank, FakeFiles, FakeJobStore, FakeQueue
 
 TRICKY = EntryRecord(
     id="KB-9001",
-    topic="bhxh.thu-nghiem",
+    topic="bhxh.tham-gia-bat-buoc",
     question="=1+1 có phải là công thức không?",
     answer='- Không: đây là văn bản.\nMã số 0012345 giữ nguyên số 0 ở đầu.\n\tThụt đầu dòng, "ngoặc kép", dấu phẩy.',
     legal_basis=(
@@ -130,6 +130,18 @@ def test_a_bad_row_is_reported_by_line_and_column_and_nothing_is_written(s):
     assert found == [(3, "D"), (4, "F"), (5, "I"), (6, "A")]
     assert "đã có ở dòng 2" in job.problems[-1].message
     assert s.bank.batches == [] and s.bank.banks == {}
+
+
+def test_a_row_that_breaks_the_banks_own_rules_is_reported_in_the_check_and_nothing_is_written(s):
+    s.bank.topics = {TRICKY.topic}
+    unknown_topic = list(to_row(TRICKY))
+    unknown_topic[0], unknown_topic[1] = "KB-5", "bhxh.khong-co"
+    rows: list[Sequence[object]] = [header_row(), to_row(TRICKY), unknown_topic]
+    job = s.run("hanoi", transfer_jobs.IMPORT, {"key": s.upload("hanoi", _csv(rows)), "file_name": "bank.csv"})
+    assert job.status == FAILED and "chưa nhập mục nào" in job.error
+    assert [(p.line, p.column.split(" ")[0]) for p in job.problems] == [(3, "B")]
+    assert "cây chủ đề" in job.problems[0].message
+    assert s.bank.batches == [] and s.bank.banks == {}, "the good row was not written either"
 
 
 def test_a_file_without_the_banks_columns_or_not_a_table_is_refused_whole(s):
