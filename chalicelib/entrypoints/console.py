@@ -7,7 +7,7 @@ import hmac
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, urlencode
 
 from chalice import Blueprint, Response
 from chalice.app import Request
@@ -45,6 +45,15 @@ def _error_page(tenant: TenantSpec | None, principal: Principal | None) -> Calla
 
 def _safe_next(path: str) -> str:
     return path if path.startswith("/") and not path.startswith("//") else "/"
+
+
+def visited(template: str, params: dict[str, str], query: dict[str, str]) -> str:
+    """The address the visitor asked for: Chalice's `request.path` is the route's template (`/knowledge/{entry_id}`),
+    so the path parameters are put back, and the query after it, for the sign-in page to return to."""
+    path = template
+    for name, value in params.items():
+        path = path.replace("{" + name + "}", quote(value, safe=""))
+    return path + ("?" + urlencode(query) if query else "")
 
 
 def page(
@@ -97,7 +106,8 @@ def page(
                     principal = None
                 admit(request, tenant.code, principal, edge)
                 if principal is None:
-                    target = "/login?next=" + quote(_safe_next(request.path))
+                    back = visited(request.path, params, dict(request.query_params or {}))
+                    target = "/login?next=" + quote(_safe_next(back))
                     return redirect(target, {"Set-Cookie": clear_session_cookie()})
                 state["principal"] = principal
                 token = session_token(request) or ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 
 def console(client):
@@ -87,6 +87,13 @@ def test_inbox_tabs_follow_the_role(api, unique):
     assert created["reference"] in agent_page and "Của tôi" in agent_page and "Chờ phê duyệt" not in agent_page
     leader_page = console(api("hanoi").login("leader"))[0].get("/requests").text
     assert "Chờ phê duyệt" in leader_page and "Tiếp nhận yêu cầu" not in leader_page
+
+
+def test_signing_in_from_a_link_returns_to_the_page_it_named(api, unique):
+    created = intake(api("hanoi").login("agent"), unique)
+    reply = api("hanoi").get(f"/requests/{created['id']}?tab=timeline")
+    assert reply.status in (302, 303)
+    assert reply.headers["location"] == "/login?next=" + quote(f"/requests/{created['id']}?tab=timeline")
 
 
 def test_another_tenants_request_is_the_404_page(api, unique):
