@@ -12,10 +12,11 @@ from chalicelib.entrypoints.console import page
 from chalicelib.requests.page_forms import attempt, parse
 from chalicelib.shared.errors import AppError
 from chalicelib.shared.permissions import Permission
+from chalicelib.tenancy.catalog import units_for
 from chalicelib.web.render import Page, redirect, render
 
 from . import messages, read_models
-from .domain import FIELDS, Entry, allowed_actions
+from .domain import FIELDS, NATIONAL, Entry, allowed_actions
 from .routes import filters_of, is_editor
 from .schemas import EntryBody, EntryUpdate, ProposalBody, RestoreBody, SearchQuery, Versioned
 from .seams import topic_names
@@ -61,7 +62,8 @@ def _common(p: Page) -> dict[str, Any]:
     return {
         "labels": messages,
         "topics": topic_names(),
-        "unit_names": {u.id: u.name for u in units},
+        # a national entry's owner is a CCC unit (the statutory catalogue; no read), a local one the office's own
+        "unit_names": {**{u.code: u.name for u in units_for(NATIONAL)}, **{u.id: u.name for u in units}},
         "units": units,
         "editor": is_editor(p.user),
         "blocks": answer_blocks,

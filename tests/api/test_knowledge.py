@@ -268,3 +268,11 @@ def test_the_review_queue_and_marking_a_review(api, unique):
     assert overdue["id"] not in {e["id"] for e in report["overdue"]} and report["overdue"]
     again = leader.post(f"/api/knowledge/{overdue['id']}/review", {"version": overdue["version"], "note": ""})
     assert again.status == 409
+
+
+def test_a_national_entrys_page_names_its_ccc_owner_unit_to_a_province(api):
+    from tests.api.test_request_pages import console
+
+    page, _ = console(api("hanoi").login("agent"))
+    reply = page.get("/knowledge/KB-0001")
+    assert reply.status == 200 and "Ban Quản lý Thu - Sổ, Thẻ" in reply.text and ">quan-ly-thu-so-the<" not in reply.text
