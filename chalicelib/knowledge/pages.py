@@ -11,7 +11,7 @@ from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
 from chalicelib.requests.page_forms import attempt, parse
 from chalicelib.shared.errors import AppError
-from chalicelib.shared.permissions import Permission
+from chalicelib.shared.permissions import Permission, permissions_of
 from chalicelib.tenancy.catalog import units_for
 from chalicelib.web.render import Page, redirect, render
 
@@ -21,6 +21,8 @@ from .routes import filters_of, is_editor
 from .schemas import EntryBody, EntryUpdate, ProposalBody, RestoreBody, SearchQuery, Versioned
 from .seams import topic_names
 from .service import month_of
+from .transfer_jobs import EXPORT
+from .transfer_routes import ExportQuery
 
 bp = Blueprint(__name__)
 P = Permission
@@ -66,6 +68,7 @@ def _common(p: Page) -> dict[str, Any]:
         "unit_names": {**{u.code: u.name for u in units_for(NATIONAL)}, **{u.id: u.name for u in units}},
         "units": units,
         "editor": is_editor(p.user),
+        "can_export": P.KNOWLEDGE_EXPORT in permissions_of(p.user.roles, p.user.tenant),
         "blocks": answer_blocks,
         "marked": marked,
         "fields_order": FIELDS,
@@ -160,6 +163,14 @@ def propose(p: Page) -> Response:
         tenant=p.tenant.code, actor=p.user, request_id=body.request_id, owner_unit=unit, topic=body.topic or min(service.topics)
     )
     return redirect(f"/knowledge/{entry.id}/edit")
+
+
+@page(bp, "/knowledge/export", method="POST", permission=P.KNOWLEDGE_EXPORT)
+def export_bank(p: Page) -> Response:
+    """The office's whole bank as XLSX or CSV: a background job, whose page shows its progress and the download."""
+    body = parse(ExportQuery, {"format": p.value("format") or "xlsx"})
+    job = container().jobs.start(tenant=p.tenant.code, actor=p.user.login, kind=EXPORT, params={"format": body.format})
+    return redirect(f"/jobs/{job.id}")
 
 
 @page(bp, "/knowledge/{entry_id}", permission=P.KNOWLEDGE_READ)

@@ -276,3 +276,19 @@ def test_a_national_entrys_page_names_its_ccc_owner_unit_to_a_province(api):
     page, _ = console(api("hanoi").login("agent"))
     reply = page.get("/knowledge/KB-0001")
     assert reply.status == 200 and "Ban Quản lý Thu - Sổ, Thẻ" in reply.text and ">quan-ly-thu-so-the<" not in reply.text
+
+
+def test_the_bank_is_exported_from_its_page_as_a_background_job(api, run_jobs):
+    from tests.api.test_customers import form
+    from tests.api.test_request_pages import console
+
+    agent_page = console(api("hanoi").login("agent"))[0].get("/knowledge").text
+    assert 'data-testid="kb-export"' not in agent_page, "agents do not export the bank"
+    page, csrf = console(api("hanoi").login("focal-officer"))
+    assert 'data-testid="kb-export"' in page.get("/knowledge").text
+    started = form(page, "/knowledge/export", {"format": "csv"}, csrf)
+    assert started.status in (302, 303) and started.headers["location"].startswith("/jobs/")
+    run_jobs()
+    job = page.get(started.headers["location"])
+    assert job.status == 200 and "ngan-hang-hoi-dap-hanoi-" in job.text, "the finished job offers the file"
+    assert form(page, "/knowledge/export", {"format": "pdf"}, csrf).status == 400
