@@ -858,8 +858,8 @@ class FakeFiles:
     def download_url(self, *, key: str, file_name: str, content_type: str, seconds: int) -> str:
         return f"https://files.test/{key}?expires={seconds}"
 
-    def upload_form(self, *, key: str, max_bytes: int, seconds: int) -> tuple[str, dict[str, str]]:
-        return "https://files.test/", {"key": key}
+    def upload_form(self, *, key: str, max_bytes: int, seconds: int, redirect: str | None = None) -> tuple[str, dict[str, str]]:
+        return "https://files.test/", {"key": key, **({"success_action_redirect": redirect} if redirect else {})}
 
 
 class FakeQueue:

@@ -70,13 +70,19 @@ class S3Files:
             )
         )
 
-    def upload_form(self, *, key: str, max_bytes: int, seconds: int) -> tuple[str, dict[str, str]]:
-        """A presigned POST for one file at `key` of at most `max_bytes`: the URL and the form fields to send with it."""
+    def upload_form(self, *, key: str, max_bytes: int, seconds: int, redirect: str | None = None) -> tuple[str, dict[str, str]]:
+        """A presigned POST for one file at `key` of at most `max_bytes`: the URL and the form fields to send with it.
+
+        With `redirect`, storage sends the browser there after the upload (`success_action_redirect`), so a page can
+        upload with a plain form and no script.
+        """
+        conditions: list[Any] = [["content-length-range", 1, max_bytes]]
+        fields: dict[str, str] = {}
+        if redirect:
+            conditions.append({"success_action_redirect": redirect})
+            fields["success_action_redirect"] = redirect
         post = self._s3.generate_presigned_post(
-            Bucket=self._bucket,
-            Key=key,
-            Conditions=[["content-length-range", 1, max_bytes]],
-            ExpiresIn=seconds,
+            Bucket=self._bucket, Key=key, Fields=fields or None, Conditions=conditions, ExpiresIn=seconds
         )
         return str(post["url"]), {k: str(v) for k, v in post["fields"].items()}
 

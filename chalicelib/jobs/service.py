@@ -75,7 +75,9 @@ class JobFiles(Protocol):
 
     def download_url(self, *, key: str, file_name: str, content_type: str, seconds: int) -> str: ...
 
-    def upload_form(self, *, key: str, max_bytes: int, seconds: int) -> tuple[str, dict[str, str]]: ...
+    def upload_form(
+        self, *, key: str, max_bytes: int, seconds: int, redirect: str | None = None
+    ) -> tuple[str, dict[str, str]]: ...
 
 
 @dataclass(frozen=True)
@@ -187,11 +189,15 @@ class JobService:
             key=out.key, file_name=out.file_name, content_type=out.content_type, seconds=DOWNLOAD_SECONDS
         )
 
-    def upload(self, *, tenant: str, actor: str) -> UploadForm:
-        """A presigned form to upload one file for a later job (an import)."""
+    def upload(self, *, tenant: str, actor: str, then: Callable[[str], str] | None = None) -> UploadForm:
+        """A presigned form to upload one file for a later job (an import); `then(upload_id)` is the page storage sends
+        the browser to afterwards, when a page uploads with a plain form."""
         upload_id = new_id()
         url, fields = self._files.upload_form(
-            key=upload_key(tenant, actor, upload_id), max_bytes=UPLOAD_MAX_BYTES, seconds=UPLOAD_SECONDS
+            key=upload_key(tenant, actor, upload_id),
+            max_bytes=UPLOAD_MAX_BYTES,
+            seconds=UPLOAD_SECONDS,
+            redirect=then(upload_id) if then else None,
         )
         expires = self._clock.now() + timedelta(seconds=UPLOAD_SECONDS)
         return UploadForm(upload_id=upload_id, url=url, fields=fields, max_bytes=UPLOAD_MAX_BYTES, expires_at=expires)

@@ -4,6 +4,7 @@ with a preview, versions compared and restored, the review queue, and the report
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from chalice import Blueprint, Response
 
@@ -11,6 +12,7 @@ from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
 from chalicelib.requests.page_forms import attempt, parse
 from chalicelib.shared.errors import AppError
+from chalicelib.shared.http import CONTENT_SECURITY_POLICY
 from chalicelib.shared.permissions import Permission, permissions_of
 from chalicelib.tenancy.catalog import units_for
 from chalicelib.web.render import Page, redirect, render
@@ -21,7 +23,7 @@ from .routes import filters_of, is_editor
 from .schemas import EntryBody, EntryUpdate, ProposalBody, RestoreBody, SearchQuery, Versioned
 from .seams import topic_names
 from .service import month_of
-from .transfer_jobs import EXPORT
+from .transfer_jobs import EXPORT, IMPORT
 from .transfer_routes import ExportQuery
 
 bp = Blueprint(__name__)
@@ -69,6 +71,7 @@ def _common(p: Page) -> dict[str, Any]:
         "units": units,
         "editor": is_editor(p.user),
         "can_export": P.KNOWLEDGE_EXPORT in permissions_of(p.user.roles, p.user.tenant),
+        "can_import": P.KNOWLEDGE_IMPORT in permissions_of(p.user.roles, p.user.tenant),
         "blocks": answer_blocks,
         "marked": marked,
         "fields_order": FIELDS,
@@ -170,6 +173,38 @@ def export_bank(p: Page) -> Response:
     """The office's whole bank as XLSX or CSV: a background job, whose page shows its progress and the download."""
     body = parse(ExportQuery, {"format": p.value("format") or "xlsx"})
     job = container().jobs.start(tenant=p.tenant.code, actor=p.user.login, kind=EXPORT, params={"format": body.format})
+    return redirect(f"/jobs/{job.id}")
+
+
+@page(bp, "/knowledge/import", permission=P.KNOWLEDGE_IMPORT)
+def import_form(p: Page) -> Response:
+    """Upload an XLSX or CSV of entries straight to storage with a plain form; storage brings the leader back here."""
+    c = container()
+    office = c.settings.public_url_template.format(tenant=p.tenant.code)
+    form = c.jobs.upload(
+        tenant=p.tenant.code, actor=p.user.login, then=lambda upload_id: f"{office}/knowledge/import/{upload_id}"
+    )
+    response = render(p, "knowledge_import.html", form=form, **_common(p))
+    # The form posts to the files bucket: the one origin besides this one a form of the console may send to.
+    storage = "{0.scheme}://{0.netloc}".format(urlsplit(form.url))
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {storage}"
+    )
+    return response
+
+
+@page(bp, "/knowledge/import/{upload_id}", permission=P.KNOWLEDGE_IMPORT)
+def import_ready(p: Page, upload_id: str) -> Response:
+    """The file arrived: one more click starts the import (every row checked first; a bad file writes nothing)."""
+    return render(p, "knowledge_import.html", ready=upload_id, **_common(p))
+
+
+@page(bp, "/knowledge/import/{upload_id}", method="POST", permission=P.KNOWLEDGE_IMPORT)
+def import_start(p: Page, upload_id: str) -> Response:
+    """Start the import job of the uploaded file and open its page."""
+    jobs = container().jobs
+    key = jobs.uploaded(tenant=p.tenant.code, actor=p.user.login, upload_id=upload_id)
+    job = jobs.start(tenant=p.tenant.code, actor=p.user.login, kind=IMPORT, params={"key": key, "file_name": ""})
     return redirect(f"/jobs/{job.id}")
 
 

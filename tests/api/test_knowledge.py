@@ -292,3 +292,43 @@ def test_the_bank_is_exported_from_its_page_as_a_background_job(api, run_jobs):
     job = page.get(started.headers["location"])
     assert job.status == 200 and "ngan-hang-hoi-dap-hanoi-" in job.text, "the finished job offers the file"
     assert form(page, "/knowledge/export", {"format": "pdf"}, csrf).status == 400
+
+
+def test_a_leader_imports_a_file_from_the_page_without_script(api, run_jobs, tmp_path):
+    import re
+    from dataclasses import replace
+    from html import unescape
+
+    import requests as http
+
+    from chalicelib.jobs import sheets
+    from chalicelib.knowledge.transfer import header_row, to_row
+    from tests.api.test_customers import form
+    from tests.api.test_request_pages import console
+    from tests.service.test_knowledge_transfer import TRICKY
+
+    page, csrf = console(api("ccc").login("leader"))
+    assert 'data-testid="kb-import"' in page.get("/knowledge").text
+    shown = page.get("/knowledge/import")
+    assert shown.status == 200 and 'enctype="multipart/form-data"' in shown.text
+    action = unescape(re.search(r'action="([^"]+)" enctype="multipart/form-data"', shown.text).group(1))
+    storage = "{0.scheme}://{0.netloc}".format(http.utils.urlparse(action))
+    assert f"form-action 'self' {storage}" in shown.headers["content-security-policy"], "the form may post to storage"
+    assert storage not in page.get("/knowledge").headers["content-security-policy"], "only this page may"
+    upload = shown.text[shown.text.index('data-testid="kb-import-upload"') :]
+    fields = {unescape(n): unescape(v) for n, v in re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', upload)}
+    path = tmp_path / "bank.csv"
+    writer = sheets.open_writer("csv", path, title="x")
+    writer.header(header_row())
+    writer.row(to_row(replace(TRICKY, id="KB-9101", question="Câu hỏi nhập từ trang?")))
+    writer.close()
+    uploaded = http.post(action, data=fields, files={"file": ("bank.csv", path.read_bytes())}, allow_redirects=False, timeout=10)
+    assert uploaded.status_code == 303, uploaded.text
+    back = http.utils.urlparse(uploaded.headers["location"]).path
+    assert back.startswith("/knowledge/import/"), "storage brings the leader back to the office's page"
+    assert 'data-testid="kb-import-start"' in page.get(back).text
+    started = form(page, back, {}, csrf)
+    assert started.status in (302, 303) and started.headers["location"].startswith("/jobs/")
+    run_jobs()
+    assert "Hoàn thành" in page.get(started.headers["location"]).text
+    assert api("ccc").login("leader").get("/api/knowledge/KB-9101").json["question"] == "Câu hỏi nhập từ trang?"
