@@ -311,7 +311,9 @@ def test_a_leader_imports_a_file_from_the_page_without_script(api, run_jobs, tmp
     assert 'data-testid="kb-import"' in page.get("/knowledge").text
     shown = page.get("/knowledge/import")
     assert shown.status == 200 and 'enctype="multipart/form-data"' in shown.text
-    action = unescape(re.search(r'action="([^"]+)" enctype="multipart/form-data"', shown.text).group(1))
+    found = re.search(r'action="([^"]+)" enctype="multipart/form-data"', shown.text)
+    assert found is not None, "the upload form"
+    action = unescape(found.group(1))
     storage = "{0.scheme}://{0.netloc}".format(http.utils.urlparse(action))
     assert f"form-action 'self' {storage}" in shown.headers["content-security-policy"], "the form may post to storage"
     assert storage not in page.get("/knowledge").headers["content-security-policy"], "only this page may"
