@@ -269,7 +269,8 @@ def _knowledge(
         store=entries,
         counters=entries,
         indexes=cache,
-        rebuilds=QueuedRebuilds(OutboxQueue(base.client("sqs"), url=config.outbox_queue_url)),
+        # builds run on the jobs worker (900 s): a bank of a million texts takes ~2 minutes, past the outbox's 30 s
+        rebuilds=QueuedRebuilds(OutboxQueue(base.client("sqs"), url=config.jobs_queue_url)),
         requests=AnsweredRequests(store.get),
         units=OfficeUnits(tenancy.list_units),
         topics=frozenset(topic_names()),

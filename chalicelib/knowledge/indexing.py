@@ -75,7 +75,7 @@ class IndexBuilder:
 
 
 class QueuedRebuilds:
-    """Asks for a build through the outbox queue, held back DEBOUNCE_SECONDS."""
+    """Asks for a build through the jobs queue (its worker has the time), held back DEBOUNCE_SECONDS."""
 
     def __init__(self, queue: Any) -> None:
         self._queue = queue
