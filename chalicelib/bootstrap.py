@@ -42,6 +42,8 @@ from chalicelib.knowledge.reviews import ReviewReminders
 from chalicelib.knowledge.seams import AnsweredRequests, OfficeUnits, topic_names
 from chalicelib.knowledge.service import KnowledgeService
 from chalicelib.knowledge.store import DynamoEntryStore, DynamoGenerations
+from chalicelib.knowledge.transfer import EXPORT as KNOWLEDGE_EXPORT
+from chalicelib.knowledge.transfer import IMPORT as KNOWLEDGE_IMPORT
 from chalicelib.limits.service import RateLimiter, SignInThrottle
 from chalicelib.limits.store import RateCounters, SignInAttempts
 from chalicelib.notifications.service import NotificationService, Worker
@@ -234,8 +236,8 @@ def _jobs(base: _Base, *, bank: BankFiles) -> JobService:
         store=JobStore(), queue=OutboxQueue(base.client("sqs"), url=config.jobs_queue_url), files=files, clock=base.clock
     )
     transfer = transfer_jobs.KnowledgeTransfer(bank=bank, clock=base.clock)
-    jobs.register(transfer_jobs.EXPORT, transfer.export_bank, label="Xuất ngân hàng hỏi đáp")
-    jobs.register(transfer_jobs.IMPORT, transfer.import_bank, label="Nhập ngân hàng hỏi đáp")
+    jobs.register(KNOWLEDGE_EXPORT, transfer.export_bank, label="Xuất ngân hàng hỏi đáp")
+    jobs.register(KNOWLEDGE_IMPORT, transfer.import_bank, label="Nhập ngân hàng hỏi đáp")
     return jobs
 
 

@@ -9,6 +9,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
+from chalicelib.shared.clock import stop_after
 from chalicelib.shared.errors import ConflictError, MalformedError, RuleViolationError
 from chalicelib.shared.permissions import Permission, allows
 from chalicelib.web.render import Page, redirect, render
@@ -16,7 +17,6 @@ from chalicelib.web.render import Page, redirect, render
 from .domain import PROFILE_FIELDS
 from .erasure import ERASURE_REASONS, REASON_LABELS
 from .pages import FIELD_LABELS, KIND_LABELS, detail_page
-from .privacy_service import stop_after
 from .retention import CEILING_MONTHS, FLOOR_MONTHS, KINDS
 
 bp = Blueprint(__name__)

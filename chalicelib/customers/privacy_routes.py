@@ -6,6 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.api import route
+from chalicelib.shared.clock import stop_after
 from chalicelib.shared.permissions import Permission
 from chalicelib.shared.tenancy import RequestContext
 from chalicelib.tenancy.catalog import TENANT_BY_CODE
@@ -25,7 +26,6 @@ from .privacy_schemas import (
     policy_read,
     run_read,
 )
-from .privacy_service import stop_after
 from .routes import customer_read
 
 bp = Blueprint(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -12,8 +12,10 @@ from chalicelib.shared.fields import Identifier, Line, Version
 from chalicelib.shared.schema import BaseModel, Input
 
 from .erasure import REASON_LABELS
-from .privacy_service import CustomerExport, Erasure
-from .privacy_store import RetentionRun
+
+if TYPE_CHECKING:  # annotations only: the service and the store (PynamoDB, botocore) load when the container does
+    from .privacy_service import CustomerExport, Erasure
+    from .privacy_store import RetentionRun
 from .retention import CEILING_MONTHS, FLOOR_MONTHS, KINDS, NationalBounds, RetentionPolicy
 from .schemas import CustomerRead
 

@@ -4,7 +4,6 @@ their data (right of access) and erasure on request (right to deletion) — ever
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,12 +36,6 @@ from .store import ACTIVITY, CONTENT, CustomerStore
 SYSTEM_ACTOR = "system"  # the retention job, in the audit trail and on the requests' timelines
 Stop = Callable[[], bool]
 _ULID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
-
-
-def stop_after(seconds: float) -> Stop:
-    """A `should_stop` that says yes once `seconds` have passed: a run's time budget (an API call's, a Lambda's)."""
-    end = time.monotonic() + seconds
-    return lambda: time.monotonic() >= end
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ def tenants_from(day: date) -> list[str]:
 
 def run_retention(*, seconds: float | None) -> dict[str, dict[str, Any]]:
     """Run the job over every tenant within `seconds` (None: until done); what each run did, counts only."""
-    from chalicelib.customers.privacy_service import stop_after
+    from chalicelib.shared.clock import stop_after
 
     c = container()
     stop = stop_after(seconds - MARGIN_SECONDS) if seconds else (lambda: False)

@@ -132,3 +132,11 @@ class ProgressThrottle:
         if due:
             self.last_at, self.last_stage = now, stage
         return due
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who asks about jobs: their login, and whether they see every job of the tenant (its administrators)."""
+
+    login: str
+    sees_all: bool = False

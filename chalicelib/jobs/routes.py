@@ -10,9 +10,8 @@ from chalicelib.shared.http import json_response
 from chalicelib.shared.permissions import Permission, allows
 from chalicelib.shared.tenancy import Principal, RequestContext
 
-from .domain import Job
+from .domain import Job, Viewer
 from .schemas import JobPage, JobRead, JobsQuery, UploadCreate, UploadRead, job_read
-from .service import Viewer
 
 bp = Blueprint(__name__)
 TAGS = ("jobs",)

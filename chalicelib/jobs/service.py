@@ -28,6 +28,7 @@ from .domain import (
     Output,
     Problem,
     ProgressThrottle,
+    Viewer,
     message_lost,
     retry_after_error,
     visible_to,
@@ -78,14 +79,6 @@ class JobFiles(Protocol):
     def upload_form(
         self, *, key: str, max_bytes: int, seconds: int, redirect: str | None = None
     ) -> tuple[str, dict[str, str]]: ...
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who asks about jobs: their login, and whether they see every job of the tenant (its administrators)."""
-
-    login: str
-    sees_all: bool = False
 
 
 @dataclass(frozen=True)

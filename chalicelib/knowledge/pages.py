@@ -23,7 +23,7 @@ from .routes import filters_of, is_editor
 from .schemas import EntryBody, EntryUpdate, ProposalBody, RestoreBody, SearchQuery, Versioned
 from .seams import topic_names
 from .service import month_of
-from .transfer_jobs import EXPORT, IMPORT
+from .transfer import EXPORT, IMPORT
 from .transfer_routes import ExportQuery
 
 bp = Blueprint(__name__)

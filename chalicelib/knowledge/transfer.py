@@ -31,6 +31,7 @@ from chalicelib.jobs.sheets import Cell
 from chalicelib.shared.fields import Identifier, Line, Text
 from chalicelib.shared.schema import Input
 
+EXPORT, IMPORT = "knowledge_export", "knowledge_import"  # the background jobs' kinds (transfer_jobs.py runs them)
 AUDIENCES = ("public", "internal")
 STATUSES = ("draft", "in_review", "published", "retired")
 QUESTION_MAX = 2000

@@ -31,7 +31,6 @@ from .transfer import (
     to_row,
 )
 
-EXPORT, IMPORT = "knowledge_export", "knowledge_import"
 BATCH = 100
 PROBLEMS_MAX = 1000  # a file this wrong is reported by its first thousand problems (and their exact count)
 

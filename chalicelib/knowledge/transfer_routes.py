@@ -16,7 +16,7 @@ from chalicelib.shared.permissions import Permission
 from chalicelib.shared.schema import Input
 from chalicelib.shared.tenancy import RequestContext
 
-from .transfer_jobs import EXPORT, IMPORT
+from .transfer import EXPORT, IMPORT
 
 bp = Blueprint(__name__)
 TAGS = ("knowledge",)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -67,3 +69,9 @@ def parse_iso(text: str) -> datetime:
     if value.tzinfo is None:
         raise ValueError(f"instant without a time zone: {text!r}")
     return value
+
+
+def stop_after(seconds: float) -> Callable[[], bool]:
+    """A `should_stop` that says yes once `seconds` have passed: a run's time budget (an API call's, a Lambda's)."""
+    end = time.monotonic() + seconds
+    return lambda: time.monotonic() >= end

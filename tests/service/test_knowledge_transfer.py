@@ -12,7 +12,7 @@ from chalicelib.jobs import sheets
 from chalicelib.jobs.domain import FAILED, SUCCEEDED
 from chalicelib.jobs.service import JobService
 from chalicelib.knowledge import transfer_jobs
-from chalicelib.knowledge.transfer import EntryRecord, LegalBasis, header_row, to_row
+from chalicelib.knowledge.transfer import EXPORT, IMPORT, EntryRecord, LegalBasis, header_row, to_row
 from chalicelib.shared.clock import FixedClock
 from tests.conftest import ROOT
 from tests.fakes import FakeBank, FakeFiles, FakeJobStore, FakeQueue
@@ -71,8 +71,8 @@ class Setup:
         clock = FixedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
         self.service = JobService(store=self.store, queue=FakeQueue(), files=self.files, clock=clock)
         handlers = transfer_jobs.KnowledgeTransfer(bank=self.bank, clock=clock)
-        self.service.register(transfer_jobs.EXPORT, handlers.export_bank, label="Xuất")
-        self.service.register(transfer_jobs.IMPORT, handlers.import_bank, label="Nhập")
+        self.service.register(EXPORT, handlers.export_bank, label="Xuất")
+        self.service.register(IMPORT, handlers.import_bank, label="Nhập")
 
     def run(self, tenant: str, kind: str, params: dict, receive_count: int = 1):
         job = self.service.start(tenant=tenant, actor="leader", kind=kind, params=params)
@@ -94,12 +94,12 @@ def s() -> Setup:
 def test_export_then_import_yields_the_same_bank_to_the_character(s, fmt):
     bank = starter_bank()
     s.bank.banks["ccc"] = {e.id: e for e in bank}
-    exported = s.run("ccc", transfer_jobs.EXPORT, {"format": fmt})
+    exported = s.run("ccc", EXPORT, {"format": fmt})
     assert exported.status == SUCCEEDED, exported.error
     assert exported.output.file_name == f"ngan-hang-hoi-dap-ccc-20260302.{fmt}"
     assert exported.done == exported.total == len(bank)
     data = s.files.objects[exported.output.key][0]
-    imported = s.run("hanoi", transfer_jobs.IMPORT, {"key": s.upload("hanoi", data), "file_name": f"bank.{fmt}"})
+    imported = s.run("hanoi", IMPORT, {"key": s.upload("hanoi", data), "file_name": f"bank.{fmt}"})
     assert imported.status == SUCCEEDED, (imported.error, imported.problems[:3])
     assert imported.done == imported.total == len(bank)
     assert s.bank.banks["hanoi"] == s.bank.banks["ccc"]
@@ -124,7 +124,7 @@ def test_a_bad_row_is_reported_by_line_and_column_and_nothing_is_written(s):
     bad_status = list(good)
     bad_status[0], bad_status[8] = "KB-4", "live"
     rows: list[Sequence[object]] = [header_row(), good, no_answer, bad_date, bad_status, good]
-    job = s.run("hanoi", transfer_jobs.IMPORT, {"key": s.upload("hanoi", _csv(rows)), "file_name": "bank.csv"})
+    job = s.run("hanoi", IMPORT, {"key": s.upload("hanoi", _csv(rows)), "file_name": "bank.csv"})
     assert job.status == FAILED and "4 lỗi" in job.error and "chưa nhập mục nào" in job.error
     found = [(p.line, p.column.split(" ")[0]) for p in job.problems]
     assert found == [(3, "D"), (4, "F"), (5, "I"), (6, "A")]
@@ -137,7 +137,7 @@ def test_a_row_that_breaks_the_banks_own_rules_is_reported_in_the_check_and_noth
     unknown_topic = list(to_row(TRICKY))
     unknown_topic[0], unknown_topic[1] = "KB-5", "bhxh.khong-co"
     rows: list[Sequence[object]] = [header_row(), to_row(TRICKY), unknown_topic]
-    job = s.run("hanoi", transfer_jobs.IMPORT, {"key": s.upload("hanoi", _csv(rows)), "file_name": "bank.csv"})
+    job = s.run("hanoi", IMPORT, {"key": s.upload("hanoi", _csv(rows)), "file_name": "bank.csv"})
     assert job.status == FAILED and "chưa nhập mục nào" in job.error
     assert [(p.line, p.column.split(" ")[0]) for p in job.problems] == [(3, "B")]
     assert "cây chủ đề" in job.problems[0].message
@@ -145,12 +145,12 @@ def test_a_row_that_breaks_the_banks_own_rules_is_reported_in_the_check_and_noth
 
 
 def test_a_file_without_the_banks_columns_or_not_a_table_is_refused_whole(s):
-    job = s.run("hanoi", transfer_jobs.IMPORT, {"key": s.upload("hanoi", _csv([["Mã", "Câu hỏi"]])), "file_name": "x.csv"})
+    job = s.run("hanoi", IMPORT, {"key": s.upload("hanoi", _csv([["Mã", "Câu hỏi"]])), "file_name": "x.csv"})
     assert job.status == FAILED and "tiêu đề" in job.error
     assert any("Thiếu cột" in p.message for p in job.problems) and any("Mã" in p.message for p in job.problems)
-    job = s.run("hanoi", transfer_jobs.IMPORT, {"key": s.upload("hanoi", b"\xff\xfe\x00B"), "file_name": "x.csv"})
+    job = s.run("hanoi", IMPORT, {"key": s.upload("hanoi", b"\xff\xfe\x00B"), "file_name": "x.csv"})
     assert job.status == FAILED and "XLSX hoặc CSV" in job.error
-    job = s.run("hanoi", transfer_jobs.IMPORT, {"key": s.upload("hanoi", b"a,b\r\n"), "file_name": "x.xlsx"})
+    job = s.run("hanoi", IMPORT, {"key": s.upload("hanoi", b"a,b\r\n"), "file_name": "x.xlsx"})
     assert job.status == FAILED and "không phải XLSX" in job.error
     assert s.bank.banks == {}
 
@@ -159,7 +159,7 @@ def test_a_csv_edited_in_excel_is_read_its_dates_as_dd_mm_yyyy(s):
     row = to_row(TRICKY)
     row[5], row[6] = "01/07/2025", "31/12/2030"
     data = _csv([header_row(), row]).removeprefix(b"\xef\xbb\xbf")
-    job = s.run("hanoi", transfer_jobs.IMPORT, {"key": s.upload("hanoi", data), "file_name": "sửa trong Excel.csv"})
+    job = s.run("hanoi", IMPORT, {"key": s.upload("hanoi", data), "file_name": "sửa trong Excel.csv"})
     assert job.status == SUCCEEDED, job.problems
     assert s.bank.banks["hanoi"]["KB-9001"].valid_from == date(2025, 7, 1)
 
@@ -167,10 +167,10 @@ def test_a_csv_edited_in_excel_is_read_its_dates_as_dd_mm_yyyy(s):
 def test_an_import_cut_short_by_an_error_is_run_again_whole_and_ends_with_the_same_bank(s):
     bank = starter_bank()
     s.bank.banks["ccc"] = {e.id: e for e in bank}
-    exported = s.run("ccc", transfer_jobs.EXPORT, {"format": "csv"})
+    exported = s.run("ccc", EXPORT, {"format": "csv"})
     key = s.upload("hanoi", s.files.objects[exported.output.key][0])
     s.bank.fail_after = 1  # the table fails after the first batch
-    job = s.service.start(tenant="hanoi", actor="leader", kind=transfer_jobs.IMPORT, params={"key": key, "file_name": "b.csv"})
+    job = s.service.start(tenant="hanoi", actor="leader", kind=IMPORT, params={"key": key, "file_name": "b.csv"})
     with pytest.raises(RuntimeError):
         s.service.run(tenant="hanoi", job_id=job.id, receive_count=1)
     s.bank.fail_after = None
@@ -180,7 +180,7 @@ def test_an_import_cut_short_by_an_error_is_run_again_whole_and_ends_with_the_sa
 
 
 def test_an_export_of_an_empty_bank_is_a_header_only_template(s):
-    job = s.run("hcm", transfer_jobs.EXPORT, {"format": "xlsx"})
+    job = s.run("hcm", EXPORT, {"format": "xlsx"})
     assert job.status == SUCCEEDED
     path = __import__("pathlib").Path("/tmp") / f"template-{job.id}.xlsx"
     path.write_bytes(s.files.objects[job.output.key][0])
