@@ -26,7 +26,7 @@ from typing import IO  # noqa: E402
 
 from infra.definitions import DEFAULT_REGION  # noqa: E402
 
-from . import aws, retention, snapshot, worker  # noqa: E402
+from . import aws, schedules, snapshot, worker  # noqa: E402
 from .demo_requests import DEMO_TENANTS, seed_requests  # noqa: E402
 from .knowledge_seed import build_index  # noqa: E402
 from .seed import DEMO_PASSWORD, DemoUser, demo_roles, seed  # noqa: E402
@@ -111,8 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
         threading.Thread(target=save_periodically, daemon=True).start()
         worker.start(resources, stop)
-        retention.start(stop)  # the nightly job, as EventBridge runs it deployed
-        worker.start_reconcile(stop)
+        schedules.start(stop)  # app.py's scheduled jobs, as EventBridge runs them deployed
         while not stop.wait(1):
             workers.check()
     finally:

@@ -1,5 +1,5 @@
-"""The retention job on the local stack: the nightly timer that stands in for the EventBridge schedule, and
-`python -m local.retention` to run it now against a running `make run` (its .local/stack.json).
+"""`python -m local.retention`: run the retention job now against a running `make run` (its .local/stack.json);
+the nightly run itself is local/schedules.py's.
 
 python -m local.retention [--tenants hanoi,hcm] [--state-dir .local]
 """
@@ -10,40 +10,9 @@ import argparse
 import json
 import os
 import sys
-import threading
-from datetime import datetime, timedelta
 from pathlib import Path
 
-from chalicelib.shared.clock import to_local
-
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def seconds_until(hour: int, now: datetime) -> float:
-    """Seconds from `now` to the next `hour`:00 in Vietnam's time."""
-    local = to_local(now)
-    target = local.replace(hour=hour, minute=0, second=0, microsecond=0)
-    if target <= local:
-        target += timedelta(days=1)
-    return (target - local).total_seconds()
-
-
-def start(stop: threading.Event) -> threading.Thread:
-    """Run the job every night at the schedule's hour until `stop` is set (a failed run waits for the next night)."""
-    from chalicelib.entrypoints import container
-    from chalicelib.entrypoints.jobs import RETENTION_LOCAL_HOUR, run_retention
-    from chalicelib.shared.observability import logger
-
-    def loop() -> None:
-        while not stop.wait(seconds_until(RETENTION_LOCAL_HOUR, container().clock.now())):
-            try:
-                run_retention(seconds=None)
-            except Exception:  # noqa: BLE001 - like the scheduled Lambda: the next night goes on
-                logger.exception("retention run failed; the next night goes on")
-
-    thread = threading.Thread(target=loop, name="retention-job", daemon=True)
-    thread.start()
-    return thread
 
 
 def main(argv: list[str] | None = None) -> int:

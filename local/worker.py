@@ -46,26 +46,3 @@ def start(resources: Resources, stop: threading.Event) -> threading.Thread:
     thread = threading.Thread(target=loop, args=(resources.outbox_queue_url,), name="outbox-worker", daemon=True)
     thread.start()
     return thread
-
-
-RECONCILE_SECONDS = 60  # the deployed rule runs every 5 minutes; locally a restarted stack gets its timers back sooner
-RECONCILE_LIMIT = 200  # each restarted timer is a thread in moto: a restart with many open requests catches up gradually
-
-
-def start_reconcile(stop: threading.Event, every: float = RECONCILE_SECONDS) -> threading.Thread:
-    """Run the reconcile job now (a restarted stack has no executions) and then every `every` seconds."""
-    from chalicelib.entrypoints.jobs import reconcile
-
-    def loop() -> None:
-        while not stop.is_set():
-            try:
-                report = reconcile(limit=RECONCILE_LIMIT)
-                if report["restarted"] or report["notices_requeued"] or report["notices_abandoned"]:
-                    print("Reconcile:", report, flush=True)
-            except Exception:  # noqa: BLE001 - keep the schedule whatever one run did
-                logger.exception("reconcile failed")
-            stop.wait(every)
-
-    thread = threading.Thread(target=loop, name="reconcile", daemon=True)
-    thread.start()
-    return thread

@@ -174,9 +174,8 @@ def live_server(stack: Any) -> Iterator[str]:
     sock.close()
 
 
-@pytest.fixture
-def drain(stack: Any) -> Any:
-    """`drain()` runs the outbox worker until the queue is empty (as the Lambda's SQS trigger would)."""
+def _queue_runner(stack: Any, queue_url: str) -> Any:
+    """`run()` receives and handles the queue's messages until it is empty (as the Lambda's SQS trigger would)."""
     import boto3
 
     from local.worker import receive_and_handle
@@ -186,34 +185,25 @@ def drain(stack: Any) -> Any:
     def run(rounds: int = 20) -> int:
         total = 0
         for _ in range(rounds):
-            handled = receive_and_handle(sqs, stack.outbox_queue_url)
+            handled = receive_and_handle(sqs, queue_url)
             total += handled
             if not handled:
                 break
         return total
 
     return run
+
+
+@pytest.fixture
+def drain(stack: Any) -> Any:
+    """`drain()` runs the outbox worker until the queue is empty."""
+    return _queue_runner(stack, stack.outbox_queue_url)
 
 
 @pytest.fixture
 def run_jobs(stack: Any) -> Any:
-    """`run_jobs()` runs the background jobs' worker until its queue is empty (as the Lambda's SQS trigger would)."""
-    import boto3
-
-    from local.worker import receive_and_handle
-
-    sqs = boto3.client("sqs", endpoint_url=stack.endpoint, region_name=stack.region)
-
-    def run(rounds: int = 20) -> int:
-        total = 0
-        for _ in range(rounds):
-            handled = receive_and_handle(sqs, stack.jobs_queue_url)
-            total += handled
-            if not handled:
-                break
-        return total
-
-    return run
+    """`run_jobs()` runs the background jobs' worker until its queue is empty."""
+    return _queue_runner(stack, stack.jobs_queue_url)
 
 
 @pytest.fixture

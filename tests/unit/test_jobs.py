@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from chalicelib.entrypoints.jobs import RETENTION_CRON, RETENTION_LOCAL_HOUR, tenants_from
 from chalicelib.tenancy.catalog import TENANTS
-from local.retention import seconds_until
+from local.schedules import seconds_until
 
 
 def test_the_deployed_schedule_and_the_local_timer_agree_on_two_in_the_morning_in_vietnam():
@@ -20,3 +20,21 @@ def test_every_office_is_visited_and_each_night_starts_with_another():
     monday, tuesday = tenants_from(date(2026, 12, 7)), tenants_from(date(2026, 12, 8))
     assert sorted(monday) == sorted(t.code for t in TENANTS) and len(set(monday)) == len(TENANTS)
     assert monday[0] != tuesday[0] and tuesday[0] == monday[1]
+
+
+def test_a_local_schedule_runs_at_once_if_asked_and_goes_on_after_a_failed_run():
+    import threading
+
+    from local.schedules import repeat
+
+    stop, runs = threading.Event(), list[int]()
+
+    def run() -> None:
+        runs.append(len(runs))
+        if len(runs) == 2:
+            raise RuntimeError("one bad run")
+        if len(runs) == 4:
+            stop.set()
+
+    repeat("test", run, lambda: 0.001, stop, now=True).join(timeout=5)
+    assert runs == [0, 1, 2, 3], "the run after the failure still came, and stop ended the loop"
