@@ -4,7 +4,6 @@ with a preview, versions compared and restored, the review queue, and the report
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from chalice import Blueprint, Response
 
@@ -12,7 +11,7 @@ from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
 from chalicelib.requests.page_forms import attempt, parse
 from chalicelib.shared.errors import AppError
-from chalicelib.shared.http import CONTENT_SECURITY_POLICY
+from chalicelib.shared.http import policy_posting_to
 from chalicelib.shared.permissions import Permission, permissions_of
 from chalicelib.tenancy.catalog import units_for
 from chalicelib.web.render import Page, redirect, render
@@ -160,11 +159,7 @@ def report(p: Page) -> Response:
 def propose(p: Page) -> Response:
     """Art. 10 step 7: one click on an answered request makes a draft entry; the editor completes it."""
     body = parse(ProposalBody, {"request_id": p.value("request_id"), "topic": p.value("topic") or None})
-    service = container().knowledge
-    unit = p.user.unit_id or ""
-    entry = service.propose(
-        tenant=p.tenant.code, actor=p.user, request_id=body.request_id, owner_unit=unit, topic=body.topic or min(service.topics)
-    )
+    entry = container().knowledge.propose(tenant=p.tenant.code, actor=p.user, request_id=body.request_id, topic=body.topic)
     return redirect(f"/knowledge/{entry.id}/edit")
 
 
@@ -185,11 +180,7 @@ def import_form(p: Page) -> Response:
         tenant=p.tenant.code, actor=p.user.login, then=lambda upload_id: f"{office}/knowledge/import/{upload_id}"
     )
     response = render(p, "knowledge_import.html", form=form, **_common(p))
-    # The form posts to the files bucket: the one origin besides this one a form of the console may send to.
-    storage = "{0.scheme}://{0.netloc}".format(urlsplit(form.url))
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
-        "form-action 'self'", f"form-action 'self' {storage}"
-    )
+    response.headers["Content-Security-Policy"] = policy_posting_to(form.url)  # the form goes to the files bucket
     return response
 
 

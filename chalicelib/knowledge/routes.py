@@ -104,12 +104,10 @@ def create(ctx: RequestContext, body: EntryBody) -> EntryRead:
 )
 def propose(ctx: RequestContext, body: ProposalBody) -> EntryRead:
     """Art. 10 step 7: a draft entry from an answered request, its question and answer prefilled, the request linked."""
-    unit = body.owner_unit or ctx.user.unit_id or ""
-    service = container().knowledge
-    topic = body.topic or min(service.topics)
-    return _shown(
-        ctx, service.propose(tenant=ctx.tenant, actor=ctx.user, request_id=body.request_id, owner_unit=unit, topic=topic)
+    entry = container().knowledge.propose(
+        tenant=ctx.tenant, actor=ctx.user, request_id=body.request_id, owner_unit=body.owner_unit, topic=body.topic
     )
+    return _shown(ctx, entry)
 
 
 @route(bp, "/api/knowledge/report", permission=P.KNOWLEDGE_WRITE, query=MonthQuery, response=ReportRead, tags=TAGS)

@@ -194,15 +194,22 @@ class KnowledgeService:
         self._save(entry)
         return entry
 
-    def propose(self, *, tenant: str, actor: Principal, request_id: str, owner_unit: str, topic: str) -> Entry:
-        """Art. 10 step 7: an answered request becomes a draft entry (its question and answer, the request linked)."""
+    def propose(
+        self, *, tenant: str, actor: Principal, request_id: str, owner_unit: str | None = None, topic: str | None = None
+    ) -> Entry:
+        """Art. 10 step 7: an answered request becomes a draft entry (its question and answer, the request linked);
+        owned by the proposer's unit and under the first topic unless they say otherwise — the editor completes it."""
         found = self._requests.answered(tenant=tenant, request_id=request_id)
         if found is None:
             raise RuleViolationError(
                 "Chỉ đề xuất từ yêu cầu đã được trả lời.", code="request_not_answered", fields={"request_id": "not_answered"}
             )
         content = Content(
-            topic=topic, question=found.question, answer=found.answer, valid_from=self.today(), owner_unit=owner_unit
+            topic=topic or min(self._topics),
+            question=found.question,
+            answer=found.answer,
+            valid_from=self.today(),
+            owner_unit=owner_unit or actor.unit_id or "",
         )
         return self.create(tenant=tenant, actor=actor, content=content, source_request_id=request_id)
 
