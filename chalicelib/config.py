@@ -29,6 +29,7 @@ class Settings:
     mail_configuration_set: str
     deadline_state_machine_arn: str
     approval_state_machine_arn: str
+    survey_waves_state_machine_arn: str
     endpoint_url: str | None
     public_url_template: str
     secure_cookies: bool
@@ -90,6 +91,7 @@ def settings() -> Settings:
         mail_configuration_set=env.get("MAIL_CONFIGURATION_SET", "cskh-mail"),
         deadline_state_machine_arn=env.get("DEADLINE_STATE_MACHINE_ARN", ""),
         approval_state_machine_arn=env.get("APPROVAL_STATE_MACHINE_ARN", ""),
+        survey_waves_state_machine_arn=env.get("SURVEY_WAVES_STATE_MACHINE_ARN", ""),
         endpoint_url=endpoint,
         public_url_template=env.get("PUBLIC_URL_TEMPLATE") or "https://{tenant}." + env.get("BASE_DOMAIN", "localhost"),
         secure_cookies=env.get("SECURE_COOKIES", "true").lower() == "true",

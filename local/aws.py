@@ -52,6 +52,7 @@ class Resources:
             "MAIL_CONFIGURATION_SET": d.MAIL.configuration_set,
             "DEADLINE_STATE_MACHINE_ARN": self.state_machines.get(f"{d.APP_NAME}-request-deadline", ""),
             "APPROVAL_STATE_MACHINE_ARN": self.state_machines.get(f"{d.APP_NAME}-draft-approval", ""),
+            "SURVEY_WAVES_STATE_MACHINE_ARN": self.state_machines.get(f"{d.APP_NAME}-survey-waves", ""),
             "OUTBOX_DLQ_URL": self.outbox_dlq_url,
             "KNOWLEDGE_BUCKET": self.knowledge_bucket,
             "ALARM_TOPIC_ARN": self.alarm_topic_arn,

@@ -137,3 +137,32 @@ def _name(base: str, attempt: int) -> str:
 def execution_arn(state_machine_arn: str, name: str) -> str:
     """arn:aws:states:{region}:{account}:stateMachine:{machine} → …:execution:{machine}:{name}."""
     return state_machine_arn.replace(":stateMachine:", ":execution:", 1) + f":{name}"
+
+
+class SurveyWaves:
+    """Starts a survey round's waves (infra/statemachines/survey-waves.asl.json), named after the round."""
+
+    def __init__(self, client: Any, *, arn: str) -> None:
+        self._client = client
+        self._arn = arn
+
+    def start(self, *, tenant: str, survey_id: str, round_number: int, steps: list[tuple[datetime, str]]) -> None:
+        """Send at the first step, remind at each `remind`, close at the last; starting it twice is one execution.
+
+        A refused start raises: the owner's "open" is then an error to retry (the round stays drawn), since a
+        round that sends nothing and never closes would be worse than a retry.
+        """
+        payload = {
+            "tenant": tenant,
+            "survey_id": survey_id,
+            "round": round_number,
+            "send_at": iso(next(at for at, step in steps if step == "send")),
+            "remind_at": [iso(at) for at, step in steps if step == "remind"],
+            "close_at": iso(next(at for at, step in steps if step == "close")),
+        }
+        name = _name(f"{tenant}-{survey_id}-r{round_number:02d}", 0)
+        try:
+            self._client.start_execution(stateMachineArn=self._arn, name=name, input=json.dumps(payload))
+        except ClientError as exc:
+            if _code(exc) != "ExecutionAlreadyExists":
+                raise

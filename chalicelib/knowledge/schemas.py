@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
-from pydantic_core import PydanticCustomError
+from pydantic import Field
 
-from chalicelib.shared.fields import Cursor, Identifier, Line, QueryFlag, QueryInt, Text, Version
+from chalicelib.shared.fields import Cursor, Day, Identifier, Line, QueryFlag, QueryInt, Text, Version
 from chalicelib.shared.schema import BaseModel, Input
 
 from .domain import Content, LegalBasis
@@ -17,26 +15,6 @@ from .search import MAX_LIMIT
 
 StatusName = Literal["draft", "in_review", "published", "retired"]
 AudienceName = Literal["public", "internal"]
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2199, 12, 31)
-
-
-def _day(value: Any) -> Any:
-    """A calendar day written yyyy-mm-dd (ISO 8601), 1900-01-01 to 2199-12-31."""
-    if isinstance(value, str):
-        if not _DAY.fullmatch(value.strip()):
-            raise PydanticCustomError("day_format", "Day must be written yyyy-mm-dd")
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            raise PydanticCustomError("day_format", "Day must be written yyyy-mm-dd") from None
-    if isinstance(value, date) and not isinstance(value, datetime) and not EARLIEST_DAY <= value <= LATEST_DAY:
-        raise PydanticCustomError("day_out_of_range", "Day must be from 1900-01-01 to 2199-12-31")
-    return value
-
-
-# A day (validity, a document's date) in a body or a query string: yyyy-mm-dd only.
-Day = Annotated[date, BeforeValidator(_day), Field(description="A day, yyyy-mm-dd")]
 Topic = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")]
 
 

@@ -20,7 +20,7 @@ JSON bodies are read strictly (shared/http.py): a string is never taken for a nu
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, StringConstraints
@@ -40,6 +40,8 @@ _NEWLINES = re.compile(r"\r\n?")
 _INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})", re.ASCII)
 _PLUS_AS_SPACE = re.compile(r" (\d{2}:\d{2})$")
 _DIGITS = re.compile(rf"\d{{1,{QUERY_DIGITS_MAX}}}", re.ASCII)
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2199, 12, 31)
 
 
 def clean_line(value: Any) -> Any:
@@ -113,6 +115,20 @@ def query_flag(value: Any) -> Any:
     return value
 
 
+def to_day(value: Any) -> Any:
+    """A calendar day written yyyy-mm-dd (ISO 8601), 1900-01-01 to 2199-12-31."""
+    if isinstance(value, str):
+        if not _DAY.fullmatch(value.strip()):
+            raise PydanticCustomError("day_format", "Day must be written yyyy-mm-dd")
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise PydanticCustomError("day_format", "Day must be written yyyy-mm-dd") from None
+    if isinstance(value, date) and not isinstance(value, datetime) and not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise PydanticCustomError("day_out_of_range", "Day must be from 1900-01-01 to 2199-12-31")
+    return value
+
+
 Identifier = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=IDENTIFIER_MAX, pattern=IDENTIFIER_PATTERN)
 ]
@@ -132,3 +148,5 @@ Cursor = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern
 QueryInt = Annotated[int, BeforeValidator(query_int)]
 QueryFlag = Annotated[bool, BeforeValidator(query_flag)]
 QueryInstant = Annotated[Instant, BeforeValidator(_plus_restored)]
+# A day (a validity, a plan's period, a document's date) in a body or a query string: yyyy-mm-dd only.
+Day = Annotated[date, BeforeValidator(to_day), Field(description="A day, yyyy-mm-dd")]

@@ -37,6 +37,7 @@ class Permission(StrEnum):
     JOBS_READ_ALL = "jobs.read_all"  # every background job of the tenant, not only one's own
     KNOWLEDGE_WRITE = "knowledge.write"  # write entries and submit them for publication
     KNOWLEDGE_PUBLISH = "knowledge.publish"  # publish, return, retire, correct a published entry
+    SURVEYS_READ = "surveys.read"  # see plans, rounds, tallies: the owners and the leader who approves
     SURVEYS_MANAGE = "surveys.manage"
     CONFERENCES_MANAGE = "conferences.manage"
     SUPERVISION_MANAGE = "supervision.manage"
@@ -63,12 +64,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.FOCAL_OFFICER: frozenset(
         _EVERY_STAFF
         | {P.REQUESTS_READ, P.REQUESTS_INTAKE, P.REQUESTS_HANDLE, P.CUSTOMERS_READ, P.CUSTOMERS_WRITE}
-        | {P.KNOWLEDGE_WRITE, P.KNOWLEDGE_EXPORT, P.SURVEYS_MANAGE, P.CONFERENCES_MANAGE, P.REPORTS_READ}
+        | {P.KNOWLEDGE_WRITE, P.KNOWLEDGE_EXPORT, P.SURVEYS_MANAGE, P.SURVEYS_READ, P.CONFERENCES_MANAGE, P.REPORTS_READ}
     ),
     Role.CCC_OFFICER: frozenset(
         _EVERY_STAFF
         | {P.REQUESTS_READ, P.REQUESTS_INTAKE, P.REQUESTS_HANDLE, P.CUSTOMERS_READ, P.CUSTOMERS_WRITE}
-        | {P.KNOWLEDGE_WRITE, P.KNOWLEDGE_EXPORT, P.SURVEYS_MANAGE, P.CONFERENCES_MANAGE, P.REPORTS_READ, P.CENTRAL_VIEW}
+        | {P.KNOWLEDGE_WRITE, P.KNOWLEDGE_EXPORT, P.SURVEYS_MANAGE, P.SURVEYS_READ, P.CONFERENCES_MANAGE, P.REPORTS_READ}
+        | {P.CENTRAL_VIEW}
     ),
     # The leader signs what the office sends out (Art. 6.2), so the leader hands a customer their data and decides
     # an erasure; agents and officers, who read customers all day, do neither.
@@ -76,6 +78,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _EVERY_STAFF
         | {P.REQUESTS_READ, P.REQUESTS_APPROVE, P.CUSTOMERS_READ, P.REPORTS_READ, P.PLANS_APPROVE, P.KNOWLEDGE_PUBLISH}
         | {P.CENTRAL_VIEW, P.AUDIT_READ, P.CUSTOMERS_EXPORT, P.CUSTOMERS_ERASE, P.KNOWLEDGE_EXPORT, P.KNOWLEDGE_IMPORT}
+        | {P.SURVEYS_READ}
     ),
     Role.SPECIALIST: frozenset(_EVERY_STAFF | {P.REQUESTS_READ, P.ESCALATIONS_ANSWER}),
     Role.SUPERVISOR: frozenset(

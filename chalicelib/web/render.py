@@ -49,7 +49,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/requests", "Yêu cầu", Permission.REQUESTS_READ),
     NavItem("/customers", "Khách hàng", Permission.CUSTOMERS_READ),
     NavItem("/knowledge", "Ngân hàng hỏi đáp", Permission.KNOWLEDGE_READ),
-    NavItem("/surveys", "Khảo sát", Permission.SURVEYS_MANAGE),
+    NavItem("/surveys", "Khảo sát", Permission.SURVEYS_READ),
     NavItem("/conferences", "Đối thoại chính sách", Permission.CONFERENCES_MANAGE),
     NavItem("/supervision", "Giám sát", Permission.SUPERVISION_MANAGE),
     NavItem("/reports", "Báo cáo", Permission.REPORTS_READ),

@@ -26,6 +26,7 @@ JOBS_HANDLER = ("JobsWorker", "JobsWorkerSqsEventSource")
 STATE_MACHINE_VARIABLES = {
     "DEADLINE_STATE_MACHINE_ARN": "request-deadline.asl.json",
     "APPROVAL_STATE_MACHINE_ARN": "draft-approval.asl.json",
+    "SURVEY_WAVES_STATE_MACHINE_ARN": "survey-waves.asl.json",
 }
 
 

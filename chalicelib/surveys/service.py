@@ -1,0 +1,372 @@
+"""Use cases of a survey's owner and leader: plan, submit, approve or return, draw a round's sample, open it, replace
+members, close it, note a pilot's lessons — Decision 681 Art. 8 steps 1–2. The respondent's side is in respond.py."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Protocol
+
+from chalicelib.approvals.domain import Approval
+from chalicelib.audit.domain import AuditEvent
+from chalicelib.shared.clock import Clock, to_local
+from chalicelib.shared.errors import ConflictError, ForbiddenError, NotFoundError, RuleViolationError
+from chalicelib.shared.ids import new_id
+from chalicelib.shared.permissions import CENTRAL_TENANT, Permission
+from chalicelib.shared.tenancy import Principal, across
+
+from .domain import APPROVAL_KIND, Plan, Round, RoundKind, Settings, Survey
+from .members import Member
+from .ports import DrawRequest, Invitations, Questionnaires, Sampler, Waves
+from .store import DynamoSurveyStore, MemberChange, PlanChange
+
+
+class Audit(Protocol):
+    """The audit trail, for reads of personal data."""
+
+    def append(self, *, tenant: str, event: AuditEvent) -> None: ...
+
+APPROVE = Permission.PLANS_APPROVE
+SYSTEM = "system"
+NOT_FOUND = "Không tìm thấy khảo sát."
+SEND_CHUNK = 50  # members recorded in one transaction, then handed to the sender (SES takes 50 destinations a call)
+
+
+def day_of(now: datetime) -> date:
+    """The Vietnamese calendar day an event is tallied on."""
+    return to_local(now).date()
+
+
+class SurveyService:
+    """Surveys of one tenant; a national survey's parts are the provinces' copies."""
+
+    def __init__(
+        self,
+        *,
+        store: DynamoSurveyStore,
+        questionnaires: Questionnaires,
+        sampler: Sampler,
+        invitations: Invitations,
+        waves: Waves,
+        provinces: frozenset[str],
+        audit: Audit,
+        clock: Clock,
+    ) -> None:
+        self._store = store
+        self._questionnaires = questionnaires
+        self._sampler = sampler
+        self._invitations = invitations
+        self._waves = waves
+        self._provinces = provinces
+        self._audit = audit
+        self._clock = clock
+
+    # -- reading --------------------------------------------------------------------------------------------------
+
+    def get(self, *, tenant: str, survey_id: str) -> Survey:
+        """A survey of the tenant (or its part of a national one); another tenant's id is a 404."""
+        survey = self._store.get(tenant=tenant, survey_id=survey_id)
+        if survey is None:
+            raise NotFoundError(NOT_FOUND)
+        return survey
+
+    def list(self, *, tenant: str, cursor: str | None, limit: int = 50) -> tuple[list[Survey], str | None]:
+        """The tenant's surveys, newest first."""
+        return self._store.page(tenant=tenant, cursor=cursor, limit=limit)
+
+    def members(
+        self, *, tenant: str, survey_id: str, round_number: int, cursor: str | None, actor: Principal, limit: int = 100
+    ) -> tuple[list[Member], str | None]:
+        """A page of a round's members — personal data, so the read is audited (who read which survey's page)."""
+        survey = self.get(tenant=tenant, survey_id=survey_id)
+        survey.round(round_number)
+        found = self._store.members(tenant=tenant, survey_id=survey_id, round_number=round_number, cursor=cursor, limit=limit)
+        self._audit.append(tenant=tenant, event=self._event(actor, "survey.members.read", survey, round=str(round_number)))
+        return found
+
+    @staticmethod
+    def new_seed() -> str:
+        """A fresh seed for a draw (stored with the round, so the draw can be made again)."""
+        return secrets.token_hex(8)
+
+    # -- the plan (Art. 8 step 1) ----------------------------------------------------------------------------------
+
+    def _checked(self, tenant: str, plan: Plan, settings: Settings) -> Plan:
+        plan = plan.cleaned()
+        found = plan.problems(tenant=tenant, provinces=self._provinces) | settings.problems()
+        if found:
+            raise RuleViolationError("Kế hoạch khảo sát chưa hợp lệ.", code="invalid_plan", fields=found)
+        return plan
+
+    def create(self, *, tenant: str, actor: Principal, plan: Plan, settings: Settings) -> Survey:
+        """A new plan, as a draft of its owner."""
+        now = self._clock.now()
+        plan = self._checked(tenant, plan, settings)
+        survey = Survey(new_id(), tenant, tenant, plan, settings, Approval(), actor.username, now, now, version=0)
+        self._store.save(survey, PlanChange(self._event(actor, "survey.created", survey)))
+        return survey
+
+    def update(self, *, tenant: str, survey_id: str, actor: Principal, plan: Plan, settings: Settings, version: int) -> Survey:
+        """Edit a draft or returned plan (409 when someone saved in between)."""
+        survey = self._current(tenant, survey_id, version)
+        survey.edit(now=self._clock.now(), actor=actor, plan=self._checked(tenant, plan, settings), settings=settings)
+        self._store.save(survey, PlanChange(self._event(actor, "survey.updated", survey)))
+        return survey
+
+    def submit(self, *, tenant: str, survey_id: str, actor: Principal, note: str, version: int) -> Survey:
+        """The owner submits the plan to the leader; it appears in the leader's inbox."""
+        survey = self._current(tenant, survey_id, version)
+        survey._owned(actor)
+        now = self._clock.now()
+        survey.approval.submit(now, actor, note)
+        survey.updated_at = now
+        pending = {
+            "kind": APPROVAL_KIND,
+            "subject_id": survey.id,
+            "title": survey.plan.title,
+            "submitted_at": now,
+            "url": f"/surveys/{survey.id}",
+            "submitted_by": actor.username,
+        }
+        self._store.save(survey, PlanChange(self._event(actor, "survey.submitted", survey), pending=pending))
+        return survey
+
+    def withdraw(self, *, tenant: str, survey_id: str, actor: Principal, note: str, version: int) -> Survey:
+        """The owner takes a submitted plan back to edit it."""
+        return self._decide(tenant, survey_id, actor, version, "survey.withdrawn", lambda s, now: s.approval.withdraw(now, actor, note))
+
+    def approve(self, *, tenant: str, survey_id: str, actor: Principal, note: str, version: int) -> Survey:
+        """Art. 8 step 1: the leader approves the plan (never its author)."""
+        return self._decide(
+            tenant,
+            survey_id,
+            actor,
+            version,
+            "survey.approved",
+            lambda s, now: s.approval.approve(now, actor, note, permission=APPROVE, authors=self.authors(s)),
+        )
+
+    def return_(self, *, tenant: str, survey_id: str, actor: Principal, note: str, version: int) -> Survey:
+        """The leader returns the plan with a reason; the owner edits and submits again."""
+        return self._decide(
+            tenant,
+            survey_id,
+            actor,
+            version,
+            "survey.returned",
+            lambda s, now: s.approval.return_(now, actor, note, permission=APPROVE, authors=self.authors(s)),
+        )
+
+    @staticmethod
+    def authors(survey: Survey) -> set[str]:
+        """Who wrote the plan: they never approve it."""
+        return {survey.created_by}
+
+    def _decide(
+        self, tenant: str, survey_id: str, actor: Principal, version: int, action: str, step: Callable[[Survey, datetime], None]
+    ) -> Survey:
+        survey = self._current(tenant, survey_id, version)
+        if survey.is_part:
+            raise ForbiddenError("Khảo sát toàn quốc do Trung tâm CSKH phê duyệt.")
+        submitted_at = survey.approval.submitted_at
+        now = self._clock.now()
+        step(survey, now)
+        survey.updated_at = now
+        decided = (
+            {"kind": APPROVAL_KIND, "subject_id": survey.id, "submitted_at": submitted_at} if submitted_at is not None else None
+        )
+        self._store.save(survey, PlanChange(self._event(actor, action, survey), decided=decided))
+        return survey
+
+    def _current(self, tenant: str, survey_id: str, version: int) -> Survey:
+        survey = self.get(tenant=tenant, survey_id=survey_id)
+        if survey.version != version:
+            raise ConflictError("Kế hoạch khảo sát đã được người khác thay đổi. Vui lòng tải lại.")
+        return survey
+
+    def _event(self, actor: Principal | str, action: str, survey: Survey, **detail: str) -> AuditEvent:
+        who = actor if isinstance(actor, str) else actor.username
+        return AuditEvent(who, action, "survey", survey.id, self._clock.now(), detail)
+
+    # -- rounds (Art. 8 step 2) ------------------------------------------------------------------------------------
+
+    def draw(self, *, tenant: str, survey_id: str, actor: Principal, kind: RoundKind, request: DrawRequest, version: int) -> Round:
+        """Draw a round's sample (main and reserves, reproducible from the seed) from a frame, leaving out people an
+        office surveyed in the last `contact_days`."""
+        survey = self._current(tenant, survey_id, version)
+        survey._owned(actor)
+        survey.approval.require_approved()
+        now = self._clock.now()
+        drawn = self._sampler.draw(tenant=tenant, request=request, contact_days=survey.settings.contact_days, now=now)
+        created = survey.draw(now=now, actor=actor, kind=kind, design=drawn.design)
+        for m in drawn.members:
+            m.round = created.number
+        day = day_of(now)
+        by_tenant: dict[str, list[MemberChange]] = {}
+        for m in drawn.members:
+            where = self._member_tenant(survey, m)
+            by_tenant.setdefault(where, []).append(MemberChange(m, m.plan(), day, new=True))
+        parts = [self._part(survey, t) for t in by_tenant if t != tenant]
+        with across(*parts_tenants(parts)):
+            for where, changes in by_tenant.items():
+                self._store.put_members(tenant=where, survey_id=survey.id, changes=changes)
+            self._store.save(survey, PlanChange(self._event(actor, "survey.drawn", survey, round=str(created.number)), parts=parts))
+        return created
+
+    def _member_tenant(self, survey: Survey, member: Member) -> str:
+        """Where a member is kept: its province for a national survey, else the survey's tenant."""
+        if survey.national:
+            province = member.attributes.get("province", "")
+            if province in survey.plan.provinces:
+                return province
+        return survey.tenant
+
+    def _part(self, survey: Survey, tenant: str) -> Survey:
+        """A province's read-only copy of a national survey."""
+        return replace(survey, tenant=tenant, rounds=list(survey.rounds), version=0)
+
+    def open(
+        self, *, tenant: str, survey_id: str, actor: Principal, number: int, closes_at: datetime, reminders: tuple[int, ...], version: int
+    ) -> Round:
+        """Open a drawn round: freeze the questionnaire version it asks, then start its waves (send, remind, close)."""
+        survey = self.get(tenant=tenant, survey_id=survey_id)
+        survey._owned(actor)
+        current = survey.round(number)
+        if current.status == "open":
+            # a retry after the waves did not start: the round opened, so start them (the same execution if running)
+            self._waves.start(tenant=tenant, survey_id=survey.id, round_number=number, steps=current.waves())
+            return current
+        if survey.version != version:
+            raise ConflictError("Kế hoạch khảo sát đã được người khác thay đổi. Vui lòng tải lại.")
+        survey.approval.require_approved()  # nothing is sent before approval (Art. 8 step 1)
+        used = self._questionnaires.put_in_use(tenant=tenant, questionnaire_id=survey.plan.questionnaire_id)
+        now = self._clock.now()
+        opened = survey.open(now=now, actor=actor, number=number, questionnaire_version=used.number, closes_at=closes_at, reminders=reminders)
+        parts = [self._part(survey, p) for p in self.part_tenants(survey)]
+        with across(*parts_tenants(parts)):
+            self._store.save(survey, PlanChange(self._event(actor, "survey.opened", survey, round=str(number)), parts=parts))
+        self._waves.start(tenant=tenant, survey_id=survey.id, round_number=number, steps=opened.waves())
+        return opened
+
+    def part_tenants(self, survey: Survey) -> list[str]:
+        """The provinces holding a part of a national survey (none for a tenant's own)."""
+        return [p for p in survey.plan.provinces if p != survey.tenant] if survey.national else []
+
+    def note_lessons(self, *, tenant: str, survey_id: str, actor: Principal, number: int, lessons: str, version: int) -> Survey:
+        """Art. 8 step 2: the pilot's lessons, before the questionnaire is revised and the official sample drawn."""
+        survey = self._current(tenant, survey_id, version)
+        survey.note_lessons(now=self._clock.now(), actor=actor, number=number, lessons=lessons)
+        self._store.save(survey, PlanChange(self._event(actor, "survey.lessons", survey, round=str(number))))
+        return survey
+
+    def close_early(self, *, tenant: str, survey_id: str, actor: Principal, number: int, version: int) -> Survey:
+        """The owner ends a round before its period (e.g. the sample is complete)."""
+        survey = self._current(tenant, survey_id, version)
+        survey._owned(actor)
+        if survey.round(number).status != "open":
+            raise ConflictError("Đợt khảo sát không đang diễn ra.", code="round_not_open")
+        survey.close(now=self._clock.now(), number=number)
+        parts = [self._part(survey, p) for p in self.part_tenants(survey)]
+        with across(*parts_tenants(parts)):
+            self._store.save(survey, PlanChange(self._event(actor, "survey.closed", survey, round=str(number)), parts=parts))
+        return survey
+
+    # -- the waves (system steps: never a 409) ---------------------------------------------------------------------
+
+    def on_wave(self, *, tenant: str, survey_id: str, round_number: int, step: str) -> int:
+        """The state machine's step: send the first invitations, remind those who have not answered, or close."""
+        survey = self.get(tenant=tenant, survey_id=survey_id)
+        r = survey.round(round_number)
+        if r.status != "open":
+            return 0
+        if step == "close":
+            survey.close(now=self._clock.now(), number=round_number)
+            with across(*self.part_tenants(survey)):
+                self._store.save_part(survey)
+                for p in self.part_tenants(survey):
+                    self._store.save_part(self._part(survey, p))
+            return 0
+        reminder = step == "remind"
+        sent = 0
+        for where in [tenant, *self.part_tenants(survey)]:
+            with across(where):
+                batch: list[Member] = []
+                for m in self._store.each_member(tenant=where, survey_id=survey_id, round_number=round_number):
+                    if m.awaiting if reminder else (m.role == "main" and "invited" not in m.reached and not m.settled):
+                        batch.append(m)
+                    if len(batch) == SEND_CHUNK:
+                        sent += self._invite(where, survey, r, batch, reminder)
+                        batch = []
+                if batch:
+                    sent += self._invite(where, survey, r, batch, reminder)
+        return sent
+
+    def _invite(self, tenant: str, survey: Survey, r: Round, members: list[Member], reminder: bool) -> int:
+        """Record the invitations (tallied), then hand the messages to the links capability's paced sender.
+
+        Recorded first: a failure after it leaves members invited with no message, whom the next reminder reaches;
+        the other order could send twice. A member a respondent changed meanwhile is reloaded (never a 409).
+        """
+        now = self._clock.now()
+        changes = [MemberChange(m, m.invite(now), day_of(now)) for m in members]
+        try:
+            self._store.step(tenant=tenant, survey_id=survey.id, changes=changes)
+        except ConflictError:
+            fresh = []
+            for m in members:
+                again = self._store.member(tenant=tenant, survey_id=survey.id, round_number=r.number, member_id=m.id)
+                if again is not None and not again.settled:
+                    self._store.step(tenant=tenant, survey_id=survey.id, changes=[MemberChange(again, again.invite(now), day_of(now))])
+                    fresh.append(again)
+            members = fresh
+        return self._invitations.send(tenant=tenant, survey=survey, round=r, members=members, reminder=reminder)
+
+    def replace_by_owner(self, *, tenant: str, survey_id: str, round_number: int, member_id: str, reason: str, actor: Principal) -> Member:
+        """The owner replaces a member by the next reserve of the stratum; with none left, a 409 and nothing written."""
+        survey = self.get(tenant=tenant, survey_id=survey_id)
+        survey._owned(actor)
+        reserve = self._replace(tenant, survey, round_number, member_id, reason, actor.username, strict=True)
+        assert reserve is not None
+        return reserve
+
+    def replace_unreachable(self, *, tenant: str, survey_id: str, round_number: int, member_id: str, reason: str) -> Member | None:
+        """A system step (every channel failed): the next reserve stands in, or the member is tallied unreachable."""
+        survey = self.get(tenant=tenant, survey_id=survey_id)
+        return self._replace(tenant, survey, round_number, member_id, reason, SYSTEM, strict=False)
+
+    def _replace(self, tenant: str, survey: Survey, round_number: int, member_id: str, reason: str, who: str, *, strict: bool) -> Member | None:
+        r = survey.round(round_number)
+        for _ in range(3):  # a system step that lost a race to another one reloads and tries again: never a 409
+            member = self._store.member(tenant=tenant, survey_id=survey.id, round_number=round_number, member_id=member_id)
+            if member is None:
+                raise NotFoundError("Không tìm thấy người trong mẫu.")
+            day = day_of(self._clock.now())
+            reserve = self._store.next_reserve(tenant=tenant, survey_id=survey.id, round_number=round_number, stratum=member.stratum)
+            event = self._event(who, "survey.replaced", survey, member=member.id, reserve=reserve.id if reserve else "", reason=reason)
+            try:
+                if reserve is None:
+                    if strict:
+                        raise ConflictError("Tầng mẫu này không còn mẫu dự phòng.", code="no_reserve")
+                    self._store.step(tenant=tenant, survey_id=survey.id, changes=[MemberChange(member, member.unreachable(reason), day)], event=event)
+                    return None
+                reached = member.replace_with(reserve, reason)
+                changes = [MemberChange(member, reached, day), MemberChange(reserve, [], day)]
+                self._store.step(tenant=tenant, survey_id=survey.id, changes=changes, event=event)
+            except ConflictError:
+                if strict:
+                    raise
+                continue
+            if r.status == "open":
+                self._invite(tenant, survey, r, [reserve], reminder=False)
+            return reserve
+        return None
+
+
+def parts_tenants(parts: Sequence[Survey]) -> list[str]:
+    """The tenants of some survey copies."""
+    return [p.tenant for p in parts]
+
+
+__all__ = ["CENTRAL_TENANT", "SurveyService"]

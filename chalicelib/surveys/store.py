@@ -1,0 +1,458 @@
+"""Surveys in the single table (docs/data-model.md "Surveys") — the only module that knows their keys.
+
+One partition per survey copy, `T#{tenant}#SURVEY#{id}`: the survey (SK `SURVEY`: plan, approval, rounds as JSON;
+GSI1 `T#{t}#SURVEYS` newest first lists a tenant's surveys and its parts of national ones), its members (SK
+`M#{round:02d}#{member}`; while an unused reserve, GSI2 `T#{t}#SURVEY#{id}#RES#{round}#{stratum}` by rank gives the
+next reserve with one Query of one item), answers in progress (SK `P#{round:02d}#{member}`, a day's TTL after the
+round closes) and answers (SK `A#{round:02d}#{answer}`). The answer counters that part 2 computes results from are
+in `T#{tenant}#SRESULT#{id}`, one item per round, stratum, question and option (SK `{round:02d}#{stratum}#{q}#{o}`),
+added to in the submission's transaction — a results page reads O(questions × strata) items, never the answers.
+A national survey's members, answers and counters are under the province's keys (chalicelib/surveys/domain.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
+from chalicelib.adapters.unit_of_work import Journal, commit
+from chalicelib.audit.domain import AuditEvent
+from chalicelib.shared.clock import iso, parse_iso
+from chalicelib.shared.errors import ConflictError
+from chalicelib.shared.pagination import decode, encode
+
+from .codec import member_body, member_from, survey_body, survey_from
+from .domain import Survey
+from .members import Member
+
+CHUNK = 100  # items a transaction may hold
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One respondent's answers on the questionnaire version their round asked (anonymous: no member, the day only)."""
+
+    id: str
+    round: int
+    stratum: str
+    questionnaire_id: str
+    questionnaire_version: int
+    answers: dict[str, Any]
+    submitted_on: date
+    member_id: str | None = None
+    submitted_at: datetime | None = None  # not kept when the survey is anonymous
+    entry_id: str | None = None  # an interviewer's client-generated id (a retry finds the same answer)
+    interviewer: str | None = None
+    closed: tuple[tuple[str, str], ...] = ()  # (question, option) pairs counted for the results
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Answers a respondent saved on the screens passed so far (resumed with the same link)."""
+
+    answers: dict[str, Any]
+    screen: int
+
+
+@dataclass
+class MemberChange:
+    """A member's step: the member, the tally statuses it reached, on which (Vietnam) day."""
+
+    member: Member
+    reached: list[str]
+    day: date
+    new: bool = False
+
+
+@dataclass
+class Submission:
+    """What one submission writes together: the member's completion, the answer, the counters, the spent link."""
+
+    member: MemberChange | None
+    answer: Answer
+    progress_key: str = ""  # whose answers in progress to remove (the member, or the answer link)
+
+
+class ApprovalItems(Protocol):
+    """The approvals capability's inbox, as items for this store's transactions."""
+
+    def pending_item(self, *, tenant: str, kind: str, subject_id: str, title: str, submitted_at: datetime, url: str) -> BaseItem: ...
+
+    def decided_key(self, *, tenant: str, kind: str, subject_id: str, submitted_at: datetime) -> BaseItem: ...
+
+
+class TallyParts(Protocol):
+    """The tally's counters, as updates added to this store's transactions."""
+
+    def add_to(self, tx: TransactWrite, *, tenant: str, survey_id: str, stratum: str, day: date, counts: dict[str, int]) -> None: ...
+
+
+@dataclass
+class PlanChange:
+    """What a plan step writes with the survey: the audit entry, the inbox item added or removed."""
+
+    event: AuditEvent
+    pending: dict[str, Any] | None = None  # arguments of ApprovalItems.pending_item
+    decided: dict[str, Any] | None = None  # arguments of ApprovalItems.decided_key
+    parts: list[Survey] = field(default_factory=list)  # provinces' copies of a national survey
+
+
+class SurveyItem(BaseItem, discriminator="Survey"):
+    """A survey: what lists show as attributes, the rest as JSON."""
+
+    title = UnicodeAttribute()
+    owner = UnicodeAttribute()
+    stage = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    body = JSONAttribute()
+
+
+class MemberItem(BaseItem, discriminator="SurveyMember"):
+    """A sample member (personal data in `body.contact`)."""
+
+    stratum = UnicodeAttribute()
+    role = UnicodeAttribute()
+    status = UnicodeAttribute()
+    body = JSONAttribute()
+
+
+class ProgressItem(BaseItem, discriminator="SurveyProgress"):
+    """Answers saved so far."""
+
+    screen = NumberAttribute()
+    answers = JSONAttribute()
+
+
+class AnswerItem(BaseItem, discriminator="SurveyAnswer"):
+    """A submitted answer."""
+
+    stratum = UnicodeAttribute()
+    body = JSONAttribute()
+
+
+class ResultCountItem(BaseItem, discriminator="SurveyResultCount"):
+    """How many answers chose an option of a question in a round's stratum."""
+
+    n = NumberAttribute(default=0)
+
+
+def survey_key(tenant: str, survey_id: str) -> str:
+    """The partition of a survey copy."""
+    return tenant_key(tenant, "SURVEY", survey_id)
+
+
+def _member_sk(round_number: int, member_id: str) -> str:
+    return f"M#{round_number:02d}#{member_id}"
+
+
+def _reserve_key(tenant: str, survey_id: str, round_number: int, stratum: str) -> str:
+    return f"{survey_key(tenant, survey_id)}#RES#{round_number:02d}#{stratum}"
+
+
+def to_item(survey: Survey) -> SurveyItem:
+    """The survey as its item."""
+    item = SurveyItem(
+        survey_key(survey.tenant, survey.id),
+        "SURVEY",
+        tenant=survey.tenant,
+        title=survey.plan.title,
+        owner=survey.owner,
+        stage=survey.stage,
+        updated_at=iso(survey.updated_at),
+        body=survey_body(survey),
+        GSI1PK=tenant_key(survey.tenant, "SURVEYS"),
+        GSI1SK=f"{iso(survey.created_at)}#{survey.id}",
+    )
+    if survey.version:
+        item.version = survey.version
+    return item
+
+
+def _from_item(item: SurveyItem) -> Survey:
+    return survey_from(item.PK.rsplit("#", 1)[-1], item.tenant, item.version or 0, dict(item.body))
+
+
+def member_item(tenant: str, survey_id: str, member: Member) -> MemberItem:
+    """A member as its item (the reserve index while the reserve is unused)."""
+    item = MemberItem(
+        survey_key(tenant, survey_id),
+        _member_sk(member.round, member.id),
+        tenant=tenant,
+        stratum=member.stratum,
+        role=member.role,
+        status=member.status,
+        body=member_body(member),
+    )
+    if member.role == "reserve" and not member.replaces:
+        item.GSI2PK = _reserve_key(tenant, survey_id, member.round, member.stratum)
+        item.GSI2SK = f"{member.rank:08d}#{member.id}"
+    if member.version:
+        item.version = member.version
+    return item
+
+
+def _member_of(item: MemberItem) -> Member:
+    _, round_number, member_id = item.SK.split("#", 2)
+    return member_from(member_id, int(round_number), item.stratum, item.role, item.version or 0, dict(item.body))
+
+
+def _answer_body(a: Answer) -> dict[str, Any]:
+    return {
+        "round": a.round,
+        "questionnaire_id": a.questionnaire_id,
+        "questionnaire_version": a.questionnaire_version,
+        "answers": a.answers,
+        "submitted_on": a.submitted_on.isoformat(),
+        "submitted_at": iso(a.submitted_at) if a.submitted_at else None,
+        "member_id": a.member_id,
+        "entry_id": a.entry_id,
+        "interviewer": a.interviewer,
+        "closed": [list(c) for c in a.closed],
+    }
+
+
+def _answer_of(item: AnswerItem) -> Answer:
+    b = dict(item.body)
+    return Answer(
+        id=item.SK.split("#", 2)[2],
+        round=int(b["round"]),
+        stratum=item.stratum,
+        questionnaire_id=b["questionnaire_id"],
+        questionnaire_version=int(b["questionnaire_version"]),
+        answers=b["answers"],
+        submitted_on=date.fromisoformat(b["submitted_on"]),
+        member_id=b.get("member_id"),
+        submitted_at=parse_iso(b["submitted_at"]) if b.get("submitted_at") else None,
+        entry_id=b.get("entry_id"),
+        interviewer=b.get("interviewer"),
+        closed=tuple((q, o) for q, o in b.get("closed", ())),
+    )
+
+
+def result_sk(round_number: int, stratum: str, question: str, option: str) -> str:
+    """The counter of one option of one question in a round's stratum."""
+    return f"{round_number:02d}#{stratum}#{question}#{option}"
+
+
+class DynamoSurveyStore:
+    """Surveys, members, progress and answers: a read is one call, a step one transaction."""
+
+    def __init__(self, *, journal: Journal, approvals: ApprovalItems, tally: TallyParts) -> None:
+        self._journal, self._approvals, self._tally = journal, approvals, tally
+
+    # -- surveys ------------------------------------------------------------------------------------------------
+
+    def get(self, *, tenant: str, survey_id: str) -> Survey | None:
+        """One GetItem."""
+        with translated():
+            try:
+                return _from_item(SurveyItem.get(survey_key(tenant, survey_id), "SURVEY"))
+            except SurveyItem.DoesNotExist:
+                return None
+
+    def page(self, *, tenant: str, cursor: str | None, limit: int) -> tuple[list[Survey], str | None]:
+        """A page of the tenant's surveys, newest first (one Query of GSI1)."""
+        pk = tenant_key(tenant, "SURVEYS")
+        start = decode(cursor, partition_attr="GSI1PK", partition_value=pk)
+        with translated():
+            results = SurveyItem.gsi1.query(pk, scan_index_forward=False, limit=limit, last_evaluated_key=start)
+            found = [_from_item(i) for i in results if isinstance(i, SurveyItem)]
+        return found, encode(results.last_evaluated_key)
+
+    def save(self, survey: Survey, change: PlanChange) -> None:
+        """Save the survey (its version checked; a new one must not exist) with its audit entry and inbox item."""
+
+        def build(tx: TransactWrite) -> None:
+            tx.save(to_item(survey))
+            for part in change.parts:
+                tx.save(to_item(part), add_version_condition=False)  # a copy the owner rewrites, never edited
+            tx.save(self._journal.entry(tenant=survey.tenant, event=change.event))
+            if change.pending:
+                tx.save(self._approvals.pending_item(tenant=survey.tenant, **change.pending), add_version_condition=False)
+            if change.decided:
+                key = self._approvals.decided_key(tenant=survey.tenant, **change.decided)
+                tx.delete(key, add_version_condition=False)
+
+        commit(build, conflict="Kế hoạch khảo sát đã được người khác thay đổi. Vui lòng tải lại.")
+        survey.version = (survey.version or 0) + 1
+
+    def save_part(self, survey: Survey) -> None:
+        """A system step on a survey (a round closed): no version check against people's edits, never a 409."""
+        item = to_item(survey)
+        with translated():
+            item.save(add_version_condition=False)
+        survey.version = (survey.version or 0) + 1
+
+    # -- members --------------------------------------------------------------------------------------------------
+
+    def put_members(self, *, tenant: str, survey_id: str, changes: Sequence[MemberChange]) -> None:
+        """Write a drawn sample in transactions of CHUNK items (ids are the draw's: writing again changes nothing)."""
+        for start in range(0, len(changes), CHUNK // 2):
+            chunk = changes[start : start + CHUNK // 2]
+
+            def build(tx: TransactWrite, chunk: Sequence[MemberChange] = chunk) -> None:
+                for c in chunk:
+                    tx.save(member_item(tenant, survey_id, c.member), add_version_condition=False)
+                self._tally_of(tx, tenant, survey_id, chunk)
+
+            commit(build)
+
+    def _tally_of(self, tx: TransactWrite, tenant: str, survey_id: str, changes: Iterable[MemberChange]) -> None:
+        counts: dict[tuple[str, date], dict[str, int]] = {}
+        for c in changes:
+            bucket = counts.setdefault((c.member.stratum, c.day), {})
+            for status in c.reached:
+                bucket[status] = bucket.get(status, 0) + 1
+        for (stratum, day), found in counts.items():
+            if found:
+                self._tally.add_to(tx, tenant=tenant, survey_id=survey_id, stratum=stratum, day=day, counts=found)
+
+    def member(self, *, tenant: str, survey_id: str, round_number: int, member_id: str) -> Member | None:
+        """One GetItem."""
+        with translated():
+            try:
+                return _member_of(MemberItem.get(survey_key(tenant, survey_id), _member_sk(round_number, member_id)))
+            except MemberItem.DoesNotExist:
+                return None
+
+    def members(
+        self, *, tenant: str, survey_id: str, round_number: int, cursor: str | None, limit: int
+    ) -> tuple[list[Member], str | None]:
+        """A page of a round's members (one Query)."""
+        pk = survey_key(tenant, survey_id)
+        start = decode(cursor, partition_attr="PK", partition_value=pk) if cursor else None
+        with translated():
+            results = MemberItem.query(
+                pk, MemberItem.SK.startswith(f"M#{round_number:02d}#"), limit=limit, last_evaluated_key=start
+            )
+            found = [_member_of(i) for i in results if isinstance(i, MemberItem)]
+        return found, encode(results.last_evaluated_key)
+
+    def each_member(self, *, tenant: str, survey_id: str, round_number: int) -> Iterator[Member]:
+        """Every member of a round, page by page."""
+        with translated():
+            for item in MemberItem.query(survey_key(tenant, survey_id), MemberItem.SK.startswith(f"M#{round_number:02d}#")):
+                if isinstance(item, MemberItem):
+                    yield _member_of(item)
+
+    def next_reserve(self, *, tenant: str, survey_id: str, round_number: int, stratum: str) -> Member | None:
+        """The unused reserve of the stratum with the lowest rank (one Query of GSI2, one item)."""
+        with translated():
+            for item in MemberItem.gsi2.query(_reserve_key(tenant, survey_id, round_number, stratum), limit=1):
+                if isinstance(item, MemberItem):
+                    return _member_of(item)
+        return None
+
+    def step(self, *, tenant: str, survey_id: str, changes: Sequence[MemberChange], event: AuditEvent | None = None) -> None:
+        """Save members whose state changed (each version checked) with the tally's counts, in one transaction."""
+
+        def build(tx: TransactWrite) -> None:
+            for c in changes:
+                tx.save(member_item(tenant, survey_id, c.member))
+            self._tally_of(tx, tenant, survey_id, changes)
+            if event is not None:
+                tx.save(self._journal.entry(tenant=tenant, event=event))
+
+        commit(build)
+        for c in changes:
+            c.member.version = (c.member.version or 0) + 1
+
+    # -- answers --------------------------------------------------------------------------------------------------
+
+    def progress(self, *, tenant: str, survey_id: str, round_number: int, member_id: str) -> Progress | None:
+        """One GetItem."""
+        with translated():
+            try:
+                item = ProgressItem.get(survey_key(tenant, survey_id), f"P#{round_number:02d}#{member_id}")
+            except ProgressItem.DoesNotExist:
+                return None
+        return Progress(dict(item.answers or {}), int(item.screen))
+
+    def keep_progress(
+        self, *, tenant: str, survey_id: str, round_number: int, member_id: str, progress: Progress, until: datetime
+    ) -> None:
+        """Keep the answers so far (last write wins: it is the respondent's own page)."""
+        item = ProgressItem(
+            survey_key(tenant, survey_id),
+            f"P#{round_number:02d}#{member_id}",
+            tenant=tenant,
+            screen=progress.screen,
+            answers=progress.answers,
+            expires_at=int(until.timestamp()),
+        )
+        with translated():
+            item.save(add_version_condition=False)
+
+    def submission(self, *, tenant: str, survey_id: str, submission: Submission) -> Callable[[TransactWrite], None]:
+        """The submission's part of a transaction: the answer (new), the member's completion (version checked), the
+        tally's and the results' counters, the progress removed. The links capability adds the token's single use
+        and commits (links/service.py `consume`); a second submission fails a condition and writes nothing."""
+        a = submission.answer
+        pk = survey_key(tenant, survey_id)
+
+        def build(tx: TransactWrite) -> None:
+            tx.save(
+                AnswerItem(pk, f"A#{a.round:02d}#{a.id}", tenant=tenant, stratum=a.stratum, body=_answer_body(a)),
+                condition=AnswerItem.PK.does_not_exist(),
+            )
+            if submission.member is not None:
+                m = submission.member.member
+                tx.save(member_item(tenant, survey_id, m))
+                self._tally_of(tx, tenant, survey_id, [submission.member])
+            if submission.progress_key:
+                tx.delete(ProgressItem(pk, f"P#{a.round:02d}#{submission.progress_key}", tenant=tenant), add_version_condition=False)
+            for question, option in a.closed:
+                counter = ResultCountItem(tenant_key(tenant, "SRESULT", survey_id), result_sk(a.round, a.stratum, question, option))
+                tx.update(
+                    counter,
+                    actions=[ResultCountItem.n.add(1), ResultCountItem.type.set("SurveyResultCount"), ResultCountItem.tenant.set(tenant)],
+                    add_version_condition=False,
+                )
+
+        return build
+
+    def submitted(self, submission: Submission) -> None:
+        """After the submission's transaction committed: the member's version moves on."""
+        if submission.member is not None:
+            submission.member.member.version = (submission.member.member.version or 0) + 1
+
+    def submit(self, *, tenant: str, survey_id: str, submission: Submission) -> None:
+        """A submission with no link (an interviewer's entry): its own transaction; a retry of the same entry id
+        finds the answer written and changes nothing (ConflictError)."""
+        commit(self.submission(tenant=tenant, survey_id=survey_id, submission=submission), conflict="Câu trả lời đã được ghi nhận.")
+        self.submitted(submission)
+
+    def answer(self, *, tenant: str, survey_id: str, round_number: int, answer_id: str) -> Answer | None:
+        """One GetItem."""
+        with translated():
+            try:
+                return _answer_of(AnswerItem.get(survey_key(tenant, survey_id), f"A#{round_number:02d}#{answer_id}"))
+            except AnswerItem.DoesNotExist:
+                return None
+
+    def each_answer(self, *, tenant: str, survey_id: str, round_number: int) -> Iterator[Answer]:
+        """Every answer of a round, page by page (the reconcile job of part 2)."""
+        with translated():
+            for item in AnswerItem.query(survey_key(tenant, survey_id), AnswerItem.SK.startswith(f"A#{round_number:02d}#")):
+                if isinstance(item, AnswerItem):
+                    yield _answer_of(item)
+
+    def result_counts(self, *, tenant: str, survey_id: str, round_number: int) -> dict[tuple[str, str, str], int]:
+        """(stratum, question, option) → answers, for a round (one paged Query)."""
+        found: dict[tuple[str, str, str], int] = {}
+        with translated():
+            for item in ResultCountItem.query(
+                tenant_key(tenant, "SRESULT", survey_id), ResultCountItem.SK.startswith(f"{round_number:02d}#")
+            ):
+                _, stratum, question, option = item.SK.split("#", 3)
+                found[(stratum, question, option)] = int(item.n or 0)
+        return found
+
+
+__all__ = ["Answer", "ConflictError", "DynamoSurveyStore", "MemberChange", "PlanChange", "Progress", "Submission"]
