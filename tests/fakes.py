@@ -999,3 +999,146 @@ class FakeIndexes:
 
     def rebuild(self) -> None:
         self.index = FakeSearchIndex([e.indexed() for t in self._tenants for e in self._store.every(tenant=t)])
+
+
+class FakeSurveyStore:
+    """Surveys, members, progress and answers in memory — the same contract as surveys/store.py (its contract test)."""
+
+    def __init__(self) -> None:
+        from chalicelib.surveys import store as survey_store
+
+        self._module = survey_store
+        self.surveys: dict[tuple[str, str], Any] = {}
+        self.members_: dict[tuple[str, str, int, str], Any] = {}
+        self.progress_: dict[tuple[str, str, int, str], Any] = {}
+        self.answers: dict[tuple[str, str, int, str], Any] = {}
+        self.results: dict[tuple[str, str, int, str, str, str], int] = {}
+        self.tally: dict[tuple[str, str, str, str], int] = {}  # (tenant, survey, stratum, status) → count
+        self.events: list[Any] = []
+        self.inbox: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    @staticmethod
+    def _copy(value: Any) -> Any:
+        import copy
+
+        return copy.deepcopy(value)
+
+    def get(self, *, tenant: str, survey_id: str) -> Any:
+        found = self.surveys.get((tenant, survey_id))
+        return self._copy(found) if found else None
+
+    def page(self, *, tenant: str, cursor: str | None, limit: int) -> tuple[list[Any], str | None]:
+        mine = sorted((s for (t, _), s in self.surveys.items() if t == tenant), key=lambda s: (s.created_at, s.id), reverse=True)
+        start = int(cursor) if cursor and cursor.isdigit() else 0
+        chunk = mine[start : start + limit]
+        return [self._copy(s) for s in chunk], (str(start + limit) if start + limit < len(mine) else None)
+
+    def save(self, survey: Any, change: Any) -> None:
+        key = (survey.tenant, survey.id)
+        stored = self.surveys.get(key)
+        if (stored.version if stored else 0) != (survey.version or 0):
+            raise ConflictError()
+        survey.version = (survey.version or 0) + 1
+        self.surveys[key] = self._copy(survey)
+        for part in change.parts:
+            part.version = 1
+            self.surveys[(part.tenant, part.id)] = self._copy(part)
+        self.events.append(change.event)
+        if change.pending:
+            self.inbox[(survey.tenant, change.pending["kind"], change.pending["subject_id"])] = dict(change.pending)
+        if change.decided:
+            self.inbox.pop((survey.tenant, change.decided["kind"], change.decided["subject_id"]), None)
+
+    def save_part(self, survey: Any) -> None:
+        survey.version = (survey.version or 0) + 1
+        self.surveys[(survey.tenant, survey.id)] = self._copy(survey)
+
+    def _count(self, tenant: str, survey_id: str, changes: Any) -> None:
+        for c in changes:
+            for status in c.reached:
+                key = (tenant, survey_id, c.member.stratum, status)
+                self.tally[key] = self.tally.get(key, 0) + 1
+
+    def put_members(self, *, tenant: str, survey_id: str, changes: Any) -> None:
+        for c in changes:
+            self.members_[(tenant, survey_id, c.member.round, c.member.id)] = self._copy(c.member)
+        self._count(tenant, survey_id, changes)
+
+    def member(self, *, tenant: str, survey_id: str, round_number: int, member_id: str) -> Any:
+        found = self.members_.get((tenant, survey_id, round_number, member_id))
+        return self._copy(found) if found else None
+
+    def _round(self, tenant: str, survey_id: str, round_number: int) -> list[Any]:
+        return [m for (t, s, r, _), m in sorted(self.members_.items()) if (t, s, r) == (tenant, survey_id, round_number)]
+
+    def members(self, *, tenant: str, survey_id: str, round_number: int, cursor: str | None, limit: int) -> tuple[list[Any], str | None]:
+        mine = self._round(tenant, survey_id, round_number)
+        start = int(cursor) if cursor and cursor.isdigit() else 0
+        return [self._copy(m) for m in mine[start : start + limit]], (str(start + limit) if start + limit < len(mine) else None)
+
+    def each_member(self, *, tenant: str, survey_id: str, round_number: int) -> Any:
+        yield from (self._copy(m) for m in self._round(tenant, survey_id, round_number))
+
+    def next_reserve(self, *, tenant: str, survey_id: str, round_number: int, stratum: str) -> Any:
+        unused = [
+            m for m in self._round(tenant, survey_id, round_number) if m.role == "reserve" and not m.replaces and m.stratum == stratum
+        ]
+        return self._copy(min(unused, key=lambda m: (m.rank, m.id))) if unused else None
+
+    def step(self, *, tenant: str, survey_id: str, changes: Any, event: Any = None) -> None:
+        for c in changes:
+            stored = self.members_.get((tenant, survey_id, c.member.round, c.member.id))
+            if stored is None or stored.version != c.member.version:
+                raise ConflictError()
+        for c in changes:
+            c.member.version += 1
+            self.members_[(tenant, survey_id, c.member.round, c.member.id)] = self._copy(c.member)
+        self._count(tenant, survey_id, changes)
+        if event is not None:
+            self.events.append(event)
+
+    def progress(self, *, tenant: str, survey_id: str, round_number: int, member_id: str) -> Any:
+        found = self.progress_.get((tenant, survey_id, round_number, member_id))
+        return self._copy(found) if found else None
+
+    def keep_progress(self, *, tenant: str, survey_id: str, round_number: int, member_id: str, progress: Any, until: Any) -> None:
+        self.progress_[(tenant, survey_id, round_number, member_id)] = self._copy(progress)
+
+    def submission(self, *, tenant: str, survey_id: str, submission: Any) -> Any:
+        def apply(tx: Any = None) -> None:
+            a = submission.answer
+            if (tenant, survey_id, a.round, a.id) in self.answers:
+                raise ConflictError()
+            if submission.member is not None:
+                m = submission.member.member
+                stored = self.members_.get((tenant, survey_id, m.round, m.id))
+                if stored is None or stored.version != m.version:
+                    raise ConflictError()
+            self.answers[(tenant, survey_id, a.round, a.id)] = a
+            if submission.member is not None:
+                m = submission.member.member
+                self.members_[(tenant, survey_id, m.round, m.id)] = replace(self._copy(m), version=m.version + 1)
+                self._count(tenant, survey_id, [submission.member])
+            self.progress_.pop((tenant, survey_id, a.round, submission.progress_key), None)
+            for q, o in a.closed:
+                key = (tenant, survey_id, a.round, a.stratum, q, o)
+                self.results[key] = self.results.get(key, 0) + 1
+
+        return apply
+
+    def submitted(self, submission: Any) -> None:
+        if submission.member is not None:
+            submission.member.member.version += 1
+
+    def submit(self, *, tenant: str, survey_id: str, submission: Any) -> None:
+        self.submission(tenant=tenant, survey_id=survey_id, submission=submission)()
+        self.submitted(submission)
+
+    def answer(self, *, tenant: str, survey_id: str, round_number: int, answer_id: str) -> Any:
+        return self.answers.get((tenant, survey_id, round_number, answer_id))
+
+    def each_answer(self, *, tenant: str, survey_id: str, round_number: int) -> Any:
+        yield from (a for (t, s, r, _), a in sorted(self.answers.items()) if (t, s, r) == (tenant, survey_id, round_number))
+
+    def result_counts(self, *, tenant: str, survey_id: str, round_number: int) -> dict[tuple[str, str, str], int]:
+        return {(st, q, o): n for (t, s, r, st, q, o), n in self.results.items() if (t, s, r) == (tenant, survey_id, round_number)}
