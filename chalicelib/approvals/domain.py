@@ -146,24 +146,27 @@ class Approval:
 
     def approve(self, now: datetime, actor: Principal, note: str = "", *, permission: Permission, authors: Iterable[str]) -> None:
         """Art. 8 step 1: the leader approves (never their own subject); from now on the subject may act."""
-        self._decide(APPROVE, "approved", now, actor, note, permission, authors)
+        self._decide(APPROVE, now, actor, note, permission, authors)
 
     def return_(self, now: datetime, actor: Principal, note: str, *, permission: Permission, authors: Iterable[str]) -> None:
         """The leader returns the subject with the reason; its authors edit it and submit it again."""
-        self._decide(RETURN, "returned", now, actor, note, permission, authors)
+        self._decide(RETURN, now, actor, note, permission, authors)
 
     def _decide(
-        self, action: str, status: Status, now: datetime, actor: Principal, note: str, permission: Permission, authors: Iterable[str]
+        self, action: str, now: datetime, actor: Principal, note: str, permission: Permission, authors: Iterable[str]
     ) -> None:
         self.check(action, actor, standing(actor, permission=permission, authors=authors))
         if action == RETURN and not note.strip():
             raise RuleViolationError(M.REASON_REQUIRED, code="reason_required", fields={"note": "required"})
-        self.status, self.decided_at, self.decided_by, self.note = status, now, actor.username, note.strip()[:NOTE_MAX]
+        self.status, self.decided_at, self.decided_by, self.note = _DECIDED[action], now, actor.username, note.strip()[:NOTE_MAX]
         self._record(action, now, actor, note, permission)
 
     def _record(self, action: str, now: datetime, actor: Principal, note: str, permission: Permission | None) -> None:
         name = actor.display_name or actor.login
         self.history.append(Step(action, actor.username, name, role_of(actor, permission), now, note.strip()[:NOTE_MAX]))
+
+
+_DECIDED: dict[str, Status] = {APPROVE: "approved", RETURN: "returned"}
 
 
 def standing(

@@ -36,7 +36,12 @@ def test_a_leader_approves_what_an_officer_submitted_and_the_history_says_who_in
     assert before.value.code == "not_approved"
     approval.approve(LATER, LEADER, " Đồng ý ", permission=P, authors=AUTHORS)
     approval.require_approved()
-    assert (approval.status, approval.decided_by, approval.decided_at, approval.note) == ("approved", "hanoi.leader", LATER, "Đồng ý")
+    assert (approval.status, approval.decided_by, approval.decided_at, approval.note) == (
+        "approved",
+        "hanoi.leader",
+        LATER,
+        "Đồng ý",
+    )
     assert [(s.action, s.actor, s.name, s.role, s.at, s.note) for s in approval.history] == [
         ("submit", "hanoi.focal", "Nguyễn Văn An", "focal_officer", NOW, "Kính trình lãnh đạo"),
         ("approve", "hanoi.leader", "Trần Thị Bình", "leader", LATER, "Đồng ý"),
