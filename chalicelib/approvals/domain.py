@@ -10,34 +10,38 @@ Only a holder of the subject's approve permission decides, and never an author: 
 wrote the subject (the subject passes those ids). `actions()` asks the same checks the steps raise, so what the page
 and the read model offer is exactly what the service accepts.
 
-How a subject uses it (its own store writes the inbox entry in the subject's own transaction)::
+How a subject uses it — the subject holds the value, its service calls the step, its store writes the inbox
+entry in the subject's own transaction (`container().inbox` is the `PendingApprovals` to ask for the items)::
 
     @dataclass
     class Survey:
         ...
-        authors: set[str]
+        authors: set[str]                                    # who wrote the plan: never its approver
         approval: Approval = field(default_factory=Approval)
 
-    # service, submit:
-    survey.approval.submit(now, actor, note)
-    store.commit(survey, inbox_add=(survey.id, survey.title, survey.approval.submitted_at))
-    # store, in the same TransactWrite as the survey item:
-    tx.save(inbox.pending_item(tenant=t, kind="survey_plan", subject_id=sid, title=title,
+    register_kind("survey_plan", "Kế hoạch khảo sát", Permission.PLANS_APPROVE)    # bootstrap.py, once
+
+    # service: submit
+    survey.approval.submit(now, actor, body.note)
+    # store, in the TransactWrite that saves the survey at its version:
+    tx.save(inbox.pending_item(tenant=t, kind="survey_plan", subject_id=sid, title=survey.title,
                                submitted_at=survey.approval.submitted_at, url=f"/surveys/{sid}",
                                submitted_by=actor.username))
 
-    # service, approve (or return_ with a reason):
-    submitted_at = survey.approval.submitted_at
-    survey.approval.approve(now, actor, note, permission=Permission.PLANS_APPROVE, authors=survey.authors)
-    # store, same transaction: the entry leaves the inbox
-    tx.delete(inbox.decided_item(tenant=t, kind="survey_plan", subject_id=sid, submitted_at=submitted_at),
-              add_version_condition=False)
+    # service: approve, or return_ (reason required), or withdraw
+    survey.approval.approve(now, actor, body.note, permission=Permission.PLANS_APPROVE, authors=survey.authors)
+    # store, same transaction as the survey: the entry leaves the inbox (submitted_at is kept for this)
+    tx.delete(inbox.decided_item(tenant=t, kind="survey_plan", subject_id=sid,
+                                 submitted_at=survey.approval.submitted_at), add_version_condition=False)
 
-    # before sending anything:
-    survey.approval.require_approved()
+    # before anything is sent:
+    survey.approval.require_approved()                       # 409 not_approved
 
-    # read model and page:
-    ApprovalRead.of(survey.approval, actions(survey.approval, actor, can_approve=..., is_author=...))
+    # read model (schemas.approval_read) and page (approval_macros.html's approval_panel):
+    allowed = actions(survey.approval, actor, can_approve=PLANS_APPROVE in granted,
+                      is_author=actor.username in survey.authors, can_submit=SURVEYS_MANAGE in granted)
+    read = approval_read(survey.approval, allowed)
+    # {{ approval_panel(read, post_url="/surveys/" ~ sid, csrf=csrf, version=survey.version) }}
 """
 
 from __future__ import annotations
@@ -131,18 +135,21 @@ class Approval:
 
     # -- the steps ----------------------------------------------------------------------------------------------
 
-    def submit(self, now: datetime, actor: Principal, note: str = "") -> None:
-        """Send the subject to the leader (a draft, or a returned one after its edits); it enters the inbox."""
-        self.check(SUBMIT, actor, Standing(can_submit=True, can_approve=False, is_author=True))
+    def submit(self, now: datetime, actor: Principal, note: str = "", *, permission: Permission | None = None) -> None:
+        """Send the subject to the leader (a draft, or a returned one after its edits); it enters the inbox.
+
+        `permission`: the subject's edit permission, when the subject wants it checked here as well as by its route.
+        """
+        self.check(SUBMIT, actor, _submitter(actor, permission))
         self.status, self.submitted_at, self.submitted_by = "submitted", now, actor.username
         self.decided_at, self.decided_by, self.note = None, None, ""
-        self._record(SUBMIT, now, actor, note, None)
+        self._record(SUBMIT, now, actor, note, permission)
 
-    def withdraw(self, now: datetime, actor: Principal, note: str = "") -> None:
+    def withdraw(self, now: datetime, actor: Principal, note: str = "", *, permission: Permission | None = None) -> None:
         """Take a submitted subject back before the leader decides (back to draft); it leaves the inbox."""
-        self.check(WITHDRAW, actor, Standing(can_submit=True, can_approve=False, is_author=True))
+        self.check(WITHDRAW, actor, _submitter(actor, permission))
         self.status = "draft"
-        self._record(WITHDRAW, now, actor, note, None)
+        self._record(WITHDRAW, now, actor, note, permission)
 
     def approve(self, now: datetime, actor: Principal, note: str = "", *, permission: Permission, authors: Iterable[str]) -> None:
         """Art. 8 step 1: the leader approves (never their own subject); from now on the subject may act."""
@@ -167,6 +174,11 @@ class Approval:
 
 
 _DECIDED: dict[str, Status] = {APPROVE: "approved", RETURN: "returned"}
+
+
+def _submitter(actor: Principal, permission: Permission | None) -> Standing:
+    allowed = permission is None or permission in permissions_of(actor.roles, actor.tenant)
+    return Standing(can_submit=allowed, can_approve=False, is_author=True)
 
 
 def standing(

@@ -161,3 +161,14 @@ def test_kinds_are_registered_once_and_an_unknown_kind_still_has_a_label():
     with pytest.raises(ValueError):
         register_kind("test_report", "Khác", Permission.PLANS_APPROVE)
     assert kind_of("retired_kind").label == "Hồ sơ cần phê duyệt"
+
+
+def test_a_subject_may_have_submit_and_withdraw_checked_against_its_edit_permission():
+    approval = Approval()
+    with pytest.raises(ForbiddenError) as refused:
+        approval.submit(NOW, LEADER, permission=Permission.SURVEYS_MANAGE)
+    assert refused.value.code == "not_submitter" and approval.status == "draft"
+    approval.submit(NOW, OFFICER, permission=Permission.SURVEYS_MANAGE)
+    with pytest.raises(ForbiddenError):
+        approval.withdraw(NOW, LEADER, permission=Permission.SURVEYS_MANAGE)
+    assert approval.status == "submitted"
