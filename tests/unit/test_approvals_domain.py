@@ -172,3 +172,14 @@ def test_a_subject_may_have_submit_and_withdraw_checked_against_its_edit_permiss
     with pytest.raises(ForbiddenError):
         approval.withdraw(NOW, LEADER, permission=Permission.SURVEYS_MANAGE)
     assert approval.status == "submitted"
+
+
+def test_standing_reads_the_permissions_and_the_authors_for_actions():
+    from chalicelib.approvals.domain import standing
+
+    pending = _submitted()
+    leader = standing(LEADER, permission=P, authors=AUTHORS, submit_permission=Permission.SURVEYS_MANAGE)
+    officer = standing(COLLEAGUE, permission=P, authors=AUTHORS, submit_permission=Permission.SURVEYS_MANAGE)
+    assert (leader.can_approve, leader.can_submit, leader.is_author) == (True, False, False)
+    assert actions(pending, LEADER, leader.can_approve, leader.is_author, can_submit=leader.can_submit) == {"approve", "return"}
+    assert actions(pending, COLLEAGUE, officer.can_approve, officer.is_author, can_submit=officer.can_submit) == {"withdraw"}
