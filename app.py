@@ -13,6 +13,8 @@ gc.disable()
 from chalice import Chalice, Rate, Response
 from chalice.app import CloudWatchEvent, SQSEvent
 
+from chalicelib.approvals.pages import bp as approval_pages_bp
+from chalicelib.approvals.routes import bp as approvals_bp
 from chalicelib.audit.routes import bp as audit_bp
 from chalicelib.customers.pages import bp as customer_pages_bp
 from chalicelib.customers.privacy_pages import bp as privacy_pages_bp
@@ -58,6 +60,8 @@ for blueprint in (
     knowledge_transfer_bp,
     knowledge_bp,
     knowledge_pages_bp,
+    approvals_bp,
+    approval_pages_bp,
     web_bp,
 ):
     app.register_blueprint(blueprint)

@@ -21,6 +21,9 @@ from chalicelib.adapters.messaging import Mailer, OutboxQueue, Sms
 from chalicelib.adapters.stepfunctions import Timers
 from chalicelib.adapters.tenant_credentials import TenantCredentials, TenantRoles
 from chalicelib.adapters.tenant_scope import shared_reads
+from chalicelib.approvals.kinds import register_kind
+from chalicelib.approvals.service import ApprovalInbox
+from chalicelib.approvals.store import PendingApprovals
 from chalicelib.audit.store import AuditStore
 from chalicelib.config import Settings, settings
 from chalicelib.customers.privacy_service import PrivacyService
@@ -60,6 +63,7 @@ from chalicelib.shared import tracing
 from chalicelib.shared.clock import Clock, SystemClock
 from chalicelib.shared.edge import Edge
 from chalicelib.shared.observability import logger
+from chalicelib.shared.permissions import Permission
 from chalicelib.sla.service import SlaService
 from chalicelib.sla.store import SlaStore
 from chalicelib.tenancy.catalog import TENANTS
@@ -90,6 +94,8 @@ class Container:
     knowledge: KnowledgeService
     knowledge_index: IndexBuilder
     knowledge_reviews: ReviewReminders
+    approvals: ApprovalInbox
+    inbox: PendingApprovals  # the inbox's items, for the subjects' stores to write in their own transactions
 
 
 @dataclass(frozen=True)
@@ -293,6 +299,13 @@ def _knowledge(
     return _Knowledge(service, builder, reviews, files)
 
 
+def _approvals() -> tuple[ApprovalInbox, PendingApprovals]:
+    """The leader's inbox, with the subject kinds it labels (each subject's store writes its entries)."""
+    register_kind("survey_plan", "Kế hoạch khảo sát", Permission.PLANS_APPROVE)
+    inbox = PendingApprovals()
+    return ApprovalInbox(store=inbox), inbox
+
+
 def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | None:
     """In AWS, the table is reached through per-tenant credentials (SaaS Factory's token vending machine); else None."""
     if not config.tenant_access_role_arn:
@@ -343,6 +356,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         citations=knowledge.service,
     )
     jobs = _jobs(base, bank=knowledge.files)
+    approvals, inbox = _approvals()
     worker = Worker(
         {
             "job": jobs.run,
@@ -383,6 +397,8 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         knowledge=knowledge.service,
         knowledge_index=knowledge.builder,
         knowledge_reviews=knowledge.reviews,
+        approvals=approvals,
+        inbox=inbox,
     )
 
 

@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.adapters.cognito import CognitoDirectory, NewPasswordChallenge, Tokens
+from chalicelib.adapters.dynamo import BaseItem
 from chalicelib.adapters.files import FileMissingError
+from chalicelib.approvals.domain import INBOX_PAGE, Pending
+from chalicelib.approvals.store import PendingApprovalItem, PendingApprovals, of_item
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.audit.store import AuditStore
 from chalicelib.customers.domain import Customer, CustomerSummary, TimelineEntry, duplicate_error, summarise
@@ -1142,3 +1145,24 @@ class FakeSurveyStore:
 
     def result_counts(self, *, tenant: str, survey_id: str, round_number: int) -> dict[tuple[str, str, str], int]:
         return {(st, q, o): n for (t, s, r, st, q, o), n in self.results.items() if (t, s, r) == (tenant, survey_id, round_number)}
+class FakePendingApprovals(PendingApprovals):
+    """The leader's inbox in a dict: the real store's items, applied by `apply` as a subject's transaction would."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], PendingApprovalItem] = {}
+
+    def apply(self, *, saved: Sequence[BaseItem] = (), deleted: Sequence[BaseItem] = ()) -> None:
+        """What a subject store's fake does on commit with the items it was given for its transaction."""
+        for item in deleted:
+            self.rows.pop((item.PK, item.SK), None)
+        for item in saved:
+            assert isinstance(item, PendingApprovalItem)
+            if (item.PK, item.SK) in self.rows:
+                raise ConflictError()
+            self.rows[(item.PK, item.SK)] = copy.deepcopy(item)
+
+    def list(self, *, tenant: str, cursor: str | None, limit: int = INBOX_PAGE) -> tuple[list[Pending], str | None]:
+        start = int(cursor or 0)
+        found = [of_item(item) for (pk, sk), item in sorted(self.rows.items()) if item.tenant == tenant]
+        window = found[start : start + limit]
+        return window, str(start + limit) if start + limit < len(found) else None
