@@ -245,7 +245,14 @@ class Survey:
         return created
 
     def open(
-        self, *, now: datetime, actor: Principal, number: int, questionnaire_version: int, closes_at: datetime, reminders: tuple[int, ...]
+        self,
+        *,
+        now: datetime,
+        actor: Principal,
+        number: int,
+        questionnaire_version: int,
+        closes_at: datetime,
+        reminders: tuple[int, ...],
     ) -> Round:
         """The round starts: its questionnaire version is frozen, its invitations go out in waves until it closes."""
         self._owned(actor)

@@ -50,7 +50,7 @@ class Sampler(Protocol):
 class Invitations(Protocol):
     """Sends members their links (the links capability: e-mail in bulk, SMS), paced, with delivery statuses."""
 
-    def send(self, *, tenant: str, survey: Survey, round: Round, members: Sequence[Member], reminder: bool) -> int: ...
+    def send(self, *, tenant: str, survey: Survey, run: Round, members: Sequence[Member], reminder: bool) -> int: ...
 
 
 class Waves(Protocol):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.approvals.schemas import ApprovalRead
+from chalicelib.approvals.schemas import approval_read
 from chalicelib.shared.permissions import Permission, permissions_of
 from chalicelib.shared.tenancy import Principal
 
@@ -81,7 +81,7 @@ def detail(survey: Survey, actor: Principal) -> SurveyRead:
         contact_days=s.contact_days,
         link_days=s.link_days,
         send_rate=s.send_rate,
-        approval=ApprovalRead.of(survey.approval, approval_actions),
+        approval=approval_read(survey.approval, approval_actions),
         rounds=[round_read(r) for r in survey.rounds],
         actions=actions(survey, actor),
         created_by=survey.created_by,

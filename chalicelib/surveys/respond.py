@@ -10,8 +10,8 @@ through the same link, a reminder's link, or a racing tab — fails a condition 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
@@ -136,12 +136,26 @@ class RespondentService:
             self._reached(tenant, sitting, "opened")
         return sitting
 
-    def answer(self, *, tenant: str, token: str, client: str, screen: int, form: Mapping[str, Sequence[str]], back: bool) -> Sitting | Problem | Done:
+    def answer(
+        self, *, tenant: str, token: str, client: str, screen: int, form: Mapping[str, Sequence[str]], back: bool
+    ) -> Sitting | Problem | Done:
         """POST /s/{token}: read the screen's answers; show its errors, the next (or previous) screen, or submit."""
         found = self._sitting(tenant, token, client)
         if not isinstance(found, tuple):
             return found
         sitting, _ = found
+        return self._advance(tenant, sitting, screen, form, back, lambda kept: self._submit(tenant, token, sitting, kept))
+
+    def _advance(
+        self,
+        tenant: str,
+        sitting: Sitting,
+        screen: int,
+        form: Mapping[str, Sequence[str]],
+        back: bool,
+        submit: Callable[[dict[str, Any]], Sitting | Done],
+    ) -> Sitting | Done:
+        """One screen read in: its errors shown, the answers so far kept (resumed later), or the whole submitted."""
         merged, errors = form_rules.validate_screen(sitting.version, screen, form, sitting.answers)
         count = len(form_rules.screens(sitting.version, merged))
         if back:
@@ -152,7 +166,19 @@ class RespondentService:
         else:
             target = screen + 1
         if target >= count:
-            return self._submit(tenant, token, sitting, merged)
+            kept, problems = form_rules.validate_all(sitting.version, merged)
+            if problems:
+                first = next(
+                    (
+                        i
+                        for i, s in enumerate(form_rules.screens(sitting.version, kept))
+                        if any(q.id in problems for q in s.questions)
+                    ),
+                    0,
+                )
+                sitting.answers, sitting.screen, sitting.errors = kept, first, problems
+                return sitting
+            return submit(kept)
         first_save = not sitting.answers
         self._store.keep_progress(
             tenant=tenant,
@@ -167,12 +193,7 @@ class RespondentService:
         sitting.answers, sitting.screen = merged, target
         return sitting
 
-    def _submit(self, tenant: str, token: str, sitting: Sitting, given: dict[str, Any]) -> Sitting | Done:
-        kept, errors = form_rules.validate_all(sitting.version, given)
-        if errors:
-            first = next(i for i, s in enumerate(form_rules.screens(sitting.version, kept)) if any(q.id in errors for q in s.questions))
-            sitting.answers, sitting.screen, sitting.errors = kept, first, errors
-            return sitting
+    def _submit(self, tenant: str, token: str, sitting: Sitting, kept: dict[str, Any]) -> Done:
         now = self._clock.now()
         submission = self._submission(sitting, kept, now, entry_id=None, interviewer=None)
         parts = self._store.submission(tenant=tenant, survey_id=sitting.survey_id, submission=submission)
@@ -183,7 +204,9 @@ class RespondentService:
         self._store.submitted(submission)
         return Done()
 
-    def _submission(self, sitting: Sitting, kept: dict[str, Any], now: datetime, *, entry_id: str | None, interviewer: str | None) -> Submission:
+    def _submission(
+        self, sitting: Sitting, kept: dict[str, Any], now: datetime, *, entry_id: str | None, interviewer: str | None
+    ) -> Submission:
         member_change = None
         if sitting.member is not None:
             member_change = MemberChange(sitting.member, sitting.member.complete(now), day_of(now))
@@ -220,10 +243,14 @@ class RespondentService:
             if not reached:
                 return
             try:
-                self._store.step(tenant=tenant, survey_id=sitting.survey_id, changes=[MemberChange(member, reached, day_of(self._clock.now()))])
+                self._store.step(
+                    tenant=tenant, survey_id=sitting.survey_id, changes=[MemberChange(member, reached, day_of(self._clock.now()))]
+                )
                 return
             except ConflictError:
-                fresh = self._store.member(tenant=tenant, survey_id=sitting.survey_id, round_number=sitting.round, member_id=member.id)
+                fresh = self._store.member(
+                    tenant=tenant, survey_id=sitting.survey_id, round_number=sitting.round, member_id=member.id
+                )
                 if fresh is None:
                     return
                 member = sitting.member = fresh
@@ -272,14 +299,18 @@ class RespondentService:
             return Problem("unknown")
         if not survey.accepting(number, now):
             return Problem("closed")
-        member = self._store.member(tenant=tenant, survey_id=survey.id, round_number=number, member_id=subject.get("member_id", ""))
+        member = self._store.member(
+            tenant=tenant, survey_id=survey.id, round_number=number, member_id=subject.get("member_id", "")
+        )
         if member is None:
             return Problem("unknown")
         if "completed" in member.reached:
             return Done(again=True)
         if member.settled:
             return Problem("closed")
-        version = self._questionnaires.version(tenant=survey.owner, questionnaire_id=survey.plan.questionnaire_id, number=r.questionnaire_version)
+        version = self._questionnaires.version(
+            tenant=survey.owner, questionnaire_id=survey.plan.questionnaire_id, number=r.questionnaire_version
+        )
         if version is None:
             return Problem("unknown")
         progress = self._store.progress(tenant=tenant, survey_id=survey.id, round_number=number, member_id=member.id)
@@ -300,38 +331,83 @@ class RespondentService:
 
     # -- the interviewer (direct methods) --------------------------------------------------------------------------
 
-    def interview(
-        self, *, tenant: str, survey: Survey, number: int, member_id: str, actor: Principal, entry_id: str, given: Mapping[str, Any]
-    ) -> Done:
-        """An interviewer enters a member's answers on the same form; the client's `entry_id` makes a retry a no-op."""
+    def interview_sitting(self, *, tenant: str, survey: Survey, number: int, member_id: str) -> Sitting:
+        """An interviewer's form for a member of their list (direct methods), resumed where it was left."""
         r = survey.round(number)
         now = self._clock.now()
-        if not survey.accepting(number, now) or r.questionnaire_version is None:
+        if not survey.accepting(number, now) or r.questionnaire_version is None or r.closes_at is None:
             raise ConflictError("Đợt khảo sát không nhận câu trả lời.", code="round_not_open")
         member = self._store.member(tenant=tenant, survey_id=survey.id, round_number=number, member_id=member_id)
         if member is None or member.role != "main":
             raise NotFoundError("Không tìm thấy người trong mẫu.")
-        if "completed" in member.reached:
+        version = self._questionnaires.version(
+            tenant=survey.owner, questionnaire_id=survey.plan.questionnaire_id, number=r.questionnaire_version
+        )
+        if version is None:
+            raise NotFoundError("Không tìm thấy bảng hỏi.")
+        progress = self._store.progress(tenant=tenant, survey_id=survey.id, round_number=number, member_id=member.id)
+        return Sitting(
+            "",
+            survey.id,
+            number,
+            member.stratum,
+            member,
+            version,
+            dict(progress.answers) if progress else {},
+            progress.screen if progress else 0,
+            r.closes_at,
+            survey.plan.purpose,
+            survey.settings.anonymous,
+        )
+
+    def interview_screen(
+        self,
+        *,
+        tenant: str,
+        survey: Survey,
+        number: int,
+        member_id: str,
+        actor: Principal,
+        entry_id: str,
+        screen: int,
+        form: Mapping[str, Sequence[str]],
+    ) -> Sitting | Done:
+        """A screen of an interviewer's entry; the last records it (a retry of the same `entry_id` is one answer)."""
+        sitting = self.interview_sitting(tenant=tenant, survey=survey, number=number, member_id=member_id)
+        if sitting.member is not None and "completed" in sitting.member.reached:
+            return Done(again=True)
+        return self._advance(
+            tenant, sitting, screen, form, False, lambda kept: self._record(tenant, survey, sitting, kept, actor, entry_id)
+        )
+
+    def interview(
+        self,
+        *,
+        tenant: str,
+        survey: Survey,
+        number: int,
+        member_id: str,
+        actor: Principal,
+        entry_id: str,
+        given: Mapping[str, Any],
+    ) -> Done:
+        """An interviewer enters a member's answers at once (the API); the client's `entry_id` makes a retry a no-op."""
+        sitting = self.interview_sitting(tenant=tenant, survey=survey, number=number, member_id=member_id)
+        if sitting.member is not None and "completed" in sitting.member.reached:
             return Done(again=True)  # a retry of an entry that went through (or another interviewer's): one answer
-        version = self._questionnaires.version(tenant=survey.owner, questionnaire_id=survey.plan.questionnaire_id, number=r.questionnaire_version)
-        assert version is not None
-        kept, errors = form_rules.validate_all(version, dict(given))
+        kept, errors = form_rules.validate_all(sitting.version, dict(given))
         if errors:
             raise RuleViolationError("Câu trả lời chưa đầy đủ hoặc chưa hợp lệ.", code="invalid_answers", fields=errors)
-        sitting = Sitting(
-            "", survey.id, number, member.stratum, member, version, kept, 0, now, survey.plan.purpose, survey.settings.anonymous
-        )
-        submission = self._submission(sitting, kept, now, entry_id=entry_id, interviewer=actor.username)
-        if survey.settings.anonymous:
-            submission = Submission(submission.member, _with_id(submission.answer, entry_id), submission.progress_key)
+        return self._record(tenant, survey, sitting, kept, actor, entry_id)
+
+    def _record(
+        self, tenant: str, survey: Survey, sitting: Sitting, kept: dict[str, Any], actor: Principal, entry_id: str
+    ) -> Done:
+        submission = self._submission(sitting, kept, self._clock.now(), entry_id=entry_id, interviewer=actor.username)
+        if survey.settings.anonymous:  # the entry id is the answer's: a retry collides with the answer it wrote
+            submission = Submission(submission.member, replace(submission.answer, id=entry_id), submission.progress_key)
         try:
             self._store.submit(tenant=tenant, survey_id=survey.id, submission=submission)
         except ConflictError:
             return Done(again=True)
         return Done()
-
-
-def _with_id(answer: Answer, answer_id: str) -> Answer:
-    from dataclasses import replace
-
-    return replace(answer, id=answer_id)

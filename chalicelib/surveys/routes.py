@@ -75,7 +75,9 @@ def _approval_step(name: str, permission: Permission, doc: str) -> None:
     @route(bp, f"{BASE}/{name}", method="POST", permission=permission, body=StepBody, response=SurveyRead, tags=TAGS)
     def step(ctx: RequestContext, body: StepBody, survey_id: str) -> SurveyRead:
         service = container().surveys
-        act = {"submit": service.submit, "withdraw": service.withdraw, "approve": service.approve, "return": service.return_}[name]
+        act = {"submit": service.submit, "withdraw": service.withdraw, "approve": service.approve, "return": service.return_}[
+            name
+        ]
         survey = act(tenant=ctx.tenant, survey_id=survey_id, actor=ctx.user, note=body.note, version=body.version)
         return read_models.detail(survey, ctx.user)
 
@@ -94,13 +96,23 @@ def draw(ctx: RequestContext, body: DrawBody, survey_id: str) -> RoundRead:
     """Art. 8 step 2: draw a pilot or the official round's sample, with its reserves, from a frame."""
     service = container().surveys
     request = DrawRequest(
-        body.frame_id, tuple(body.strata), body.size, body.minimum, body.reserve_share, body.seed or service.new_seed(), body.method
+        body.frame_id,
+        tuple(body.strata),
+        body.size,
+        body.minimum,
+        body.reserve_share,
+        body.seed or service.new_seed(),
+        body.method,
     )
-    created = service.draw(tenant=ctx.tenant, survey_id=survey_id, actor=ctx.user, kind=body.kind, request=request, version=body.version)
+    created = service.draw(
+        tenant=ctx.tenant, survey_id=survey_id, actor=ctx.user, kind=body.kind, request=request, version=body.version
+    )
     return read_models.round_read(created)
 
 
-@route(bp, f"{BASE}/rounds/{{number}}/open", method="POST", permission=P.SURVEYS_MANAGE, body=OpenBody, response=RoundRead, tags=TAGS)
+@route(
+    bp, f"{BASE}/rounds/{{number}}/open", method="POST", permission=P.SURVEYS_MANAGE, body=OpenBody, response=RoundRead, tags=TAGS
+)
 def open_round(ctx: RequestContext, body: OpenBody, survey_id: str, number: str) -> RoundRead:
     """Open a drawn round: the questionnaire version is frozen; invitations go out, reminders follow, it closes."""
     opened = container().surveys.open(
@@ -115,7 +127,15 @@ def open_round(ctx: RequestContext, body: OpenBody, survey_id: str, number: str)
     return read_models.round_read(opened)
 
 
-@route(bp, f"{BASE}/rounds/{{number}}/close", method="POST", permission=P.SURVEYS_MANAGE, body=VersionBody, response=SurveyRead, tags=TAGS)
+@route(
+    bp,
+    f"{BASE}/rounds/{{number}}/close",
+    method="POST",
+    permission=P.SURVEYS_MANAGE,
+    body=VersionBody,
+    response=SurveyRead,
+    tags=TAGS,
+)
 def close_round(ctx: RequestContext, body: VersionBody, survey_id: str, number: str) -> SurveyRead:
     """End an open round before its period."""
     survey = container().surveys.close_early(
@@ -124,7 +144,15 @@ def close_round(ctx: RequestContext, body: VersionBody, survey_id: str, number: 
     return read_models.detail(survey, ctx.user)
 
 
-@route(bp, f"{BASE}/rounds/{{number}}/lessons", method="POST", permission=P.SURVEYS_MANAGE, body=LessonsBody, response=SurveyRead, tags=TAGS)
+@route(
+    bp,
+    f"{BASE}/rounds/{{number}}/lessons",
+    method="POST",
+    permission=P.SURVEYS_MANAGE,
+    body=LessonsBody,
+    response=SurveyRead,
+    tags=TAGS,
+)
 def lessons(ctx: RequestContext, body: LessonsBody, survey_id: str, number: str) -> SurveyRead:
     """Art. 8 step 2: what the pilot taught, before the official run."""
     survey = container().surveys.note_lessons(
@@ -137,7 +165,12 @@ def lessons(ctx: RequestContext, body: LessonsBody, survey_id: str, number: str)
 def members(ctx: RequestContext, query: ListQuery, survey_id: str, number: str) -> MemberPage:
     """A round's sample and reserves with their statuses (personal data: the read is audited)."""
     items, cursor = container().surveys.members(
-        tenant=ctx.tenant, survey_id=survey_id, round_number=_number(number), cursor=query.cursor, limit=query.limit, actor=ctx.user
+        tenant=ctx.tenant,
+        survey_id=survey_id,
+        round_number=_number(number),
+        cursor=query.cursor,
+        limit=query.limit,
+        actor=ctx.user,
     )
     return MemberPage(items=[read_models.member_read(m) for m in items], next_cursor=cursor)
 
@@ -154,7 +187,12 @@ def members(ctx: RequestContext, query: ListQuery, survey_id: str, number: str) 
 def replace(ctx: RequestContext, body: ReplaceBody, survey_id: str, number: str, member_id: str) -> MemberRead:
     """Art. 8 step 2: the next reserve of the same stratum stands in for this member (who replaced whom, and why)."""
     reserve = container().surveys.replace_by_owner(
-        tenant=ctx.tenant, survey_id=survey_id, round_number=_number(number), member_id=member_id, reason=body.reason, actor=ctx.user
+        tenant=ctx.tenant,
+        survey_id=survey_id,
+        round_number=_number(number),
+        member_id=member_id,
+        reason=body.reason,
+        actor=ctx.user,
     )
     return read_models.member_read(reserve)
 

@@ -28,6 +28,7 @@ class Audit(Protocol):
 
     def append(self, *, tenant: str, event: AuditEvent) -> None: ...
 
+
 APPROVE = Permission.PLANS_APPROVE
 SYSTEM = "system"
 NOT_FOUND = "Không tìm thấy khảo sát."
@@ -120,7 +121,7 @@ class SurveyService:
         survey = self._current(tenant, survey_id, version)
         survey._owned(actor)
         now = self._clock.now()
-        survey.approval.submit(now, actor, note)
+        survey.approval.submit(now, actor, note, permission=Permission.SURVEYS_MANAGE)
         survey.updated_at = now
         pending = {
             "kind": APPROVAL_KIND,
@@ -135,7 +136,14 @@ class SurveyService:
 
     def withdraw(self, *, tenant: str, survey_id: str, actor: Principal, note: str, version: int) -> Survey:
         """The owner takes a submitted plan back to edit it."""
-        return self._decide(tenant, survey_id, actor, version, "survey.withdrawn", lambda s, now: s.approval.withdraw(now, actor, note))
+        return self._decide(
+            tenant,
+            survey_id,
+            actor,
+            version,
+            "survey.withdrawn",
+            lambda s, now: s.approval.withdraw(now, actor, note, permission=Permission.SURVEYS_MANAGE),
+        )
 
     def approve(self, *, tenant: str, survey_id: str, actor: Principal, note: str, version: int) -> Survey:
         """Art. 8 step 1: the leader approves the plan (never its author)."""
@@ -192,7 +200,9 @@ class SurveyService:
 
     # -- rounds (Art. 8 step 2) ------------------------------------------------------------------------------------
 
-    def draw(self, *, tenant: str, survey_id: str, actor: Principal, kind: RoundKind, request: DrawRequest, version: int) -> Round:
+    def draw(
+        self, *, tenant: str, survey_id: str, actor: Principal, kind: RoundKind, request: DrawRequest, version: int
+    ) -> Round:
         """Draw a round's sample (main and reserves, reproducible from the seed) from a frame, leaving out people an
         office surveyed in the last `contact_days`."""
         survey = self._current(tenant, survey_id, version)
@@ -212,7 +222,9 @@ class SurveyService:
         with across(*parts_tenants(parts)):
             for where, changes in by_tenant.items():
                 self._store.put_members(tenant=where, survey_id=survey.id, changes=changes)
-            self._store.save(survey, PlanChange(self._event(actor, "survey.drawn", survey, round=str(created.number)), parts=parts))
+            self._store.save(
+                survey, PlanChange(self._event(actor, "survey.drawn", survey, round=str(created.number)), parts=parts)
+            )
         return created
 
     def _member_tenant(self, survey: Survey, member: Member) -> str:
@@ -228,7 +240,15 @@ class SurveyService:
         return replace(survey, tenant=tenant, rounds=list(survey.rounds), version=0)
 
     def open(
-        self, *, tenant: str, survey_id: str, actor: Principal, number: int, closes_at: datetime, reminders: tuple[int, ...], version: int
+        self,
+        *,
+        tenant: str,
+        survey_id: str,
+        actor: Principal,
+        number: int,
+        closes_at: datetime,
+        reminders: tuple[int, ...],
+        version: int,
     ) -> Round:
         """Open a drawn round: freeze the questionnaire version it asks, then start its waves (send, remind, close)."""
         survey = self.get(tenant=tenant, survey_id=survey_id)
@@ -243,7 +263,9 @@ class SurveyService:
         survey.approval.require_approved()  # nothing is sent before approval (Art. 8 step 1)
         used = self._questionnaires.put_in_use(tenant=tenant, questionnaire_id=survey.plan.questionnaire_id)
         now = self._clock.now()
-        opened = survey.open(now=now, actor=actor, number=number, questionnaire_version=used.number, closes_at=closes_at, reminders=reminders)
+        opened = survey.open(
+            now=now, actor=actor, number=number, questionnaire_version=used.number, closes_at=closes_at, reminders=reminders
+        )
         parts = [self._part(survey, p) for p in self.part_tenants(survey)]
         with across(*parts_tenants(parts)):
             self._store.save(survey, PlanChange(self._event(actor, "survey.opened", survey, round=str(number)), parts=parts))
@@ -318,12 +340,16 @@ class SurveyService:
             for m in members:
                 again = self._store.member(tenant=tenant, survey_id=survey.id, round_number=r.number, member_id=m.id)
                 if again is not None and not again.settled:
-                    self._store.step(tenant=tenant, survey_id=survey.id, changes=[MemberChange(again, again.invite(now), day_of(now))])
+                    self._store.step(
+                        tenant=tenant, survey_id=survey.id, changes=[MemberChange(again, again.invite(now), day_of(now))]
+                    )
                     fresh.append(again)
             members = fresh
-        return self._invitations.send(tenant=tenant, survey=survey, round=r, members=members, reminder=reminder)
+        return self._invitations.send(tenant=tenant, survey=survey, run=r, members=members, reminder=reminder)
 
-    def replace_by_owner(self, *, tenant: str, survey_id: str, round_number: int, member_id: str, reason: str, actor: Principal) -> Member:
+    def replace_by_owner(
+        self, *, tenant: str, survey_id: str, round_number: int, member_id: str, reason: str, actor: Principal
+    ) -> Member:
         """The owner replaces a member by the next reserve of the stratum; with none left, a 409 and nothing written."""
         survey = self.get(tenant=tenant, survey_id=survey_id)
         survey._owned(actor)
@@ -331,25 +357,38 @@ class SurveyService:
         assert reserve is not None
         return reserve
 
-    def replace_unreachable(self, *, tenant: str, survey_id: str, round_number: int, member_id: str, reason: str) -> Member | None:
+    def replace_unreachable(
+        self, *, tenant: str, survey_id: str, round_number: int, member_id: str, reason: str
+    ) -> Member | None:
         """A system step (every channel failed): the next reserve stands in, or the member is tallied unreachable."""
         survey = self.get(tenant=tenant, survey_id=survey_id)
         return self._replace(tenant, survey, round_number, member_id, reason, SYSTEM, strict=False)
 
-    def _replace(self, tenant: str, survey: Survey, round_number: int, member_id: str, reason: str, who: str, *, strict: bool) -> Member | None:
+    def _replace(
+        self, tenant: str, survey: Survey, round_number: int, member_id: str, reason: str, who: str, *, strict: bool
+    ) -> Member | None:
         r = survey.round(round_number)
         for _ in range(3):  # a system step that lost a race to another one reloads and tries again: never a 409
             member = self._store.member(tenant=tenant, survey_id=survey.id, round_number=round_number, member_id=member_id)
             if member is None:
                 raise NotFoundError("Không tìm thấy người trong mẫu.")
             day = day_of(self._clock.now())
-            reserve = self._store.next_reserve(tenant=tenant, survey_id=survey.id, round_number=round_number, stratum=member.stratum)
-            event = self._event(who, "survey.replaced", survey, member=member.id, reserve=reserve.id if reserve else "", reason=reason)
+            reserve = self._store.next_reserve(
+                tenant=tenant, survey_id=survey.id, round_number=round_number, stratum=member.stratum
+            )
+            event = self._event(
+                who, "survey.replaced", survey, member=member.id, reserve=reserve.id if reserve else "", reason=reason
+            )
             try:
                 if reserve is None:
                     if strict:
                         raise ConflictError("Tầng mẫu này không còn mẫu dự phòng.", code="no_reserve")
-                    self._store.step(tenant=tenant, survey_id=survey.id, changes=[MemberChange(member, member.unreachable(reason), day)], event=event)
+                    self._store.step(
+                        tenant=tenant,
+                        survey_id=survey.id,
+                        changes=[MemberChange(member, member.unreachable(reason), day)],
+                        event=event,
+                    )
                     return None
                 reached = member.replace_with(reserve, reason)
                 changes = [MemberChange(member, reached, day), MemberChange(reserve, [], day)]

@@ -82,15 +82,19 @@ class Submission:
 class ApprovalItems(Protocol):
     """The approvals capability's inbox, as items for this store's transactions."""
 
-    def pending_item(self, *, tenant: str, kind: str, subject_id: str, title: str, submitted_at: datetime, url: str) -> BaseItem: ...
+    def pending_item(
+        self, *, tenant: str, kind: str, subject_id: str, title: str, submitted_at: datetime, url: str, submitted_by: str = ""
+    ) -> BaseItem: ...
 
-    def decided_key(self, *, tenant: str, kind: str, subject_id: str, submitted_at: datetime) -> BaseItem: ...
+    def decided_item(self, *, tenant: str, kind: str, subject_id: str, submitted_at: datetime) -> BaseItem: ...
 
 
 class TallyParts(Protocol):
     """The tally's counters, as updates added to this store's transactions."""
 
-    def add_to(self, tx: TransactWrite, *, tenant: str, survey_id: str, stratum: str, day: date, counts: dict[str, int]) -> None: ...
+    def add_to(
+        self, tx: TransactWrite, *, tenant: str, survey_id: str, stratum: str, day: date, counts: dict[str, int]
+    ) -> None: ...
 
 
 @dataclass
@@ -99,7 +103,7 @@ class PlanChange:
 
     event: AuditEvent
     pending: dict[str, Any] | None = None  # arguments of ApprovalItems.pending_item
-    decided: dict[str, Any] | None = None  # arguments of ApprovalItems.decided_key
+    decided: dict[str, Any] | None = None  # arguments of ApprovalItems.decided_item
     parts: list[Survey] = field(default_factory=list)  # provinces' copies of a national survey
 
 
@@ -276,8 +280,7 @@ class DynamoSurveyStore:
             if change.pending:
                 tx.save(self._approvals.pending_item(tenant=survey.tenant, **change.pending), add_version_condition=False)
             if change.decided:
-                key = self._approvals.decided_key(tenant=survey.tenant, **change.decided)
-                tx.delete(key, add_version_condition=False)
+                tx.delete(self._approvals.decided_item(tenant=survey.tenant, **change.decided), add_version_condition=False)
 
         commit(build, conflict="Kế hoạch khảo sát đã được người khác thay đổi. Vui lòng tải lại.")
         survey.version = (survey.version or 0) + 1
@@ -406,12 +409,20 @@ class DynamoSurveyStore:
                 tx.save(member_item(tenant, survey_id, m))
                 self._tally_of(tx, tenant, survey_id, [submission.member])
             if submission.progress_key:
-                tx.delete(ProgressItem(pk, f"P#{a.round:02d}#{submission.progress_key}", tenant=tenant), add_version_condition=False)
+                tx.delete(
+                    ProgressItem(pk, f"P#{a.round:02d}#{submission.progress_key}", tenant=tenant), add_version_condition=False
+                )
             for question, option in a.closed:
-                counter = ResultCountItem(tenant_key(tenant, "SRESULT", survey_id), result_sk(a.round, a.stratum, question, option))
+                counter = ResultCountItem(
+                    tenant_key(tenant, "SRESULT", survey_id), result_sk(a.round, a.stratum, question, option)
+                )
                 tx.update(
                     counter,
-                    actions=[ResultCountItem.n.add(1), ResultCountItem.type.set("SurveyResultCount"), ResultCountItem.tenant.set(tenant)],
+                    actions=[
+                        ResultCountItem.n.add(1),
+                        ResultCountItem.type.set("SurveyResultCount"),
+                        ResultCountItem.tenant.set(tenant),
+                    ],
                     add_version_condition=False,
                 )
 
@@ -425,7 +436,9 @@ class DynamoSurveyStore:
     def submit(self, *, tenant: str, survey_id: str, submission: Submission) -> None:
         """A submission with no link (an interviewer's entry): its own transaction; a retry of the same entry id
         finds the answer written and changes nothing (ConflictError)."""
-        commit(self.submission(tenant=tenant, survey_id=survey_id, submission=submission), conflict="Câu trả lời đã được ghi nhận.")
+        commit(
+            self.submission(tenant=tenant, survey_id=survey_id, submission=submission), conflict="Câu trả lời đã được ghi nhận."
+        )
         self.submitted(submission)
 
     def answer(self, *, tenant: str, survey_id: str, round_number: int, answer_id: str) -> Answer | None:

@@ -44,7 +44,12 @@ def _approved() -> Survey:
 def test_a_plan_is_checked_field_by_field():
     bad = replace(PLAN, title=" ", period_end=date(2026, 11, 1), methods=(), provinces=("hcm",))
     found = bad.cleaned().problems(tenant="hanoi", provinces=frozenset({"hcm"}))
-    assert found == {"title": "required", "methods": "required", "period_end": "before_period_start", "provinces": "national_only"}
+    assert found == {
+        "title": "required",
+        "methods": "required",
+        "period_end": "before_period_start",
+        "provinces": "national_only",
+    }
     assert replace(PLAN, provinces=("nowhere",)).problems(tenant="ccc", provinces=frozenset({"hcm"})) == {"provinces": "unknown"}
 
 
@@ -79,7 +84,9 @@ def test_an_approved_plan_is_locked_and_a_returned_one_is_edited_again():
 def test_a_pilot_must_leave_its_lessons_before_the_official_run():
     survey = _approved()
     pilot = survey.draw(now=NOW, actor=OWNER, kind="pilot", design=DESIGN)
-    survey.open(now=NOW, actor=OWNER, number=pilot.number, questionnaire_version=1, closes_at=NOW + timedelta(days=7), reminders=(2,))
+    survey.open(
+        now=NOW, actor=OWNER, number=pilot.number, questionnaire_version=1, closes_at=NOW + timedelta(days=7), reminders=(2,)
+    )
     survey.close(now=NOW + timedelta(days=7), number=pilot.number)
     with pytest.raises(RuleViolationError) as refused:
         survey.draw(now=NOW, actor=OWNER, kind="official", design=DESIGN)
@@ -98,7 +105,12 @@ def test_a_round_opens_once_with_its_waves_and_closes_once():
         survey.open(now=NOW, actor=OWNER, number=1, questionnaire_version=2, closes_at=closes, reminders=(7, 3))
     assert bad.value.fields == {"reminders": "not_increasing"}
     survey.open(now=NOW, actor=OWNER, number=1, questionnaire_version=2, closes_at=closes, reminders=(3, 7, 12))
-    assert r.waves() == [(NOW, "send"), (NOW + timedelta(days=3), "remind"), (NOW + timedelta(days=7), "remind"), (closes, "close")]
+    assert r.waves() == [
+        (NOW, "send"),
+        (NOW + timedelta(days=3), "remind"),
+        (NOW + timedelta(days=7), "remind"),
+        (closes, "close"),
+    ]
     with pytest.raises(ConflictError):
         survey.open(now=NOW, actor=OWNER, number=1, questionnaire_version=2, closes_at=closes, reminders=())
     assert survey.accepting(1, NOW + timedelta(days=9)) and not survey.accepting(1, closes)
@@ -106,7 +118,9 @@ def test_a_round_opens_once_with_its_waves_and_closes_once():
 
 
 def test_a_province_reads_its_part_of_a_national_survey_but_never_changes_it():
-    national = Survey("s2", "hanoi", "ccc", replace(PLAN, provinces=("hanoi", "hcm")), Settings(), Approval(), "ccc.ccc-officer", NOW, NOW)
+    national = Survey(
+        "s2", "hanoi", "ccc", replace(PLAN, provinces=("hanoi", "hcm")), Settings(), Approval(), "ccc.ccc-officer", NOW, NOW
+    )
     assert national.is_part and national.national
     with pytest.raises(ForbiddenError):
         national.edit(now=NOW, actor=OWNER, plan=PLAN, settings=Settings())
