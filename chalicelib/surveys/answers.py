@@ -33,6 +33,7 @@ MESSAGES = {
     "yes_no": "Chọn Có hoặc Không",
     "text": "Nhập câu trả lời",
 }
+_ALONE = frozenset({"text", "multiple"})
 LIKERT_MESSAGES = {"satisfaction": "Chọn một mức độ hài lòng", "agreement": "Chọn một mức độ đồng ý"}
 
 
@@ -72,29 +73,40 @@ def visible(version: QuestionnaireVersion, answers: Mapping[str, Any]) -> list[t
 
 
 def screens(version: QuestionnaireVersion, answers: Mapping[str, Any] | None = None, per_screen: int = 3) -> list[Screen]:
-    """The screens of the form given the answers so far (see the module's rule)."""
-    groups: list[tuple[Section, list[Question]]] = []
-    for section, q in visible(version, answers or {}):
-        current = groups[-1] if groups else None
-        alone = q.kind in ("text", "multiple")
-        joins = (
-            current is not None
-            and current[0] is section
-            and len(current[1]) < per_screen
-            and not alone
-            and current[1][0].kind not in ("text", "multiple")
-            and not (q.show_if is not None and any(p.id == q.show_if.question for p in current[1]))
-        )
-        if joins and current is not None:
-            current[1].append(q)
-        else:
-            groups.append((section, [q]))
+    """The screens of the form given the answers so far (see the module's rule).
+
+    The grouping is made over every question, then hidden questions leave their group (an emptied one goes), so a
+    question stays on the same screen whatever is answered before it.
+    """
+    shown = {q.id for _, q in visible(version, answers or {})}
+    groups = [(section, [q for q in qs if q.id in shown]) for section, qs in layout(version, per_screen)]
+    groups = [g for g in groups if g[1]]
     total = sum(len(g[1]) for g in groups)
     result, first = [], 1
     for i, (section, qs) in enumerate(groups):
         result.append(Screen(i, len(groups), section, tuple(qs), first, total))
         first += len(qs)
     return result
+
+
+def layout(version: QuestionnaireVersion, per_screen: int = 3) -> list[tuple[Section, list[Question]]]:
+    """Every question grouped into screens, before visibility."""
+    groups: list[tuple[Section, list[Question]]] = []
+    for section in version.content.sections:
+        for q in section.questions:
+            current = groups[-1][1] if groups and groups[-1][0] is section else None
+            joins = (
+                current is not None
+                and len(current) < per_screen
+                and q.kind not in _ALONE
+                and current[0].kind not in _ALONE
+                and not (q.show_if is not None and any(p.id == q.show_if.question for p in current))
+            )
+            if joins and current is not None:
+                current.append(q)
+            else:
+                groups.append((section, [q]))
+    return groups
 
 
 def validate_screen(

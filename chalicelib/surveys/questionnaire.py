@@ -195,7 +195,7 @@ def problems(content: Content) -> dict[str, str]:
             for name, message in _question_problems(question, seen).items():
                 errors[f"{path}.{name}" if name else path] = message
             seen.setdefault(question.id, question)
-    if not seen and not errors:
+    if not seen:
         errors["sections"] = "Bảng hỏi cần ít nhất một câu hỏi."
     return errors
 
@@ -249,12 +249,9 @@ def _condition_problem(q: Question, condition: Condition, earlier: Mapping[str, 
 
 
 def next_question_id(content: Content) -> str:
-    """The next free stable id `q{n}`."""
-    taken = {q.id for q in content.questions()}
-    n = len(taken) + 1
-    while f"q{n}" in taken:
-        n += 1
-    return f"q{n}"
+    """The next stable id `q{n}`, past every numbered id so far (an id is never reused within a version)."""
+    numbers = [int(q.id[1:]) for q in content.questions() if q.id[:1] == "q" and q.id[1:].isdigit()]
+    return f"q{max(numbers, default=0) + 1}"
 
 
 def content_to_dict(content: Content) -> dict[str, Any]:
