@@ -9,7 +9,7 @@ A change is one transaction: the current item at the version it was read (else 4
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
@@ -28,7 +28,7 @@ class QuestionnaireItem(BaseItem, discriminator="Questionnaire"):
     title = UnicodeAttribute()
     number = NumberAttribute()
     frozen = BooleanAttribute(default=False)
-    frozen_numbers = ListAttribute(of=NumberAttribute, default=list)
+    frozen_numbers = JSONAttribute(default=list)  # [n, …]: the numbers frozen so far
     content = JSONAttribute()
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
