@@ -62,6 +62,8 @@ from chalicelib.shared.edge import Edge
 from chalicelib.shared.observability import logger
 from chalicelib.sla.service import SlaService
 from chalicelib.sla.store import SlaStore
+from chalicelib.surveys.questionnaire_service import QuestionnaireService
+from chalicelib.surveys.questionnaire_store import QuestionnaireStore
 from chalicelib.tenancy.catalog import TENANTS
 from chalicelib.tenancy.domain import TenantHosts
 from chalicelib.tenancy.service import TenancyService
@@ -90,6 +92,7 @@ class Container:
     knowledge: KnowledgeService
     knowledge_index: IndexBuilder
     knowledge_reviews: ReviewReminders
+    questionnaires: QuestionnaireService
 
 
 @dataclass(frozen=True)
@@ -383,6 +386,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         knowledge=knowledge.service,
         knowledge_index=knowledge.builder,
         knowledge_reviews=knowledge.reviews,
+        questionnaires=QuestionnaireService(store=QuestionnaireStore(), clock=base.clock),
     )
 
 

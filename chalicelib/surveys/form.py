@@ -14,6 +14,7 @@ from chalicelib.web.render import templates
 from .answers import screens
 from .questionnaire import QuestionnaireVersion
 
+NATIONAL_HOTLINE = "1900 9068"  # Vietnam Social Security's national hotline, when an office has none of its own
 PROBLEMS: dict[str, tuple[str, str]] = {
     "expired": ("Đường dẫn khảo sát đã hết hạn", "Thời gian nhận ý kiến qua đường dẫn này đã kết thúc."),
     "unknown": (
@@ -74,12 +75,12 @@ def render_screen(
     )
 
 
-def render_done(*, office_name: str, hotline: str = "", purpose: str = "", again: bool = False) -> str:
+def render_done(*, office_name: str, hotline: str = "", purpose: str = "", again: bool = False, preview: bool = False) -> str:
     """The thank-you page; `again` for a second submission or a race lost (counted once, same polite answer)."""
     return (
         templates()
         .get_template("survey_form_done.html")
-        .render(office_name=office_name, hotline=hotline, purpose=purpose, again=again)
+        .render(office_name=office_name, hotline=hotline, purpose=purpose, again=again, preview=preview)
     )
 
 

@@ -41,6 +41,8 @@ YES_NO = (("yes", "Có"), ("no", "Không"))
 TEXT_MAX = 2000
 TITLE_MAX = 300
 QUESTION_TEXT_MAX = 500
+INTRO_MAX = 2000
+LABEL_MAX = 200
 CHOICES_MAX = 30
 
 
@@ -186,6 +188,10 @@ def problems(content: Content) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not content.title.strip():
         errors["title"] = "Nhập tên bảng hỏi."
+    elif len(content.title) > TITLE_MAX:
+        errors["title"] = f"Tên bảng hỏi tối đa {TITLE_MAX} ký tự."
+    if len(content.intro) > INTRO_MAX:
+        errors["intro"] = f"Lời giới thiệu tối đa {INTRO_MAX} ký tự."
     if content.form_kind not in FORM_KINDS:
         errors["form_kind"] = "Hình thức khảo sát không hợp lệ."
     seen: dict[str, Question] = {}
@@ -209,6 +215,10 @@ def _question_problems(q: Question, earlier: Mapping[str, Question]) -> dict[str
         return errors
     if not q.text.strip():
         errors["text"] = "Nhập nội dung câu hỏi."
+    elif len(q.text) > QUESTION_TEXT_MAX:
+        errors["text"] = f"Nội dung câu hỏi tối đa {QUESTION_TEXT_MAX} ký tự."
+    if any(len(c.label) > LABEL_MAX for c in q.choices) or max(len(q.factor), len(q.criterion)) > LABEL_MAX:
+        errors["choices"] = f"Phương án, yếu tố và tiêu chí tối đa {LABEL_MAX} ký tự."
     if q.kind in ("single", "multiple"):
         values = [c.value for c in q.choices]
         if len(q.choices) < 2:

@@ -73,12 +73,12 @@ def test_editing_a_frozen_version_makes_the_next_one_and_leaves_the_frozen_one_a
     edited = qn.edit(draft, content=content(Question("q1", "yes_no", "A2?")), expected_version=0, actor="a", at=AT)
     assert edited.number == 1, "a draft is edited in place"
     frozen, v1 = qn.freeze(edited, number=1)
-    assert v1.frozen and v1.content.question("q1").text == "A2?"
+    assert v1.frozen and v1.content.sections[0].questions[0].text == "A2?"
     again, same = qn.freeze(frozen, number=1)
     assert same == v1 and again.frozen, "a second freeze of the same version changes nothing"
     v2 = qn.edit(frozen, content=content(Question("q1", "yes_no", "A3?")), expected_version=0, actor="b", at=AT)
     assert (v2.number, v2.frozen, v2.frozen_numbers) == (2, False, (1,))
-    assert v1.content.question("q1").text == "A2?"
+    assert v1.content.sections[0].questions[0].text == "A2?"
     with pytest.raises(RuleViolationError):
         qn.freeze(v2, number=1)
 

@@ -76,7 +76,7 @@ def test_multiple_choice_max_and_text_length_and_control_characters():
 
 
 def test_changing_an_earlier_answer_drops_the_answers_of_questions_it_now_hides():
-    given = {"q1": "yes", "q2": "web", "q3": 4, "q4": 5}
+    given: dict[str, an.Value] = {"q1": "yes", "q2": "web", "q3": 4, "q4": 5}
     answers, errors = an.validate_screen(VERSION, 0, {"q1": ["no"]}, given)
     assert errors == {} and answers == {"q1": "no", "q4": 5}
 
