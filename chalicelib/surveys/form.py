@@ -48,7 +48,8 @@ def render_screen(
     """One screen of the form: the question(s), the error summary, progress, Tiếp tục / Quay lại.
 
     `hidden` fields (a CSRF value or nonce, an interviewer's `entry_id`) are posted back with the screen, and
-    `screen` (0-based) says which screen was answered. The last screen's button is "Gửi câu trả lời".
+    `screen` (0-based) says which screen was answered. The button is "Gửi câu trả lời" on the screen with the
+    questionnaire's last question, else "Tiếp tục" (a hidden question further on may still appear).
     """
     all_screens = screens(version, answers, per_screen)
     index = min(max(screen_index, 0), len(all_screens) - 1)
@@ -68,7 +69,7 @@ def render_screen(
             purpose=purpose,
             hidden=dict(hidden or {}),
             back_url=back_url if index > 0 else None,
-            is_last=index == screen.count - 1,
+            is_last=_nothing_after(version, screen.questions[-1].id),
             preview=preview,
             selected=_selected,
         )
@@ -92,6 +93,12 @@ def render_problem(kind: str, *, office_name: str = "Bảo hiểm xã hội Vi�
         .get_template("survey_form_problem.html")
         .render(title=title, message=message, office_name=office_name, hotline=hotline)
     )
+
+
+def _nothing_after(version: QuestionnaireVersion, question_id: str) -> bool:
+    """No question follows, not even a hidden one that a later answer could show ("Gửi", else "Tiếp tục")."""
+    order = [q.id for q in version.content.questions()]
+    return order[-1] == question_id
 
 
 def _selected(answers: Mapping[str, Any], question_id: str, value: str) -> bool:

@@ -28,10 +28,10 @@ KINDS: dict[str, str] = {
     "text": "Trả lời tự do",
 }
 CLOSED = frozenset({"single", "multiple", "likert", "yes_no"})
-ANGLES: dict[str, str] = {  # seeds/004: the three satisfaction angles
-    "policy": "Thực hiện chính sách",
-    "service": "Chất lượng dịch vụ công",
-    "rights": "Bảo vệ quyền lợi người tham gia",
+ANGLES: dict[str, str] = {  # seeds/004: the three angles of the satisfaction criteria
+    "policy": "Tổ chức triển khai chính sách",
+    "service": "Chất lượng cung cấp dịch vụ công",
+    "rights": "Bảo đảm quyền lợi của người tham gia",
 }
 SCALES: dict[str, tuple[str, ...]] = {
     "satisfaction": ("Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"),

@@ -140,6 +140,7 @@ def _editor(p: Page, q: Any, broken: dict[str, str], status: int) -> Response:
         scales=SCALES,
         problems=_readable(content, broken),
         conditions=_condition_options(content),
+        option_label=lambda qid, value: _option_label(content, qid, value),
         closed=CLOSED,
     )
     response.headers["Content-Security-Policy"] = EDITOR_POLICY
@@ -161,6 +162,13 @@ def _readable(content: Content, broken: dict[str, str]) -> list[str]:
                 where += f", câu {qid}"
         out.append(f"{where}: {message}")
     return out
+
+
+def _option_label(content: Content, question_id: str, value: str) -> str:
+    """What a respondent reads for an option value (for "Chỉ hiện khi q3 = Không")."""
+    question = content.question(question_id)
+    found = next((c.label for c in question.options() if c.value == value), None) if question else None
+    return found or value
 
 
 def _condition_options(content: Content) -> dict[str, list[tuple[str, str]]]:

@@ -62,18 +62,18 @@ class QuestionnaireService:
         return self._store.save(edited)
 
     def version(self, *, tenant: str, questionnaire_id: str, number: int) -> QuestionnaireVersion:
-        """Version `number`: a frozen one as it was frozen, or the current draft."""
+        """Version `number`: a frozen one as it was frozen (one read), or the current draft."""
+        if questionnaire_id == STANDARD_ID:
+            if number != VERSION.number:
+                raise NotFoundError("Không tìm thấy phiên bản này của bảng hỏi.")
+            return VERSION
+        found = self._store.get_version(tenant=tenant, questionnaire_id=questionnaire_id, number=number)
+        if found is not None:
+            return found
         current = self.get(tenant=tenant, questionnaire_id=questionnaire_id)
-        if number == current.number:
-            return current.current()
-        found = (
-            None
-            if questionnaire_id == STANDARD_ID
-            else self._store.get_version(tenant=tenant, questionnaire_id=questionnaire_id, number=number)
-        )
-        if found is None:
+        if number != current.number:
             raise NotFoundError("Không tìm thấy phiên bản này của bảng hỏi.")
-        return found
+        return current.current()
 
     def freeze(self, *, tenant: str, questionnaire_id: str, number: int | None = None) -> QuestionnaireVersion:
         """A survey starts using the latest version (or `number`): frozen from now on. The system's step: never a 409.

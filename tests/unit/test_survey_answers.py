@@ -145,3 +145,25 @@ def test_done_and_problem_pages_are_vietnamese_with_the_hotline():
     expired = render_problem("expired", office_name="BHXH Hà Nội", hotline="1900 9068")
     assert "hết hạn" in expired and "1900 9068" in expired
     assert "Không tìm thấy" in render_problem("forged-or-anything")
+
+
+def test_a_screen_followed_only_by_hidden_questions_still_says_continue():
+    follow_up = QuestionnaireVersion(
+        "Q2",
+        1,
+        Content(
+            title="Giải quyết",
+            sections=(
+                Section(
+                    "A",
+                    (
+                        Question("q1", "yes_no", "Đã được giải quyết chưa?"),
+                        Question("q2", "text", "Vì sao chưa?", show_if=Condition("q1", ("no",))),
+                    ),
+                ),
+            ),
+        ),
+    )
+    page = render_screen(follow_up, 0, {}, {}, action_url="/s/t", office_name="BHXH Hà Nội")
+    assert "Tiếp tục" in page and "Gửi câu trả lời" not in page and "Câu 1/1" in page
+    assert "Gửi câu trả lời" in render_screen(follow_up, 1, {"q1": "no"}, {}, action_url="/s/t", office_name="BHXH Hà Nội")
