@@ -109,6 +109,15 @@ def layout(version: QuestionnaireVersion, per_screen: int = 3) -> list[tuple[Sec
     return groups
 
 
+def resume_at(version: QuestionnaireVersion, answers: Mapping[str, Any], per_screen: int = 3) -> int:
+    """Where a respondent coming back with the same link goes on: the first screen with an unanswered question."""
+    all_screens = screens(version, answers, per_screen)
+    for screen in all_screens:
+        if any(q.id not in answers for q in screen.questions):
+            return screen.index
+    return len(all_screens) - 1
+
+
 def validate_screen(
     version: QuestionnaireVersion, screen: int, form_data: FormData, answers: Mapping[str, Value]
 ) -> tuple[Answers, dict[str, str]]:

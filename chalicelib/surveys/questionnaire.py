@@ -7,6 +7,7 @@ they were given on. `version` is the optimistic counter of the current state (a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -21,8 +22,8 @@ FORM_KINDS: dict[str, str] = {  # Art. 8: the four forms of a survey
     "questionnaire": "Phiếu khảo sát",
 }
 KINDS: dict[str, str] = {
-    "single": "Chọn một",
-    "multiple": "Chọn nhiều",
+    "single": "Chọn một phương án",
+    "multiple": "Chọn nhiều phương án",
     "likert": "Mức độ (1–5)",
     "yes_no": "Có / Không",
     "text": "Trả lời tự do",
@@ -186,6 +187,8 @@ def check(content: Content) -> None:
 def problems(content: Content) -> dict[str, str]:
     """Every broken rule, by field path (`sections[1].questions[0].choices`)."""
     errors: dict[str, str] = {}
+    if any(_CONTROL.search(t) for t in _texts(content)):
+        errors["content"] = "Nội dung có ký tự điều khiển không hợp lệ."
     if not content.title.strip():
         errors["title"] = "Nhập tên bảng hỏi."
     elif len(content.title) > TITLE_MAX:
@@ -204,6 +207,18 @@ def problems(content: Content) -> dict[str, str]:
     if not seen:
         errors["sections"] = "Bảng hỏi cần ít nhất một câu hỏi."
     return errors
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def _texts(content: Content) -> Iterator[str]:
+    """Every text a respondent or the owner reads (line breaks and tabs are allowed; other controls are not)."""
+    yield from (content.title, content.intro)
+    for section in content.sections:
+        yield section.title
+        for q in section.questions:
+            yield from (q.text, q.help, q.factor, q.criterion, *(c.label for c in q.choices))
 
 
 def _question_problems(q: Question, earlier: Mapping[str, Question]) -> dict[str, str]:

@@ -94,7 +94,7 @@ def questionnaire_preview_answer(p: Page, questionnaire_id: str) -> Response:
     if errors:
         first = next(s.index for s in screens(version, answers) if any(q.id in errors for q in s.questions))
         return _preview(p, questionnaire_id, first, answers, errors)
-    body = render_done(office_name=p.tenant.name, preview=True)
+    body = render_done(office_name=p.tenant.name, hotline=NATIONAL_HOTLINE, preview=True)
     return Response(body=body, headers={"Content-Type": HTML_TYPE, **PREVIEW_HEADERS})
 
 

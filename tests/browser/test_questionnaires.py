@@ -58,6 +58,14 @@ def test_the_editor_changes_a_question_and_the_phone_preview_shows_it(page, sign
     page.wait_for_load_state()
     order = page.locator('[data-testid^="question-q"]').evaluate_all("els => els.map(e => e.id)")
     assert order == ["q1", "q3", "q2", "q4"]
+
+    question = page.get_by_test_id("question-q2")
+    question.get_by_text("Sửa câu hỏi").click()
+    question.get_by_label("Điều kiện hiển thị").select_option(label="Chỉ khi q3 = Có")
+    question.get_by_test_id("save-q2").click()
+    page.wait_for_load_state()
+    assert "Chỉ hiện khi q3 = Có" in page.get_by_test_id("question-q2").inner_text()
+    assert frame.get_by_test_id("progress").inner_text() == "Câu 1–2/2", "q2 waits for q3 = Có, on a screen of its own"
     page.screenshot(path=f"{SHOTS}/questionnaire-editor.png", full_page=True)
 
 

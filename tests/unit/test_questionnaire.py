@@ -101,3 +101,9 @@ def test_the_standard_questionnaire_is_valid_frozen_and_tags_each_angle_once():
     angles = [q.angle for q in VERSION.content.questions() if q.angle]
     assert sorted(angles) == ["policy", "rights", "service"]
     assert standard("hn").current() == VERSION
+
+
+def test_control_characters_and_bidi_overrides_are_refused_anywhere_in_the_text():
+    assert "content" in qn.problems(content(Question("q1", "yes_no", "A\x1b[31m?")))
+    assert "content" in qn.problems(replace(content(Question("q1", "yes_no", "A?")), intro="x\u202ey"))
+    assert qn.problems(replace(content(Question("q1", "yes_no", "A?")), intro="Dòng 1\nDòng 2\tx")) == {}

@@ -167,3 +167,11 @@ def test_a_screen_followed_only_by_hidden_questions_still_says_continue():
     page = render_screen(follow_up, 0, {}, {}, action_url="/s/t", office_name="BHXH Hà Nội")
     assert "Tiếp tục" in page and "Gửi câu trả lời" not in page and "Câu 1/1" in page
     assert "Gửi câu trả lời" in render_screen(follow_up, 1, {"q1": "no"}, {}, action_url="/s/t", office_name="BHXH Hà Nội")
+
+
+def test_a_respondent_coming_back_resumes_at_the_first_screen_not_yet_answered():
+    assert an.resume_at(VERSION, {}) == 0
+    assert an.resume_at(VERSION, {"q1": "yes"}) == 1
+    assert an.resume_at(VERSION, {"q1": "no", "q4": 3}) == 2
+    done = {"q1": "no", "q4": 3, "q5": ["web"], "q6": "ok"}
+    assert an.resume_at(VERSION, done) == 3, "all answered: the last screen, to send"
