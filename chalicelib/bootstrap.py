@@ -66,6 +66,8 @@ from chalicelib.shared.observability import logger
 from chalicelib.shared.permissions import Permission
 from chalicelib.sla.service import SlaService
 from chalicelib.sla.store import SlaStore
+from chalicelib.surveys.questionnaire_service import QuestionnaireService
+from chalicelib.surveys.questionnaire_store import QuestionnaireStore
 from chalicelib.tenancy.catalog import TENANTS
 from chalicelib.tenancy.domain import TenantHosts
 from chalicelib.tenancy.service import TenancyService
@@ -96,6 +98,7 @@ class Container:
     knowledge_reviews: ReviewReminders
     approvals: ApprovalInbox
     inbox: PendingApprovals  # the inbox's items, for the subjects' stores to write in their own transactions
+    questionnaires: QuestionnaireService
 
 
 @dataclass(frozen=True)
@@ -399,6 +402,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         knowledge_reviews=knowledge.reviews,
         approvals=approvals,
         inbox=inbox,
+        questionnaires=QuestionnaireService(store=QuestionnaireStore(), clock=base.clock),
     )
 
 

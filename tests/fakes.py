@@ -1166,3 +1166,33 @@ class FakePendingApprovals(PendingApprovals):
         found = [of_item(item) for (pk, sk), item in sorted(self.rows.items()) if item.tenant == tenant]
         window = found[start : start + limit]
         return window, str(start + limit) if start + limit < len(found) else None
+class FakeQuestionnaireStore:
+    """Questionnaires and their frozen versions in memory (held to tests/integration/test_questionnaire_store_contract.py)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], Any] = {}
+        self.frozen: dict[tuple[str, str, int], Any] = {}
+
+    def get(self, *, tenant: str, questionnaire_id: str) -> Any:
+        return self.rows.get((tenant, questionnaire_id))
+
+    def save(self, questionnaire: Any, *, frozen: Any = None) -> Any:
+        key = (questionnaire.tenant, questionnaire.id)
+        stored = self.rows.get(key)
+        if (stored.version if stored else 0) != questionnaire.version:
+            raise ConflictError()
+        if frozen is not None and (*key, frozen.number) in self.frozen:
+            raise ConflictError()
+        saved = replace(questionnaire, version=questionnaire.version + 1)
+        if frozen is not None:
+            self.frozen[(*key, frozen.number)] = frozen
+        self.rows[key] = saved
+        return saved
+
+    def get_version(self, *, tenant: str, questionnaire_id: str, number: int) -> Any:
+        return self.frozen.get((tenant, questionnaire_id, number))
+
+    def list(self, *, tenant: str, limit: int, cursor: str | None) -> tuple[list[Any], str | None]:
+        found = sorted((q for (t, _), q in self.rows.items() if t == tenant), key=lambda q: (q.created_at, q.id))
+        start = int(cursor) if cursor else 0
+        return found[start : start + limit], str(start + limit) if start + limit < len(found) else None
