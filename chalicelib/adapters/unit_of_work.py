@@ -90,3 +90,15 @@ def write(
         tx.save(journal.entry(tenant=tenant, event=event))
 
     commit(build, checks=checks, conflict=conflict)
+
+
+def put_unchecked(tx: TransactWrite, item: BaseItem) -> None:
+    """Put an item in the transaction last-write-wins: no version condition (PynamoDB's `save` always adds one).
+
+    For items only the system writes and rewrites whole — a read-only copy, a drawn sample member written again
+    by a retried draw — never for an item a person edits.
+    """
+    args, kwargs = item._get_save_args(add_version_condition=False)
+    kwargs["key"] = "Item"
+    tx._put_items.append(item._get_connection().get_operation_kwargs(*args, **kwargs))
+    tx._models_for_version_attribute_update.append(item)

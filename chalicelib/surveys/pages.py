@@ -49,7 +49,7 @@ def _common(p: Page) -> dict[str, Any]:
 @page(bp, "/surveys", permission=P.SURVEYS_READ)
 def surveys(p: Page) -> Response:
     """The office's surveys and its parts of national ones."""
-    items, cursor = container().surveys.list(tenant=p.tenant.code, cursor=p.query.get("cursor") or None)
+    items, cursor = container().surveys.page(tenant=p.tenant.code, cursor=p.query.get("cursor") or None)
     manage, _ = read_models.standing(p.user)
     summaries = [read_models.summary(s) for s in items]
     return render(p, "surveys_list.html", title="Khảo sát", items=summaries, cursor=cursor, manage=manage, **_common(p))

@@ -16,14 +16,14 @@ from .respond import Done, Problem, Sitting
 
 bp = Blueprint(__name__)
 STATUS = {"unknown": 404, "expired": 410, "not_yet_valid": 403, "closed": 410, "limited": 429, "used": 200}
-HEADERS = {"Content-Type": HTML_TYPE, "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}  # the token is in the URL
+HEADERS: dict[str, str | list[str]] = {"Content-Type": HTML_TYPE, "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}  # the token is in the URL
 
 
 def _shown(p: Page, token: str, outcome: Sitting | Problem | Done) -> Response:
     name, hotline = container().respondents.office(p.tenant.code)
     if isinstance(outcome, Problem):
         body = render_problem(outcome.kind, office_name=name, hotline=hotline)
-        extra = {"Retry-After": "600"} if outcome.kind == "limited" else {}
+        extra: dict[str, str | list[str]] = {"Retry-After": "600"} if outcome.kind == "limited" else {}
         return Response(body=body, status_code=STATUS[outcome.kind], headers={**HEADERS, **extra})
     if isinstance(outcome, Done):
         body = render_done(office_name=name, hotline=hotline, purpose="", again=outcome.again)

@@ -26,7 +26,7 @@ from .members import Member
 from .ports import Offices, Questionnaires
 from .questionnaire import QuestionnaireVersion
 from .service import day_of
-from .standard import standard
+from .standard import STANDARD_ID
 from .store import Answer, DynamoSurveyStore, MemberChange, Progress, Submission
 
 ANSWER_SURVEY = "answer-links"  # the built-in survey the answer links' responses are counted under
@@ -270,7 +270,7 @@ class RespondentService:
                     return Problem("limited")
             return Done(again=True) if link == "used" else Problem(link)  # type: ignore[arg-type]
         if link.purpose == ANSWER:
-            version = standard(tenant).current()
+            version = self._questionnaires.version(tenant=tenant, questionnaire_id=STANDARD_ID, number=1)
             progress = self._store.progress(tenant=tenant, survey_id=ANSWER_SURVEY, round_number=1, member_id=link.link_id)
             sitting = Sitting(
                 link.link_id,
@@ -308,10 +308,11 @@ class RespondentService:
             return Done(again=True)
         if member.settled:
             return Problem("closed")
-        version = self._questionnaires.version(
-            tenant=survey.owner, questionnaire_id=survey.plan.questionnaire_id, number=r.questionnaire_version
-        )
-        if version is None:
+        try:
+            version = self._questionnaires.version(
+                tenant=survey.owner, questionnaire_id=survey.plan.questionnaire_id, number=r.questionnaire_version
+            )
+        except NotFoundError:
             return Problem("unknown")
         progress = self._store.progress(tenant=tenant, survey_id=survey.id, round_number=number, member_id=member.id)
         sitting = Sitting(
@@ -343,8 +344,6 @@ class RespondentService:
         version = self._questionnaires.version(
             tenant=survey.owner, questionnaire_id=survey.plan.questionnaire_id, number=r.questionnaire_version
         )
-        if version is None:
-            raise NotFoundError("Không tìm thấy bảng hỏi.")
         progress = self._store.progress(tenant=tenant, survey_id=survey.id, round_number=number, member_id=member.id)
         return Sitting(
             "",

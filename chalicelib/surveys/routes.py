@@ -45,7 +45,7 @@ def _shown(ctx: RequestContext, survey_id: str) -> SurveyRead:
 @route(bp, "/api/surveys", permission=P.SURVEYS_READ, query=ListQuery, response=SurveyPage, tags=TAGS)
 def list_surveys(ctx: RequestContext, query: ListQuery) -> SurveyPage:
     """The office's surveys and its parts of national ones, newest first."""
-    items, cursor = container().surveys.list(tenant=ctx.tenant, cursor=query.cursor, limit=query.limit)
+    items, cursor = container().surveys.page(tenant=ctx.tenant, cursor=query.cursor, limit=query.limit)
     return SurveyPage(items=[read_models.summary(s) for s in items], next_cursor=cursor)
 
 

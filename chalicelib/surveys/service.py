@@ -73,7 +73,7 @@ class SurveyService:
             raise NotFoundError(NOT_FOUND)
         return survey
 
-    def list(self, *, tenant: str, cursor: str | None, limit: int = 50) -> tuple[list[Survey], str | None]:
+    def page(self, *, tenant: str, cursor: str | None, limit: int = 50) -> tuple[list[Survey], str | None]:
         """The tenant's surveys, newest first."""
         return self._store.page(tenant=tenant, cursor=cursor, limit=limit)
 
@@ -261,7 +261,7 @@ class SurveyService:
         if survey.version != version:
             raise ConflictError("Kế hoạch khảo sát đã được người khác thay đổi. Vui lòng tải lại.")
         survey.approval.require_approved()  # nothing is sent before approval (Art. 8 step 1)
-        used = self._questionnaires.put_in_use(tenant=tenant, questionnaire_id=survey.plan.questionnaire_id)
+        used = self._questionnaires.freeze(tenant=tenant, questionnaire_id=survey.plan.questionnaire_id)
         now = self._clock.now()
         opened = survey.open(
             now=now, actor=actor, number=number, questionnaire_version=used.number, closes_at=closes_at, reminders=reminders

@@ -21,7 +21,7 @@ from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
-from chalicelib.adapters.unit_of_work import Journal, commit
+from chalicelib.adapters.unit_of_work import Journal, commit, put_unchecked
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.shared.clock import iso, parse_iso
 from chalicelib.shared.errors import ConflictError
@@ -275,10 +275,10 @@ class DynamoSurveyStore:
         def build(tx: TransactWrite) -> None:
             tx.save(to_item(survey))
             for part in change.parts:
-                tx.save(to_item(part), add_version_condition=False)  # a copy the owner rewrites, never edited
+                put_unchecked(tx, to_item(part))  # a copy the owner rewrites, never edited
             tx.save(self._journal.entry(tenant=survey.tenant, event=change.event))
             if change.pending:
-                tx.save(self._approvals.pending_item(tenant=survey.tenant, **change.pending), add_version_condition=False)
+                tx.save(self._approvals.pending_item(tenant=survey.tenant, **change.pending))
             if change.decided:
                 tx.delete(self._approvals.decided_item(tenant=survey.tenant, **change.decided), add_version_condition=False)
 
@@ -301,7 +301,7 @@ class DynamoSurveyStore:
 
             def build(tx: TransactWrite, chunk: Sequence[MemberChange] = chunk) -> None:
                 for c in chunk:
-                    tx.save(member_item(tenant, survey_id, c.member), add_version_condition=False)
+                    put_unchecked(tx, member_item(tenant, survey_id, c.member))
                 self._tally_of(tx, tenant, survey_id, chunk)
 
             commit(build)
@@ -420,7 +420,7 @@ class DynamoSurveyStore:
                     counter,
                     actions=[
                         ResultCountItem.n.add(1),
-                        ResultCountItem.type.set("SurveyResultCount"),
+                        ResultCountItem.type.set(ResultCountItem),
                         ResultCountItem.tenant.set(tenant),
                     ],
                     add_version_condition=False,
