@@ -20,7 +20,7 @@ from chalicelib.adapters.job_state import JobState
 from chalicelib.adapters.messaging import Mailer, OutboxQueue, Sms
 from chalicelib.adapters.stepfunctions import Timers
 from chalicelib.adapters.tenant_credentials import TenantCredentials, TenantRoles
-from chalicelib.adapters.tenant_scope import shared_reads
+from chalicelib.adapters.tenant_scope import shared_reads, shared_writes
 from chalicelib.audit.store import AuditStore
 from chalicelib.config import Settings, settings
 from chalicelib.customers.privacy_service import PrivacyService
@@ -300,7 +300,7 @@ def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | 
     if not config.national_read_role_arn:
         raise RuntimeError("TENANT_ACCESS_ROLE_ARN is set without NATIONAL_READ_ROLE_ARN")
     roles = TenantRoles(tenant_access=config.tenant_access_role_arn, national_read=config.national_read_role_arn)
-    return TenantCredentials(roles=roles, sts=lazy_client("sts", **aws), shared_reads=shared_reads)
+    return TenantCredentials(roles=roles, sts=lazy_client("sts", **aws), shared_reads=shared_reads, shared_writes=shared_writes)
 
 
 def build(config: Settings | None = None, clock: Clock | None = None) -> Container:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -52,6 +52,7 @@ from chalicelib.shared.text import fold
 from chalicelib.sla.domain import CalendarOverrides
 from chalicelib.sla.policy import SlaPolicy
 from chalicelib.sla.store import SlaStore
+from chalicelib.surveys.frames import Frame
 from chalicelib.tenancy.domain import Unit
 from chalicelib.tenancy.store import UnitStore
 
@@ -999,3 +1000,36 @@ class FakeIndexes:
 
     def rebuild(self) -> None:
         self.index = FakeSearchIndex([e.indexed() for t in self._tenants for e in self._store.every(tenant=t)])
+
+
+class FakeContactLog:
+    """The national contact log in a dict of person key → (last contact, office); same contract as ContactLog."""
+
+    def __init__(self) -> None:
+        self.contacts: dict[str, tuple[datetime, str]] = {}
+        self.asked: list[int] = []
+
+    def record(self, person_keys: Iterable[str], *, at: datetime, tenant: str) -> None:
+        for key in person_keys:
+            self.contacts[key] = (at, tenant)
+
+    def recent(self, person_keys: Sequence[str], *, since: datetime) -> set[str]:
+        self.asked.append(len(person_keys))
+        return {k for k in person_keys if k in self.contacts and self.contacts[k][0] >= since}
+
+
+class FakeFrameStore:
+    """Sampling frames in a dict; same contract as surveys/frame_store.FrameStore."""
+
+    def __init__(self) -> None:
+        self.frames: dict[tuple[str, str], Frame] = {}
+
+    def save(self, frame: Frame) -> None:
+        self.frames[(frame.tenant, frame.id)] = frame
+
+    def get(self, *, tenant: str, frame_id: str) -> Frame | None:
+        return self.frames.get((tenant, frame_id))
+
+    def list(self, *, tenant: str, limit: int = 50) -> list[Frame]:
+        mine = [f for (t, _), f in self.frames.items() if t == tenant]
+        return sorted(mine, key=lambda f: (f.created_at, f.id), reverse=True)[:limit]
