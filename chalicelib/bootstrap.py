@@ -62,6 +62,13 @@ from chalicelib.shared.edge import Edge
 from chalicelib.shared.observability import logger
 from chalicelib.sla.service import SlaService
 from chalicelib.sla.store import SlaStore
+from chalicelib.surveys import frame_jobs
+from chalicelib.surveys.frame_files import FrameFiles
+from chalicelib.surveys.frame_seams import RegistryCustomers
+from chalicelib.surveys.frame_service import FrameService
+from chalicelib.surveys.frame_store import FrameStore
+from chalicelib.surveys.frames import IMPORT as FRAME_IMPORT
+from chalicelib.surveys.frames import REGISTRY_KIND as FRAME_REGISTRY
 from chalicelib.tenancy.catalog import TENANTS
 from chalicelib.tenancy.domain import TenantHosts
 from chalicelib.tenancy.service import TenancyService
@@ -90,6 +97,7 @@ class Container:
     knowledge: KnowledgeService
     knowledge_index: IndexBuilder
     knowledge_reviews: ReviewReminders
+    survey_frames: FrameService
 
 
 @dataclass(frozen=True)
@@ -241,6 +249,27 @@ def _jobs(base: _Base, *, bank: BankFiles) -> JobService:
     return jobs
 
 
+def _survey_frames(base: _Base, *, jobs: JobService, requests: DynamoRequestStore, customers: CustomerStore) -> FrameService:
+    """Sampling frames: their two job kinds, and the service the routes and pages use."""
+    from chalicelib.requests.domain import Status
+    from chalicelib.requests.ports import RequestFilter
+
+    store = FrameStore()
+    registry = RegistryCustomers(
+        by_status=requests.by_status,
+        statuses=tuple(Status),
+        request_filter=RequestFilter,
+        customer=customers.get,
+        audit=base.audit.append,
+        clock=base.clock,
+    )
+    files = FrameFiles(S3Files(base.client("s3"), bucket=base.config.files_bucket))
+    handlers = frame_jobs.FrameJobs(frames=store, files=files, clock=base.clock, registry=registry)
+    jobs.register(FRAME_IMPORT, handlers.import_upload, label="Nhập khung chọn mẫu")
+    jobs.register(FRAME_REGISTRY, handlers.from_registry, label="Lập khung chọn mẫu từ danh sách khách hàng")
+    return FrameService(store=store, jobs=jobs)
+
+
 @dataclass(frozen=True)
 class _Knowledge:
     service: KnowledgeService
@@ -343,6 +372,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         citations=knowledge.service,
     )
     jobs = _jobs(base, bank=knowledge.files)
+    survey_frames = _survey_frames(base, jobs=jobs, requests=request_store, customers=customer_store)
     worker = Worker(
         {
             "job": jobs.run,
@@ -383,6 +413,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         knowledge=knowledge.service,
         knowledge_index=knowledge.builder,
         knowledge_reviews=knowledge.reviews,
+        survey_frames=survey_frames,
     )
 
 

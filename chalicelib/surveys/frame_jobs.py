@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -23,11 +23,10 @@ from chalicelib.jobs.domain import Problem
 from chalicelib.jobs.service import JobRejected, JobRun
 from chalicelib.shared.clock import Clock
 
-from .frame_store import FrameFiles, FrameWriter
-from .frames import UPLOAD, Frame, FrameCounts, HeaderError, column_positions, parse_row
+from .frame_files import FrameFiles, FrameWriter
+from .frames import REGISTRY, UPLOAD, Frame, FrameCounts, HeaderError, RegistryQuery, column_positions, parse_row
 from .sampling import Contact, Person
 
-IMPORT, REGISTRY_KIND = "survey_frame_import", "survey_frame_registry"
 PROBLEMS_LISTED = 100
 SHARDS = 16
 KEPT_DAYS = 7  # the files bucket's expiry (infra/definitions.py FILES_BUCKET)
@@ -120,7 +119,7 @@ class FrameJobs:
         if not shards.count:
             raise JobRejected(MESSAGES["no_people"])
         self._save(
-            run, shards, source="registry", columns=("name", "phone", "email", "province", "channel"), params=query.as_params()
+            run, shards, source=REGISTRY, columns=("name", "phone", "email", "province", "channel"), params=query.as_params()
         )
 
     def _save(self, run: JobRun, shards: _Shards, *, source: str, columns: tuple[str, ...], params: dict[str, str]) -> None:
@@ -227,27 +226,6 @@ def _blank(cells: Sequence[object]) -> bool:
 
 
 # --- from the customer registry ---------------------------------------------------------------------------------
-
-
-class RegistryQuery:
-    """Customers with requests received in [since, until), optionally of one channel, kind, category, unit."""
-
-    FILTERS = ("channel", "kind", "category", "unit")
-
-    def __init__(self, *, since: datetime, until: datetime, filters: dict[str, str]) -> None:
-        self.since, self.until, self.filters = since, until, filters
-
-    @classmethod
-    def from_params(cls, params: dict[str, object]) -> RegistryQuery:
-        from chalicelib.shared.clock import parse_iso
-
-        filters = {k: str(params[k]) for k in cls.FILTERS if params.get(k)}
-        return cls(since=parse_iso(str(params["since"])), until=parse_iso(str(params["until"])), filters=filters)
-
-    def as_params(self) -> dict[str, str]:
-        from chalicelib.shared.clock import iso
-
-        return {"since": iso(self.since), "until": iso(self.until), **self.filters}
 
 
 class RegistryPeople(Protocol):

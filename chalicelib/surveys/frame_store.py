@@ -1,8 +1,8 @@
 """Where frames live: the `Frame` item in the table and the normalised rows in the files bucket.
 
 Item: PK `T#{tenant}#FRAME#{id}`, SK `FRAME`; the tenant's frames newest first on GSI1 `T#{tenant}#FRAMES` /
-`{created}#{id}` (docs/data-model.md "Sampling frame"). The rows are one gzip JSON-lines file at
-`frames/{tenant}/{id}.jsonl.gz` (one person a line: key, contact, attributes). The files bucket expires objects
+`{created}#{id}` (docs/data-model.md "Sampling frame"). The rows are one gzip JSON-lines file in the files bucket
+(frame_files.py). The files bucket expires objects
 after 7 days (infra/definitions.py FILES_BUCKET), so the item carries the same expiry (TTL): a frame is working
 data for a draw, and the drawn members are kept with their survey.
 
@@ -12,12 +12,7 @@ and a retried import writes the same item again.
 
 from __future__ import annotations
 
-import gzip
-import json
-from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Protocol
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 
@@ -25,10 +20,8 @@ from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
 from chalicelib.shared.clock import iso, parse_iso
 
 from .frames import Frame
-from .sampling import Contact, Person
 
 SK = "FRAME"
-CONTENT_TYPE = "application/x-ndjson"
 
 
 class FrameItem(BaseItem, discriminator="Frame"):
@@ -107,70 +100,3 @@ def _frame(item: FrameItem) -> Frame:
         expires_at=datetime.fromtimestamp(item.expires_at or 0, UTC),
         params=dict(item.params or {}),
     )
-
-
-class Files(Protocol):
-    """The files bucket (adapters/files.py S3Files)."""
-
-    def put(self, *, key: str, path: Path, content_type: str) -> int: ...
-
-    def fetch(self, *, key: str, path: Path) -> int: ...
-
-
-def file_key(tenant: str, frame_id: str) -> str:
-    """Where a frame's rows are."""
-    return f"frames/{tenant}/{frame_id}.jsonl.gz"
-
-
-class FrameWriter:
-    """The normalised rows, one JSON line each, gzip-compressed as they come (memory stays flat)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._file = gzip.open(path, "wt", encoding="utf-8", compresslevel=5)
-
-    def write(self, person: Person) -> None:
-        """One person."""
-        c = person.contact
-        record = {"k": person.person_key, "n": c.name, "e": c.email, "p": c.phone, "a": person.attributes}
-        self._file.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
-
-    def close(self) -> None:
-        """Finish the file."""
-        self._file.close()
-
-
-def read_frame(path: Path) -> Iterator[Person]:
-    """The people of a normalised frame file, streamed."""
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            r = json.loads(line)
-            yield Person(r["k"], Contact(email=r.get("e"), phone=r.get("p"), name=r.get("n")), dict(r.get("a") or {}))
-
-
-class FrameFiles:
-    """A frame's rows in the files bucket: put once by the job, fetched to a local file for each draw."""
-
-    def __init__(self, files: Files) -> None:
-        self._files = files
-
-    def put(self, *, tenant: str, frame_id: str, path: Path) -> str:
-        """Store the normalised file; returns its key."""
-        key = file_key(tenant, frame_id)
-        self._files.put(key=key, path=path, content_type=CONTENT_TYPE)
-        return key
-
-    def people(self, *, frame: Frame, workdir: Path) -> Iterable[Person]:
-        """The frame's people, fetched once to `workdir` and read again on each iteration (a draw reads twice)."""
-        path = workdir / f"frame-{frame.id}.jsonl.gz"
-        if not path.exists():
-            self._files.fetch(key=frame.file_key, path=path)
-        return _Reread(path)
-
-
-class _Reread:
-    def __init__(self, path: Path) -> None:
-        self._path = path
-
-    def __iter__(self) -> Iterator[Person]:
-        return read_frame(self._path)

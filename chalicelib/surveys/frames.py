@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from chalicelib.jobs.domain import Problem
+from chalicelib.shared.clock import iso, parse_iso
 from chalicelib.shared.text import fold
 from chalicelib.tenancy.catalog import PROVINCE_CODES, TENANTS
 
 from .sampling import Contact, Person
 
 UPLOAD, REGISTRY = "upload", "registry"
+IMPORT, REGISTRY_KIND = "survey_frame_import", "survey_frame_registry"  # the jobs that build frames
 FIELDS = ("name", "phone", "email", "social_insurance_code", "province", "channel", "group")
 HEADERS: dict[str, tuple[str, ...]] = {  # folded header → field
     "name": ("ho va ten", "ho ten", "ten", "ten khach hang"),
@@ -230,3 +232,20 @@ class FrameCounts:
         for dimension, values in self.counts.items():
             value = person.attributes.get(dimension) or "unknown"
             values[value] = values.get(value, 0) + 1
+
+
+class RegistryQuery:
+    """Customers with requests received in [since, until), optionally of one channel, kind, category, unit."""
+
+    FILTERS = ("channel", "kind", "category", "unit")
+
+    def __init__(self, *, since: datetime, until: datetime, filters: dict[str, str]) -> None:
+        self.since, self.until, self.filters = since, until, filters
+
+    @classmethod
+    def from_params(cls, params: dict[str, object]) -> RegistryQuery:
+        filters = {k: str(params[k]) for k in cls.FILTERS if params.get(k)}
+        return cls(since=parse_iso(str(params["since"])), until=parse_iso(str(params["until"])), filters=filters)
+
+    def as_params(self) -> dict[str, str]:
+        return {"since": iso(self.since), "until": iso(self.until), **self.filters}

@@ -14,8 +14,10 @@ from chalicelib.jobs.domain import FAILED, SUCCEEDED
 from chalicelib.jobs.service import JobService
 from chalicelib.jobs.store import JobStore
 from chalicelib.shared.clock import FixedClock
-from chalicelib.surveys.frame_jobs import IMPORT, FrameJobs
-from chalicelib.surveys.frame_store import FrameFiles, FrameStore, file_key
+from chalicelib.surveys.frame_files import FrameFiles, file_key
+from chalicelib.surveys.frame_jobs import FrameJobs
+from chalicelib.surveys.frame_store import FrameStore
+from chalicelib.surveys.frames import IMPORT
 from chalicelib.surveys.sampling import draw
 from tests.fakes import FakeQueue
 
