@@ -8,11 +8,13 @@ after its import failed; `GET /api/surveys/sample-size` is Cochran (with the FPC
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from chalice import Blueprint, Response
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.api import route
@@ -76,13 +78,25 @@ class FramePage(BaseModel):
     next_cursor: str | None = None
 
 
+def _number(value: Any) -> Any:
+    """A decimal written with digits and one point (0.05), as a query carries it."""
+    if isinstance(value, str):
+        if not re.fullmatch(r"\d{1,9}(\.\d{1,9})?", value):
+            raise PydanticCustomError("query_number", "Must be a number written with digits and a point")
+        return float(value)
+    return value
+
+
+QueryNumber = Annotated[float, BeforeValidator(_number)]
+
+
 class SampleSizeQuery(Input):
     """Population N, margin of error e (0 < e < 0.5), confidence 90/95/99 %, expected proportion p."""
 
     population: QueryInt
-    margin: float
-    confidence: Literal[90, 95, 99] = 95
-    proportion: float = 0.5
+    margin: QueryNumber
+    confidence: QueryInt = 95
+    proportion: QueryNumber = 0.5
     method: Literal["cochran", "yamane"] = "cochran"
 
 
