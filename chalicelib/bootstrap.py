@@ -63,6 +63,7 @@ from chalicelib.shared.observability import logger
 from chalicelib.sla.service import SlaService
 from chalicelib.sla.store import SlaStore
 from chalicelib.surveys import frame_jobs
+from chalicelib.surveys.contacts import ContactLog
 from chalicelib.surveys.frame_files import FrameFiles
 from chalicelib.surveys.frame_seams import RegistryCustomers
 from chalicelib.surveys.frame_service import FrameService
@@ -98,6 +99,7 @@ class Container:
     knowledge_index: IndexBuilder
     knowledge_reviews: ReviewReminders
     survey_frames: FrameService
+    survey_contacts: ContactLog | None  # None until the deployment sets SURVEY_CONTACT_PEPPER
 
 
 @dataclass(frozen=True)
@@ -414,6 +416,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         knowledge_index=knowledge.builder,
         knowledge_reviews=knowledge.reviews,
         survey_frames=survey_frames,
+        survey_contacts=ContactLog(pepper=config.survey_contact_pepper.encode()) if config.survey_contact_pepper else None,
     )
 
 

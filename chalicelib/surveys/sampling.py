@@ -149,6 +149,15 @@ def stratum_key(attributes: Mapping[str, str | None], by: Sequence[str]) -> str:
     return "|".join(attributes.get(d) or UNKNOWN for d in by)
 
 
+def strata_counts(rows: Iterable[Person], by: Sequence[str]) -> dict[str, int]:
+    """People per stratum of a frame (what the allocation shares n over)."""
+    counts: dict[str, int] = {}
+    for person in rows:
+        key = stratum_key(person.attributes, by)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def check_dimensions(by: Sequence[str]) -> tuple[str, ...]:
     """The stratifying dimensions in their canonical order; unknown or repeated ones are refused."""
     if any(d not in DIMENSIONS for d in by) or len(set(by)) != len(by):
@@ -329,10 +338,7 @@ def draw(
     """Draw each stratum's main members and reserves from the frame (`rows()` streams it again for each pass)."""
     by = check_dimensions(by)
     strata: dict[str, _Stratum] = {}
-    counts: dict[str, int] = {}
-    for person in rows():
-        key = stratum_key(person.attributes, by)
-        counts[key] = counts.get(key, 0) + 1
+    counts = strata_counts(rows(), by)
     for key, size in allocation.items():
         main = min(size, counts.get(key, 0))
         wanted = main + reserves.size(main, counts.get(key, 0))

@@ -65,3 +65,9 @@ def test_a_weak_pepper_is_refused() -> None:
 
     with pytest.raises(ValueError):
         ContactLog(pepper=b"short")
+
+
+def test_the_local_stack_wires_a_contact_log(stack) -> None:
+    from chalicelib.bootstrap import container
+
+    assert container().survey_contacts is not None
