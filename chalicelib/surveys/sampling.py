@@ -189,11 +189,15 @@ def allocate(strata: Mapping[str, int], *, n: int, minimum: int = 0) -> Allocati
     floors = {s: min(minimum, size) for s, size in strata.items()}
     if sum(floors.values()) >= n:
         return Allocation(sizes=dict(sorted(floors.items())), requested=n, grown=sum(floors.values()) > n)
-    fixed: dict[str, int] = {}
+    fixed: dict[str, int] = {s: 0 for s, size in strata.items() if not size}
+    shares: dict[str, float] = {}
     while True:  # fix the strata whose share falls below their floor or above their size; share the rest again
-        free = {s: size for s, size in strata.items() if s not in fixed}
+        free = {s: size for s, size in strata.items() if s not in fixed and size}
         left = n - sum(fixed.values())
         rows = sum(free.values())
+        if not rows:  # every stratum is at a bound
+            shares = {}
+            break
         shares = {s: left * size / rows for s, size in free.items()}
         bound = {s: floors[s] for s, share in shares.items() if share < floors[s]}
         bound |= {s: strata[s] for s, share in shares.items() if share > strata[s]}

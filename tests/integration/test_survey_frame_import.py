@@ -74,6 +74,7 @@ def test_a_thousand_row_csv_becomes_a_frame_with_its_duplicates_merged(setup, tm
     people = list(FrameFiles(files).people(frame=frame, workdir=tmp_path))
     assert len(people) == 1000 and len({p.person_key for p in people}) == 1000
     assert {p.contact.phone for p in people} >= {"+84900000000", "+84900000999"}
+    assert "Người 7" in {p.contact.name for p in people}, "the first column is read past the byte-order mark"
     sample = draw(seed="s", rows=lambda: people, by=["province"], allocation={"hanoi": 10, "hue": 10, "hcm": 10})
     assert Counter(m.stratum for m in sample.members if m.role == "main") == {"hanoi": 10, "hue": 10, "hcm": 10}
 

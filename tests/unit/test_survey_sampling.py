@@ -272,3 +272,15 @@ def test_a_replacement_needs_a_known_member_and_reason() -> None:
         replace(_members(), member_id="zz", used=(), reason="unreachable", at=NOW)
     with pytest.raises(SamplingError):
         replace(_members(), member_id="a1", used=(), reason="bored", at=NOW)
+
+
+def test_an_empty_stratum_gets_nothing_and_the_total_stays_exact() -> None:
+    assert allocate({"a": 10, "b": 0, "c": 30}, n=8, minimum=1).sizes == {"a": 2, "b": 0, "c": 6}
+
+
+@pytest.mark.parametrize("n", [1, 7, 50, 99, 100])
+def test_the_total_is_exact_whatever_the_sizes_and_minimums(n: int) -> None:
+    strata = {"a": 1, "b": 2, "c": 3, "d": 44, "e": 50}
+    allocation = allocate(strata, n=n, minimum=3)
+    assert all(allocation.sizes[s] <= size for s, size in strata.items())
+    assert allocation.total == max(n, sum(min(3, size) for size in strata.values()))
