@@ -21,6 +21,7 @@ from typing import Any
 
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.shared.clock import Clock
+from chalicelib.shared.tenancy import cognito_username
 from chalicelib.tenancy.catalog import PROVINCE_CODES
 
 from .frames import RegistryQuery, normalise_phone, person_key
@@ -52,6 +53,7 @@ class RegistryCustomers:
     def people(self, *, tenant: str, actor: str, query: RegistryQuery) -> Iterator[Person]:
         """Each customer once, with the channel of their newest request in the period."""
         seen: set[str] = set()
+        reader = cognito_username(tenant, actor)  # as the trail names staff (customers/service.py)
         for request in self._requests(tenant, query):
             if request.customer_id in seen:
                 continue
@@ -61,7 +63,7 @@ class RegistryCustomers:
                 continue
             self._audit(
                 tenant=tenant,
-                event=AuditEvent(actor, "customer.read", "customer", customer.id, self._clock.now(), {"via": "survey_frame"}),
+                event=AuditEvent(reader, "customer.read", "customer", customer.id, self._clock.now(), {"via": "survey_frame"}),
             )
             person = _person(customer, tenant, request.channel.value)
             if person is not None:

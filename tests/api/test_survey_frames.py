@@ -75,6 +75,7 @@ def test_a_bad_row_fails_the_frame_with_its_line_and_column_and_no_frame_is_list
 def test_a_frame_from_the_registry_holds_the_customers_with_requests_in_the_period(api, run_jobs) -> None:
     agent = api("hanoi").login("agent")
     marker = uuid.uuid4().hex[:8]
+    customers: set[str] = set()
     for i in range(3):
         customer = {
             "kind": "individual",
@@ -90,7 +91,9 @@ def test_a_frame_from_the_registry_holds_the_customers_with_requests_in_the_peri
             "question": "Câu hỏi?",
             "customer": customer,
         }
-        assert agent.post("/api/requests", body).status == 201
+        created = agent.post("/api/requests", body)
+        assert created.status == 201
+        customers.add(created.json["customer_id"])
     officer = api("hanoi").login("focal-officer")
     now = datetime.now(UTC)
     period = {"since": (now - timedelta(minutes=5)).isoformat(), "until": (now + timedelta(minutes=5)).isoformat()}
@@ -102,6 +105,10 @@ def test_a_frame_from_the_registry_holds_the_customers_with_requests_in_the_peri
     frame = officer.get(f"/api/surveys/frames/{started.json['id']}").json
     assert frame["status"] == "ready" and frame["source"] == "registry" and frame["rows"] >= 3
     assert set(frame["counts"]["channel"]) == {"fanpage"}
+    trail = api("hanoi").login("tenant-admin").get("/api/audit?limit=500").json["items"]
+    reads = {e["target_id"] for e in trail if e["action"] == "customer.read" and e["detail"].get("via") == "survey_frame"}
+    assert customers <= reads, "every customer read into the frame is in the reader's trail"
+    assert all(e["actor"] == "hanoi.focal-officer" for e in trail if e["detail"].get("via") == "survey_frame")
     backwards = officer.post("/api/surveys/frames", {"title": "x", "since": period["until"], "until": period["since"]})
     assert backwards.status == 422 and "until" in backwards.json["error"]["fields"]
 
