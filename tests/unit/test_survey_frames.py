@@ -98,3 +98,11 @@ def test_phones_become_plus_84(raw: str, phone: str | None) -> None:
 def test_a_phone_typed_as_a_number_in_a_spreadsheet_is_read() -> None:
     person = parse([None, 84912345678.0, None, None, "Huế", None, None])
     assert isinstance(person, Person) and person.contact.phone == "+84912345678"
+
+
+def test_every_channel_a_list_may_name_is_a_request_channel_with_a_label_on_the_page() -> None:
+    from chalicelib.requests.domain import Channel
+    from chalicelib.surveys.frame_pages import CHANNEL_LABELS
+    from chalicelib.surveys.frames import CHANNELS
+
+    assert set(CHANNELS.values()) == {c.value for c in Channel} == set(CHANNEL_LABELS)
