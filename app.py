@@ -36,6 +36,8 @@ from chalicelib.shared.http import contract_errors, json_response, security_head
 from chalicelib.shared.openapi import document
 from chalicelib.sla.pages import bp as sla_pages_bp
 from chalicelib.sla.routes import bp as sla_bp
+from chalicelib.surveys.frame_pages import bp as survey_frame_pages_bp
+from chalicelib.surveys.frame_routes import bp as survey_frames_bp
 from chalicelib.surveys.questionnaire_pages import bp as questionnaire_pages_bp
 from chalicelib.surveys.questionnaire_routes import bp as questionnaire_bp
 from chalicelib.tenancy.routes import bp as tenancy_bp
@@ -66,6 +68,8 @@ for blueprint in (
     approval_pages_bp,
     questionnaire_bp,
     questionnaire_pages_bp,
+    survey_frames_bp,
+    survey_frame_pages_bp,
     web_bp,
 ):
     app.register_blueprint(blueprint)

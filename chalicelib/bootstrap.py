@@ -20,7 +20,7 @@ from chalicelib.adapters.job_state import JobState
 from chalicelib.adapters.messaging import Mailer, OutboxQueue, Sms
 from chalicelib.adapters.stepfunctions import Timers
 from chalicelib.adapters.tenant_credentials import TenantCredentials, TenantRoles
-from chalicelib.adapters.tenant_scope import shared_reads
+from chalicelib.adapters.tenant_scope import shared_reads, shared_writes
 from chalicelib.approvals.kinds import register_kind
 from chalicelib.approvals.service import ApprovalInbox
 from chalicelib.approvals.store import PendingApprovals
@@ -66,6 +66,14 @@ from chalicelib.shared.observability import logger
 from chalicelib.shared.permissions import Permission
 from chalicelib.sla.service import SlaService
 from chalicelib.sla.store import SlaStore
+from chalicelib.surveys import frame_jobs
+from chalicelib.surveys.contacts import ContactLog
+from chalicelib.surveys.frame_files import FrameFiles
+from chalicelib.surveys.frame_seams import RegistryCustomers
+from chalicelib.surveys.frame_service import FrameService
+from chalicelib.surveys.frame_store import FrameStore
+from chalicelib.surveys.frames import IMPORT as FRAME_IMPORT
+from chalicelib.surveys.frames import REGISTRY_KIND as FRAME_REGISTRY
 from chalicelib.surveys.questionnaire_service import QuestionnaireService
 from chalicelib.surveys.questionnaire_store import QuestionnaireStore
 from chalicelib.tenancy.catalog import TENANTS
@@ -99,6 +107,8 @@ class Container:
     approvals: ApprovalInbox
     inbox: PendingApprovals  # the inbox's items, for the subjects' stores to write in their own transactions
     questionnaires: QuestionnaireService
+    survey_frames: FrameService
+    survey_contacts: ContactLog | None  # None until the deployment sets SURVEY_CONTACT_PEPPER
 
 
 @dataclass(frozen=True)
@@ -250,6 +260,27 @@ def _jobs(base: _Base, *, bank: BankFiles) -> JobService:
     return jobs
 
 
+def _survey_frames(base: _Base, *, jobs: JobService, requests: DynamoRequestStore, customers: CustomerStore) -> FrameService:
+    """Sampling frames: their two job kinds, and the service the routes and pages use."""
+    from chalicelib.requests.domain import Status
+    from chalicelib.requests.ports import RequestFilter
+
+    store = FrameStore()
+    registry = RegistryCustomers(
+        by_status=requests.by_status,
+        statuses=tuple(Status),
+        request_filter=RequestFilter,
+        customer=customers.get,
+        audit=base.audit.append,
+        clock=base.clock,
+    )
+    files = FrameFiles(S3Files(base.client("s3"), bucket=base.config.files_bucket))
+    handlers = frame_jobs.FrameJobs(frames=store, files=files, clock=base.clock, registry=registry)
+    jobs.register(FRAME_IMPORT, handlers.import_upload, label="Nhập khung chọn mẫu")
+    jobs.register(FRAME_REGISTRY, handlers.from_registry, label="Lập khung chọn mẫu từ danh sách khách hàng")
+    return FrameService(store=store, jobs=jobs)
+
+
 @dataclass(frozen=True)
 class _Knowledge:
     service: KnowledgeService
@@ -316,7 +347,7 @@ def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | 
     if not config.national_read_role_arn:
         raise RuntimeError("TENANT_ACCESS_ROLE_ARN is set without NATIONAL_READ_ROLE_ARN")
     roles = TenantRoles(tenant_access=config.tenant_access_role_arn, national_read=config.national_read_role_arn)
-    return TenantCredentials(roles=roles, sts=lazy_client("sts", **aws), shared_reads=shared_reads)
+    return TenantCredentials(roles=roles, sts=lazy_client("sts", **aws), shared_reads=shared_reads, shared_writes=shared_writes)
 
 
 def build(config: Settings | None = None, clock: Clock | None = None) -> Container:
@@ -360,6 +391,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     )
     jobs = _jobs(base, bank=knowledge.files)
     approvals, inbox = _approvals()
+    survey_frames = _survey_frames(base, jobs=jobs, requests=request_store, customers=customer_store)
     worker = Worker(
         {
             "job": jobs.run,
@@ -403,6 +435,8 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         approvals=approvals,
         inbox=inbox,
         questionnaires=QuestionnaireService(store=QuestionnaireStore(), clock=base.clock),
+        survey_frames=survey_frames,
+        survey_contacts=ContactLog(pepper=config.survey_contact_pepper.encode()) if config.survey_contact_pepper else None,
     )
 
 

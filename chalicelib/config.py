@@ -49,6 +49,11 @@ class Settings:
     knowledge_bucket: str = ""
     knowledge_index_dir: str = "/tmp/knowledge-index"
     knowledge_index_check_seconds: float = 30.0
+    #: The key of the surveys' national contact log's hashes (SURVEY_CONTACT_PEPPER, at least 16 bytes, the same for
+    #: every office and never changed: a new one forgets who was surveyed); empty: no contact log is wired.
+    survey_contact_pepper: str = ""
+    #: A person surveyed by any office within this many days is left out of a new sample (SURVEY_CONTACT_DAYS).
+    survey_contact_days: int = 90
 
 
 def _count(name: str, default: int) -> int:
@@ -103,4 +108,6 @@ def settings() -> Settings:
         knowledge_bucket=env.get("KNOWLEDGE_BUCKET", ""),
         knowledge_index_dir=env.get("KNOWLEDGE_INDEX_DIR") or "/tmp/knowledge-index",
         knowledge_index_check_seconds=float(env.get("KNOWLEDGE_INDEX_CHECK_SECONDS") or 30),
+        survey_contact_pepper=env.get("SURVEY_CONTACT_PEPPER", ""),
+        survey_contact_days=_count("SURVEY_CONTACT_DAYS", 90),
     )

@@ -68,6 +68,10 @@ class TableAccessDef:
         "dynamodb:ConditionCheckItem",
     )
     read_actions: tuple[str, ...] = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query")
+    #: The partitions the tenant-access role may touch at all (`dynamodb:LeadingKeys`): tenants' keys, and the
+    #: non-tenant prefixes every office writes (the surveys' national contact log; chalicelib/surveys/contacts.py
+    #: registers the same prefix with adapters/tenant_scope.share_for_writing).
+    shared_write_prefixes: tuple[str, ...] = ("CONTACT#",)
     tenant_role_variable: str = "TENANT_ACCESS_ROLE_ARN"
     national_role_variable: str = "NATIONAL_READ_ROLE_ARN"
 

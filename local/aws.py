@@ -55,6 +55,7 @@ class Resources:
             "SURVEY_WAVES_STATE_MACHINE_ARN": self.state_machines.get(f"{d.APP_NAME}-survey-waves", ""),
             "OUTBOX_DLQ_URL": self.outbox_dlq_url,
             "KNOWLEDGE_BUCKET": self.knowledge_bucket,
+            "SURVEY_CONTACT_PEPPER": "local-only-survey-contact-pepper",  # the emulated contact log's key
             "ALARM_TOPIC_ARN": self.alarm_topic_arn,
             "SECURE_COOKIES": "false",
             "POWERTOOLS_TRACE_DISABLED": "true",

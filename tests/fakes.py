@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -55,6 +55,7 @@ from chalicelib.shared.text import fold
 from chalicelib.sla.domain import CalendarOverrides
 from chalicelib.sla.policy import SlaPolicy
 from chalicelib.sla.store import SlaStore
+from chalicelib.surveys.frames import Frame
 from chalicelib.tenancy.domain import Unit
 from chalicelib.tenancy.store import UnitStore
 
@@ -1074,7 +1075,9 @@ class FakeSurveyStore:
     def _round(self, tenant: str, survey_id: str, round_number: int) -> list[Any]:
         return [m for (t, s, r, _), m in sorted(self.members_.items()) if (t, s, r) == (tenant, survey_id, round_number)]
 
-    def members(self, *, tenant: str, survey_id: str, round_number: int, cursor: str | None, limit: int) -> tuple[list[Any], str | None]:
+    def members(
+        self, *, tenant: str, survey_id: str, round_number: int, cursor: str | None, limit: int
+    ) -> tuple[list[Any], str | None]:
         mine = self._round(tenant, survey_id, round_number)
         start = int(cursor) if cursor and cursor.isdigit() else 0
         return [self._copy(m) for m in mine[start : start + limit]], (str(start + limit) if start + limit < len(mine) else None)
@@ -1084,7 +1087,9 @@ class FakeSurveyStore:
 
     def next_reserve(self, *, tenant: str, survey_id: str, round_number: int, stratum: str) -> Any:
         unused = [
-            m for m in self._round(tenant, survey_id, round_number) if m.role == "reserve" and not m.replaces and m.stratum == stratum
+            m
+            for m in self._round(tenant, survey_id, round_number)
+            if m.role == "reserve" and not m.replaces and m.stratum == stratum
         ]
         return self._copy(min(unused, key=lambda m: (m.rank, m.id))) if unused else None
 
@@ -1144,7 +1149,11 @@ class FakeSurveyStore:
         yield from (a for (t, s, r, _), a in sorted(self.answers.items()) if (t, s, r) == (tenant, survey_id, round_number))
 
     def result_counts(self, *, tenant: str, survey_id: str, round_number: int) -> dict[tuple[str, str, str], int]:
-        return {(st, q, o): n for (t, s, r, st, q, o), n in self.results.items() if (t, s, r) == (tenant, survey_id, round_number)}
+        return {
+            (st, q, o): n for (t, s, r, st, q, o), n in self.results.items() if (t, s, r) == (tenant, survey_id, round_number)
+        }
+
+
 class FakePendingApprovals(PendingApprovals):
     """The leader's inbox in a dict: the real store's items, applied by `apply` as a subject's transaction would."""
 
@@ -1166,6 +1175,8 @@ class FakePendingApprovals(PendingApprovals):
         found = [of_item(item) for (pk, sk), item in sorted(self.rows.items()) if item.tenant == tenant]
         window = found[start : start + limit]
         return window, str(start + limit) if start + limit < len(found) else None
+
+
 class FakeQuestionnaireStore:
     """Questionnaires and their frozen versions in memory (held to tests/integration/test_questionnaire_store_contract.py)."""
 
@@ -1196,3 +1207,36 @@ class FakeQuestionnaireStore:
         found = sorted((q for (t, _), q in self.rows.items() if t == tenant), key=lambda q: (q.created_at, q.id))
         start = int(cursor) if cursor else 0
         return found[start : start + limit], str(start + limit) if start + limit < len(found) else None
+
+
+class FakeContactLog:
+    """The national contact log in a dict of person key → (last contact, office); same contract as ContactLog."""
+
+    def __init__(self) -> None:
+        self.contacts: dict[str, tuple[datetime, str]] = {}
+        self.asked: list[int] = []
+
+    def record(self, person_keys: Iterable[str], *, at: datetime, tenant: str) -> None:
+        for key in person_keys:
+            self.contacts[key] = (at, tenant)
+
+    def recent(self, person_keys: Sequence[str], *, since: datetime) -> set[str]:
+        self.asked.append(len(person_keys))
+        return {k for k in person_keys if k in self.contacts and self.contacts[k][0] >= since}
+
+
+class FakeFrameStore:
+    """Sampling frames in a dict; same contract as surveys/frame_store.FrameStore."""
+
+    def __init__(self) -> None:
+        self.frames: dict[tuple[str, str], Frame] = {}
+
+    def save(self, frame: Frame) -> None:
+        self.frames[(frame.tenant, frame.id)] = frame
+
+    def get(self, *, tenant: str, frame_id: str) -> Frame | None:
+        return self.frames.get((tenant, frame_id))
+
+    def list(self, *, tenant: str, limit: int = 50) -> list[Frame]:
+        mine = [f for (t, _), f in self.frames.items() if t == tenant]
+        return sorted(mine, key=lambda f: (f.created_at, f.id), reverse=True)[:limit]

@@ -38,6 +38,8 @@ TENANT_ACTIONS = (
     "dynamodb:ConditionCheckItem",
 )
 READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query")
+#: What every tenant may do on a partition shared for writing (the contact log): read it and put or update it.
+SHARED_WRITE_ACTIONS = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 
 _signing: ContextVar[Any] = ContextVar("dynamodb_signing", default=None)
 
@@ -50,8 +52,9 @@ class TenantRoles:
     national_read: str
 
 
-def session_policy(tenants: Iterable[str], shared_reads: Iterable[str]) -> str:
-    """The session policy of a tenant grant: its tenants' keys, and reads of the shared partitions.
+def session_policy(tenants: Iterable[str], shared_reads: Iterable[str], shared_writes: Iterable[str] = ()) -> str:
+    """The session policy of a tenant grant: its tenants' keys, reads of the shared partitions, and reads and writes
+    of the partitions shared for writing (by prefix).
 
     No Scan and no BatchWriteItem: a request without keys would pass `ForAllValues` (an empty set matches).
     Resource `*` is narrowed by the role's own policy, which names the table and its indexes.
@@ -74,16 +77,34 @@ def session_policy(tenants: Iterable[str], shared_reads: Iterable[str]) -> str:
                 "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": shared}},
             }
         )
+    prefixes = sorted(shared_writes)
+    if prefixes:
+        statements.append(
+            {
+                "Effect": "Allow",
+                "Action": list(SHARED_WRITE_ACTIONS),
+                "Resource": "*",
+                "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{p}*" for p in prefixes]}},
+            }
+        )
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, separators=(",", ":"))
 
 
 class TenantCredentials:
     """Assumes the roles for grants and hands the DynamoDB client the credentials of the call in progress."""
 
-    def __init__(self, *, roles: TenantRoles, sts: Any, shared_reads: Callable[[], Iterable[str]]) -> None:
+    def __init__(
+        self,
+        *,
+        roles: TenantRoles,
+        sts: Any,
+        shared_reads: Callable[[], Iterable[str]],
+        shared_writes: Callable[[], Iterable[str]] = lambda: (),
+    ) -> None:
         self._roles = roles
         self._sts = sts
         self._shared_reads = shared_reads
+        self._shared_writes = shared_writes
         self._cache: dict[Grant, Any] = {}
         self._lock = threading.Lock()
 
@@ -121,7 +142,7 @@ class TenantCredentials:
             response = self._sts.assume_role(
                 RoleArn=self._roles.tenant_access,
                 RoleSessionName="tenant-" + "+".join(sorted(grant.tenants)),
-                Policy=session_policy(grant.tenants, self._shared_reads()),
+                Policy=session_policy(grant.tenants, self._shared_reads(), self._shared_writes()),
                 DurationSeconds=SESSION_SECONDS,
             )
         issued = response["Credentials"]

@@ -7,6 +7,8 @@ otherwise the answer says whose credentials sign the call, mirroring the roles o
 
 - every key in the scope's tenants → the tenant-access role with a session policy for those tenants;
 - a read of partitions shared with every tenant (the national calendar) → the same credentials;
+- a read or write of partitions shared for writing (the surveys' national contact log, `CONTACT#…`: every office
+  records whom it surveyed and asks whom others did) → the same credentials, whose session policy names the prefix;
 - a read elsewhere by the CCC's national view → the read-only national role;
 - the tooling scope (`whole_table`) → the process's own credentials, unchecked.
 
@@ -26,9 +28,12 @@ from chalicelib.shared.observability import logger
 from chalicelib.shared.tenancy import Scope, current_scope
 
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "TransactGetItems"})  # any other keyed call writes
+#: What a scope may do on a partition shared for writing: read, put, update — never delete (its TTL does that).
+SHARED_WRITES = READS | {"PutItem", "UpdateItem", "TransactWriteItems"}
 
 _EQUALS = re.compile(r"(#\w+)\s*=\s*(:\w+)")
 _shared_reads: set[str] = set()
+_shared_writes: set[str] = set()
 
 
 class TenantScopeError(NotFoundError):
@@ -62,6 +67,22 @@ def shared_reads() -> frozenset[str]:
     return frozenset(_shared_reads)
 
 
+def share_for_writing(prefix: str) -> None:
+    """Partitions starting with `prefix` (not a tenant's: no `T#`) that every tenant reads and writes."""
+    if prefix.startswith("T#") or not prefix.endswith("#"):
+        raise ValueError("a shared-write prefix is a non-tenant key prefix ending in #")
+    _shared_writes.add(prefix)
+
+
+def shared_writes() -> frozenset[str]:
+    """The key prefixes every tenant may read and write."""
+    return frozenset(_shared_writes)
+
+
+def _shared_for_writing(partition: str) -> bool:
+    return any(partition.startswith(prefix) and len(partition) > len(prefix) for prefix in _shared_writes)
+
+
 def tenant_of(partition: str) -> str | None:
     """The tenant a partition key belongs to (`T#{tenant}#…`), or None for a key of no tenant."""
     if not partition.startswith("T#"):
@@ -83,7 +104,10 @@ def grant(operation: str, params: Mapping[str, Any], *, partition_keys: Mapping[
     partitions = _partitions(operation, params, partition_keys)
     if not partitions:
         _refuse(operation, scope, partitions, "no partition key")
-    if {tenant_of(p) for p in partitions} <= scope.tenants:
+    shared = [p for p in partitions if _shared_for_writing(p)]
+    if shared and operation not in SHARED_WRITES:
+        _refuse(operation, scope, partitions, "not a shared write")
+    if {tenant_of(p) for p in partitions if p not in shared} <= scope.tenants:
         return Grant(scope.tenants)
     if operation in READS:
         if all(p in _shared_reads for p in partitions):

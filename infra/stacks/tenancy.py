@@ -3,6 +3,8 @@
 - The tenant-access role may read and write the table and its indexes; the Lambda assumes it per tenant with a
   session policy that keeps only keys `T#{tenant}#*` (and reads of the shared national calendar), so the
   effective permission of a session is one tenant's items (two for a transfer or a report back).
+- Every office also reads and writes the partitions shared for writing (`CONTACT#…`, the surveys' national contact
+  log): the role's own policy allows only `T#*` and those prefixes, and each session policy names them again.
 - The national read role may only read: the CCC's national view of every province.
 - Only the Lambda's role may assume either, and that role itself holds no access to the table's items.
 
@@ -32,7 +34,16 @@ class TenantAccess(Construct):
             "TenantAccessRole",
             assumed_by,
             "Items of the tenants a session policy names (dynamodb:LeadingKeys T#{tenant}#*)",
-            iam.PolicyStatement(actions=list(TABLE_ACCESS.tenant_actions), resources=items),
+            iam.PolicyStatement(
+                actions=list(TABLE_ACCESS.tenant_actions),
+                resources=items,
+                # Defence in depth under the session policies: tenants' keys and the shared-write partitions only.
+                conditions={
+                    "ForAllValues:StringLike": {
+                        "dynamodb:LeadingKeys": ["T#*", *(f"{p}*" for p in TABLE_ACCESS.shared_write_prefixes)]
+                    }
+                },
+            ),
         )
         self.national_role = self._role(
             "NationalReadRole",

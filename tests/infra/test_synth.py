@@ -339,6 +339,10 @@ def test_the_lambda_reaches_the_table_only_through_the_tenant_roles(resources: d
         (statement,) = _statements_of(resources, role)
         assert sorted(_actions(statement)) == sorted(expected[kind]), kind
         assert statement["Resource"] == items, "the table and its indexes, nothing else"
+        if kind == "TenantAccessRole":  # tenants' keys and the partitions shared for writing (the contact log)
+            leading = ["T#*", *(f"{p}*" for p in TABLE_ACCESS.shared_write_prefixes)]
+            assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": leading}}
+            assert "CONTACT#*" in leading
     assert "dynamodb:Scan" not in TABLE_ACCESS.tenant_actions + TABLE_ACCESS.read_actions
     assert not set(TABLE_ACCESS.read_actions) - {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
 

@@ -159,3 +159,20 @@ def test_the_client_signs_each_call_for_its_grant_and_with_its_own_credentials_o
             assert signer_credentials.get_frozen_credentials().access_key == "ASIA2"
         assert signer_credentials.get_frozen_credentials().access_key == "ASIA1"
     assert signer_credentials.get_frozen_credentials().access_key == "AKIDPROCESS"
+
+
+def test_a_session_may_read_and_write_but_not_delete_the_partitions_shared_for_writing() -> None:
+    statements = json.loads(session_policy(["hanoi"], [CALENDAR], ["CONTACT#"]))["Statement"]
+    shared = statements[-1]
+    assert shared["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CONTACT#*"]}}
+    assert set(shared["Action"]) == {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
+    longest = max((t.code for t in TENANTS), key=len)
+    assert len(session_policy(["ccc", longest], [CALENDAR], ["CONTACT#"])) < 2048
+
+
+def test_the_shared_write_prefixes_are_the_cdk_roles() -> None:
+    from chalicelib.adapters.tenant_scope import shared_writes
+    from chalicelib.surveys.contacts import PREFIX
+    from infra.definitions import TABLE_ACCESS
+
+    assert PREFIX in shared_writes() and set(TABLE_ACCESS.shared_write_prefixes) == shared_writes()

@@ -160,3 +160,40 @@ def test_tenant_of_reads_only_the_leading_segment() -> None:
     assert tenant_of("T#hanoi#REQ#1") == "hanoi"
     assert tenant_of("T#ccc#OPEN") == "ccc"
     assert tenant_of("T##x") is None and tenant_of("T#hanoi") is None and tenant_of("X#hanoi#1") is None
+
+
+def _delete(pk: str) -> tuple[str, dict[str, Any]]:
+    return "DeleteItem", {"TableName": "t", "Key": _key(pk)}
+
+
+def _batch_get(*pks: str) -> tuple[str, dict[str, Any]]:
+    return "BatchGetItem", {"RequestItems": {"t": {"Keys": [_key(pk) for pk in pks]}}}
+
+
+def test_every_office_reads_and_writes_the_partitions_shared_for_writing_but_deletes_none() -> None:
+    from chalicelib.surveys.contacts import PREFIX  # registers the national contact log as shared for writing
+
+    contact = f"{PREFIX}9f2c"
+    for tenant in ("hanoi", "ccc"):
+        with acting_for(tenant):
+            for call in (
+                put(contact),
+                get(contact),
+                _batch_get(contact, f"{PREFIX}77"),
+                transact(f"T#{tenant}#SURVEY#1", contact),
+            ):
+                assert verdict(call) == Grant(frozenset({tenant})), call[0]
+            with pytest.raises(TenantScopeError):
+                verdict(_delete(contact))
+    with acting_for("hanoi"):
+        for call in (put(PREFIX), put("CONTACTS#9f2c"), transact(contact, "T#hcm#SURVEY#1")):
+            with pytest.raises(TenantScopeError):
+                verdict(call)
+
+
+def test_only_a_non_tenant_prefix_can_be_shared_for_writing() -> None:
+    from chalicelib.adapters.tenant_scope import share_for_writing
+
+    for prefix in ("T#ccc#", "CONTACT"):
+        with pytest.raises(ValueError):
+            share_for_writing(prefix)
