@@ -1,4 +1,4 @@
-"""Sample size, allocation to strata, the reproducible draw with reserves, and replacement (Art. 8 step 2; pure).
+"""Sample size, allocation to strata, and the reproducible draw with reserves (Art. 8 step 2; pure).
 
 - Size: Cochran `n0 = z² p (1-p) / e²` with the finite-population correction `n = n0 / (1 + (n0-1)/N)`, and
   Yamane `n = N / (1 + N e²)` (the formula Vietnamese agencies cite, which assumes p = 0.5); both are shown, the
@@ -14,6 +14,9 @@
 - Contact frequency: candidates are walked in priority order and asked of the contact log in batches of 100;
   anyone contacted since `since` is skipped and counted. A stratum whose candidates run out while its frame holds
   more is read again past the last priority seen, so skips never starve it.
+
+Replacing a member by the next reserve of its stratum is the member's step (members.py), found by the store's
+reserve index with one Query.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import NormalDist
@@ -36,7 +39,6 @@ ALL = "all"
 UNKNOWN = "unknown"  # a row with no value for a stratifying dimension
 MAIN, RESERVE = "main", "reserve"
 CONTACT_BATCH = 100  # BatchGetItem's limit
-REPLACEMENT_REASONS = ("unreachable", "refused", "ineligible", "delivery_failed")
 
 MESSAGES = {
     "population": "Quy mô tổng thể phải là số nguyên từ 1 trở lên.",
@@ -46,22 +48,13 @@ MESSAGES = {
     "sample": "Cỡ mẫu phải từ 1 đến quy mô tổng thể.",
     "minimum": "Số tối thiểu mỗi tầng không được âm.",
     "dimension": "Chỉ phân tầng theo tỉnh/thành phố, kênh hoặc nhóm đối tượng.",
-    "no_reserve": "Tầng {stratum} đã hết mẫu dự phòng; không thể thay thế người này.",
-    "not_member": "Người cần thay thế không thuộc mẫu của tầng này.",
-    "reason": "Lý do thay thế không hợp lệ.",
 }
 
 
 class SamplingError(RuleViolationError):
-    """An input to the size calculator, the allocation or a replacement breaks a rule (422 with field errors)."""
+    """An input to the size calculator or the allocation breaks a rule (422 with field errors)."""
 
     code = "sampling_invalid"
-
-
-class NoReserveLeftError(RuleViolationError):
-    """The stratum has no unused reserve left to replace a member with."""
-
-    code = "no_reserve_left"
 
 
 # --- size -------------------------------------------------------------------------------------------------------
@@ -396,33 +389,3 @@ def _fill(stratum: _Stratum, contacts: RecentContacts | None, since: datetime | 
             if len(stratum.taken) == stratum.wanted:
                 return False
     return full
-
-
-# --- replacement ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Replacement:
-    """Who replaced whom in a stratum, why, and when (Art. 8 step 2: *mẫu dự phòng*)."""
-
-    stratum: str
-    replaced: str
-    reserve: Member
-    reason: str
-    at: datetime
-
-
-def replace(members: Sequence[Member], *, member_id: str, used: Collection[str], reason: str, at: datetime) -> Replacement:
-    """The next unused reserve of the member's stratum, by rank (`used`: ids of reserves already called)."""
-    if reason not in REPLACEMENT_REASONS:
-        raise SamplingError(MESSAGES["reason"], fields={"reason": MESSAGES["reason"]})
-    leaving = next((m for m in members if m.id == member_id), None)
-    if leaving is None:
-        raise SamplingError(MESSAGES["not_member"], fields={"member_id": MESSAGES["not_member"]})
-    reserves = sorted(
-        (m for m in members if m.stratum == leaving.stratum and m.role == RESERVE and m.id not in used and m.id != member_id),
-        key=lambda m: m.rank,
-    )
-    if not reserves:
-        raise NoReserveLeftError(MESSAGES["no_reserve"].format(stratum=leaving.stratum))
-    return Replacement(stratum=leaving.stratum, replaced=member_id, reserve=reserves[0], reason=reason, at=at)

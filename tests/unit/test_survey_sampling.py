@@ -13,15 +13,12 @@ from chalicelib.surveys.sampling import (
     RESERVE,
     YAMANE,
     Contact,
-    Member,
-    NoReserveLeftError,
     Person,
     ReservePolicy,
     SamplingError,
     allocate,
     draw,
     margin_of_error,
-    replace,
     sample_size,
     stratum_key,
     z_score,
@@ -236,42 +233,6 @@ def test_a_stratum_that_runs_out_says_how_many_it_got() -> None:
     log = RecordingLog({p.person_key for p in frame[:8]})
     sample = draw(seed="s", rows=lambda: frame, by=[], allocation={"all": 5}, contacts=log, since=NOW)
     assert sample.strata["all"].main == 2 and sample.strata["all"].reserves == 0 and sample.excluded == 8
-
-
-# --- replacement ------------------------------------------------------------------------------------------------
-
-
-def _members() -> list[Member]:
-    def m(i: str, stratum: str, role: str, rank: int) -> Member:
-        return Member(i, stratum, role, rank, f"k-{i}", Contact(phone="+84912345678"))
-
-    return [
-        m("a1", "a", MAIN, 1),
-        m("a2", "a", RESERVE, 2),
-        m("a3", "a", RESERVE, 3),
-        m("b1", "b", MAIN, 1),
-        m("b2", "b", RESERVE, 2),
-    ]
-
-
-def test_replacement_takes_the_next_unused_reserve_of_the_same_stratum() -> None:
-    first = replace(_members(), member_id="a1", used=(), reason="unreachable", at=NOW)
-    assert (first.reserve.id, first.replaced, first.reason, first.stratum) == ("a2", "a1", "unreachable", "a")
-    second = replace(_members(), member_id="a2", used={"a2"}, reason="refused", at=NOW)
-    assert second.reserve.id == "a3"
-
-
-def test_no_reserve_left_is_a_clear_error() -> None:
-    with pytest.raises(NoReserveLeftError) as caught:
-        replace(_members(), member_id="b1", used={"b2"}, reason="unreachable", at=NOW)
-    assert caught.value.code == "no_reserve_left" and "b" in caught.value.message
-
-
-def test_a_replacement_needs_a_known_member_and_reason() -> None:
-    with pytest.raises(SamplingError):
-        replace(_members(), member_id="zz", used=(), reason="unreachable", at=NOW)
-    with pytest.raises(SamplingError):
-        replace(_members(), member_id="a1", used=(), reason="bored", at=NOW)
 
 
 def test_an_empty_stratum_gets_nothing_and_the_total_stays_exact() -> None:
