@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from chalicelib.shared.clock import to_local
 
@@ -214,3 +215,21 @@ def combine(survey_id: str, parts: Iterable[SurveyTally]) -> SurveyTally:
             strata.setdefault(t.stratum, []).append(t)
         days.extend(part.days)
     return SurveyTally(survey_id, [total(ts, key) for key, ts in sorted(strata.items())], days)
+
+
+class TallyStore(Protocol):
+    """Where a survey part's counters live (surveys/tally_store.py; tests/fakes.py `FakeTallyStore`)."""
+
+    def increments(self, *, tenant: str, survey_id: str, stratum: str, day: date, counts: Mapping[str, int]) -> Sequence[object]:
+        """Parts of the caller's transaction that add `counts` (`advance(...).counts`) to the stratum and its day."""
+        ...
+
+    def add(
+        self, *, tenant: str, survey_id: str, stratum: str, day: date, counts: Mapping[str, int], event_id: str, at: datetime
+    ) -> bool:
+        """Count a system event once by its id; False when it was already counted."""
+        ...
+
+    def read(self, *, tenant: str, survey_id: str) -> SurveyTally:
+        """The part's tally: O(strata × days) items."""
+        ...
