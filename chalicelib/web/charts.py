@@ -147,13 +147,13 @@ def bar_chart(
         body.append(_text(right + 6, mid + 4, fmt(bar.value), cls="chart-value"))
     if target is not None:
         body.extend(_target_vertical(scale(target), top, bottom, f"{target_label}: {fmt(target)}"))
-    return _svg(title, bottom + 24, body)
+    return _svg(title, bottom + (40 if target is not None else 24), body)
 
 
 def _target_vertical(x: float, top: float, bottom: float, label: str) -> list[str]:
     return [
         _line(x, top - 4, x, bottom + 2, stroke=TARGET, cls="chart-target", width=1.5, dash="5 3"),
-        _text(x, bottom + 22, label, anchor="middle", fill=TARGET, cls="chart-target-label"),
+        _text(x, bottom + 32, label, anchor="middle", fill=TARGET, cls="chart-target-label"),
     ]
 
 
@@ -180,7 +180,7 @@ def dot_plot(
     label_width: float = 190,
 ) -> str:
     """Rows in the order given (the caller ranks), each a dot on its interval; rank number, label and note drawn."""
-    top, plot_right = 10.0, WIDTH - 150.0
+    top, plot_right = 10.0, WIDTH - 200.0  # room on the right for the value and a note of ~20 characters
     ends = [p.high for p in points] + ([target] if target is not None else [])
     scale = Scale(minimum, maximum if maximum is not None else nice_ceiling(max(ends, default=0.0)), label_width, plot_right)
     bottom = top + ROW * len(points)
@@ -197,10 +197,10 @@ def dot_plot(
         )
         body.append(_text(plot_right + 8, mid + 4, fmt(point.value), cls="chart-value"))
         if point.note:
-            body.append(_text(plot_right + 50, mid + 4, point.note, fill=MUTED, cls="chart-note"))
+            body.append(_text(plot_right + 60, mid + 4, point.note, fill=MUTED, cls="chart-note"))
     if target is not None:
         body.extend(_target_vertical(scale(target), top, bottom, f"{target_label}: {fmt(target)}"))
-    return _svg(title, bottom + 24, body)
+    return _svg(title, bottom + (40 if target is not None else 24), body)
 
 
 @dataclass(frozen=True)
