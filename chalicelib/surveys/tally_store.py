@@ -108,7 +108,7 @@ def increments(*, tenant: str, survey_id: str, stratum: str, day: date, counts: 
             continue
         actions: list[Action] = [_ATTRIBUTES[n].add(v) for n, v in names.items()]
         actions += [
-            TallyCountItem.type.set(TallyCountItem),  # type: ignore[arg-type]
+            TallyCountItem.type.set(TallyCountItem),
             TallyCountItem.tenant.set(tenant),
             TallyCountItem.survey_id.set(survey_id),
             TallyCountItem.stratum.set(stratum),

@@ -121,6 +121,7 @@ def bar_chart(
     target_label: str = "Mục tiêu",
     fmt: Format = format_number,
     label_width: float = 170,
+    description: str = "",
 ) -> str:
     """Horizontal bars (length ∝ value, from 0), with interval whiskers where given and a dashed target line."""
     top, plot_right = 10.0, WIDTH - 70.0
@@ -147,7 +148,7 @@ def bar_chart(
         body.append(_text(right + 6, mid + 4, fmt(bar.value), cls="chart-value"))
     if target is not None:
         body.extend(_target_vertical(scale(target), top, bottom, f"{target_label}: {fmt(target)}"))
-    return _svg(title, bottom + (40 if target is not None else 24), body)
+    return _svg(title, bottom + (40 if target is not None else 24), body, description)
 
 
 def _target_vertical(x: float, top: float, bottom: float, label: str) -> list[str]:
@@ -178,6 +179,7 @@ def dot_plot(
     target_label: str = "Mục tiêu",
     fmt: Format = format_number,
     label_width: float = 190,
+    description: str = "",
 ) -> str:
     """Rows in the order given (the caller ranks), each a dot on its interval; rank number, label and note drawn."""
     top, plot_right = 10.0, WIDTH - 200.0  # room on the right for the value and a note of ~20 characters
@@ -200,7 +202,7 @@ def dot_plot(
             body.append(_text(plot_right + 60, mid + 4, point.note, fill=MUTED, cls="chart-note"))
     if target is not None:
         body.extend(_target_vertical(scale(target), top, bottom, f"{target_label}: {fmt(target)}"))
-    return _svg(title, bottom + (40 if target is not None else 24), body)
+    return _svg(title, bottom + (40 if target is not None else 24), body, description)
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,7 @@ def time_series(
     target: float | None = None,
     target_label: str = "Kế hoạch",
     fmt: Format = format_number,
+    description: str = "",
 ) -> str:
     """Lines (or stacked columns) by day, a dashed horizontal target line, days as dd/mm under the axis."""
     left, right, top, bottom = 50.0, WIDTH - 20.0, 24.0, 200.0
@@ -260,7 +263,7 @@ def time_series(
         body.append(_line(left, y, right, y, stroke=TARGET, cls="chart-target", width=1.5, dash="5 3"))
         body.append(_text(right, y - 5, f"{target_label}: {fmt(target)}", anchor="end", fill=TARGET, cls="chart-target-label"))
     body.extend(_legend(series, bottom + 40))
-    return _svg(title, bottom + 50, body)
+    return _svg(title, bottom + 50, body, description)
 
 
 def _lines(days: Sequence[date], series: Sequence[Series], x_of: list[float], y_of: Scale, fmt: Format) -> list[str]:

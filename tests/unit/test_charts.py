@@ -87,6 +87,12 @@ def test_a_chart_names_itself_for_screen_readers_and_scales_by_its_view_box() ->
     assert root.get("width") is None and root.get("style") is None
 
 
+def test_a_description_is_read_out_after_the_title() -> None:
+    root = parse(bar_chart([Bar("Huế", 1)], title="Tỉ lệ", description="Huế cao nhất"))
+    assert root.get("aria-label") == "Tỉ lệ. Huế cao nhất"
+    assert root.find("s:desc", NS) is not None and root.find("s:desc", NS).text == "Huế cao nhất"  # type: ignore[union-attr]
+
+
 def test_text_is_escaped_and_no_inline_style_or_script_is_written() -> None:
     svg = bar_chart([Bar("<script>alert(1)</script> & Co", 3)], title='Tiêu đề "A" <b>')
     root = parse(svg)  # well-formed despite the markup in the labels

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime
 
 import pytest
@@ -134,6 +135,20 @@ def test_the_dispositions_of_simulated_members_add_up_to_the_plan() -> None:
     assert sum(tally[f"aapor_{d}"] for d in ("I", "P", "R", "NC", "U", "NE")) == tally["planned"] == 7
     assert tally.rr1 == pytest.approx(1 / 6)  # I=1 over I+P+R+NC+U = 1+1+1+1+2
     assert tally.rr3 == pytest.approx(1 / (4 + 2 * 4 / 5))
+
+
+def test_whatever_the_order_of_events_each_member_is_in_one_disposition() -> None:
+    rng = random.Random(681)
+    sums: dict[str, int] = {}
+    for _ in range(500):
+        events = rng.choices(STATUSES, k=rng.randint(1, 8))
+        for k, v in run(*events)[1].items():
+            sums[k] = sums.get(k, 0) + v
+    tally = Tally("all", sums)
+    dispositions = [tally[f"aapor_{d}"] for d in ("I", "P", "R", "NC", "U", "NE")]
+    assert all(n >= 0 for n in dispositions)
+    assert sum(dispositions) == tally["planned"] == 500
+    assert tally["completed"] <= tally["started"] <= tally["opened"] <= tally["delivered"] <= tally["invited"] <= 500
 
 
 def test_overall_is_the_sum_of_the_strata_and_parts_combine() -> None:
