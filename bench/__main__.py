@@ -31,6 +31,7 @@ from . import (
     requests_calls,
     requests_scale,
     survey_frames,
+    survey_tally,
     tenant_scope,
 )
 from .report import Section, cpu_model, machine_facts
@@ -47,6 +48,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "knowledge_search": knowledge_search.run,
     "jobs_export": jobs_export.run,
     "survey_frames": survey_frames.run,
+    "survey_tally": survey_tally.run,
 }
 FLAGS = ("--scale", "--only", "--knowledge-1m")
 RESULTS = Path(__file__).resolve().parent / "results.md"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -56,6 +57,9 @@ from chalicelib.sla.domain import CalendarOverrides
 from chalicelib.sla.policy import SlaPolicy
 from chalicelib.sla.store import SlaStore
 from chalicelib.surveys.frames import Frame
+from chalicelib.surveys.tally import COUNTERS as TALLY_COUNTERS
+from chalicelib.surveys.tally import STATUSES as TALLY_STATUSES
+from chalicelib.surveys.tally import DayCount, SurveyTally, Tally, TallyStore, UnknownStatusError
 from chalicelib.tenancy.domain import Unit
 from chalicelib.tenancy.store import UnitStore
 
@@ -1240,3 +1244,57 @@ class FakeFrameStore:
     def list(self, *, tenant: str, limit: int = 50) -> list[Frame]:
         mine = [f for (t, _), f in self.frames.items() if t == tenant]
         return sorted(mine, key=lambda f: (f.created_at, f.id), reverse=True)[:limit]
+@dataclass(frozen=True)
+class FakeCounterUpdate:
+    """The fake's transaction part: which counters to add, applied by `FakeTallyStore.apply` (the caller's commit)."""
+
+    key: tuple[str, str, str]  # tenant, survey, SK
+    stratum: str
+    day: date | None
+    counts: dict[str, int]
+
+
+class FakeTallyStore(TallyStore):
+    """Survey tally counters in a dict, keyed as in DynamoDB (tests/integration/test_tally_store_contract.py)."""
+
+    def __init__(self) -> None:
+        self.counters: dict[tuple[str, str, str], FakeCounterUpdate] = {}
+        self.events: set[tuple[str, str, str]] = set()
+
+    def increments(
+        self, *, tenant: str, survey_id: str, stratum: str, day: date, counts: Mapping[str, int]
+    ) -> list[FakeCounterUpdate]:
+        unknown = set(counts) - set(TALLY_COUNTERS)
+        if unknown:
+            raise UnknownStatusError(", ".join(sorted(unknown)))
+        added = {k: int(v) for k, v in counts.items() if v}
+        events = {k: v for k, v in added.items() if k in TALLY_STATUSES}
+        parts = [FakeCounterUpdate((tenant, survey_id, f"S#{stratum}"), stratum, None, added)] if added else []
+        if events:
+            parts.append(FakeCounterUpdate((tenant, survey_id, f"D#{day.isoformat()}#S#{stratum}"), stratum, day, events))
+        return parts
+
+    def apply(self, parts: Sequence[FakeCounterUpdate]) -> None:
+        """What the caller's transaction does with the parts."""
+        for part in parts:
+            now = self.counters.get(part.key, replace(part, counts={}))
+            sums = dict(now.counts)
+            for k, v in part.counts.items():
+                sums[k] = sums.get(k, 0) + v
+            self.counters[part.key] = replace(now, counts=sums)
+
+    def add(
+        self, *, tenant: str, survey_id: str, stratum: str, day: date, counts: Mapping[str, int], event_id: str, at: datetime
+    ) -> bool:
+        parts = self.increments(tenant=tenant, survey_id=survey_id, stratum=stratum, day=day, counts=counts)
+        if (tenant, survey_id, event_id) in self.events:
+            return False
+        self.events.add((tenant, survey_id, event_id))
+        self.apply(parts)
+        return True
+
+    def read(self, *, tenant: str, survey_id: str) -> SurveyTally:
+        found = sorted((k, v) for k, v in self.counters.items() if k[:2] == (tenant, survey_id))
+        strata = [Tally(v.stratum, dict(v.counts)) for k, v in found if v.day is None]
+        days = [DayCount(v.day, v.stratum, dict(v.counts)) for k, v in found if v.day is not None]
+        return SurveyTally(survey_id, strata, days)

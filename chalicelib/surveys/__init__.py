@@ -1,1 +1,1 @@
-"""Satisfaction surveys (Decision 681 Art. 8–9): plans, questionnaires, samples, invitations, answers."""
+"""Satisfaction surveys (*khảo sát mức độ hài lòng*, Decision 681 Art. 8–9): plans, questionnaires, samples, invitations, answers, the tally."""
