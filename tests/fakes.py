@@ -35,6 +35,8 @@ from chalicelib.knowledge.text import analyse, index_terms, normalise
 from chalicelib.knowledge.transfer import EntryRecord
 from chalicelib.limits.domain import SIGN_IN_LOCKED, TOO_MANY_REQUESTS, TOO_MANY_SIGN_INS, Limit, SignInPolicy, wait_text
 from chalicelib.limits.store import Attempt, RateCounters, SignInAttempts
+from chalicelib.links.domain import Link
+from chalicelib.links.store import LinkUse, link_of
 from chalicelib.requests.domain import SYSTEM, Event, Request, Status
 from chalicelib.requests.ports import (
     Change,
@@ -456,6 +458,12 @@ class FakeRateCounters(RateCounters):
             wait = max(end - now, 1)
             raise TooManyRequestsError(TOO_MANY_REQUESTS.format(wait=wait_text(wait)), retry_after=wait)
         self.hits[key] = self.hits.get(key, 0) + 1
+
+    def refuses(self, *, tenant: str, scope: str, subject: str, limit: Limit, now: int) -> None:
+        start, end = limit.window(now)
+        if self.hits.get((tenant, scope, subject, limit.seconds, start), 0) >= limit.requests:
+            wait = max(end - now, 1)
+            raise TooManyRequestsError(TOO_MANY_REQUESTS.format(wait=wait_text(wait)), retry_after=wait)
 
 
 @dataclass
@@ -999,3 +1007,43 @@ class FakeIndexes:
 
     def rebuild(self) -> None:
         self.index = FakeSearchIndex([e.indexed() for t in self._tenants for e in self._store.every(tenant=t)])
+
+
+class FakeLinkStore:
+    """Links in a dict by (tenant, link id); a use is refused when the link is used or missing, as the table does."""
+
+    def __init__(self) -> None:
+        self.links: dict[tuple[str, str], Link] = {}
+        self.writes = 0  # transactions (or single writes) the table would have taken
+
+    def get(self, *, tenant: str, link_id: str) -> Link | None:
+        return self.links.get((tenant, link_id))
+
+    def many(self, *, tenant: str, link_ids: Sequence[str]) -> dict[str, Link]:
+        return {i: self.links[(tenant, i)] for i in link_ids if (tenant, i) in self.links}
+
+    def add(self, *, links: Any) -> int:
+        calls = 0
+        for n, item in enumerate(links):
+            link = link_of(item)
+            if (link.tenant, link.link_id) in self.links:
+                raise ConflictError()
+            self.links[(link.tenant, link.link_id)] = link
+            calls += n % 25 == 0
+        self.writes += calls
+        return calls
+
+    def mark_opened(self, *, tenant: str, link_id: str, at: datetime) -> bool:
+        link = self.links.get((tenant, link_id))
+        if link is None or link.opened_at is not None:
+            return False
+        self.links[(tenant, link_id)] = replace(link, opened_at=at)
+        return True
+
+    def use(self, use: LinkUse, parts: Any) -> None:
+        link = self.links.get((use.tenant, use.link_id))
+        if link is None or link.used_at is not None:
+            raise ConflictError()
+        written: list[Any] = []
+        parts(written)
+        self.links[(use.tenant, use.link_id)] = replace(link, used_at=use.at)
