@@ -46,6 +46,8 @@ from chalicelib.knowledge.transfer import EXPORT as KNOWLEDGE_EXPORT
 from chalicelib.knowledge.transfer import IMPORT as KNOWLEDGE_IMPORT
 from chalicelib.limits.service import RateLimiter, SignInThrottle
 from chalicelib.limits.store import RateCounters, SignInAttempts
+from chalicelib.links.service import LinkService
+from chalicelib.links.store import DynamoLinkStore
 from chalicelib.notifications.service import NotificationService, Worker
 from chalicelib.notifications.store import OutboxStore
 from chalicelib.requests import service as request_service
@@ -178,6 +180,7 @@ def _requests(
     store: DynamoRequestStore,
     users: UserStore,
     citations: KnowledgeService,
+    links: LinkService,
 ) -> _Requests:
     config = base.config
     queue = OutboxQueue(base.client("sqs"), url=config.outbox_queue_url)
@@ -208,6 +211,7 @@ def _requests(
         clock=base.clock,
         public_url=lambda tenant: url(tenant=tenant),
         citations=citations,
+        links=links,
     )
     handlers = TimerHandlers(
         store=store,
@@ -332,6 +336,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     knowledge = _knowledge(
         base, tenancy=tenancy, store=request_store, notifications=notifications, outbox=outbox, users=identity.users
     )
+    links = LinkService(store=DynamoLinkStore(), clock=base.clock)
     requests = _requests(
         base,
         customers=customers,
@@ -341,6 +346,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         store=request_store,
         users=identity.users,
         citations=knowledge.service,
+        links=links,
     )
     jobs = _jobs(base, bank=knowledge.files)
     worker = Worker(

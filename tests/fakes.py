@@ -580,7 +580,7 @@ class FakeRequestStore(RequestStore):
         if change.intake:
             self.intakes[(tenant, change.intake.key)] = change.intake
         if change.survey_link:
-            self.survey_links[(tenant, change.survey_link.token)] = change.survey_link
+            self.survey_links[(tenant, change.survey_link.link_id)] = change.survey_link
         for request in change.requests:
             request.version += 1
             request.history.extend(request.new_events)
