@@ -35,6 +35,9 @@ from chalicelib.knowledge.text import analyse, index_terms, normalise
 from chalicelib.knowledge.transfer import EntryRecord
 from chalicelib.limits.domain import SIGN_IN_LOCKED, TOO_MANY_REQUESTS, TOO_MANY_SIGN_INS, Limit, SignInPolicy, wait_text
 from chalicelib.limits.store import Attempt, RateCounters, SignInAttempts
+from chalicelib.links.deliveries import PENDING as DLV_PENDING
+from chalicelib.links.deliveries import STATUSES as DLV_STATUSES
+from chalicelib.links.deliveries import Delivery, address_hash
 from chalicelib.links.domain import Link
 from chalicelib.links.store import LinkUse, link_of
 from chalicelib.requests.domain import SYSTEM, Event, Request, Status
@@ -1047,3 +1050,70 @@ class FakeLinkStore:
         written: list[Any] = []
         parts(written)
         self.links[(use.tenant, use.link_id)] = replace(link, used_at=use.at)
+
+
+class FakeDeliveryStore:
+    """Deliveries in a dict by (tenant, group, id), counts computed, suppressions by hash; a change from a status
+    the delivery is no longer in is refused as a whole, as the table's transaction is."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str, str], Delivery] = {}
+        self.blocked: dict[tuple[str, str], str] = {}
+        self.writes = 0
+
+    def add(self, *, tenant: str, group: str, deliveries: Any) -> int:
+        calls = 0
+        for n, delivery in enumerate(deliveries):
+            key = (tenant, group, delivery.id)
+            if key in self.rows:
+                raise ConflictError()
+            self.rows[key] = delivery
+            calls += n % 99 == 0
+        self.writes += calls
+        return calls
+
+    def get(self, *, tenant: str, group: str, delivery_id: str) -> Delivery | None:
+        return self.rows.get((tenant, group, delivery_id))
+
+    def pending(self, *, tenant: str, group: str, limit: int) -> list[Delivery]:
+        found = sorted(
+            (d for (t, g, _), d in self.rows.items() if (t, g) == (tenant, group) and d.status == DLV_PENDING), key=lambda d: d.id
+        )
+        return found[:limit]
+
+    def list(self, *, tenant: str, group: str, limit: int, cursor: str | None) -> tuple[list[Delivery], str | None]:
+        found = sorted((d for (t, g, _), d in self.rows.items() if (t, g) == (tenant, group)), key=lambda d: d.id)
+        start = int(cursor or 0)
+        page = found[start : start + limit]
+        return page, str(start + limit) if start + limit < len(found) else None
+
+    def counts(self, *, tenant: str, group: str) -> dict[str, int]:
+        mine = [d for (t, g, _), d in self.rows.items() if (t, g) == (tenant, group)]
+        return {"total": len(mine), **{s: sum(d.status == s for d in mine) for s in DLV_STATUSES}}
+
+    def change(self, changes: Any) -> None:
+        if not changes:
+            return
+        for old, _ in changes:
+            stored = self.rows.get((old.tenant, old.group, old.id))
+            if stored is None or stored.status != old.status:
+                raise ConflictError()
+        for _, new in changes:
+            stored = self.rows[(new.tenant, new.group, new.id)]
+            self.rows[(new.tenant, new.group, new.id)] = replace(new, provider_id=new.provider_id or stored.provider_id)
+        self.writes += 1
+
+    def sent(self, deliveries: Any) -> None:
+        for d in deliveries:
+            stored = self.rows[(d.tenant, d.group, d.id)]
+            self.rows[(d.tenant, d.group, d.id)] = replace(stored, provider_id=d.provider_id, secret={})
+        self.writes += bool(deliveries)
+
+    def suppressed(self, *, tenant: str, addresses: Any) -> set[str]:
+        return {a for a in addresses if (tenant, address_hash(a)) in self.blocked}
+
+    def suppress(self, *, tenant: str, address: str, reason: str, at: datetime) -> bool:
+        if (tenant, address_hash(address)) in self.blocked:
+            return False
+        self.blocked[(tenant, address_hash(address))] = reason
+        return True
