@@ -17,7 +17,7 @@ from chalicelib.adapters.clients import lazy_client
 from chalicelib.adapters.cognito import CognitoDirectory
 from chalicelib.adapters.files import S3Files
 from chalicelib.adapters.job_state import JobState
-from chalicelib.adapters.messaging import Mailer, OutboxQueue, Sms
+from chalicelib.adapters.messaging import BulkMailer, Mailer, OutboxQueue, Sms
 from chalicelib.adapters.stepfunctions import Timers
 from chalicelib.adapters.tenant_credentials import TenantCredentials, TenantRoles
 from chalicelib.adapters.tenant_scope import shared_reads
@@ -44,9 +44,13 @@ from chalicelib.knowledge.service import KnowledgeService
 from chalicelib.knowledge.store import DynamoEntryStore, DynamoGenerations
 from chalicelib.knowledge.transfer import EXPORT as KNOWLEDGE_EXPORT
 from chalicelib.knowledge.transfer import IMPORT as KNOWLEDGE_IMPORT
+from chalicelib.limits.domain import Limit
 from chalicelib.limits.service import RateLimiter, SignInThrottle
 from chalicelib.limits.store import RateCounters, SignInAttempts
-from chalicelib.links.service import LinkService
+from chalicelib.links import sending
+from chalicelib.links.delivery_store import DynamoDeliveryStore
+from chalicelib.links.sending import DeliveryService
+from chalicelib.links.service import LinkGuard, LinkService
 from chalicelib.links.store import DynamoLinkStore
 from chalicelib.notifications.service import NotificationService, Worker
 from chalicelib.notifications.store import OutboxStore
@@ -92,6 +96,9 @@ class Container:
     knowledge: KnowledgeService
     knowledge_index: IndexBuilder
     knowledge_reviews: ReviewReminders
+    links: LinkService
+    link_guard: LinkGuard
+    deliveries: DeliveryService
 
 
 @dataclass(frozen=True)
@@ -297,6 +304,20 @@ def _knowledge(
     return _Knowledge(service, builder, reviews, files)
 
 
+def _deliveries(base: _Base) -> DeliveryService:
+    """Deliveries: bulk e-mail and SMS, paced on the jobs queue; SES's events come through their own queue."""
+    config = base.config
+    mailer = BulkMailer(base.client("ses"), sender=config.mail_sender, configuration_set=config.mail_configuration_set)
+    return DeliveryService(
+        store=DynamoDeliveryStore(),
+        mailer=mailer,
+        sms=Sms(base.client("sns")),
+        queue=OutboxQueue(base.client("sqs"), url=config.jobs_queue_url),
+        clock=base.clock,
+        rate=config.delivery_rate,
+    )
+
+
 def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | None:
     """In AWS, the table is reached through per-tenant credentials (SaaS Factory's token vending machine); else None."""
     if not config.tenant_access_role_arn:
@@ -349,6 +370,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         links=links,
     )
     jobs = _jobs(base, bank=knowledge.files)
+    deliveries = _deliveries(base)
     worker = Worker(
         {
             "job": jobs.run,
@@ -360,6 +382,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
             "notice_sent": notifications.record_sent,
             "timer_restart": requests.reconciler.restart,
             "knowledge_index": knowledge.builder.on_message,
+            sending.MESSAGE: deliveries.on_message,
         }
     )
     edge = Edge(
@@ -389,6 +412,9 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         knowledge=knowledge.service,
         knowledge_index=knowledge.builder,
         knowledge_reviews=knowledge.reviews,
+        links=links,
+        link_guard=LinkGuard(counters=RateCounters(), limit=Limit(config.link_misses_per_minute), clock=base.clock),
+        deliveries=deliveries,
     )
 
 

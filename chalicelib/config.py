@@ -48,6 +48,11 @@ class Settings:
     knowledge_bucket: str = ""
     knowledge_index_dir: str = "/tmp/knowledge-index"
     knowledge_index_check_seconds: float = 30.0
+    #: Invitations sent a second, per round (DELIVERY_RATE; a survey may ask for less): SES's sending quota is the
+    #: ceiling (14 a second is a new production account's), and a slower pace spreads the hotline's callbacks.
+    delivery_rate: int = 14
+    #: Unknown link tokens one client address may try a minute (LINK_MISSES_PER_MINUTE; 0: no limit).
+    link_misses_per_minute: int = 20
 
 
 def _count(name: str, default: int) -> int:
@@ -101,4 +106,6 @@ def settings() -> Settings:
         knowledge_bucket=env.get("KNOWLEDGE_BUCKET", ""),
         knowledge_index_dir=env.get("KNOWLEDGE_INDEX_DIR") or "/tmp/knowledge-index",
         knowledge_index_check_seconds=float(env.get("KNOWLEDGE_INDEX_CHECK_SECONDS") or 30),
+        delivery_rate=_count("DELIVERY_RATE", 14),
+        link_misses_per_minute=_count("LINK_MISSES_PER_MINUTE", 20),
     )

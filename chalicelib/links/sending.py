@@ -155,6 +155,10 @@ class DeliveryService:
             self._queue.send({"type": MESSAGE, "tenant": tenant, "group": group, "rate": rate}, delay_seconds=delay)
         return len(batch)
 
+    def on_message(self, *, tenant: str, group: str, rate: int, receive_count: int = 1) -> None:
+        """The jobs queue's message for one chunk."""
+        self.send_chunk(tenant=tenant, group=group, rate=rate, receive_count=receive_count)
+
     def _claim(self, deliveries: Sequence[Delivery]) -> builtins.list[Delivery]:
         """pending → sending before the call; one that moved meanwhile (a retried chunk) is left out."""
         now = self._clock.now()
