@@ -30,6 +30,7 @@ from . import (
     rate_limits,
     requests_calls,
     requests_scale,
+    survey_invitations,
     tenant_scope,
 )
 from .report import Section, cpu_model, machine_facts
@@ -45,6 +46,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "fuzz": fuzz.run,
     "knowledge_search": knowledge_search.run,
     "jobs_export": jobs_export.run,
+    "survey_invitations": survey_invitations.run,
 }
 FLAGS = ("--scale", "--only", "--knowledge-1m")
 RESULTS = Path(__file__).resolve().parent / "results.md"

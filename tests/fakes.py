@@ -1032,7 +1032,7 @@ class FakeLinkStore:
             if (link.tenant, link.link_id) in self.links:
                 raise ConflictError()
             self.links[(link.tenant, link.link_id)] = link
-            calls += n % 25 == 0
+            calls += n % 100 == 0
         self.writes += calls
         return calls
 

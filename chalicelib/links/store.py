@@ -23,7 +23,7 @@ from chalicelib.shared.errors import ConflictError
 from .domain import Link
 
 SK = "LINK"
-PUT_CHUNK = 25  # links written in one TransactWriteItems (BatchWriteItem is refused by IAM: TableAccessDef)
+PUT_CHUNK = 100  # links written in one TransactWriteItems (its most) (BatchWriteItem is refused by IAM: TableAccessDef)
 
 
 class LinkItem(BaseItem, discriminator="Link"):

@@ -66,11 +66,11 @@ def test_a_link_id_is_written_once(store, unique):
         store.add(links=[_item(tenant, link_id)])
 
 
-def test_many_links_go_in_chunks_of_25(store, unique):
+def test_many_links_go_in_transactions_of_100(store, unique):
     tenant = f"t{unique}"
-    ids = [issue().link_id for _ in range(60)]
-    assert store.add(links=(_item(tenant, i) for i in ids)) == 3
-    assert len(store.many(tenant=tenant, link_ids=ids)) == 60
+    ids = [issue().link_id for _ in range(130)]
+    assert store.add(links=(_item(tenant, i) for i in ids)) == 2
+    assert len(store.many(tenant=tenant, link_ids=ids)) == 130
 
 
 def test_only_the_first_opening_and_the_first_use_count(store, unique):
