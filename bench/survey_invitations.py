@@ -140,7 +140,7 @@ def one(n: int) -> dict[str, Any]:
             queued = time.perf_counter()
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
-            del links
+            links.clear()
             prepared = dict(calls)
             calls.clear()
             send_started = time.perf_counter()
