@@ -66,9 +66,9 @@ def _send(group: str, deliveries: list[Delivery]) -> None:
 
 def test_120_invitations_take_3_ses_calls_and_their_events_mark_them_delivered(stack, unique, sent, events):
     group = f"s{unique}.official"
-    before = len(sent()["emails"])
+    before = len(sent()["bulk"])
     _send(group, [_invitation(group, f"p{n}.{unique}@example.vn", "survey", n) for n in range(120)])
-    calls = sent()["emails"][before:]
+    calls = sent()["bulk"][before:]
     assert [len(m.destinations) for m in calls] == [50, 50, 20], "one SendBulkTemplatedEmail per 50 destinations"
     first = calls[0].destinations[0]
     assert json.loads(first["ReplacementTemplateData"])["survey_url"] == "http://hanoi.localhost/s/token0"
