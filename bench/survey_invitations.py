@@ -242,7 +242,10 @@ def run() -> Section:
                 ],
                 ["SNS Publish calls (SMS; longest text, characters)", f"{sns:,} ({sc.get('sms.longest', 0)})"],
                 ["sending: chunks (jobs worker runs, 2,000 each at most)", f"{r['chunks']}"],
-                ["sending: delivery store transactions (claims and records, 2 per 50)", f"{r['store_writes']:,}"],
+                [
+                    "delivery store transactions, written and sent (99 a write; a claim and a record per 50 sent)",
+                    f"{r['store_writes']:,}",
+                ],
                 ["prepare on moto: links issued (s)", f"{p['links_s']:.1f}"],
                 ["prepare on moto: deliveries written (s)", f"{p['deliveries_s']:.1f}"],
                 ["prepare on moto: first chunk queued (s)", f"{p['queue_s']:.3f}"],
