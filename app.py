@@ -22,6 +22,7 @@ from chalicelib.customers.privacy_routes import bp as privacy_bp
 from chalicelib.customers.routes import bp as customers_bp
 from chalicelib.entrypoints import jobs
 from chalicelib.entrypoints.queue import JOBS_QUEUE, OUTBOX_QUEUE, batch_response, handle_records
+from chalicelib.entrypoints.ses_events import SES_EVENTS_QUEUE, handle_ses_records
 from chalicelib.identity.routes import bp as identity_bp
 from chalicelib.jobs.pages import bp as job_pages_bp
 from chalicelib.jobs.routes import bp as jobs_bp
@@ -95,6 +96,12 @@ def outbox(event: SQSEvent) -> dict[str, Any]:
 def jobs_worker(event: SQSEvent) -> dict[str, Any]:
     """Run background jobs (exports, imports), one a message, each up to the function's 900 s."""
     return batch_response(handle_records(record.to_dict() for record in event))
+
+
+@app.on_sqs_message(queue=SES_EVENTS_QUEUE, batch_size=10, name="ses_events")
+def ses_events(event: SQSEvent) -> dict[str, Any]:
+    """SES's events (delivery, bounce, complaint, reject, rendering failure): delivery statuses and suppressions."""
+    return batch_response(handle_ses_records(record.to_dict() for record in event))
 
 
 @app.schedule(jobs.RETENTION_CRON, name="retention", description="Personal data past its retention (Decree 13/2023)")

@@ -31,6 +31,7 @@ from . import (
     requests_calls,
     requests_scale,
     survey_frames,
+    survey_invitations,
     survey_tally,
     tenant_scope,
 )
@@ -49,6 +50,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "jobs_export": jobs_export.run,
     "survey_frames": survey_frames.run,
     "survey_tally": survey_tally.run,
+    "survey_invitations": survey_invitations.run,
 }
 FLAGS = ("--scale", "--only", "--knowledge-1m")
 RESULTS = Path(__file__).resolve().parent / "results.md"

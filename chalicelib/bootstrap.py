@@ -17,7 +17,7 @@ from chalicelib.adapters.clients import lazy_client
 from chalicelib.adapters.cognito import CognitoDirectory
 from chalicelib.adapters.files import S3Files
 from chalicelib.adapters.job_state import JobState
-from chalicelib.adapters.messaging import Mailer, OutboxQueue, Sms
+from chalicelib.adapters.messaging import BulkMailer, Mailer, OutboxQueue, Sms
 from chalicelib.adapters.stepfunctions import Timers
 from chalicelib.adapters.tenant_credentials import TenantCredentials, TenantRoles
 from chalicelib.adapters.tenant_scope import shared_reads, shared_writes
@@ -47,8 +47,14 @@ from chalicelib.knowledge.service import KnowledgeService
 from chalicelib.knowledge.store import DynamoEntryStore, DynamoGenerations
 from chalicelib.knowledge.transfer import EXPORT as KNOWLEDGE_EXPORT
 from chalicelib.knowledge.transfer import IMPORT as KNOWLEDGE_IMPORT
+from chalicelib.limits.domain import Limit
 from chalicelib.limits.service import RateLimiter, SignInThrottle
 from chalicelib.limits.store import RateCounters, SignInAttempts
+from chalicelib.links import sending
+from chalicelib.links.delivery_store import DynamoDeliveryStore
+from chalicelib.links.sending import DeliveryService
+from chalicelib.links.service import LinkGuard, LinkService
+from chalicelib.links.store import DynamoLinkStore
 from chalicelib.notifications.service import NotificationService, Worker
 from chalicelib.notifications.store import OutboxStore
 from chalicelib.requests import service as request_service
@@ -109,6 +115,9 @@ class Container:
     questionnaires: QuestionnaireService
     survey_frames: FrameService
     survey_contacts: ContactLog | None  # None until the deployment sets SURVEY_CONTACT_PEPPER
+    links: LinkService
+    link_guard: LinkGuard
+    deliveries: DeliveryService
 
 
 @dataclass(frozen=True)
@@ -197,6 +206,7 @@ def _requests(
     store: DynamoRequestStore,
     users: UserStore,
     citations: KnowledgeService,
+    links: LinkService,
 ) -> _Requests:
     config = base.config
     queue = OutboxQueue(base.client("sqs"), url=config.outbox_queue_url)
@@ -227,6 +237,7 @@ def _requests(
         clock=base.clock,
         public_url=lambda tenant: url(tenant=tenant),
         citations=citations,
+        links=links,
     )
     handlers = TimerHandlers(
         store=store,
@@ -340,6 +351,20 @@ def _approvals() -> tuple[ApprovalInbox, PendingApprovals]:
     return ApprovalInbox(store=inbox), inbox
 
 
+def _deliveries(base: _Base) -> DeliveryService:
+    """Deliveries: bulk e-mail and SMS, paced on the jobs queue; SES's events come through their own queue."""
+    config = base.config
+    mailer = BulkMailer(base.client("ses"), sender=config.mail_sender, configuration_set=config.mail_configuration_set)
+    return DeliveryService(
+        store=DynamoDeliveryStore(),
+        mailer=mailer,
+        sms=Sms(base.client("sns")),
+        queue=OutboxQueue(base.client("sqs"), url=config.jobs_queue_url),
+        clock=base.clock,
+        rate=config.delivery_rate,
+    )
+
+
 def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | None:
     """In AWS, the table is reached through per-tenant credentials (SaaS Factory's token vending machine); else None."""
     if not config.tenant_access_role_arn:
@@ -379,6 +404,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     knowledge = _knowledge(
         base, tenancy=tenancy, store=request_store, notifications=notifications, outbox=outbox, users=identity.users
     )
+    links = LinkService(store=DynamoLinkStore(), clock=base.clock)
     requests = _requests(
         base,
         customers=customers,
@@ -388,10 +414,12 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         store=request_store,
         users=identity.users,
         citations=knowledge.service,
+        links=links,
     )
     jobs = _jobs(base, bank=knowledge.files)
     approvals, inbox = _approvals()
     survey_frames = _survey_frames(base, jobs=jobs, requests=request_store, customers=customer_store)
+    deliveries = _deliveries(base)
     worker = Worker(
         {
             "job": jobs.run,
@@ -403,6 +431,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
             "notice_sent": notifications.record_sent,
             "timer_restart": requests.reconciler.restart,
             "knowledge_index": knowledge.builder.on_message,
+            sending.MESSAGE: deliveries.on_message,
         }
     )
     edge = Edge(
@@ -437,6 +466,9 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         questionnaires=QuestionnaireService(store=QuestionnaireStore(), clock=base.clock),
         survey_frames=survey_frames,
         survey_contacts=ContactLog(pepper=config.survey_contact_pepper.encode()) if config.survey_contact_pepper else None,
+        links=links,
+        link_guard=LinkGuard(counters=RateCounters(), limit=Limit(config.link_misses_per_minute), clock=base.clock),
+        deliveries=deliveries,
     )
 
 

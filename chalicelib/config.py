@@ -54,6 +54,11 @@ class Settings:
     survey_contact_pepper: str = ""
     #: A person surveyed by any office within this many days is left out of a new sample (SURVEY_CONTACT_DAYS).
     survey_contact_days: int = 90
+    #: Invitations sent a second, per round (DELIVERY_RATE; a survey may ask for less): SES's sending quota is the
+    #: ceiling (14 a second is a new production account's), and a slower pace spreads the hotline's callbacks.
+    delivery_rate: int = 14
+    #: Unknown link tokens one client address may try a minute (LINK_MISSES_PER_MINUTE; 0: no limit).
+    link_misses_per_minute: int = 20
 
 
 def _count(name: str, default: int) -> int:
@@ -110,4 +115,6 @@ def settings() -> Settings:
         knowledge_index_check_seconds=float(env.get("KNOWLEDGE_INDEX_CHECK_SECONDS") or 30),
         survey_contact_pepper=env.get("SURVEY_CONTACT_PEPPER", ""),
         survey_contact_days=_count("SURVEY_CONTACT_DAYS", 90),
+        delivery_rate=_count("DELIVERY_RATE", 14),
+        link_misses_per_minute=_count("LINK_MISSES_PER_MINUTE", 20),
     )

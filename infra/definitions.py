@@ -161,8 +161,22 @@ class QueueDef:
 QUEUES: tuple[QueueDef, ...] = (
     QueueDef(f"{APP_NAME}-outbox"),
     QueueDef(f"{APP_NAME}-jobs", max_receive_count=3, visibility_timeout_seconds=960),
+    QueueDef(f"{APP_NAME}-ses-events"),
 )
 JOBS_QUEUE = QUEUES[1]
+
+
+@dataclass(frozen=True)
+class MailEventsDef:
+    """SES's events of the configuration set: published to a topic, which a queue subscribes to (the app's
+    `ses_events` handler consumes it: delivery statuses, the suppression list; chalicelib/links/sending.py)."""
+
+    topic: str
+    queue: QueueDef
+    event_types: tuple[str, ...] = ("send", "reject", "bounce", "complaint", "delivery", "renderingFailure")
+
+
+MAIL_EVENTS = MailEventsDef(topic=f"{APP_NAME}-ses-events", queue=QUEUES[2])
 
 
 @dataclass(frozen=True)
@@ -187,7 +201,7 @@ KNOWLEDGE_BUCKET = BucketDef(f"{APP_NAME}-knowledge-index", "knowledge search in
 BUCKETS: tuple[BucketDef, ...] = (FILES_BUCKET, KNOWLEDGE_BUCKET)
 
 # SNS: SMS goes straight to phone numbers; this topic carries operational alarms.
-TOPICS: tuple[str, ...] = (f"{APP_NAME}-alarms",)
+TOPICS: tuple[str, ...] = (f"{APP_NAME}-alarms", MAIL_EVENTS.topic)
 
 
 @dataclass(frozen=True)

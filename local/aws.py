@@ -32,6 +32,7 @@ class Resources:
     jobs_queue_url: str = ""
     files_bucket: str = d.FILES_BUCKET.name
     knowledge_bucket: str = d.KNOWLEDGE_BUCKET.name
+    ses_events_queue_url: str = ""
 
     def app_environment(self, base_domain: str = "localhost") -> dict[str, str]:
         """The environment the Chalice app runs with against this stack."""
@@ -84,9 +85,10 @@ def start_moto(port: int) -> Any:
 
     from moto.server import ThreadedMotoServer
 
-    from . import moto_patches
+    from . import moto_patches, ses_events
 
     moto_patches.apply()
+    ses_events.apply()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
@@ -116,6 +118,7 @@ def provision(endpoint: str, region: str = d.DEFAULT_REGION) -> Resources:
         create_bucket(s3, bucket, region)
     sns = boto3.client("sns", **kw)
     topic_arn = sns.create_topic(Name=d.TOPICS[0])["TopicArn"]
+    _mail_events(sns, sqs, boto3.client("ses", **kw), queues[d.MAIL_EVENTS.queue.name][0])
     machines = _state_machines(boto3.client("stepfunctions", **kw), table, outbox_url)
     return Resources(
         endpoint,
@@ -128,6 +131,7 @@ def provision(endpoint: str, region: str = d.DEFAULT_REGION) -> Resources:
         topic_arn,
         machines,
         jobs_queue_url=queues[d.JOBS_QUEUE.name][0],
+        ses_events_queue_url=queues[d.MAIL_EVENTS.queue.name][0],
     )
 
 
@@ -234,6 +238,23 @@ def _mail(ses: Any) -> None:
                 "TextPart": body["text"],
             }
         )
+
+
+def _mail_events(sns: Any, sqs: Any, ses: Any, queue_url: str) -> None:
+    """The configuration set's events → topic → queue, as the CDK stack has them (moto records the destination but
+    emits no events: local/ses_events.py does, after each send)."""
+    topic_arn = sns.create_topic(Name=d.MAIL_EVENTS.topic)["TopicArn"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+    ses.create_configuration_set_event_destination(
+        ConfigurationSetName=d.MAIL.configuration_set,
+        EventDestination={
+            "Name": "events",
+            "Enabled": True,
+            "MatchingEventTypes": list(d.MAIL_EVENTS.event_types),
+            "SNSDestination": {"TopicARN": topic_arn},
+        },
+    )
 
 
 def _queue(sqs: Any, q: d.QueueDef) -> tuple[str, str]:

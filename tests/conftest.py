@@ -229,7 +229,8 @@ def faults(stack: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def sent(stack: Any) -> Any:
-    """What moto's SES and SNS have sent: `sent()` → {"emails": [...], "sms": [...]}."""
+    """What moto's SES and SNS have sent: `sent()` → {"emails": [...], "bulk": [...], "sms": [...]} — `bulk` holds the
+    SendBulkTemplatedEmail calls (their `destinations` a list of up to 50), `emails` every other message."""
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
     from moto.sns.models import sns_backends
@@ -237,7 +238,10 @@ def sent(stack: Any) -> Any:
     def read() -> dict[str, list[Any]]:
         ses = ses_backends[DEFAULT_ACCOUNT_ID][stack.region]
         sns = sns_backends[DEFAULT_ACCOUNT_ID][stack.region]
-        return {"emails": list(ses.sent_messages), "sms": list(sns.sms_messages.values())}
+        messages = list(ses.sent_messages)
+        bulk = [m for m in messages if isinstance(getattr(m, "destinations", None), list)]
+        emails = [m for m in messages if not isinstance(getattr(m, "destinations", None), list)]
+        return {"emails": emails, "bulk": bulk, "sms": list(sns.sms_messages.values())}
 
     return read
 

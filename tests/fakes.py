@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterable, Iterator, Sequence
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -39,6 +38,11 @@ from chalicelib.knowledge.text import analyse, index_terms, normalise
 from chalicelib.knowledge.transfer import EntryRecord
 from chalicelib.limits.domain import SIGN_IN_LOCKED, TOO_MANY_REQUESTS, TOO_MANY_SIGN_INS, Limit, SignInPolicy, wait_text
 from chalicelib.limits.store import Attempt, RateCounters, SignInAttempts
+from chalicelib.links.deliveries import PENDING as DLV_PENDING
+from chalicelib.links.deliveries import STATUSES as DLV_STATUSES
+from chalicelib.links.deliveries import Delivery, address_hash
+from chalicelib.links.domain import Link
+from chalicelib.links.store import LinkUse, link_of
 from chalicelib.requests.domain import SYSTEM, Event, Request, Status
 from chalicelib.requests.ports import (
     Change,
@@ -465,6 +469,12 @@ class FakeRateCounters(RateCounters):
             raise TooManyRequestsError(TOO_MANY_REQUESTS.format(wait=wait_text(wait)), retry_after=wait)
         self.hits[key] = self.hits.get(key, 0) + 1
 
+    def refuses(self, *, tenant: str, scope: str, subject: str, limit: Limit, now: int) -> None:
+        start, end = limit.window(now)
+        if self.hits.get((tenant, scope, subject, limit.seconds, start), 0) >= limit.requests:
+            wait = max(end - now, 1)
+            raise TooManyRequestsError(TOO_MANY_REQUESTS.format(wait=wait_text(wait)), retry_after=wait)
+
 
 @dataclass
 class _SignInRow:
@@ -580,7 +590,7 @@ class FakeRequestStore(RequestStore):
         if change.intake:
             self.intakes[(tenant, change.intake.key)] = change.intake
         if change.survey_link:
-            self.survey_links[(tenant, change.survey_link.token)] = change.survey_link
+            self.survey_links[(tenant, change.survey_link.link_id)] = change.survey_link
         for request in change.requests:
             request.version += 1
             request.history.extend(request.new_events)
@@ -1244,6 +1254,8 @@ class FakeFrameStore:
     def list(self, *, tenant: str, limit: int = 50) -> list[Frame]:
         mine = [f for (t, _), f in self.frames.items() if t == tenant]
         return sorted(mine, key=lambda f: (f.created_at, f.id), reverse=True)[:limit]
+
+
 @dataclass(frozen=True)
 class FakeCounterUpdate:
     """The fake's transaction part: which counters to add, applied by `FakeTallyStore.apply` (the caller's commit)."""
@@ -1298,3 +1310,110 @@ class FakeTallyStore(TallyStore):
         strata = [Tally(v.stratum, dict(v.counts)) for k, v in found if v.day is None]
         days = [DayCount(v.day, v.stratum, dict(v.counts)) for k, v in found if v.day is not None]
         return SurveyTally(survey_id, strata, days)
+
+
+class FakeLinkStore:
+    """Links in a dict by (tenant, link id); a use is refused when the link is used or missing, as the table does."""
+
+    def __init__(self) -> None:
+        self.links: dict[tuple[str, str], Link] = {}
+        self.writes = 0  # transactions (or single writes) the table would have taken
+
+    def get(self, *, tenant: str, link_id: str) -> Link | None:
+        return self.links.get((tenant, link_id))
+
+    def many(self, *, tenant: str, link_ids: Sequence[str]) -> dict[str, Link]:
+        return {i: self.links[(tenant, i)] for i in link_ids if (tenant, i) in self.links}
+
+    def add(self, *, links: Any) -> int:
+        calls = 0
+        for n, item in enumerate(links):
+            link = link_of(item)
+            if (link.tenant, link.link_id) in self.links:
+                raise ConflictError()
+            self.links[(link.tenant, link.link_id)] = link
+            calls += n % 100 == 0
+        self.writes += calls
+        return calls
+
+    def mark_opened(self, *, tenant: str, link_id: str, at: datetime) -> bool:
+        link = self.links.get((tenant, link_id))
+        if link is None or link.opened_at is not None:
+            return False
+        self.links[(tenant, link_id)] = replace(link, opened_at=at)
+        return True
+
+    def use(self, use: LinkUse, parts: Any) -> None:
+        link = self.links.get((use.tenant, use.link_id))
+        if link is None or link.used_at is not None:
+            raise ConflictError()
+        written: list[Any] = []
+        parts(written)
+        self.links[(use.tenant, use.link_id)] = replace(link, used_at=use.at)
+
+
+class FakeDeliveryStore:
+    """Deliveries in a dict by (tenant, group, id), counts computed, suppressions by hash; a change from a status
+    the delivery is no longer in is refused as a whole, as the table's transaction is."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str, str], Delivery] = {}
+        self.blocked: dict[tuple[str, str], str] = {}
+        self.writes = 0
+
+    def add(self, *, tenant: str, group: str, deliveries: Any) -> int:
+        calls = 0
+        for n, delivery in enumerate(deliveries):
+            key = (tenant, group, delivery.id)
+            if key in self.rows:
+                raise ConflictError()
+            self.rows[key] = delivery
+            calls += n % 99 == 0
+        self.writes += calls
+        return calls
+
+    def get(self, *, tenant: str, group: str, delivery_id: str) -> Delivery | None:
+        return self.rows.get((tenant, group, delivery_id))
+
+    def pending(self, *, tenant: str, group: str, limit: int) -> list[Delivery]:
+        found = sorted(
+            (d for (t, g, _), d in self.rows.items() if (t, g) == (tenant, group) and d.status == DLV_PENDING), key=lambda d: d.id
+        )
+        return found[:limit]
+
+    def list(self, *, tenant: str, group: str, limit: int, cursor: str | None) -> tuple[list[Delivery], str | None]:
+        found = sorted((d for (t, g, _), d in self.rows.items() if (t, g) == (tenant, group)), key=lambda d: d.id)
+        start = int(cursor or 0)
+        page = found[start : start + limit]
+        return page, str(start + limit) if start + limit < len(found) else None
+
+    def counts(self, *, tenant: str, group: str) -> dict[str, int]:
+        mine = [d for (t, g, _), d in self.rows.items() if (t, g) == (tenant, group)]
+        return {"total": len(mine), **{s: sum(d.status == s for d in mine) for s in DLV_STATUSES}}
+
+    def change(self, changes: Any) -> None:
+        if not changes:
+            return
+        for old, _ in changes:
+            stored = self.rows.get((old.tenant, old.group, old.id))
+            if stored is None or stored.status != old.status:
+                raise ConflictError()
+        for _, new in changes:
+            stored = self.rows[(new.tenant, new.group, new.id)]
+            self.rows[(new.tenant, new.group, new.id)] = replace(new, provider_id=new.provider_id or stored.provider_id)
+        self.writes += 1
+
+    def sent(self, deliveries: Any) -> None:
+        for d in deliveries:
+            stored = self.rows[(d.tenant, d.group, d.id)]
+            self.rows[(d.tenant, d.group, d.id)] = replace(stored, provider_id=d.provider_id, secret={})
+        self.writes += bool(deliveries)
+
+    def suppressed(self, *, tenant: str, addresses: Any) -> set[str]:
+        return {a for a in addresses if (tenant, address_hash(a)) in self.blocked}
+
+    def suppress(self, *, tenant: str, address: str, reason: str, at: datetime) -> bool:
+        if (tenant, address_hash(address)) in self.blocked:
+            return False
+        self.blocked[(tenant, address_hash(address))] = reason
+        return True

@@ -10,6 +10,7 @@ import html
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError
@@ -80,20 +81,73 @@ class Mailer:
         return str(response["MessageId"])
 
 
+BULK_MAX = 50  # destinations per SendBulkTemplatedEmail (SES v1)
+
+
+@dataclass(frozen=True)
+class BulkDestination:
+    """One addressee of a bulk send: the address, its template values, and the message tags its events will carry."""
+
+    to: str
+    data: dict[str, str]
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """SES's answer for one destination: its message id, or the status that refused it (e.g. MessageRejected)."""
+
+    message_id: str | None
+    error: str | None = None
+
+
+class BulkMailer(Mailer):
+    """Templated e-mail to many addressees, at most BULK_MAX a call (SendBulkTemplatedEmail)."""
+
+    def send_bulk(self, *, template: str, destinations: list[BulkDestination]) -> list[BulkResult]:
+        """One call for up to 50 addressees; a result per destination, in order (SendRefused / SendUncertain when the
+        call as a whole fails)."""
+        if not 0 < len(destinations) <= BULK_MAX:
+            raise ValueError(f"1 to {BULK_MAX} destinations a call, not {len(destinations)}")
+        with _sending():
+            response = self._client.send_bulk_templated_email(
+                Source=self._sender,
+                Template=template,
+                DefaultTemplateData="{}",
+                ConfigurationSetName=self._configuration_set,
+                Destinations=[
+                    {
+                        "Destination": {"ToAddresses": [d.to]},
+                        "ReplacementTemplateData": json.dumps(template_data(d.data), ensure_ascii=False),
+                        "ReplacementTags": [{"Name": k, "Value": v} for k, v in d.tags.items()],
+                    }
+                    for d in destinations
+                ],
+            )
+        statuses = list(response.get("Status") or [])
+        return [
+            BulkResult(s.get("MessageId"), None if s.get("Status", "Success") == "Success" else str(s.get("Status")))
+            for s in statuses
+        ]
+
+
 class Sms:
     """Sends transactional SMS through SNS."""
 
     def __init__(self, client: Any) -> None:
         self._client = client
 
-    def send(self, *, to: str, text: str) -> str:
-        """Send one SMS to a Vietnamese number (0xxxxxxxxx or +84…); returns SNS's message id (or SendRefused / SendUncertain)."""
+    def send(self, *, to: str, text: str, attributes: dict[str, str] | None = None) -> str:
+        """Send one SMS to a Vietnamese number (0xxxxxxxxx or +84…); returns SNS's message id (or SendRefused / SendUncertain).
+
+        `attributes` ride as message attributes (e.g. `tenant`, `delivery`), for the delivery status logs."""
         number = "+84" + to[1:] if to.startswith("0") else to
+        extra = {k: {"DataType": "String", "StringValue": v} for k, v in (attributes or {}).items()}
         with _sending():
             response = self._client.publish(
                 PhoneNumber=number,
                 Message=text,
-                MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
+                MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}, **extra},
             )
         return str(response["MessageId"])
 

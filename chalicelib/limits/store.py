@@ -76,6 +76,21 @@ class RateCounters:
             self._remember(key, end, now)
             raise _refused(TOO_MANY_REQUESTS, end - now) from None
 
+    def refuses(self, *, tenant: str, scope: str, subject: str, limit: Limit, now: int) -> None:
+        """Raise TooManyRequestsError if the subject's window is full, counting nothing (one GetItem, or none if known)."""
+        start, end = limit.window(now)
+        key = (tenant_key(tenant, "RATE", scope, subject), f"{limit.seconds}s#{start}")
+        if key not in self._full:
+            with translated():
+                try:
+                    hits = RateCounterItem.get(*key).hits or 0
+                except RateCounterItem.DoesNotExist:
+                    return
+            if hits < limit.requests:
+                return
+            self._remember(key, end, now)
+        raise _refused(TOO_MANY_REQUESTS, end - now)
+
     def _remember(self, key: tuple[str, str], end: int, now: int) -> None:
         if len(self._full) >= _REFUSED_CACHE_SIZE:
             self._full = {k: e for k, e in self._full.items() if e > now}

@@ -41,6 +41,9 @@ class Notice:
     data: dict[str, str] = field(default_factory=dict)
     subject_id: str = ""
     id: str = field(default_factory=new_id)  # its outbox id, known before the change that carries it commits
+    #: Values the message needs but that must not stay at rest (a link's token in its URL): kept apart in the outbox
+    #: item and blanked once the notice is sent (notifications/store.py).
+    secret: dict[str, str] = field(default_factory=dict)
 
 
 # SMS texts, Vietnamese with diacritics (sent as Unicode SMS). Only what the message needs — a reference and a

@@ -101,7 +101,7 @@ class NotificationService:
         self._store.record_sent(tenant=tenant, notice_id=notice_id, provider_id=provider_id, at=self._clock.now())
 
     def _send(self, item: OutboxItem) -> str:
-        data: dict[str, Any] = dict(item.data or {})
+        data: dict[str, Any] = {**(item.data or {}), **(item.secret or {})}
         if item.channel == "sms":
             return self._sms.send(to=item.to, text=sms_text(item.template, data))
         return self._mailer.send(to=item.to, template=item.template, data=data)

@@ -34,6 +34,7 @@ class OutboxItem(BaseItem, discriminator="Outbox"):
     claimed_at = UnicodeAttribute(null=True)  # when the current or last send was claimed
     sent_at = UnicodeAttribute(null=True)
     provider_id = UnicodeAttribute(null=True)
+    secret = JSONAttribute(null=True)  # the notice's secret values (a link's URL) until it is sent, then removed
 
 
 class OutboxStore:
@@ -54,6 +55,7 @@ class OutboxStore:
             template=notice.template,
             data=dict(notice.data),
             subject_id=notice.subject_id,
+            secret=dict(notice.secret) or None,
             created_at=created,
             GSI1PK=_open(tenant),
             GSI1SK=f"{created}#{notice.id}",
@@ -104,6 +106,7 @@ class OutboxStore:
             OutboxItem.provider_id.set(provider_id),
             OutboxItem.sent_at.set(iso(at)),
             OutboxItem.last_error.remove(),
+            OutboxItem.secret.remove(),
             *_settled(),
         ]
         self._update(item, actions, OutboxItem.PK.exists() & (OutboxItem.status != SENT), versioned=False)

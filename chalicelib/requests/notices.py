@@ -32,7 +32,7 @@ class CustomerNotices:
         phone = customer.phone
         return [Notice("sms", phone, "request_answered", {"reference": request.reference}, request.id)] if phone else []
 
-    def written_answer(self, request: Request, customer: Customer) -> list[Notice]:
+    def written_answer(self, request: Request, customer: Customer, token: str | None) -> list[Notice]:
         """Art. 6.2 step 5: the approved answer by e-mail with the survey link, when the customer has an address."""
         email = customer.email
         if not email or not is_written(request.channel):
@@ -42,11 +42,13 @@ class CustomerNotices:
             "customer_name": request.customer_name,
             "reference": request.reference,
             "answer_text": request.answer,
-            "survey_url": self.survey_url(request) or "",
             "tenant_name": TENANT_BY_CODE[request.tenant].name,
         }
-        return [Notice("email", email, "request-answer", data, request.id)]
+        # The link's token exists only in memory here: it rides in the notice's secret part, which the outbox keeps
+        # until the e-mail is sent and then blanks (notifications/store.py), so no clear token stays at rest.
+        secret = {"survey_url": self.survey_url(request.tenant, token)} if token else {}
+        return [Notice("email", email, "request-answer", data, request.id, secret=secret)]
 
-    def survey_url(self, request: Request) -> str | None:
-        """The customer's survey link, once an answer went out."""
-        return f"{self._public_url(request.tenant)}/s/{request.survey_token}" if request.survey_token else None
+    def survey_url(self, tenant: str, token: str) -> str:
+        """The public survey page of a link's token."""
+        return f"{self._public_url(tenant)}/s/{token}"

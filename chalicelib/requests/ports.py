@@ -27,13 +27,21 @@ class IntakeRecord:
 
 @dataclass(frozen=True)
 class SurveyLink:
-    """The single-use survey link that goes out with a written answer (Art. 6.2 step 5)."""
+    """The single-use survey link that goes out with a written answer (Art. 6.2 step 5): a link of the links
+    capability (purpose `answer`), written with the request; only its id (the token's hash) is kept."""
 
-    token: str
+    link_id: str
     request_id: str
     customer_id: str
     channel: str
-    expires_at: datetime
+    valid_from: datetime
+    valid_until: datetime
+
+
+class SurveyLinkStates(Protocol):
+    """The links capability as the request's read model sees it: a link's state by its id (links.service)."""
+
+    def state(self, *, tenant: str, link_id: str) -> Any: ...
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ def summary(request: Request, now: datetime) -> RequestSummary:
     )
 
 
-def detail(request: Request, now: datetime, viewer: Principal, survey_url: str | None) -> RequestRead:
+def detail(request: Request, now: datetime, viewer: Principal, survey: dict[str, Any] | None) -> RequestRead:
     """A request with its parts, its timeline (oldest step first) and what `viewer` may do with it now."""
     answer = None
     if request.answered_at:
@@ -76,7 +76,7 @@ def detail(request: Request, now: datetime, viewer: Principal, survey_url: str |
         origin=_plain(asdict(request.origin)) if request.origin else None,
         follow_up_of=request.follow_up_of,
         follow_up_id=request.follow_up_id,
-        survey_url=survey_url,
+        survey=survey,
         timeline=[_plain(asdict(e)) for e in sorted(request.history, key=lambda e: e.at)],
         allowed_actions=allowed_actions(request, viewer),
     )

@@ -43,7 +43,7 @@ A = ACTION_PERMISSIONS
 def _shown(ctx: RequestContext, request: Request) -> RequestRead:
     """The request as the caller sees it now (an action's result carries its timeline: nothing is read again)."""
     c = container()
-    return read_models.detail(request, c.clock.now(), ctx.user, c.requests.survey_url(request))
+    return read_models.detail(request, c.clock.now(), ctx.user, c.requests.survey(request))
 
 
 def _action(name: str, body: type[Versioned], path: str = "") -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -198,6 +198,6 @@ class RequestRead(RequestSummary):
     origin: dict[str, Any] | None
     follow_up_of: str | None
     follow_up_id: str | None
-    survey_url: str | None
+    survey: dict[str, Any] | None  # the answer's survey link: sent_at, valid_until, opened_at, answered_at
     timeline: list[dict[str, Any]]
     allowed_actions: list[str]  # what the signed-in user may do now; the console offers exactly these

@@ -11,10 +11,11 @@ from typing import Any
 
 from chalicelib.customers.domain import Customer, CustomerRecord
 from chalicelib.customers.schemas import CustomerIdentity
+from chalicelib.links.domain import issue as issue_link
 from chalicelib.notifications.domain import Notice
 from chalicelib.shared.clock import Clock, to_local
 from chalicelib.shared.errors import ConflictError, MalformedError, NotFoundError, RuleViolationError
-from chalicelib.shared.ids import new_id, new_token
+from chalicelib.shared.ids import new_id
 from chalicelib.shared.tenancy import Principal, across
 
 from .domain import Category, Channel, Deadline, Draft, Escalation, Kind, Request, Transfer, deadline_key, reference_of, relay_key
@@ -30,6 +31,7 @@ from .ports import (
     RequestStore,
     Staff,
     SurveyLink,
+    SurveyLinkStates,
     Timers,
     UnitRef,
 )
@@ -57,8 +59,10 @@ class RequestService:
         clock: Clock,
         public_url: Callable[[str], str],
         citations: Citations | None = None,
+        links: SurveyLinkStates | None = None,
     ) -> None:
         self._store = store
+        self._links = links
         self._citations: Citations = citations or NoCitations()
         self._customers = customers
         self._deadlines = deadlines
@@ -78,9 +82,21 @@ class RequestService:
             raise NotFoundError("Không tìm thấy yêu cầu.")
         return found
 
-    def survey_url(self, request: Request) -> str | None:
-        """The customer's survey link, once a written answer went out."""
-        return self._notices.survey_url(request)
+    def survey(self, request: Request) -> dict[str, Any] | None:
+        """The state of the answer's survey link (sent, valid until, opened, answered), once a written answer went out.
+
+        The link's URL cannot be shown again: only the token's hash is kept (README "Migration notes")."""
+        if not request.survey_link_id or self._links is None:
+            return None
+        link = self._links.state(tenant=request.tenant, link_id=request.survey_link_id)
+        if link is None:
+            return None
+        return {
+            "sent_at": link.issued_at,
+            "valid_until": link.valid_until,
+            "opened_at": link.opened_at,
+            "answered_at": link.used_at,
+        }
 
     # -- intake ---------------------------------------------------------------------------------------------------
 
@@ -284,12 +300,12 @@ class RequestService:
         """Art. 6.2 steps 3–5: the leader approves; the answer goes to the customer with a single-use survey link."""
         request = self._load(tenant, request_id, version)
         now = self._clock.now()
-        draft = request.approve(now, actor, draft_id, note, new_token())
-        assert request.survey_token is not None
+        issued = issue_link()
+        draft = request.approve(now, actor, draft_id, note, issued.link_id)
         link = SurveyLink(
-            request.survey_token, request.id, request.customer_id, request.channel.value, now + timedelta(days=SURVEY_LINK_DAYS)
+            issued.link_id, request.id, request.customer_id, request.channel.value, now, now + timedelta(days=SURVEY_LINK_DAYS)
         )
-        change = self._telling(request, actor, lambda customer: self._notices.written_answer(request, customer))
+        change = self._telling(request, actor, lambda customer: self._notices.written_answer(request, customer, issued.token))
         change.survey_link = link
         self._commit(change)
         if draft.task_token:

@@ -7,7 +7,8 @@ into it: system steps leave the request's version alone. Sparse index keys on th
 GSI1 status, GSI2 open-by-due (overdue and due soon), GSI3 assignee or handling unit, GSI4 the CCC's national view
 of open requests. A customer link (`T#{tenant}#CUST#{customer}` / `REQ#…`) serves the customer's timeline, one
 queue item per pending escalation (`T#{tenant}#UNITQ#{unit}`) a unit's inbox, `T#{tenant}#IDEMPOTENCY#{key}` an
-intake's `Idempotency-Key`, and `T#{tenant}#SURVEY#{token}` the survey link.
+intake's `Idempotency-Key`; the answer's survey link is a link of the links capability (`T#{tenant}#LINK#{hash}`,
+chalicelib/links/store.py), written in the approval's transaction.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
 from chalicelib.adapters.unit_of_work import Check, Journal, commit
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.customers.domain import Customer
+from chalicelib.links.store import link_item
 from chalicelib.notifications.domain import Notice
 from chalicelib.shared.clock import iso, parse_iso
 from chalicelib.shared.errors import ConflictError, RuleViolationError
@@ -36,6 +38,7 @@ from chalicelib.tenancy.store import UnitItem
 from .domain import SYSTEM, Callback, Category, Channel, Draft, Escalation, Event, Kind, Origin, Rating, Request, Status, Transfer
 from .ports import Change, CustomerRequest, IntakeRecord, Listing, RequestFilter, SystemNote, UnitRef
 
+ANSWER_LINK = "answer"  # the links capability's purpose of the answer e-mail's survey link
 FAR_FUTURE = "9999-12-31T00:00:00.000000Z"
 
 
@@ -102,14 +105,6 @@ class IdempotencyItem(BaseItem, discriminator="Idempotency"):
     fingerprint = UnicodeAttribute()
 
 
-class SurveyTokenItem(BaseItem, discriminator="SurveyToken"):
-    """The single-use survey link sent with a written answer (Art. 6.2 step 5); the survey capability consumes it."""
-
-    request_id = UnicodeAttribute()
-    customer_id = UnicodeAttribute()
-    channel = UnicodeAttribute()
-
-
 class OutboxEntries(Protocol):
     """The notifications capability's outbox, as items for this store's transactions (notifications.store)."""
 
@@ -168,7 +163,7 @@ _SCALAR_JSON = (
     "knowledge_id",
     "follow_up_of",
     "follow_up_id",
-    "survey_token",
+    "survey_link_id",
     "timer_id",
     "due_from",
     "redacted_at",
@@ -247,7 +242,7 @@ def from_item(item: RequestItem) -> Request:
         "knowledge_id",
         "follow_up_of",
         "follow_up_id",
-        "survey_token",
+        "survey_link_id",
         "timer_id",
     ):
         if body.get(name) is not None:
@@ -415,14 +410,14 @@ class DynamoRequestStore:
             if change.survey_link:
                 link = change.survey_link
                 tx.save(
-                    SurveyTokenItem(
-                        tenant_key(tenant, "SURVEY", link.token),
-                        "TOKEN",
+                    link_item(
                         tenant=tenant,
-                        request_id=link.request_id,
-                        customer_id=link.customer_id,
-                        channel=link.channel,
-                        expires_at=int(link.expires_at.timestamp()),
+                        link_id=link.link_id,
+                        purpose=ANSWER_LINK,
+                        subject={"request_id": link.request_id, "customer_id": link.customer_id, "channel": link.channel},
+                        valid_from=link.valid_from,
+                        valid_until=link.valid_until,
+                        issued_at=link.valid_from,
                     )
                 )
 

@@ -184,7 +184,7 @@ class ChaliceApi(Construct):
         """
         self.role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=["ses:SendEmail", "ses:SendTemplatedEmail"],
+                actions=["ses:SendEmail", "ses:SendTemplatedEmail", "ses:SendBulkTemplatedEmail"],
                 resources=["*"],
                 conditions={"StringEquals": {"ses:FromAddress": sender}},
             )

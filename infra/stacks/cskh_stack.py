@@ -9,18 +9,19 @@ from aws_cdk import CfnOutput, Environment, Stack
 from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
-from infra.definitions import APP_NAME, JOBS_QUEUE, MAIL
+from infra.definitions import APP_NAME, JOBS_QUEUE, MAIL, MAIL_EVENTS
 from infra.stacks.api import ChaliceApi
 from infra.stacks.data import Data, Files, KnowledgeIndexBucket
 from infra.stacks.domain import WildcardDomain
 from infra.stacks.identity import Identity, PoolKeys
-from infra.stacks.messaging import Mail, Messaging
+from infra.stacks.messaging import Mail, Messaging, publish_mail_events
 from infra.stacks.monitoring import Alarms
 from infra.stacks.workflows import Workflows
 
 # The outbox queue's handler in app.py (`outbox`) and its event source, as Chalice names them in its SAM template.
 OUTBOX_HANDLER = ("Outbox", "OutboxSqsEventSource")
 JOBS_HANDLER = ("JobsWorker", "JobsWorkerSqsEventSource")
+SES_EVENTS_HANDLER = ("SesEvents", "SesEventsSqsEventSource")
 
 # Lambda environment variable -> the ASL file of the state machine whose ARN it carries.
 STATE_MACHINE_VARIABLES = {
@@ -68,6 +69,7 @@ class CskhStack(Stack):
         identity = Identity(self, "Identity", retain=settings.retain)
         mail = Mail(self, "Mail", zone=zone)
         messaging = Messaging(self, "Messaging")
+        publish_mail_events(mail, messaging.topics[MAIL_EVENTS.topic])
         files = Files(self, "Files")
         workflows = Workflows(self, "Workflows", table=data.table, outbox=messaging.outbox, retain=settings.retain)
         knowledge = KnowledgeIndexBucket(self, "KnowledgeIndex")
@@ -106,6 +108,7 @@ class CskhStack(Stack):
         api.after(*messaging.queues.values())
         api.report_batch_item_failures(*OUTBOX_HANDLER)
         api.report_batch_item_failures(*JOBS_HANDLER)
+        api.report_batch_item_failures(*SES_EVENTS_HANDLER)
 
         WildcardDomain(
             self,

@@ -6,10 +6,11 @@ from aws_cdk import Duration
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra.definitions import MAIL, QUEUES, TOPICS
+from infra.definitions import MAIL, MAIL_EVENTS, QUEUES, TOPICS
 
 # A dead letter keeps its original enqueue time, so the DLQ must keep messages longer than its source queue;
 # 14 days (the most SQS allows) leaves time to inspect a failure found after a long weekend.
@@ -49,6 +50,23 @@ class Mail(Construct):
             )
 
 
+def publish_mail_events(mail: Mail, topic: sns.ITopic) -> None:
+    """The configuration set's events (MAIL_EVENTS.event_types) go to the topic."""
+    events = {
+        "send": ses.EmailSendingEvent.SEND,
+        "reject": ses.EmailSendingEvent.REJECT,
+        "bounce": ses.EmailSendingEvent.BOUNCE,
+        "complaint": ses.EmailSendingEvent.COMPLAINT,
+        "delivery": ses.EmailSendingEvent.DELIVERY,
+        "renderingFailure": ses.EmailSendingEvent.RENDERING_FAILURE,
+    }
+    mail.configuration_set.add_event_destination(
+        "Events",
+        destination=ses.EventDestination.sns_topic(topic),
+        events=[events[name] for name in MAIL_EVENTS.event_types],
+    )
+
+
 class Messaging(Construct):
     """Topics and queues; each queue redrives to its dead-letter queue after max_receive_count tries."""
 
@@ -78,6 +96,9 @@ class Messaging(Construct):
                 encryption=sqs.QueueEncryption.SQS_MANAGED,
                 enforce_ssl=True,
             )
+
+        # SES's events reach the app as SNS notifications in its queue (the handler unwraps them).
+        self.topics[MAIL_EVENTS.topic].add_subscription(subscriptions.SqsSubscription(self.queues[MAIL_EVENTS.queue.name]))
 
     @property
     def alarm_topic(self) -> sns.Topic:

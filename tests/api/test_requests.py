@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.shared.clock import VN_TZ
+from chalicelib.adapters.dynamo import tenant_key
+from chalicelib.links.domain import Link
+from chalicelib.links.service import LinkService
+from chalicelib.links.store import DynamoLinkStore
+from chalicelib.notifications.store import OutboxItem
+from chalicelib.shared.clock import VN_TZ, SystemClock
 from tests.conftest import Api, Reply
 
 
@@ -159,13 +165,24 @@ def test_written_answers_need_a_leaders_approval_and_go_out_with_a_survey_link(a
     redrafted = _act(officer, returned, "draft", text="Kính gửi Ông/Bà, theo Luật BHXH 2024 …").json
     approved = _act(leader, redrafted, "approve", draft_id=redrafted["drafts"][1]["id"]).json
     assert approved["status"] == "answered" and approved["answer"]["text"].startswith("Kính gửi Ông/Bà, theo Luật")
-    assert approved["survey_url"].startswith("http://hanoi.localhost/s/")
+    survey = approved["survey"]
+    assert (
+        survey["sent_at"] and survey["valid_until"] > survey["sent_at"] and survey["opened_at"] is survey["answered_at"] is None
+    )
     before = len(sent()["emails"])
     drain()
     mails = sent()["emails"][before:]
     mine = [m for m in mails if email in m.destinations["ToAddresses"]]
     assert len(mine) == 1 and mine[0].template == "request-answer"
-    assert approved["survey_url"] in str(mine[0].template_data)
+    url = json.loads(mine[0].template_data)["survey_url"]
+    assert url.startswith("http://hanoi.localhost/s/")
+    token = url.rsplit("/s/", 1)[1]
+    link = LinkService(store=DynamoLinkStore(), clock=SystemClock()).resolve(tenant="hanoi", token=token, now=datetime.now(UTC))
+    assert isinstance(link, Link) and link.purpose == "answer" and link.subject["request_id"] == approved["id"]
+    assert token not in json.dumps(leader.get(f"/api/requests/{approved['id']}").json)
+    stored = list(OutboxItem.query(tenant_key("hanoi", "OUTBOX"), filter_condition=OutboxItem.subject_id == approved["id"]))
+    assert stored and all(i.status == "sent" and not i.secret for i in stored), "the outbox blanked the link once sent"
+    assert token not in str([i.attribute_values for i in stored])
     assert "Bảo hiểm xã hội thành phố Hà Nội" in str(mine[0].template_data), "signed with the office's name, not its code"
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from infra.definitions import QUEUES, STATE_MACHINE_DIR, STATE_MACHINES, TABLE, TABLE_ACCESS, TOPICS, USER_POOL
+from infra.definitions import MAIL_EVENTS, QUEUES, STATE_MACHINE_DIR, STATE_MACHINES, TABLE, TABLE_ACCESS, TOPICS, USER_POOL
 
 pytestmark = pytest.mark.infra
 
@@ -308,6 +308,7 @@ def test_lambda_gets_its_environment_and_role(resources: dict[str, dict[str, Any
         "cognito-idp:Admin*",
         "ses:SendEmail",
         "ses:SendTemplatedEmail",
+        "ses:SendBulkTemplatedEmail",
         "sns:Publish",
         "sqs:SendMessage",
         "sqs:ReceiveMessage",
@@ -319,6 +320,22 @@ def test_lambda_gets_its_environment_and_role(resources: dict[str, dict[str, Any
         "states:SendTaskFailure",
         "sts:AssumeRole",
     } <= actions
+
+
+def test_ses_events_reach_their_queue_through_the_topic(resources: dict[str, dict[str, Any]]) -> None:
+    (destination,) = of_type(resources, "AWS::SES::ConfigurationSetEventDestination").values()
+    events = destination["Properties"]["EventDestination"]
+    assert set(events["MatchingEventTypes"]) == set(MAIL_EVENTS.event_types) and events["Enabled"]
+    topic_id, _ = one(resources, "AWS::SNS::Topic", TopicName=MAIL_EVENTS.topic)
+    assert events["SnsDestination"]["TopicARN"] == {"Ref": topic_id}
+    queue_id, _ = one(resources, "AWS::SQS::Queue", QueueName=MAIL_EVENTS.queue.name)
+    subscriptions = of_type(resources, "AWS::SNS::Subscription").values()
+    assert any(
+        s["Properties"]["Protocol"] == "sqs"
+        and s["Properties"]["TopicArn"] == {"Ref": topic_id}
+        and s["Properties"]["Endpoint"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+        for s in subscriptions
+    )
 
 
 def test_the_lambda_reaches_the_table_only_through_the_tenant_roles(resources: dict[str, dict[str, Any]]) -> None:

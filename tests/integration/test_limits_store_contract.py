@@ -161,3 +161,14 @@ def test_the_table_holds_the_account_and_a_digest_of_the_address_only(stack, uni
     assert item.SK == f"9f86d081884c7d65#{NOW - 20}"
     assert set(item.attribute_values) == {"PK", "SK", "type", "tenant", "failures", "expires_at"}, "no password, no address"
     assert item.expires_at == NOW - 20 + 3600 + 240 + 300
+
+
+def test_asking_whether_a_window_is_full_counts_nothing(counters, unique):
+    tenant = f"t{unique}"
+    counters.refuses(tenant=tenant, scope="user", subject="hanoi.agent", limit=THREE, now=NOW)
+    for _ in range(3):
+        _hit(counters, tenant)
+    with pytest.raises(TooManyRequestsError):
+        counters.refuses(tenant=tenant, scope="user", subject="hanoi.agent", limit=THREE, now=NOW + 1)
+    counters.refuses(tenant=tenant, scope="user", subject="hanoi.leader", limit=THREE, now=NOW + 1)
+    counters.refuses(tenant=tenant, scope="user", subject="hanoi.agent", limit=THREE, now=NOW + 40)

@@ -11,6 +11,7 @@ import pytest
 
 from chalicelib.customers.schemas import CustomerIdentity
 from chalicelib.customers.service import CustomerService
+from chalicelib.links.domain import token_hash
 from chalicelib.notifications.domain import Notice
 from chalicelib.requests.domain import ACTION_PERMISSIONS, ACTIONS, Request, Status, allowed_actions
 from chalicelib.requests.schemas import ChannelName, CustomerRef, RequestCreate
@@ -271,8 +272,11 @@ def test_timer_notes_never_cost_a_person_a_409(world):
         tenant="hanoi", actor=LEADER, request_id=request.id, version=drafted.version, draft_id=draft.id
     )
     assert approved.status is Status.ANSWERED and world.timers.ended == ["tok"], "the approval ends the wait"
-    assert approved.survey_token and world.service.survey_url(approved).endswith(approved.survey_token)
-    assert ("hanoi", approved.survey_token) in world.store.survey_links
+    assert approved.survey_link_id and ("hanoi", approved.survey_link_id) in world.store.survey_links
+    mail = world.outbox.sent[0]
+    token = mail.secret["survey_url"].rsplit("/s/", 1)[1]
+    assert mail.secret["survey_url"].startswith("https://hanoi.example.vn/s/") and token_hash(token) == approved.survey_link_id
+    assert token not in str(mail.data) and token not in repr(approved), "the token is kept nowhere but in the mail's secret"
     assert [n.template for n in world.outbox.sent] == ["request-answer"], "nobody holds a letter yet: the reminder is a note"
     assert "deadline_reminder" in [e.action for e in approved.history]
 

@@ -81,7 +81,7 @@ class Request:
     origin: Origin | None = None
     follow_up_of: str | None = None
     follow_up_id: str | None = None
-    survey_token: str | None = None
+    survey_link_id: str | None = None  # the answer's survey link (links capability); its token is never kept
     timer_id: str | None = None
     redacted_at: datetime | None = None  # when its personal content was removed (retention or erasure)
     version: int = 0
@@ -357,14 +357,14 @@ class Request:
         self.status = Status.AWAITING_APPROVAL
         self._log(now, actor.username, "drafted")
 
-    def approve(self, now: datetime, actor: Principal, draft_id: str, note: str, survey_token: str) -> Draft:
+    def approve(self, now: datetime, actor: Principal, draft_id: str, note: str, survey_link_id: str) -> Draft:
         """Art. 6.2 steps 3–5: the leader approves (never their own draft); the approved text goes out with a survey link."""
         self.check("approve", actor)
         draft = self._decided(draft_id)
         draft.status, draft.decided_by, draft.decided_at, draft.note = "approved", actor.username, now, note.strip()
         self._log(now, actor.username, "approved", note.strip())
         self._set_answer(now, actor.username, draft.text, None)
-        self.survey_token = survey_token
+        self.survey_link_id = survey_link_id
         return draft
 
     def reject_draft(self, now: datetime, actor: Principal, draft_id: str, note: str) -> Draft:
