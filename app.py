@@ -39,8 +39,11 @@ from chalicelib.sla.pages import bp as sla_pages_bp
 from chalicelib.sla.routes import bp as sla_bp
 from chalicelib.surveys.frame_pages import bp as survey_frame_pages_bp
 from chalicelib.surveys.frame_routes import bp as survey_frames_bp
+from chalicelib.surveys.pages import bp as survey_pages_bp
+from chalicelib.surveys.public import bp as survey_public_bp
 from chalicelib.surveys.questionnaire_pages import bp as questionnaire_pages_bp
 from chalicelib.surveys.questionnaire_routes import bp as questionnaire_bp
+from chalicelib.surveys.routes import bp as surveys_bp
 from chalicelib.tenancy.routes import bp as tenancy_bp
 from chalicelib.web.pages import bp as web_bp
 
@@ -71,6 +74,9 @@ for blueprint in (
     questionnaire_pages_bp,
     survey_frames_bp,
     survey_frame_pages_bp,
+    surveys_bp,
+    survey_pages_bp,
+    survey_public_bp,
     web_bp,
 ):
     app.register_blueprint(blueprint)

@@ -18,7 +18,7 @@ from chalicelib.adapters.cognito import CognitoDirectory
 from chalicelib.adapters.files import S3Files
 from chalicelib.adapters.job_state import JobState
 from chalicelib.adapters.messaging import BulkMailer, Mailer, OutboxQueue, Sms
-from chalicelib.adapters.stepfunctions import Timers
+from chalicelib.adapters.stepfunctions import SurveyWaves, Timers
 from chalicelib.adapters.tenant_credentials import TenantCredentials, TenantRoles
 from chalicelib.adapters.tenant_scope import shared_reads, shared_writes
 from chalicelib.approvals.kinds import register_kind
@@ -53,7 +53,7 @@ from chalicelib.limits.store import RateCounters, SignInAttempts
 from chalicelib.links import sending
 from chalicelib.links.delivery_store import DynamoDeliveryStore
 from chalicelib.links.sending import DeliveryService
-from chalicelib.links.service import LinkGuard, LinkService
+from chalicelib.links.service import LinkGuard, LinkService, LinkUsedError
 from chalicelib.links.store import DynamoLinkStore
 from chalicelib.notifications.service import NotificationService, Worker
 from chalicelib.notifications.store import OutboxStore
@@ -69,20 +69,28 @@ from chalicelib.shared import tracing
 from chalicelib.shared.clock import Clock, SystemClock
 from chalicelib.shared.edge import Edge
 from chalicelib.shared.observability import logger
-from chalicelib.shared.permissions import Permission
+from chalicelib.shared.permissions import CENTRAL_TENANT, Permission
 from chalicelib.sla.service import SlaService
 from chalicelib.sla.store import SlaStore
 from chalicelib.surveys import frame_jobs
 from chalicelib.surveys.contacts import ContactLog
+from chalicelib.surveys.form import NATIONAL_HOTLINE
 from chalicelib.surveys.frame_files import FrameFiles
 from chalicelib.surveys.frame_seams import RegistryCustomers
 from chalicelib.surveys.frame_service import FrameService
 from chalicelib.surveys.frame_store import FrameStore
 from chalicelib.surveys.frames import IMPORT as FRAME_IMPORT
 from chalicelib.surveys.frames import REGISTRY_KIND as FRAME_REGISTRY
+from chalicelib.surveys.invitations import PURPOSE as SURVEY_PURPOSE
+from chalicelib.surveys.invitations import SurveyInvitations
 from chalicelib.surveys.questionnaire_service import QuestionnaireService
 from chalicelib.surveys.questionnaire_store import QuestionnaireStore
-from chalicelib.tenancy.catalog import TENANTS
+from chalicelib.surveys.respond import RespondentService
+from chalicelib.surveys.sampler import FrameSampler
+from chalicelib.surveys.service import SurveyService
+from chalicelib.surveys.store import DynamoSurveyStore
+from chalicelib.surveys.tally_store import DynamoTallyStore
+from chalicelib.tenancy.catalog import TENANT_BY_CODE, TENANTS
 from chalicelib.tenancy.domain import TenantHosts
 from chalicelib.tenancy.service import TenancyService
 from chalicelib.tenancy.store import UnitStore
@@ -118,6 +126,9 @@ class Container:
     links: LinkService
     link_guard: LinkGuard
     deliveries: DeliveryService
+    surveys: SurveyService
+    respondents: RespondentService
+    survey_invitations: SurveyInvitations
 
 
 @dataclass(frozen=True)
@@ -365,6 +376,72 @@ def _deliveries(base: _Base) -> DeliveryService:
     )
 
 
+@dataclass(frozen=True)
+class _Surveys:
+    service: SurveyService
+    respondents: RespondentService
+    invitations: SurveyInvitations
+
+
+class _Offices:
+    """An office's public name and hotline, for the respondent's page and the messages."""
+
+    def name(self, tenant: str) -> str:
+        spec = TENANT_BY_CODE.get(tenant)
+        return spec.name if spec else "Bảo hiểm xã hội Việt Nam"
+
+    def hotline(self, tenant: str) -> str:
+        return NATIONAL_HOTLINE  # the catalogue has no office hotlines yet: the national line answers for all
+
+
+def _surveys(
+    base: _Base,
+    *,
+    inbox: PendingApprovals,
+    questionnaires: QuestionnaireService,
+    links: LinkService,
+    guard: LinkGuard,
+    deliveries: DeliveryService,
+    contacts: ContactLog | None,
+) -> _Surveys:
+    """Surveys: plans with the shared approval, rounds drawn from frames, invitations through the links, answers."""
+    config = base.config
+    store = DynamoSurveyStore(journal=base.audit, approvals=inbox, tally=DynamoTallyStore())
+    offices = _Offices()
+    invitations = SurveyInvitations(
+        links=links,
+        deliveries=deliveries,
+        contacts=contacts,
+        clock=base.clock,
+        public_url=lambda tenant: config.public_url_template.format(tenant=tenant),
+        office_name=offices.name,
+    )
+    files = FrameFiles(S3Files(base.client("s3"), bucket=config.files_bucket))
+    service = SurveyService(
+        store=store,
+        questionnaires=questionnaires,
+        sampler=FrameSampler(frames=FrameStore(), files=files, contacts=contacts),
+        invitations=invitations,
+        waves=SurveyWaves(base.client("stepfunctions"), arn=config.survey_waves_state_machine_arn),
+        tally=DynamoTallyStore(),
+        provinces=frozenset(t.code for t in TENANTS if t.code != CENTRAL_TENANT),
+        audit=base.audit,
+        clock=base.clock,
+    )
+    deliveries.on_delivered(SURVEY_PURPOSE, service.on_delivered)
+    deliveries.on_failure(SURVEY_PURPOSE, service.on_delivery_failed)
+    respondents = RespondentService(
+        store=store,
+        links=links,
+        guard=guard,
+        questionnaires=questionnaires,
+        offices=offices,
+        clock=base.clock,
+        used_error=LinkUsedError,
+    )
+    return _Surveys(service, respondents, invitations)
+
+
 def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | None:
     """In AWS, the table is reached through per-tenant credentials (SaaS Factory's token vending machine); else None."""
     if not config.tenant_access_role_arn:
@@ -420,6 +497,18 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     approvals, inbox = _approvals()
     survey_frames = _survey_frames(base, jobs=jobs, requests=request_store, customers=customer_store)
     deliveries = _deliveries(base)
+    questionnaires = QuestionnaireService(store=QuestionnaireStore(), clock=base.clock)
+    contacts = ContactLog(pepper=config.survey_contact_pepper.encode()) if config.survey_contact_pepper else None
+    link_guard = LinkGuard(counters=RateCounters(), limit=Limit(config.link_misses_per_minute), clock=base.clock)
+    surveys = _surveys(
+        base,
+        inbox=inbox,
+        questionnaires=questionnaires,
+        links=links,
+        guard=link_guard,
+        deliveries=deliveries,
+        contacts=contacts,
+    )
     worker = Worker(
         {
             "job": jobs.run,
@@ -432,6 +521,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
             "timer_restart": requests.reconciler.restart,
             "knowledge_index": knowledge.builder.on_message,
             sending.MESSAGE: deliveries.on_message,
+            "survey_wave": surveys.service.on_wave_message,
         }
     )
     edge = Edge(
@@ -463,12 +553,15 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         knowledge_reviews=knowledge.reviews,
         approvals=approvals,
         inbox=inbox,
-        questionnaires=QuestionnaireService(store=QuestionnaireStore(), clock=base.clock),
+        questionnaires=questionnaires,
         survey_frames=survey_frames,
-        survey_contacts=ContactLog(pepper=config.survey_contact_pepper.encode()) if config.survey_contact_pepper else None,
+        survey_contacts=contacts,
         links=links,
-        link_guard=LinkGuard(counters=RateCounters(), limit=Limit(config.link_misses_per_minute), clock=base.clock),
+        link_guard=link_guard,
         deliveries=deliveries,
+        surveys=surveys.service,
+        respondents=surveys.respondents,
+        survey_invitations=surveys.invitations,
     )
 
 

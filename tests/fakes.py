@@ -1073,9 +1073,9 @@ class FakeSurveyStore:
 
     def _count(self, tenant: str, survey_id: str, changes: Any) -> None:
         for c in changes:
-            for status in c.reached:
-                key = (tenant, survey_id, c.member.stratum, status)
-                self.tally[key] = self.tally.get(key, 0) + 1
+            for name, n in c.counts.items():
+                key = (tenant, survey_id, c.member.stratum, name)
+                self.tally[key] = self.tally.get(key, 0) + n
 
     def put_members(self, *, tenant: str, survey_id: str, changes: Any) -> None:
         for c in changes:

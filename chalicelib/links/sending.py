@@ -20,6 +20,7 @@ from chalicelib.shared.errors import ConflictError, RuleViolationError
 from chalicelib.shared.observability import logger
 
 from .deliveries import (
+    DELIVERED,
     EMAIL,
     PENDING,
     PERMANENT,
@@ -96,10 +97,15 @@ class DeliveryService:
         self._clock = clock
         self._rate = rate
         self._hooks: dict[str, list[FailureHook]] = {}
+        self._delivered_hooks: dict[str, list[FailureHook]] = {}
 
     def on_failure(self, purpose: str, callback: FailureHook) -> None:
         """Call `callback(delivery)` when a delivery of this purpose fails for good (permanent failure, complaint)."""
         self._hooks.setdefault(purpose, []).append(callback)
+
+    def on_delivered(self, purpose: str, callback: FailureHook) -> None:
+        """Call `callback(delivery)` when a delivery of this purpose reached its destination (SES's Delivery event)."""
+        self._delivered_hooks.setdefault(purpose, []).append(callback)
 
     def prepare(self, *, tenant: str, group: str, deliveries: Iterable[Delivery]) -> int:
         """Write the group's new deliveries (pending); returns the transactions it took."""
@@ -254,6 +260,8 @@ class DeliveryService:
         changed = self._apply(delivery, found)
         if (changed is not None and changed.status == PERMANENT) or (first_suppression and found.status is None):
             self._failed(changed or delivery)
+        elif changed is not None and changed.status == DELIVERED:
+            self._tell(self._delivered_hooks, changed)
 
     def _apply(self, delivery: Delivery, found: SesEvent) -> Delivery | None:
         """The status change the event brings, written from the status it starts from (re-read if it moved)."""
@@ -279,8 +287,11 @@ class DeliveryService:
         return True
 
     def _failed(self, delivery: Delivery) -> None:
-        for hook in self._hooks.get(delivery.purpose, []):
+        self._tell(self._hooks, delivery)
+
+    def _tell(self, hooks: dict[str, builtins.list[FailureHook]], delivery: Delivery) -> None:
+        for hook in hooks.get(delivery.purpose, []):
             try:
                 hook(delivery)
-            except Exception:  # noqa: BLE001 - the status is written; the subject's fallback must not undo it
-                logger.exception("delivery failure hook failed", extra={"delivery": delivery.id, "purpose": delivery.purpose})
+            except Exception:  # noqa: BLE001 - the status is written; the subject's own step must not undo it
+                logger.exception("delivery hook failed", extra={"delivery": delivery.id, "purpose": delivery.purpose})

@@ -1,8 +1,9 @@
 """A sample member (người được khảo sát) through a round, and the tally events each step adds — Art. 8 step 2. Pure.
 
-A member is drawn as `main` or `reserve` (ranked within its stratum). Each step records a status once; the daily
-tally counts these events (a member who completed was also invited, delivered, opened and started), so each step
-returns the statuses it newly reached and the store adds exactly those to the counters in the same transaction.
+A member is drawn as `main` or `reserve` (ranked within its stratum). Each step records an event once; the daily
+tally counts these events and the member's one AAPOR disposition (tally.py `advance`: a member who completed was
+also invited, delivered, opened and started), so each step returns the counters it adds and the store adds exactly
+those in the same transaction as the member.
 Replacing an unreachable main member calls in the next reserve of the same stratum and records who replaced whom
 and why.
 """
@@ -15,11 +16,15 @@ from typing import Literal
 
 from chalicelib.shared.errors import ConflictError, RuleViolationError
 
+from .tally import STATUSES, advance
+
 Role = Literal["main", "reserve"]
 Status = Literal[
     "planned", "invited", "delivered", "opened", "started", "completed", "refused", "unreachable", "replaced", "ineligible"
 ]
 FINAL: frozenset[str] = frozenset({"completed", "refused", "unreachable", "replaced", "ineligible"})
+SHOWN = ("completed", "refused", "unreachable", "replaced", "ineligible", "started", "opened", "delivered", "invited", "planned")
+Counts = dict[str, int]
 REPLACE_REASONS = ("unreachable", "refused", "ineligible", "wrong_contact")
 
 
@@ -56,8 +61,8 @@ class Member:
 
     @property
     def status(self) -> str:
-        """The furthest status reached."""
-        return self.reached[-1] if self.reached else ("planned" if self.role == "main" else "reserve")
+        """The status a list shows: a settled one first, else the furthest step reached."""
+        return next((s for s in SHOWN if s in self.reached), "planned" if self.role == "main" else "reserve")
 
     @property
     def settled(self) -> bool:
@@ -69,16 +74,16 @@ class Member:
         """A main member who was invited and has not answered: reminders go to them."""
         return self.role == "main" and "invited" in self.reached and not self.settled
 
-    def _reach(self, *statuses: str) -> list[str]:
-        new = [s for s in statuses if s not in self.reached]
-        self.reached.extend(new)
-        return new
+    def _reach(self, event: str) -> Counts:
+        step = advance(self.reached, event)
+        self.reached = [s for s in STATUSES if s in step.reached]
+        return step.counts
 
-    def plan(self) -> list[str]:
+    def plan(self) -> Counts:
         """Counted as planned when drawn as a main member (or called in as a reserve)."""
-        return self._reach("planned") if self.role == "main" else []
+        return self._reach("planned") if self.role == "main" else {}
 
-    def invite(self, now: datetime) -> list[str]:
+    def invite(self, now: datetime) -> Counts:
         """An invitation went out (the first one: later ones are reminders)."""
         if self.role != "main":
             raise ConflictError("Mẫu dự phòng chỉ được mời khi thay thế.", code="reserve_not_called")
@@ -88,44 +93,44 @@ class Member:
             self.reminders += 1
         return self._reach("invited")
 
-    def delivered(self) -> list[str]:
+    def delivered(self) -> Counts:
         """An invitation reached the member's inbox or phone."""
-        return self._reach("delivered") if not self.settled else []
+        return self._reach("delivered") if not self.settled else {}
 
-    def opened(self) -> list[str]:
+    def opened(self) -> Counts:
         """The member opened their link."""
-        return self._reach("delivered", "opened") if not self.settled else []
+        return self._reach("opened") if not self.settled else {}
 
-    def started(self) -> list[str]:
+    def started(self) -> Counts:
         """The member saved a first screen of answers."""
-        return self._reach("delivered", "opened", "started") if not self.settled else []
+        return self._reach("started") if not self.settled else {}
 
-    def complete(self, now: datetime) -> list[str]:
+    def complete(self, now: datetime) -> Counts:
         """The member's answers were recorded (once: the store's condition refuses a second)."""
         if "completed" in self.reached:
             raise ConflictError("Câu trả lời đã được ghi nhận.", code="already_answered")
         if self.settled:
             raise ConflictError("Người này không còn trong mẫu khảo sát.", code="member_settled")
         self.answered_at = now
-        return self._reach("delivered", "opened", "started", "completed")
+        return self._reach("completed")
 
-    def refuse(self) -> list[str]:
+    def refuse(self) -> Counts:
         """The member declined (on the page, or told an interviewer)."""
         if self.settled:
             raise ConflictError("Người này không còn trong mẫu khảo sát.", code="member_settled")
         return self._reach("refused")
 
-    def unreachable(self, reason: str) -> list[str]:
+    def unreachable(self, reason: str) -> Counts:
         """No channel reaches the member and no reserve is left to call in."""
         if self.settled:
-            return []
+            return {}
         self.reason = reason
         return self._reach("unreachable")
 
-    def replace_with(self, reserve: Member, reason: str) -> list[str]:
+    def replace_with(self, reserve: Member, reason: str) -> tuple[Counts, Counts]:
         """Art. 8 step 2: a reserve of the same stratum stands in; both records say who replaced whom and why.
 
-        The reserve is not counted as planned again (planned is the design's size); its invitation counts as one.
+        AAPOR keeps the replaced case in its own disposition; the reserve enters as a new planned member.
         """
         if reason not in REPLACE_REASONS:
             raise RuleViolationError("Lý do thay thế không hợp lệ.", fields={"reason": "unknown"})
@@ -135,4 +140,4 @@ class Member:
             raise ConflictError("Mẫu dự phòng phải cùng tầng và chưa được dùng.", code="reserve_unusable")
         self.replaced_by, self.reason = reserve.id, reason
         reserve.role, reserve.replaces = "main", self.id
-        return self._reach("replaced")
+        return self._reach("replaced"), reserve._reach("planned")

@@ -12,6 +12,7 @@ from chalice import Blueprint, Response
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
 from chalicelib.requests.page_forms import attempt, local_datetime, parse
+from chalicelib.shared.clock import to_local
 from chalicelib.shared.errors import AppError
 from chalicelib.shared.ids import new_id
 from chalicelib.shared.permissions import Permission
@@ -25,6 +26,7 @@ from .ports import DrawRequest
 from .respond import Done
 from .routes import _number
 from .schemas import DrawBody, LessonsBody, OpenBody, PlanBody, PlanUpdate, ReplaceBody, StepBody, VersionBody
+from .tally_pages import tally_view
 
 bp = Blueprint(__name__)
 P = Permission
@@ -158,9 +160,9 @@ def _show(p: Page, survey_id: str, *, error: AppError | None = None, status: int
     c = container()
     survey = c.surveys.get(tenant=p.tenant.code, survey_id=survey_id)
     read = read_models.detail(survey, p.user)
-    tally = c.survey_tally.read(tenant=p.tenant.code, survey=survey)
-    sending = c.survey_invitations.progress(tenant=p.tenant.code, survey_id=survey.id)
-    frames = c.frames.recent(tenant=p.tenant.code) if "draw" in read.actions else []
+    tally = tally_view(c.surveys.tally(tenant=p.tenant.code, survey_id=survey.id), today=to_local(c.clock.now()).date())
+    sending = c.survey_invitations.progress(tenant=p.tenant.code, survey=survey)
+    frames = c.survey_frames.list(tenant=p.tenant.code) if "draw" in read.actions else []
     return render(
         p,
         "surveys_detail.html",
@@ -318,7 +320,6 @@ def members(p: Page, survey_id: str, number: str) -> Response:
     items, cursor = c.surveys.members(
         tenant=p.tenant.code, survey_id=survey_id, round_number=n, cursor=p.query.get("cursor") or None, actor=p.user
     )
-    deliveries = c.survey_invitations.latest(tenant=p.tenant.code, survey_id=survey_id, member_ids=[m.id for m in items])
     return render(
         p,
         "surveys_members.html",
@@ -326,10 +327,30 @@ def members(p: Page, survey_id: str, number: str) -> Response:
         survey=read_models.detail(survey, p.user),
         number=n,
         items=[read_models.member_read(m) for m in items],
-        deliveries=deliveries,
         cursor=cursor,
         direct=any(mth in DIRECT for mth in survey.plan.methods),
         open=survey.round(n).status == "open",
+        **_common(p),
+    )
+
+
+@page(bp, "/surveys/{survey_id}/rounds/{number}/invitations", permission=P.SURVEYS_MANAGE)
+def invitations(p: Page, survey_id: str, number: str) -> Response:
+    """A round's messages and their delivery statuses (personal data: the read is audited)."""
+    c = container()
+    n = _number(number)
+    items, cursor = c.surveys.invitations(
+        tenant=p.tenant.code, survey_id=survey_id, round_number=n, cursor=p.query.get("cursor") or None, actor=p.user
+    )
+    survey = c.surveys.get(tenant=p.tenant.code, survey_id=survey_id)
+    return render(
+        p,
+        "surveys_invitations.html",
+        title="Lời mời khảo sát",
+        survey=read_models.detail(survey, p.user),
+        number=n,
+        items=[read_models.invitation_read(d) for d in items],
+        cursor=cursor,
         **_common(p),
     )
 

@@ -52,6 +52,12 @@ class Invitations(Protocol):
 
     def send(self, *, tenant: str, survey: Survey, run: Round, members: Sequence[Member], reminder: bool) -> int: ...
 
+    def by_sms(self, *, tenant: str, survey: Survey, run: Round, member: Member) -> bool: ...
+
+    def page(
+        self, *, tenant: str, survey: Survey, number: int, cursor: str | None, limit: int = 100
+    ) -> tuple[list[Any], str | None]: ...
+
 
 class Waves(Protocol):
     """Starts the state machine that drives a round's waves (send, remind, close)."""

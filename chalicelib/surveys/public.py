@@ -16,7 +16,11 @@ from .respond import Done, Problem, Sitting
 
 bp = Blueprint(__name__)
 STATUS = {"unknown": 404, "expired": 410, "not_yet_valid": 403, "closed": 410, "limited": 429, "used": 200}
-HEADERS: dict[str, str | list[str]] = {"Content-Type": HTML_TYPE, "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}  # the token is in the URL
+HEADERS: dict[str, str | list[str]] = {
+    "Content-Type": HTML_TYPE,
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex",
+}  # the token is in the URL
 
 
 def _shown(p: Page, token: str, outcome: Sitting | Problem | Done) -> Response:

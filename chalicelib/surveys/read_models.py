@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalicelib.approvals.schemas import approval_read
+from chalicelib.links.deliveries import STATUS_LABELS
+from chalicelib.shared.clock import iso
 from chalicelib.shared.permissions import Permission, permissions_of
 from chalicelib.shared.tenancy import Principal
 
 from .domain import Round, Survey, allowed_actions
 from .members import Member
-from .schemas import DesignRead, MemberRead, RoundRead, SurveyRead, SurveySummary
+from .schemas import DesignRead, InvitationRead, MemberRead, RoundRead, SurveyRead, SurveySummary
 
 
 def standing(actor: Principal) -> tuple[bool, bool]:
@@ -126,4 +130,17 @@ def member_read(m: Member) -> MemberRead:
         invited_at=m.invited_at,
         answered_at=m.answered_at,
         reminders=m.reminders,
+    )
+
+
+def invitation_read(d: Any) -> InvitationRead:
+    """A delivery as the survey's owner reads it."""
+    return InvitationRead(
+        id=d.id,
+        member_id=d.subject.get("member_id", ""),
+        channel=d.channel,
+        destination=d.destination,
+        status=d.status,
+        status_label=STATUS_LABELS.get(d.status, d.status),
+        history=[{"at": iso(h.at), "status": h.status, "detail": h.detail} for h in d.history],
     )

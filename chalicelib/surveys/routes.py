@@ -7,6 +7,7 @@ from chalice import Blueprint
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.api import route
+from chalicelib.shared.clock import to_local
 from chalicelib.shared.errors import NotFoundError
 from chalicelib.shared.permissions import Permission
 from chalicelib.shared.tenancy import RequestContext
@@ -17,6 +18,7 @@ from .schemas import (
     DrawBody,
     EntryRead,
     InterviewBody,
+    InvitationPage,
     LessonsBody,
     ListQuery,
     MemberPage,
@@ -31,6 +33,7 @@ from .schemas import (
     SurveyRead,
     VersionBody,
 )
+from .tally_schemas import TallyRead
 
 bp = Blueprint(__name__)
 TAGS = ("surveys",)
@@ -176,6 +179,22 @@ def members(ctx: RequestContext, query: ListQuery, survey_id: str, number: str) 
 
 
 @route(
+    bp, f"{BASE}/rounds/{{number}}/invitations", permission=P.SURVEYS_MANAGE, query=ListQuery, response=InvitationPage, tags=TAGS
+)
+def invitations(ctx: RequestContext, query: ListQuery, survey_id: str, number: str) -> InvitationPage:
+    """A round's messages with their delivery statuses (personal data: the read is audited)."""
+    items, cursor = container().surveys.invitations(
+        tenant=ctx.tenant,
+        survey_id=survey_id,
+        round_number=_number(number),
+        cursor=query.cursor,
+        limit=query.limit,
+        actor=ctx.user,
+    )
+    return InvitationPage(items=[read_models.invitation_read(d) for d in items], next_cursor=cursor)
+
+
+@route(
     bp,
     f"{BASE}/rounds/{{number}}/members/{{member_id}}/replace",
     method="POST",
@@ -220,6 +239,14 @@ def interview(ctx: RequestContext, body: InterviewBody, survey_id: str, number: 
         given=body.answers,
     )
     return EntryRead(member_id=member_id, recorded=True, again=done.again)
+
+
+@route(bp, f"{BASE}/tally", permission=P.SURVEYS_READ, response=TallyRead, tags=TAGS)
+def tally(ctx: RequestContext, survey_id: str) -> TallyRead:
+    """Art. 8 step 2: the daily tally — planned, invited, delivered, opened, started, completed, refused or
+    unreachable, replaced — per stratum and overall, with AAPOR RR1 and RR3 (a national survey: every part)."""
+    c = container()
+    return TallyRead.of(c.surveys.tally(tenant=ctx.tenant, survey_id=survey_id), through=to_local(c.clock.now()).date())
 
 
 def _number(text: str) -> int:

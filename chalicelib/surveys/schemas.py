@@ -263,3 +263,23 @@ class EntryRead(BaseModel):
     member_id: str
     recorded: bool
     again: bool
+
+
+class InvitationRead(BaseModel):
+    """One message of a round and its delivery status (GOV.UK Notify's: sending, delivered, permanent-failure,
+    temporary-failure, technical-failure — and pending before its turn)."""
+
+    id: str
+    member_id: str
+    channel: str
+    destination: str
+    status: str
+    status_label: str
+    history: list[dict[str, str]]
+
+
+class InvitationPage(BaseModel):
+    """A page of a round's messages."""
+
+    items: list[InvitationRead]
+    next_cursor: str | None

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from chalicelib.approvals.domain import Approval
 from chalicelib.audit.domain import AuditEvent
@@ -21,6 +21,13 @@ from .domain import APPROVAL_KIND, Plan, Round, RoundKind, Settings, Survey
 from .members import Member
 from .ports import DrawRequest, Invitations, Questionnaires, Sampler, Waves
 from .store import DynamoSurveyStore, MemberChange, PlanChange
+from .tally import SurveyTally, combine
+
+
+class TallyReads(Protocol):
+    """The tally's counters of one survey part (tally_store.py)."""
+
+    def read(self, *, tenant: str, survey_id: str) -> SurveyTally: ...
 
 
 class Audit(Protocol):
@@ -51,6 +58,7 @@ class SurveyService:
         sampler: Sampler,
         invitations: Invitations,
         waves: Waves,
+        tally: TallyReads,
         provinces: frozenset[str],
         audit: Audit,
         clock: Clock,
@@ -60,6 +68,7 @@ class SurveyService:
         self._sampler = sampler
         self._invitations = invitations
         self._waves = waves
+        self._tally = tally
         self._provinces = provinces
         self._audit = audit
         self._clock = clock
@@ -86,6 +95,25 @@ class SurveyService:
         found = self._store.members(tenant=tenant, survey_id=survey_id, round_number=round_number, cursor=cursor, limit=limit)
         self._audit.append(tenant=tenant, event=self._event(actor, "survey.members.read", survey, round=str(round_number)))
         return found
+
+    def invitations(
+        self, *, tenant: str, survey_id: str, round_number: int, cursor: str | None, actor: Principal, limit: int = 100
+    ) -> tuple[list[Any], str | None]:
+        """A page of a round's messages and their delivery statuses — their destinations are personal data: audited."""
+        survey = self.get(tenant=tenant, survey_id=survey_id)
+        survey.round(round_number)
+        found = self._invitations.page(tenant=tenant, survey=survey, number=round_number, cursor=cursor, limit=limit)
+        self._audit.append(tenant=tenant, event=self._event(actor, "survey.invitations.read", survey, round=str(round_number)))
+        return found
+
+    def tally(self, *, tenant: str, survey_id: str) -> SurveyTally:
+        """Art. 8 step 2's daily tally: O(strata × days) counter items — a national survey's from every part."""
+        survey = self.get(tenant=tenant, survey_id=survey_id)
+        if survey.is_part or not survey.national:
+            return self._tally.read(tenant=tenant, survey_id=survey.id)
+        parts = [tenant, *self.part_tenants(survey)]
+        with across(*parts):  # the CCC reads its national survey's parts in the provinces
+            return combine(survey.id, [self._tally.read(tenant=t, survey_id=survey.id) for t in parts])
 
     @staticmethod
     def new_seed() -> str:
@@ -297,6 +325,10 @@ class SurveyService:
 
     # -- the waves (system steps: never a 409) ---------------------------------------------------------------------
 
+    def on_wave_message(self, *, tenant: str, survey_id: str, round: int, step: str, receive_count: int = 1) -> None:  # noqa: A002 - the message's field
+        """The waves machine's message (infra/statemachines/survey-waves.asl.json; the queue entry set its tenant's scope)."""
+        self.on_wave(tenant=tenant, survey_id=survey_id, round_number=int(round), step=step)
+
     def on_wave(self, *, tenant: str, survey_id: str, round_number: int, step: str) -> int:
         """The state machine's step: send the first invitations, remind those who have not answered, or close."""
         survey = self.get(tenant=tenant, survey_id=survey_id)
@@ -347,6 +379,46 @@ class SurveyService:
             members = fresh
         return self._invitations.send(tenant=tenant, survey=survey, run=r, members=members, reminder=reminder)
 
+    def on_delivered(self, delivery: Any) -> None:
+        """SES delivered an invitation: the member is tallied `delivered` (a system step; a lost race reloads)."""
+        subject = delivery.subject
+        number = int(subject.get("round", "0") or 0)
+        for _ in range(3):
+            member = self._store.member(
+                tenant=delivery.tenant, survey_id=subject["survey_id"], round_number=number, member_id=subject["member_id"]
+            )
+            if member is None:
+                return
+            counts = member.delivered()
+            if not counts:
+                return
+            try:
+                change = MemberChange(member, counts, day_of(self._clock.now()))
+                self._store.step(tenant=delivery.tenant, survey_id=subject["survey_id"], changes=[change])
+                return
+            except ConflictError:
+                continue
+
+    def on_delivery_failed(self, delivery: Any) -> None:
+        """An invitation failed for good (bounce, complaint, suppressed): by SMS when the member has a phone and the
+        e-mail failed, else the next reserve of the stratum stands in (or the member is tallied unreachable)."""
+        subject = delivery.subject
+        number = int(subject.get("round", "0") or 0)
+        survey = self._store.get(tenant=delivery.tenant, survey_id=subject["survey_id"])
+        if survey is None:
+            return
+        run = survey.round(number)
+        member = self._store.member(
+            tenant=delivery.tenant, survey_id=survey.id, round_number=number, member_id=subject["member_id"]
+        )
+        if member is None or member.settled:
+            return
+        if delivery.channel == "email" and self._invitations.by_sms(
+            tenant=delivery.tenant, survey=survey, run=run, member=member
+        ):
+            return
+        self._replace(delivery.tenant, survey, number, member.id, "unreachable", SYSTEM, strict=False)
+
     def replace_by_owner(
         self, *, tenant: str, survey_id: str, round_number: int, member_id: str, reason: str, actor: Principal
     ) -> Member:
@@ -390,8 +462,8 @@ class SurveyService:
                         event=event,
                     )
                     return None
-                reached = member.replace_with(reserve, reason)
-                changes = [MemberChange(member, reached, day), MemberChange(reserve, [], day)]
+                replaced, called = member.replace_with(reserve, reason)
+                changes = [MemberChange(member, replaced, day), MemberChange(reserve, called, day)]
                 self._store.step(tenant=tenant, survey_id=survey.id, changes=changes, event=event)
             except ConflictError:
                 if strict:

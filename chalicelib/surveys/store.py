@@ -62,10 +62,10 @@ class Progress:
 
 @dataclass
 class MemberChange:
-    """A member's step: the member, the tally statuses it reached, on which (Vietnam) day."""
+    """A member's step: the member, the tally counters it adds (tally.py `advance`), on which (Vietnam) day."""
 
     member: Member
-    reached: list[str]
+    counts: dict[str, int]
     day: date
     new: bool = False
 
@@ -90,11 +90,9 @@ class ApprovalItems(Protocol):
 
 
 class TallyParts(Protocol):
-    """The tally's counters, as updates added to this store's transactions."""
+    """The tally's counters, as updates added to this store's transactions (tally_store.py)."""
 
-    def add_to(
-        self, tx: TransactWrite, *, tenant: str, survey_id: str, stratum: str, day: date, counts: dict[str, int]
-    ) -> None: ...
+    def increments(self, *, tenant: str, survey_id: str, stratum: str, day: date, counts: dict[str, int]) -> Sequence[Any]: ...
 
 
 @dataclass
@@ -307,14 +305,14 @@ class DynamoSurveyStore:
             commit(build)
 
     def _tally_of(self, tx: TransactWrite, tenant: str, survey_id: str, changes: Iterable[MemberChange]) -> None:
-        counts: dict[tuple[str, date], dict[str, int]] = {}
+        counts: dict[tuple[str, date], dict[str, int]] = {}  # one update per counter item: summed first
         for c in changes:
             bucket = counts.setdefault((c.member.stratum, c.day), {})
-            for status in c.reached:
-                bucket[status] = bucket.get(status, 0) + 1
+            for name, n in c.counts.items():
+                bucket[name] = bucket.get(name, 0) + n
         for (stratum, day), found in counts.items():
-            if found:
-                self._tally.add_to(tx, tenant=tenant, survey_id=survey_id, stratum=stratum, day=day, counts=found)
+            for part in self._tally.increments(tenant=tenant, survey_id=survey_id, stratum=stratum, day=day, counts=found):
+                part.add_to(tx)
 
     def member(self, *, tenant: str, survey_id: str, round_number: int, member_id: str) -> Member | None:
         """One GetItem."""

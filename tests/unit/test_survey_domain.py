@@ -133,22 +133,23 @@ def _member(role="main", stratum="hotline", rank=0, member_id="m1") -> Member:
 
 def test_each_step_is_tallied_once_and_a_completion_counts_the_steps_it_skipped():
     m = _member()
-    assert m.plan() == ["planned"]
-    assert m.invite(NOW) == ["invited"]
-    assert m.invite(NOW) == [] and m.reminders == 1
-    assert m.opened() == ["delivered", "opened"]
-    assert m.opened() == []
-    assert m.complete(NOW) == ["started", "completed"]
+    assert m.plan() == {"planned": 1, "aapor_U": 1}
+    assert m.invite(NOW) == {"invited": 1}
+    assert m.invite(NOW) == {} and m.reminders == 1
+    assert m.opened() == {"delivered": 1, "opened": 1, "aapor_U": -1, "aapor_NC": 1}
+    assert m.opened() == {}
+    assert m.complete(NOW) == {"started": 1, "completed": 1, "aapor_NC": -1, "aapor_I": 1}
     with pytest.raises(ConflictError):
         m.complete(NOW)
-    assert not m.awaiting and m.settled
+    assert not m.awaiting and m.settled and m.status == "completed"
 
 
 def test_a_reserve_of_the_same_stratum_replaces_and_both_say_who_and_why():
     main, reserve = _member(), _member("reserve", rank=3, member_id="r1")
     main.plan()
-    assert main.replace_with(reserve, "unreachable") == ["replaced"]
+    assert main.replace_with(reserve, "unreachable") == ({"replaced": 1}, {"planned": 1, "aapor_U": 1})
     assert (main.replaced_by, reserve.replaces, reserve.role, main.reason) == ("r1", "m1", "main", "unreachable")
+    assert (main.status, reserve.status) == ("replaced", "planned")
     other = _member("reserve", stratum="email", member_id="r2")
     with pytest.raises(ConflictError):
         _member(member_id="m3").replace_with(other, "unreachable")
