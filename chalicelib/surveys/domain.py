@@ -19,6 +19,7 @@ from typing import Literal
 
 from chalicelib.approvals.domain import Approval
 from chalicelib.approvals.domain import actions as approval_actions
+from chalicelib.shared.clock import to_local
 from chalicelib.shared.errors import ConflictError, ForbiddenError, RuleViolationError
 from chalicelib.shared.permissions import CENTRAL_TENANT
 from chalicelib.shared.tenancy import Principal
@@ -36,6 +37,11 @@ APPROVAL_KIND = "survey_plan"
 MAX_REMINDERS = 5
 MAX_ROUND_DAYS = 180
 MAX_LIST = 30  # entries of a plan's lists (content areas, criteria, groups, places, partner units)
+
+
+def day_of(now: datetime) -> date:
+    """The Vietnamese calendar day an event is tallied on."""
+    return to_local(now).date()
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Protocol
+
+from chalicelib.audit.domain import AuditEvent
 
 from .domain import Design, Round, Survey
 from .members import Member
@@ -73,4 +75,59 @@ class Offices(Protocol):
     def hotline(self, tenant: str) -> str: ...
 
 
-Transactional = Any  # another capability's part of a transaction (e.g. the links' single use)
+# -- what the survey store takes and gives (store.py; the fake in tests/fakes.py) ------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One respondent's answers on the questionnaire version their round asked (anonymous: no member, the day only)."""
+
+    id: str
+    round: int
+    stratum: str
+    questionnaire_id: str
+    questionnaire_version: int
+    answers: dict[str, Any]
+    submitted_on: date
+    member_id: str | None = None
+    submitted_at: datetime | None = None  # not kept when the survey is anonymous
+    entry_id: str | None = None  # an interviewer's client-generated id (a retry finds the same answer)
+    interviewer: str | None = None
+    closed: tuple[tuple[str, str], ...] = ()  # (question, option) pairs counted for the results
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Answers a respondent saved on the screens passed so far (resumed with the same link)."""
+
+    answers: dict[str, Any]
+    screen: int
+
+
+@dataclass
+class MemberChange:
+    """A member's step: the member, the tally counters it adds (tally.py `advance`), on which (Vietnam) day."""
+
+    member: Member
+    counts: dict[str, int]
+    day: date
+    new: bool = False
+
+
+@dataclass
+class Submission:
+    """What one submission writes together: the member's completion, the answer, the counters, the spent link."""
+
+    member: MemberChange | None
+    answer: Answer
+    progress_key: str = ""  # whose answers in progress to remove (the member, or the answer link)
+
+
+@dataclass
+class PlanChange:
+    """What a plan step writes with the survey: the audit entry, the inbox item added or removed."""
+
+    event: AuditEvent
+    pending: dict[str, Any] | None = None  # arguments of ApprovalItems.pending_item
+    decided: dict[str, Any] | None = None  # arguments of ApprovalItems.decided_item
+    parts: list[Survey] = field(default_factory=list)  # provinces' copies of a national survey

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from chalicelib.shared.clock import Clock
 from chalicelib.shared.errors import ConflictError, NotFoundError, RuleViolationError, TooManyRequestsError
@@ -21,13 +21,14 @@ from chalicelib.shared.ids import new_id
 from chalicelib.shared.tenancy import Principal
 
 from . import answers as form_rules
-from .domain import Survey
+from .domain import Survey, day_of
 from .members import Member
-from .ports import Offices, Questionnaires
+from .ports import Answer, MemberChange, Offices, Progress, Questionnaires, Submission
 from .questionnaire import QuestionnaireVersion
-from .service import day_of
 from .standard import STANDARD_ID
-from .store import Answer, DynamoSurveyStore, MemberChange, Progress, Submission
+
+if TYPE_CHECKING:
+    from .store import DynamoSurveyStore
 
 ANSWER_SURVEY = "answer-links"  # the built-in survey the answer links' responses are counted under
 SURVEY, ANSWER = "survey", "answer"  # link purposes

@@ -6,21 +6,20 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date, datetime
-from typing import Any, Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.approvals.domain import Approval
 from chalicelib.audit.domain import AuditEvent
-from chalicelib.shared.clock import Clock, to_local
+from chalicelib.shared.clock import Clock
 from chalicelib.shared.errors import ConflictError, ForbiddenError, NotFoundError, RuleViolationError
 from chalicelib.shared.ids import new_id
 from chalicelib.shared.permissions import CENTRAL_TENANT, Permission
 from chalicelib.shared.tenancy import Principal, across
 
-from .domain import APPROVAL_KIND, Plan, Round, RoundKind, Settings, Survey
+from .domain import APPROVAL_KIND, Plan, Round, RoundKind, Settings, Survey, day_of
 from .members import Member
-from .ports import DrawRequest, Invitations, Questionnaires, Sampler, Waves
-from .store import DynamoSurveyStore, MemberChange, PlanChange
+from .ports import DrawRequest, Invitations, MemberChange, PlanChange, Questionnaires, Sampler, Waves
 from .tally import SurveyTally, combine
 
 
@@ -36,15 +35,13 @@ class Audit(Protocol):
     def append(self, *, tenant: str, event: AuditEvent) -> None: ...
 
 
+if TYPE_CHECKING:
+    from .store import DynamoSurveyStore
+
 APPROVE = Permission.PLANS_APPROVE
 SYSTEM = "system"
 NOT_FOUND = "Không tìm thấy khảo sát."
 SEND_CHUNK = 50  # members recorded in one transaction, then handed to the sender (SES takes 50 destinations a call)
-
-
-def day_of(now: datetime) -> date:
-    """The Vietnamese calendar day an event is tallied on."""
-    return to_local(now).date()
 
 
 class SurveyService:

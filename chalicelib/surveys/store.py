@@ -13,7 +13,6 @@ A national survey's members, answers and counters are under the province's keys 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -24,59 +23,14 @@ from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
 from chalicelib.adapters.unit_of_work import Journal, commit, put_unchecked
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.shared.clock import iso, parse_iso
-from chalicelib.shared.errors import ConflictError
 from chalicelib.shared.pagination import decode, encode
 
 from .codec import member_body, member_from, survey_body, survey_from
 from .domain import Survey
 from .members import Member
+from .ports import Answer, MemberChange, PlanChange, Progress, Submission
 
 CHUNK = 100  # items a transaction may hold
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One respondent's answers on the questionnaire version their round asked (anonymous: no member, the day only)."""
-
-    id: str
-    round: int
-    stratum: str
-    questionnaire_id: str
-    questionnaire_version: int
-    answers: dict[str, Any]
-    submitted_on: date
-    member_id: str | None = None
-    submitted_at: datetime | None = None  # not kept when the survey is anonymous
-    entry_id: str | None = None  # an interviewer's client-generated id (a retry finds the same answer)
-    interviewer: str | None = None
-    closed: tuple[tuple[str, str], ...] = ()  # (question, option) pairs counted for the results
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Answers a respondent saved on the screens passed so far (resumed with the same link)."""
-
-    answers: dict[str, Any]
-    screen: int
-
-
-@dataclass
-class MemberChange:
-    """A member's step: the member, the tally counters it adds (tally.py `advance`), on which (Vietnam) day."""
-
-    member: Member
-    counts: dict[str, int]
-    day: date
-    new: bool = False
-
-
-@dataclass
-class Submission:
-    """What one submission writes together: the member's completion, the answer, the counters, the spent link."""
-
-    member: MemberChange | None
-    answer: Answer
-    progress_key: str = ""  # whose answers in progress to remove (the member, or the answer link)
 
 
 class ApprovalItems(Protocol):
@@ -93,16 +47,6 @@ class TallyParts(Protocol):
     """The tally's counters, as updates added to this store's transactions (tally_store.py)."""
 
     def increments(self, *, tenant: str, survey_id: str, stratum: str, day: date, counts: dict[str, int]) -> Sequence[Any]: ...
-
-
-@dataclass
-class PlanChange:
-    """What a plan step writes with the survey: the audit entry, the inbox item added or removed."""
-
-    event: AuditEvent
-    pending: dict[str, Any] | None = None  # arguments of ApprovalItems.pending_item
-    decided: dict[str, Any] | None = None  # arguments of ApprovalItems.decided_item
-    parts: list[Survey] = field(default_factory=list)  # provinces' copies of a national survey
 
 
 class SurveyItem(BaseItem, discriminator="Survey"):
@@ -464,6 +408,3 @@ class DynamoSurveyStore:
                 _, stratum, question, option = item.SK.split("#", 3)
                 found[(stratum, question, option)] = int(item.n or 0)
         return found
-
-
-__all__ = ["Answer", "ConflictError", "DynamoSurveyStore", "MemberChange", "PlanChange", "Progress", "Submission"]
