@@ -207,6 +207,30 @@ def run_jobs(stack: Any) -> Any:
 
 
 @pytest.fixture
+def ses_events(stack: Any) -> Any:
+    """`ses_events()` handles what is on the SES events queue (as the `ses_events` Lambda would); returns the bodies."""
+    import boto3
+
+    from chalicelib.entrypoints.ses_events import handle_ses_records
+
+    sqs = boto3.client("sqs", endpoint_url=stack.endpoint, region_name=stack.region)
+
+    def run() -> list[str]:
+        bodies = []
+        for _ in range(20):
+            got = sqs.receive_message(QueueUrl=stack.ses_events_queue_url, MaxNumberOfMessages=10).get("Messages", [])
+            if not got:
+                break
+            for m in got:
+                assert not handle_ses_records([{"messageId": m["MessageId"], "body": m["Body"]}])
+                sqs.delete_message(QueueUrl=stack.ses_events_queue_url, ReceiptHandle=m["ReceiptHandle"])
+                bodies.append(m["Body"])
+        return bodies
+
+    return run
+
+
+@pytest.fixture
 def faults(stack: Any) -> Iterator[Any]:
     """Faults injected into the app's AWS calls (tests/faults.py), on a container built with the hook in place."""
     from chalicelib import bootstrap

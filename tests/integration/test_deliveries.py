@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 
 from chalicelib.bootstrap import container
@@ -18,23 +17,9 @@ SIM = "simulator.amazonses.com"
 
 
 @pytest.fixture
-def events(stack):
-    """`events()` handles what is on the SES events queue (as the `ses_events` Lambda would); returns the bodies."""
-    sqs = boto3.client("sqs", endpoint_url=stack.endpoint, region_name=stack.region)
-
-    def run() -> list[str]:
-        bodies = []
-        for _ in range(20):
-            got = sqs.receive_message(QueueUrl=stack.ses_events_queue_url, MaxNumberOfMessages=10).get("Messages", [])
-            if not got:
-                break
-            for m in got:
-                assert not handle_ses_records([{"messageId": m["MessageId"], "body": m["Body"]}])
-                sqs.delete_message(QueueUrl=stack.ses_events_queue_url, ReceiptHandle=m["ReceiptHandle"])
-                bodies.append(m["Body"])
-        return bodies
-
-    return run
+def events(ses_events):
+    """`events()` handles what is on the SES events queue (conftest's `ses_events`)."""
+    return ses_events
 
 
 def _invitation(group: str, to: str, purpose: str, n: int) -> Delivery:
