@@ -19,7 +19,7 @@ from chalicelib.web.render import Page, redirect, render
 from . import messages, read_models
 from .domain import FIELDS, NATIONAL, Entry, allowed_actions
 from .routes import filters_of, is_editor
-from .schemas import EntryBody, EntryUpdate, ProposalBody, RestoreBody, SearchQuery, Versioned
+from .schemas import EntryBody, EntryStep, EntryUpdate, ProposalBody, RestoreBody, SearchQuery
 from .seams import topic_names
 from .service import month_of
 from .transfer import EXPORT, IMPORT
@@ -264,7 +264,7 @@ def _step(name: str) -> None:
             if name == "restore":
                 b = parse(RestoreBody, {"version": p.value("version"), "from_version": p.value("from_version")})
                 return service.restore(tenant=t, actor=u, entry_id=entry_id, version=b.version, number=b.from_version)
-            v = parse(Versioned, {"version": p.value("version"), "note": p.value("note")})
+            v = parse(EntryStep, {"version": p.value("version"), "note": p.value("note")})
             if name in ("submit", "publish"):
                 return getattr(service, name)(tenant=t, actor=u, entry_id=entry_id, version=v.version)  # type: ignore[no-any-return]
             call = {"return": service.return_to_editor, "retire": service.retire, "review": service.review}[name]

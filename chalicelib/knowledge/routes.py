@@ -23,6 +23,7 @@ from .schemas import (
     EntryPage,
     EntryQuery,
     EntryRead,
+    EntryStep,
     EntryUpdate,
     MonthQuery,
     ProposalBody,
@@ -31,7 +32,6 @@ from .schemas import (
     ReviewQuery,
     SearchPage,
     SearchQuery,
-    Versioned,
     VersionPage,
 )
 from .search import SearchFilters
@@ -155,26 +155,26 @@ def _step(name: str, permission: Permission) -> Callable[[Callable[..., Any]], C
         f"/api/knowledge/{{entry_id}}/{name}",
         method="POST",
         permission=permission,
-        body=Versioned,
+        body=EntryStep,
         response=EntryRead,
         tags=TAGS,
     )
 
 
 @_step("submit", P.KNOWLEDGE_WRITE)
-def submit(ctx: RequestContext, body: Versioned, entry_id: str) -> EntryRead:
+def submit(ctx: RequestContext, body: EntryStep, entry_id: str) -> EntryRead:
     """Send the draft to the leader for publication."""
     return _shown(ctx, container().knowledge.submit(tenant=ctx.tenant, actor=ctx.user, entry_id=entry_id, version=body.version))
 
 
 @_step("publish", P.KNOWLEDGE_PUBLISH)
-def publish(ctx: RequestContext, body: Versioned, entry_id: str) -> EntryRead:
+def publish(ctx: RequestContext, body: EntryStep, entry_id: str) -> EntryRead:
     """The leader publishes what was submitted (never their own submission, Art. 6.2)."""
     return _shown(ctx, container().knowledge.publish(tenant=ctx.tenant, actor=ctx.user, entry_id=entry_id, version=body.version))
 
 
 @_step("return", P.KNOWLEDGE_PUBLISH)
-def return_to_editor(ctx: RequestContext, body: Versioned, entry_id: str) -> EntryRead:
+def return_to_editor(ctx: RequestContext, body: EntryStep, entry_id: str) -> EntryRead:
     """The leader returns the submission with a note."""
     service = container().knowledge
     return _shown(
@@ -183,14 +183,14 @@ def return_to_editor(ctx: RequestContext, body: Versioned, entry_id: str) -> Ent
 
 
 @_step("retire", P.KNOWLEDGE_PUBLISH)
-def retire(ctx: RequestContext, body: Versioned, entry_id: str) -> EntryRead:
+def retire(ctx: RequestContext, body: EntryStep, entry_id: str) -> EntryRead:
     """Take the entry out of use: never offered as an answer again."""
     service = container().knowledge
     return _shown(ctx, service.retire(tenant=ctx.tenant, actor=ctx.user, entry_id=entry_id, version=body.version, note=body.note))
 
 
 @_step("review", P.KNOWLEDGE_READ)
-def review(ctx: RequestContext, body: Versioned, entry_id: str) -> EntryRead:
+def review(ctx: RequestContext, body: EntryStep, entry_id: str) -> EntryRead:
     """1218 Art. 2.7: the quarterly review is done; the next falls due three months on."""
     service = container().knowledge
     return _shown(ctx, service.review(tenant=ctx.tenant, actor=ctx.user, entry_id=entry_id, version=body.version, note=body.note))

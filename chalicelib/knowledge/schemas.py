@@ -62,7 +62,7 @@ class EntryUpdate(EntryBody):
     version: Version
 
 
-class Versioned(Input):
+class EntryStep(Input):
     """A step on an entry, with the version it was decided on."""
 
     version: Version

@@ -71,7 +71,13 @@ def error_statuses(spec: RouteSpec) -> list[int]:
     return sorted(statuses)
 
 
+_OWNERS: dict[str, type[BaseModel]] = {}  # a component's name → the one model it documents
+
+
 def _schema_ref(model: type[BaseModel], components: dict[str, Any], mode: JsonSchemaMode) -> dict[str, str]:
+    owner = _OWNERS.setdefault(model.__name__, model)
+    if owner is not model:  # two models of one name: the second would silently document the first's operations
+        raise ValueError(f"two schemas are named {model.__name__}: {owner.__module__} and {model.__module__}")
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
     for name, definition in schema.pop("$defs", {}).items():
         components[name] = definition

@@ -25,7 +25,7 @@ from .form import render_screen
 from .ports import DrawRequest
 from .respond import Done
 from .routes import _number
-from .schemas import DrawBody, LessonsBody, OpenBody, PlanBody, PlanUpdate, ReplaceBody, StepBody, VersionBody
+from .schemas import DrawBody, LessonsBody, OpenBody, PlanBody, PlanUpdate, ReplaceBody, StepBody, SurveyVersion
 from .tally_pages import tally_view
 
 bp = Blueprint(__name__)
@@ -282,7 +282,7 @@ def close_round(p: Page, survey_id: str, number: str) -> Response:
     """End an open round now."""
 
     def call() -> Any:
-        body = parse(VersionBody, {"version": _int(p.value("version"))})
+        body = parse(SurveyVersion, {"version": _int(p.value("version"))})
         return container().surveys.close_early(
             tenant=p.tenant.code, survey_id=survey_id, actor=p.user, number=_number(number), version=body.version
         )

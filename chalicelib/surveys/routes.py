@@ -16,8 +16,8 @@ from . import read_models
 from .ports import DrawRequest
 from .schemas import (
     DrawBody,
-    EntryRead,
     InterviewBody,
+    InterviewEntryRead,
     InvitationPage,
     LessonsBody,
     ListQuery,
@@ -31,7 +31,7 @@ from .schemas import (
     StepBody,
     SurveyPage,
     SurveyRead,
-    VersionBody,
+    SurveyVersion,
 )
 from .tally_schemas import TallyRead
 
@@ -135,11 +135,11 @@ def open_round(ctx: RequestContext, body: OpenBody, survey_id: str, number: str)
     f"{BASE}/rounds/{{number}}/close",
     method="POST",
     permission=P.SURVEYS_MANAGE,
-    body=VersionBody,
+    body=SurveyVersion,
     response=SurveyRead,
     tags=TAGS,
 )
-def close_round(ctx: RequestContext, body: VersionBody, survey_id: str, number: str) -> SurveyRead:
+def close_round(ctx: RequestContext, body: SurveyVersion, survey_id: str, number: str) -> SurveyRead:
     """End an open round before its period."""
     survey = container().surveys.close_early(
         tenant=ctx.tenant, survey_id=survey_id, actor=ctx.user, number=_number(number), version=body.version
@@ -222,10 +222,10 @@ def replace(ctx: RequestContext, body: ReplaceBody, survey_id: str, number: str,
     method="POST",
     permission=P.SURVEYS_MANAGE,
     body=InterviewBody,
-    response=EntryRead,
+    response=InterviewEntryRead,
     tags=TAGS,
 )
-def interview(ctx: RequestContext, body: InterviewBody, survey_id: str, number: str, member_id: str) -> EntryRead:
+def interview(ctx: RequestContext, body: InterviewBody, survey_id: str, number: str, member_id: str) -> InterviewEntryRead:
     """Direct methods: an interviewer enters the member's answers; a retry with the same `entry_id` is one entry."""
     c = container()
     survey = c.surveys.get(tenant=ctx.tenant, survey_id=survey_id)
@@ -238,7 +238,7 @@ def interview(ctx: RequestContext, body: InterviewBody, survey_id: str, number: 
         entry_id=body.entry_id,
         given=body.answers,
     )
-    return EntryRead(member_id=member_id, recorded=True, again=done.again)
+    return InterviewEntryRead(member_id=member_id, recorded=True, again=done.again)
 
 
 @route(bp, f"{BASE}/tally", permission=P.SURVEYS_READ, response=TallyRead, tags=TAGS)

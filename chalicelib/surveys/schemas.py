@@ -114,7 +114,7 @@ class LessonsBody(Input):
     version: Version
 
 
-class VersionBody(Input):
+class SurveyVersion(Input):
     """An action on the version read."""
 
     version: Version
@@ -257,7 +257,7 @@ class MemberPage(BaseModel):
     next_cursor: str | None
 
 
-class EntryRead(BaseModel):
+class InterviewEntryRead(BaseModel):
     """An interviewer's entry: recorded now, or found recorded already (a retry)."""
 
     member_id: str

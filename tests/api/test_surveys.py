@@ -9,6 +9,7 @@ import json
 import re
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from tests.api.test_survey_frames import _upload
@@ -32,7 +33,7 @@ def _people(unique: str, rows: int) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
-def _approved(api, unique: str, tenant: str = "hanoi", **extra) -> tuple[object, dict]:
+def _approved(api, unique: str, tenant: str = "hanoi", **extra) -> tuple[Any, dict]:
     officer, leader = api(tenant).login("focal-officer"), api(tenant).login("leader")
     created = officer.post("/api/surveys", PLAN | {"title": f"{PLAN['title']} {unique}"} | extra)
     assert created.status == 201, created.text
@@ -45,14 +46,16 @@ def _approved(api, unique: str, tenant: str = "hanoi", **extra) -> tuple[object,
 
 def _frame(officer, run_jobs, unique: str, rows: int = 30) -> str:
     upload_id = _upload(officer, "mau.csv", _people(unique, rows))
-    started = officer.post("/api/surveys/frames/import", {"upload_id": upload_id, "file_name": "mau.csv", "title": f"Danh sách {unique}"})
+    started = officer.post(
+        "/api/surveys/frames/import", {"upload_id": upload_id, "file_name": "mau.csv", "title": f"Danh sách {unique}"}
+    )
     assert started.status == 202, started.text
     run_jobs()
     assert officer.get(f"/api/surveys/frames/{started.json['id']}").json["status"] == "ready"
     return str(started.json["id"])
 
 
-def _form(client, path: str, fields: dict) -> object:
+def _form(client, path: str, fields: dict) -> Any:
     body = urlencode(fields, doseq=True).encode()
     return client.call("POST", path, raw=body, headers={"content-type": "application/x-www-form-urlencoded"})
 
@@ -70,7 +73,10 @@ def test_nothing_is_drawn_before_approval_and_the_author_never_approves(api, uni
     no_reason = leader.post(f"/api/surveys/{survey['id']}/return", {"version": submitted["version"]})
     assert no_reason.status == 422 and "note" in no_reason.json["error"]["fields"]
     returned = leader.post(f"/api/surveys/{survey['id']}/return", {"version": submitted["version"], "note": "Bổ sung kinh phí"})
-    assert returned.json["approval"]["status"] == "returned" and "edit" in officer.get(f"/api/surveys/{survey['id']}").json["actions"]
+    assert (
+        returned.json["approval"]["status"] == "returned"
+        and "edit" in officer.get(f"/api/surveys/{survey['id']}").json["actions"]
+    )
     stale = leader.post(f"/api/surveys/{survey['id']}/approve", {"version": submitted["version"]})
     assert stale.status == 409, "a decision on a version someone changed since is refused"
     assert api("hcm").login("focal-officer").get(f"/api/surveys/{survey['id']}").status == 404
@@ -103,7 +109,9 @@ def test_a_round_invites_by_email_and_a_respondent_answers_once_and_is_counted(
     assert drawn.json["planned"] == 6 and sum(drawn.json["design"]["reserves"].values()) >= 4
     survey = officer.get(f"/api/surveys/{survey['id']}").json
     closes = (datetime.now(UTC) + timedelta(days=5)).isoformat()
-    opened = officer.post(f"/api/surveys/{survey['id']}/rounds/1/open", {"closes_at": closes, "reminders": [2], "version": survey["version"]})
+    opened = officer.post(
+        f"/api/surveys/{survey['id']}/rounds/1/open", {"closes_at": closes, "reminders": [2], "version": survey["version"]}
+    )
     assert opened.status == 200 and opened.json["status"] == "open" and opened.json["questionnaire_version"] == 1, opened.text
 
     mine = f".{unique}@example.vn"
@@ -152,7 +160,9 @@ def test_a_round_invites_by_email_and_a_respondent_answers_once_and_is_counted(
 def test_a_bounce_falls_back_to_sms_and_an_owner_replaces_from_the_reserve(api, unique, run_jobs) -> None:
     officer, survey = _approved(api, unique)
     frame = _frame(officer, run_jobs, unique, rows=12)
-    drawn = officer.post(f"/api/surveys/{survey['id']}/rounds", {"kind": "pilot", "frame_id": frame, "size": 3, "version": survey["version"]})
+    drawn = officer.post(
+        f"/api/surveys/{survey['id']}/rounds", {"kind": "pilot", "frame_id": frame, "size": 3, "version": survey["version"]}
+    )
     assert drawn.status == 201, drawn.text
     members = officer.get(f"/api/surveys/{survey['id']}/rounds/1/members").json["items"]
     main = [m for m in members if m["role"] == "main"]
