@@ -20,7 +20,7 @@ from typing import Literal
 from chalicelib.approvals.domain import Approval
 from chalicelib.approvals.domain import actions as approval_actions
 from chalicelib.shared.clock import to_local
-from chalicelib.shared.errors import ConflictError, ForbiddenError, RuleViolationError
+from chalicelib.shared.errors import ConflictError, ForbiddenError, NotFoundError, RuleViolationError
 from chalicelib.shared.permissions import CENTRAL_TENANT
 from chalicelib.shared.tenancy import Principal
 
@@ -212,11 +212,11 @@ class Survey:
         return last.kind
 
     def round(self, number: int) -> Round:
-        """A round by its number; ConflictError when there is none."""
+        """A round by its number; NotFoundError when there is none (an unknown round is an unknown resource)."""
         for r in self.rounds:
             if r.number == number:
                 return r
-        raise ConflictError("Không có đợt khảo sát này.", code="unknown_round")
+        raise NotFoundError("Không có đợt khảo sát này.")
 
     def _owned(self, actor: Principal) -> None:
         if self.is_part or actor.tenant != self.owner:
