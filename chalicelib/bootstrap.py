@@ -376,6 +376,18 @@ def _deliveries(base: _Base) -> DeliveryService:
     )
 
 
+def _contacts(base: _Base) -> ContactLog | None:
+    """The national contact log, keyed by the pepper of the environment or, in AWS, of its secret (read on first use)."""
+    config = base.config
+    if config.survey_contact_pepper:
+        return ContactLog(pepper=config.survey_contact_pepper.encode())
+    if config.survey_contact_pepper_secret_arn:
+        secrets = base.client("secretsmanager")
+        arn = config.survey_contact_pepper_secret_arn
+        return ContactLog(pepper=lambda: str(secrets.get_secret_value(SecretId=arn)["SecretString"]).encode())
+    return None
+
+
 @dataclass(frozen=True)
 class _Surveys:
     service: SurveyService
@@ -498,7 +510,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     survey_frames = _survey_frames(base, jobs=jobs, requests=request_store, customers=customer_store)
     deliveries = _deliveries(base)
     questionnaires = QuestionnaireService(store=QuestionnaireStore(), clock=base.clock)
-    contacts = ContactLog(pepper=config.survey_contact_pepper.encode()) if config.survey_contact_pepper else None
+    contacts = _contacts(base)
     link_guard = LinkGuard(counters=RateCounters(), limit=Limit(config.link_misses_per_minute), clock=base.clock)
     surveys = _surveys(
         base,

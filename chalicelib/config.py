@@ -52,6 +52,8 @@ class Settings:
     #: The key of the surveys' national contact log's hashes (SURVEY_CONTACT_PEPPER, at least 16 bytes, the same for
     #: every office and never changed: a new one forgets who was surveyed); empty: no contact log is wired.
     survey_contact_pepper: str = ""
+    #: In AWS the pepper is a Secrets Manager secret read on first use (SURVEY_CONTACT_PEPPER_SECRET_ARN).
+    survey_contact_pepper_secret_arn: str = ""
     #: A person surveyed by any office within this many days is left out of a new sample (SURVEY_CONTACT_DAYS).
     survey_contact_days: int = 90
     #: Invitations sent a second, per round (DELIVERY_RATE; a survey may ask for less): SES's sending quota is the
@@ -114,6 +116,7 @@ def settings() -> Settings:
         knowledge_index_dir=env.get("KNOWLEDGE_INDEX_DIR") or "/tmp/knowledge-index",
         knowledge_index_check_seconds=float(env.get("KNOWLEDGE_INDEX_CHECK_SECONDS") or 30),
         survey_contact_pepper=env.get("SURVEY_CONTACT_PEPPER", ""),
+        survey_contact_pepper_secret_arn=env.get("SURVEY_CONTACT_PEPPER_SECRET_ARN", ""),
         survey_contact_days=_count("SURVEY_CONTACT_DAYS", 90),
         delivery_rate=_count("DELIVERY_RATE", 14),
         link_misses_per_minute=_count("LINK_MISSES_PER_MINUTE", 20),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from pynamodb.attributes import UnicodeAttribute
@@ -50,13 +50,26 @@ def contact_hash(person_key: str, *, pepper: bytes) -> str:
     return hmac.new(pepper, person_key.encode(), hashlib.sha256).hexdigest()
 
 
+def _checked(pepper: bytes) -> bytes:
+    if len(pepper) < 16:
+        raise ValueError("the contact log's pepper must be at least 16 bytes")
+    return pepper
+
+
 class ContactLog:
     """Records invitations and answers which people were surveyed since a date (the draw's `RecentContacts`)."""
 
-    def __init__(self, *, pepper: bytes) -> None:
-        if len(pepper) < 16:
-            raise ValueError("the contact log's pepper must be at least 16 bytes")
-        self._pepper = pepper
+    def __init__(self, *, pepper: bytes | Callable[[], bytes]) -> None:
+        """`pepper`: the key itself (local stack, tests) or how to fetch it on first use (Secrets Manager in AWS)."""
+        self._fetch = pepper if callable(pepper) else None
+        self._key = None if callable(pepper) else _checked(pepper)
+
+    @property
+    def _pepper(self) -> bytes:
+        if self._key is None:
+            assert self._fetch is not None
+            self._key = _checked(self._fetch())
+        return self._key
 
     def record(self, person_keys: Iterable[str], *, at: datetime, tenant: str) -> None:
         """Note that `tenant` invited these people at `at` (safe to repeat)."""

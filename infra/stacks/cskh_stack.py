@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from aws_cdk import CfnOutput, Environment, Stack
+from aws_cdk import CfnOutput, Environment, RemovalPolicy, Stack
 from aws_cdk import aws_route53 as route53
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from infra.definitions import APP_NAME, JOBS_QUEUE, MAIL, MAIL_EVENTS
@@ -91,6 +92,16 @@ class CskhStack(Stack):
         }
         for variable, file in STATE_MACHINE_VARIABLES.items():
             environment[variable] = workflows.for_file(file).state_machine_arn
+        # The contact-frequency log's keyed hash: one secret for every office, generated once, never rotated (a new
+        # one would forget who was surveyed); the app reads it on first use (chalicelib/surveys/contacts.py).
+        pepper = secretsmanager.Secret(
+            self,
+            "SurveyContactPepper",
+            description="Key of the survey contact log's hashes (HMAC-SHA256); never rotate",
+            generate_secret_string=secretsmanager.SecretStringGenerator(password_length=48, exclude_punctuation=True),
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        environment["SURVEY_CONTACT_PEPPER_SECRET_ARN"] = pepper.secret_arn
 
         api = ChaliceApi(
             self, "Api", source_dir=settings.chalice_source_dir, environment=environment, table=data.table, retain=settings.retain
@@ -102,6 +113,7 @@ class CskhStack(Stack):
         for queue in messaging.queues.values():
             api.grant_queue(queue)
         api.grant_files(files.bucket)
+        pepper.grant_read(api.role)
         for state_machine in workflows.state_machines.values():
             api.grant_state_machine(state_machine)
         # @app.on_sqs_message(queue=<name>) makes Chalice name the queue by a built ARN, not a Ref.

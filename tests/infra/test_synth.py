@@ -240,6 +240,8 @@ def test_each_state_machine_may_use_exactly_its_integrations(resources: dict[str
         "requestdeadline": {table: ["dynamodb:GetItem"], outbox: ["sqs:SendMessage"]},
         # The approval wait only messages the worker (the task token travels in the message).
         "draftapproval": {outbox: ["sqs:SendMessage"]},
+        # The survey waves only message the worker (send, remind, close); the survey service re-reads the round.
+        "surveywaves": {outbox: ["sqs:SendMessage"]},
     }
     assert len(policies) == len(STATE_MACHINES) == len(expected)
     for role, statements in policies.items():
