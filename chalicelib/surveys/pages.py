@@ -317,8 +317,14 @@ def members(p: Page, survey_id: str, number: str) -> Response:
     survey = c.surveys.get(tenant=p.tenant.code, survey_id=survey_id)
     n = _number(number)
     survey.round(n)
+    province = p.query.get("province") or None
     items, cursor = c.surveys.members(
-        tenant=p.tenant.code, survey_id=survey_id, round_number=n, cursor=p.query.get("cursor") or None, actor=p.user
+        tenant=p.tenant.code,
+        survey_id=survey_id,
+        round_number=n,
+        cursor=p.query.get("cursor") or None,
+        actor=p.user,
+        province=province,
     )
     return render(
         p,
@@ -339,8 +345,14 @@ def invitations(p: Page, survey_id: str, number: str) -> Response:
     """A round's messages and their delivery statuses (personal data: the read is audited)."""
     c = container()
     n = _number(number)
+    province = p.query.get("province") or None
     items, cursor = c.surveys.invitations(
-        tenant=p.tenant.code, survey_id=survey_id, round_number=n, cursor=p.query.get("cursor") or None, actor=p.user
+        tenant=p.tenant.code,
+        survey_id=survey_id,
+        round_number=n,
+        cursor=p.query.get("cursor") or None,
+        actor=p.user,
+        province=province,
     )
     survey = c.surveys.get(tenant=p.tenant.code, survey_id=survey_id)
     return render(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from chalicelib.shared.clock import Clock
 from chalicelib.shared.errors import ConflictError, NotFoundError, RuleViolationError, TooManyRequestsError
 from chalicelib.shared.ids import new_id
-from chalicelib.shared.tenancy import Principal
+from chalicelib.shared.tenancy import Principal, across
 
 from . import answers as form_rules
 from .domain import Survey, day_of
@@ -310,9 +310,10 @@ class RespondentService:
         if member.settled:
             return Problem("closed")
         try:
-            version = self._questionnaires.version(
-                tenant=survey.owner, questionnaire_id=survey.plan.questionnaire_id, number=r.questionnaire_version
-            )
+            with across(survey.owner):  # a national survey's questionnaire is the CCC's
+                version = self._questionnaires.version(
+                    tenant=survey.owner, questionnaire_id=survey.plan.questionnaire_id, number=r.questionnaire_version
+                )
         except NotFoundError:
             return Problem("unknown")
         progress = self._store.progress(tenant=tenant, survey_id=survey.id, round_number=number, member_id=member.id)

@@ -24,6 +24,7 @@ from .schemas import (
     MemberPage,
     MemberRead,
     OpenBody,
+    PartQuery,
     PlanBody,
     PlanUpdate,
     ReplaceBody,
@@ -164,8 +165,8 @@ def lessons(ctx: RequestContext, body: LessonsBody, survey_id: str, number: str)
     return read_models.detail(survey, ctx.user)
 
 
-@route(bp, f"{BASE}/rounds/{{number}}/members", permission=P.SURVEYS_MANAGE, query=ListQuery, response=MemberPage, tags=TAGS)
-def members(ctx: RequestContext, query: ListQuery, survey_id: str, number: str) -> MemberPage:
+@route(bp, f"{BASE}/rounds/{{number}}/members", permission=P.SURVEYS_MANAGE, query=PartQuery, response=MemberPage, tags=TAGS)
+def members(ctx: RequestContext, query: PartQuery, survey_id: str, number: str) -> MemberPage:
     """A round's sample and reserves with their statuses (personal data: the read is audited)."""
     items, cursor = container().surveys.members(
         tenant=ctx.tenant,
@@ -174,14 +175,15 @@ def members(ctx: RequestContext, query: ListQuery, survey_id: str, number: str) 
         cursor=query.cursor,
         limit=query.limit,
         actor=ctx.user,
+        province=query.province,
     )
     return MemberPage(items=[read_models.member_read(m) for m in items], next_cursor=cursor)
 
 
 @route(
-    bp, f"{BASE}/rounds/{{number}}/invitations", permission=P.SURVEYS_MANAGE, query=ListQuery, response=InvitationPage, tags=TAGS
+    bp, f"{BASE}/rounds/{{number}}/invitations", permission=P.SURVEYS_MANAGE, query=PartQuery, response=InvitationPage, tags=TAGS
 )
-def invitations(ctx: RequestContext, query: ListQuery, survey_id: str, number: str) -> InvitationPage:
+def invitations(ctx: RequestContext, query: PartQuery, survey_id: str, number: str) -> InvitationPage:
     """A round's messages with their delivery statuses (personal data: the read is audited)."""
     items, cursor = container().surveys.invitations(
         tenant=ctx.tenant,
@@ -190,6 +192,7 @@ def invitations(ctx: RequestContext, query: ListQuery, survey_id: str, number: s
         cursor=query.cursor,
         limit=query.limit,
         actor=ctx.user,
+        province=query.province,
     )
     return InvitationPage(items=[read_models.invitation_read(d) for d in items], next_cursor=cursor)
 

@@ -140,6 +140,12 @@ class ListQuery(Input):
     limit: QueryInt = Field(default=50, ge=1, le=200)
 
 
+class PartQuery(ListQuery):
+    """A page of a round's list; the CCC names which province's part of its national survey (default: the first)."""
+
+    province: Identifier | None = None
+
+
 class DesignRead(BaseModel):
     """A round's sample design."""
 

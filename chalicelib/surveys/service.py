@@ -83,24 +83,54 @@ class SurveyService:
         """The tenant's surveys, newest first."""
         return self._store.page(tenant=tenant, cursor=cursor, limit=limit)
 
+    def where(self, survey: Survey, province: str | None) -> str:
+        """Whose partition a list reads: the survey's own, or — the CCC reading its national survey — a province's part
+        (the first one unless named)."""
+        if survey.is_part or not survey.national:
+            return survey.tenant
+        parts = self.part_tenants(survey) or [survey.tenant]
+        return province if province in parts else parts[0]
+
     def members(
-        self, *, tenant: str, survey_id: str, round_number: int, cursor: str | None, actor: Principal, limit: int = 100
+        self,
+        *,
+        tenant: str,
+        survey_id: str,
+        round_number: int,
+        cursor: str | None,
+        actor: Principal,
+        limit: int = 100,
+        province: str | None = None,
     ) -> tuple[list[Member], str | None]:
         """A page of a round's members — personal data, so the read is audited (who read which survey's page)."""
         survey = self.get(tenant=tenant, survey_id=survey_id)
         survey.round(round_number)
-        found = self._store.members(tenant=tenant, survey_id=survey_id, round_number=round_number, cursor=cursor, limit=limit)
-        self._audit.append(tenant=tenant, event=self._event(actor, "survey.members.read", survey, round=str(round_number)))
+        where = self.where(survey, province)
+        with across(where):
+            found = self._store.members(tenant=where, survey_id=survey_id, round_number=round_number, cursor=cursor, limit=limit)
+        event = self._event(actor, "survey.members.read", survey, round=str(round_number), part=where)
+        self._audit.append(tenant=tenant, event=event)
         return found
 
     def invitations(
-        self, *, tenant: str, survey_id: str, round_number: int, cursor: str | None, actor: Principal, limit: int = 100
+        self,
+        *,
+        tenant: str,
+        survey_id: str,
+        round_number: int,
+        cursor: str | None,
+        actor: Principal,
+        limit: int = 100,
+        province: str | None = None,
     ) -> tuple[list[Any], str | None]:
         """A page of a round's messages and their delivery statuses — their destinations are personal data: audited."""
         survey = self.get(tenant=tenant, survey_id=survey_id)
         survey.round(round_number)
-        found = self._invitations.page(tenant=tenant, survey=survey, number=round_number, cursor=cursor, limit=limit)
-        self._audit.append(tenant=tenant, event=self._event(actor, "survey.invitations.read", survey, round=str(round_number)))
+        where = self.where(survey, province)
+        with across(where):
+            found = self._invitations.page(tenant=where, survey=survey, number=round_number, cursor=cursor, limit=limit)
+        event = self._event(actor, "survey.invitations.read", survey, round=str(round_number), part=where)
+        self._audit.append(tenant=tenant, event=event)
         return found
 
     def tally(self, *, tenant: str, survey_id: str) -> SurveyTally:
