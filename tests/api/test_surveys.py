@@ -173,3 +173,32 @@ def test_a_bounce_falls_back_to_sms_and_an_owner_replaces_from_the_reserve(api, 
     after = {m["id"]: m for m in officer.get(f"/api/surveys/{survey['id']}/rounds/1/members").json["items"]}
     assert after[main[0]["id"]]["status"] == "replaced" and after[main[0]["id"]]["replaced_by"] == reserves[0]["id"]
     assert api("hcm").login("focal-officer").get(f"/api/surveys/{survey['id']}/rounds/1/members").status == 404
+
+
+def test_the_link_that_ends_a_written_answer_opens_the_standard_questionnaire(api, unique, drain, sent) -> None:
+    from tests.api.test_requests import _act, _intake
+
+    officer, leader = api("hanoi").login("focal-officer"), api("hanoi").login("leader")
+    email = f"tl.{unique}@example.vn"
+    request = _intake(officer, unique, channel="email", customer={"email": email})
+    drafted = _act(officer, request, "draft", text="Kính gửi Ông/Bà, …").json
+    approved = _act(leader, drafted, "approve", draft_id=drafted["drafts"][0]["id"]).json
+    before = len(sent()["emails"])
+    drain()
+    (mail,) = [m for m in sent()["emails"][before:] if email in m.destinations["ToAddresses"]]
+    token = json.loads(mail.template_data)["survey_url"].rsplit("/s/", 1)[1]
+    public = api("hanoi")
+    page = public.get(f"/s/{token}")
+    assert page.status == 200 and "câu trả lời" in page.text.lower(), page.text[:300]
+    for _ in range(10):
+        fields = {"screen": re.search(r'name="screen" value="(\d+)"', page.text).group(1)}  # type: ignore[union-attr]
+        for qid in set(re.findall(r'name="(q\d+)" type="radio"', page.text)):
+            fields[qid] = re.findall(rf'name="{qid}" type="radio" value="([^"]+)"', page.text)[0]
+        page = _form(public, f"/s/{token}", fields)
+        if "Cảm ơn" in page.text:
+            break
+    else:
+        raise AssertionError("the standard questionnaire never ended")
+    assert "đã ghi nhận" in public.get(f"/s/{token}").text.lower()
+    survey = leader.get(f"/api/requests/{approved['id']}").json["survey"]
+    assert survey["opened_at"] and survey["answered_at"], "the request shows its link opened and answered"
