@@ -22,7 +22,6 @@ from chalicelib.web.render import Page, redirect, render
 from . import messages, read_models
 from .domain import DIRECT, METHODS
 from .form import render_screen
-from .ports import DrawRequest
 from .respond import Done
 from .routes import _number
 from .schemas import DrawBody, LessonsBody, OpenBody, PlanBody, PlanUpdate, ReplaceBody, StepBody, SurveyVersion
@@ -236,15 +235,7 @@ def draw_round(p: Page, survey_id: str) -> Response:
         if p.value("seed"):
             values["seed"] = p.value("seed")
         body = parse(DrawBody, values)
-        request = DrawRequest(
-            body.frame_id,
-            tuple(body.strata),
-            body.size,
-            body.minimum,
-            body.reserve_share,
-            body.seed or service.new_seed(),
-            body.method,
-        )
+        request = body.request(service.new_seed())
         return service.draw(
             tenant=p.tenant.code, survey_id=survey_id, actor=p.user, kind=body.kind, request=request, version=body.version
         )

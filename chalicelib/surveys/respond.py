@@ -310,26 +310,9 @@ class RespondentService:
         if member.settled:
             return Problem("closed")
         try:
-            with across(survey.owner):  # a national survey's questionnaire is the CCC's
-                version = self._questionnaires.version(
-                    tenant=survey.owner, questionnaire_id=survey.plan.questionnaire_id, number=r.questionnaire_version
-                )
+            sitting = self._member_sitting(tenant, survey, number, member, link.link_id, link.valid_until)
         except NotFoundError:
             return Problem("unknown")
-        progress = self._store.progress(tenant=tenant, survey_id=survey.id, round_number=number, member_id=member.id)
-        sitting = Sitting(
-            link.link_id,
-            survey.id,
-            number,
-            member.stratum,
-            member,
-            version,
-            dict(progress.answers) if progress else {},
-            progress.screen if progress else 0,
-            link.valid_until,
-            survey.plan.purpose,
-            survey.settings.anonymous,
-        )
         return sitting, link
 
     # -- the interviewer (direct methods) --------------------------------------------------------------------------
@@ -343,12 +326,19 @@ class RespondentService:
         member = self._store.member(tenant=tenant, survey_id=survey.id, round_number=number, member_id=member_id)
         if member is None or member.role != "main":
             raise NotFoundError("Không tìm thấy người trong mẫu.")
-        version = self._questionnaires.version(
-            tenant=survey.owner, questionnaire_id=survey.plan.questionnaire_id, number=r.questionnaire_version
-        )
+        return self._member_sitting(tenant, survey, number, member, "", r.closes_at)
+
+    def _member_sitting(self, tenant: str, survey: Survey, number: int, member: Member, link_id: str, until: datetime) -> Sitting:
+        """A member's form on the round's frozen questionnaire version, with the answers saved so far."""
+        r = survey.round(number)
+        assert r.questionnaire_version is not None
+        with across(survey.owner):  # a national survey's questionnaire is the CCC's
+            version = self._questionnaires.version(
+                tenant=survey.owner, questionnaire_id=survey.plan.questionnaire_id, number=r.questionnaire_version
+            )
         progress = self._store.progress(tenant=tenant, survey_id=survey.id, round_number=number, member_id=member.id)
         return Sitting(
-            "",
+            link_id,
             survey.id,
             number,
             member.stratum,
@@ -356,7 +346,7 @@ class RespondentService:
             version,
             dict(progress.answers) if progress else {},
             progress.screen if progress else 0,
-            r.closes_at,
+            until,
             survey.plan.purpose,
             survey.settings.anonymous,
         )

@@ -13,7 +13,6 @@ from chalicelib.shared.permissions import Permission
 from chalicelib.shared.tenancy import RequestContext
 
 from . import read_models
-from .ports import DrawRequest
 from .schemas import (
     DrawBody,
     InterviewBody,
@@ -99,15 +98,7 @@ _approval_step("return", P.PLANS_APPROVE, "The leader returns the plan with a re
 def draw(ctx: RequestContext, body: DrawBody, survey_id: str) -> RoundRead:
     """Art. 8 step 2: draw a pilot or the official round's sample, with its reserves, from a frame."""
     service = container().surveys
-    request = DrawRequest(
-        body.frame_id,
-        tuple(body.strata),
-        body.size,
-        body.minimum,
-        body.reserve_share,
-        body.seed or service.new_seed(),
-        body.method,
-    )
+    request = body.request(service.new_seed())
     created = service.draw(
         tenant=ctx.tenant, survey_id=survey_id, actor=ctx.user, kind=body.kind, request=request, version=body.version
     )

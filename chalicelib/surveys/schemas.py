@@ -14,6 +14,7 @@ from chalicelib.shared.fields import Cursor, Day, Identifier, Instant, Line, Que
 from chalicelib.shared.schema import BaseModel, Input
 
 from .domain import Plan, Settings
+from .ports import DrawRequest
 
 KindName = Literal["participants", "agency", "care", "policy_fit"]
 MethodName = Literal["online", "post", "event", "individual_interview", "organisation_interview", "group_discussion"]
@@ -97,6 +98,12 @@ class DrawBody(Input):
     seed: Identifier | None = None  # given: the draw is the one that seed made before; absent: a new seed is stored
     method: Line = Field(default="", max_length=200)
     version: Version
+
+    def request(self, new_seed: str) -> DrawRequest:
+        """The draw asked for (a new seed, stored with the round, unless one was given)."""
+        return DrawRequest(
+            self.frame_id, tuple(self.strata), self.size, self.minimum, self.reserve_share, self.seed or new_seed, self.method
+        )
 
 
 class OpenBody(Input):

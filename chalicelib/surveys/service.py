@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from chalicelib.approvals.domain import Approval
 from chalicelib.audit.domain import AuditEvent
@@ -38,6 +38,7 @@ class Audit(Protocol):
 if TYPE_CHECKING:
     from .store import DynamoSurveyStore
 
+T = TypeVar("T")
 APPROVE = Permission.PLANS_APPROVE
 SYSTEM = "system"
 NOT_FOUND = "Không tìm thấy khảo sát."
@@ -103,14 +104,11 @@ class SurveyService:
         province: str | None = None,
     ) -> tuple[list[Member], str | None]:
         """A page of a round's members — personal data, so the read is audited (who read which survey's page)."""
-        survey = self.get(tenant=tenant, survey_id=survey_id)
-        survey.round(round_number)
-        where = self.where(survey, province)
-        with across(where):
-            found = self._store.members(tenant=where, survey_id=survey_id, round_number=round_number, cursor=cursor, limit=limit)
-        event = self._event(actor, "survey.members.read", survey, round=str(round_number), part=where)
-        self._audit.append(tenant=tenant, event=event)
-        return found
+
+        def read(survey: Survey, where: str) -> tuple[list[Member], str | None]:
+            return self._store.members(tenant=where, survey_id=survey.id, round_number=round_number, cursor=cursor, limit=limit)
+
+        return self._audited(tenant, survey_id, round_number, province, actor, "survey.members.read", read)
 
     def invitations(
         self,
@@ -124,13 +122,29 @@ class SurveyService:
         province: str | None = None,
     ) -> tuple[list[Any], str | None]:
         """A page of a round's messages and their delivery statuses — their destinations are personal data: audited."""
+
+        def read(survey: Survey, where: str) -> tuple[list[Any], str | None]:
+            return self._invitations.page(tenant=where, survey=survey, number=round_number, cursor=cursor, limit=limit)
+
+        return self._audited(tenant, survey_id, round_number, province, actor, "survey.invitations.read", read)
+
+    def _audited(
+        self,
+        tenant: str,
+        survey_id: str,
+        round_number: int,
+        province: str | None,
+        actor: Principal,
+        action: str,
+        read: Callable[[Survey, str], T],
+    ) -> T:
+        """A read of a round's personal data in the part it lives in, with its audit entry."""
         survey = self.get(tenant=tenant, survey_id=survey_id)
         survey.round(round_number)
         where = self.where(survey, province)
         with across(where):
-            found = self._invitations.page(tenant=where, survey=survey, number=round_number, cursor=cursor, limit=limit)
-        event = self._event(actor, "survey.invitations.read", survey, round=str(round_number), part=where)
-        self._audit.append(tenant=tenant, event=event)
+            found = read(survey, where)
+        self._audit.append(tenant=tenant, event=self._event(actor, action, survey, round=str(round_number), part=where))
         return found
 
     def tally(self, *, tenant: str, survey_id: str) -> SurveyTally:
