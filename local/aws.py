@@ -119,7 +119,7 @@ def provision(endpoint: str, region: str = d.DEFAULT_REGION) -> Resources:
     sns = boto3.client("sns", **kw)
     topic_arn = sns.create_topic(Name=d.TOPICS[0])["TopicArn"]
     _mail_events(sns, sqs, boto3.client("ses", **kw), queues[d.MAIL_EVENTS.queue.name][0])
-    machines = _state_machines(boto3.client("stepfunctions", **kw), table, outbox_url)
+    machines = _state_machines(boto3.client("stepfunctions", **kw), table, outbox_url, queues[d.JOBS_QUEUE.name][0])
     return Resources(
         endpoint,
         region,
@@ -270,10 +270,10 @@ def _queue(sqs: Any, q: d.QueueDef) -> tuple[str, str]:
     return url, dlq_url
 
 
-def _state_machines(sfn: Any, table: str, outbox_url: str) -> dict[str, str]:
+def _state_machines(sfn: Any, table: str, outbox_url: str, jobs_url: str) -> dict[str, str]:
     role = f"arn:aws:iam::{ACCOUNT_ID}:role/{d.APP_NAME}-states"
     arns = {}
     for machine in d.STATE_MACHINES:
-        definition = machine.definition({"TableName": table, "OutboxQueueUrl": outbox_url})
+        definition = machine.definition({"TableName": table, "OutboxQueueUrl": outbox_url, "JobsQueueUrl": jobs_url})
         arns[machine.name] = sfn.create_state_machine(name=machine.name, definition=definition, roleArn=role)["stateMachineArn"]
     return arns

@@ -72,7 +72,14 @@ class CskhStack(Stack):
         messaging = Messaging(self, "Messaging")
         publish_mail_events(mail, messaging.topics[MAIL_EVENTS.topic])
         files = Files(self, "Files")
-        workflows = Workflows(self, "Workflows", table=data.table, outbox=messaging.outbox, retain=settings.retain)
+        workflows = Workflows(
+            self,
+            "Workflows",
+            table=data.table,
+            outbox=messaging.outbox,
+            jobs=messaging.queues[JOBS_QUEUE.name],
+            retain=settings.retain,
+        )
         knowledge = KnowledgeIndexBucket(self, "KnowledgeIndex")
 
         environment = {

@@ -45,11 +45,13 @@ def integration_action(resource: str) -> str:
 class Workflows(Construct):
     """One standard state machine per ASL file, allowed exactly the integrations its definition uses."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, table: dynamodb.ITable, outbox: sqs.IQueue, retain: bool) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, table: dynamodb.ITable, outbox: sqs.IQueue, jobs: sqs.IQueue, retain: bool
+    ) -> None:
         super().__init__(scope, construct_id)
         self._table = table
-        self._outbox = outbox
-        substitutions = {"TableName": table.table_name, "OutboxQueueUrl": outbox.queue_url}
+        self._queues = {outbox.queue_url: outbox.queue_arn, jobs.queue_url: jobs.queue_arn}
+        substitutions = {"TableName": table.table_name, "OutboxQueueUrl": outbox.queue_url, "JobsQueueUrl": jobs.queue_url}
         self.state_machines: dict[str, sfn.StateMachine] = {}
         for machine in STATE_MACHINES:
             definition = machine.definition(substitutions)
@@ -88,8 +90,8 @@ class Workflows(Construct):
             parameters = state.get("Parameters", {})
             if action.startswith("dynamodb:") and parameters.get("TableName") == self._table.table_name:
                 actions.setdefault(self._table.table_arn, set()).add(action)
-            elif action == "sqs:SendMessage" and parameters.get("QueueUrl") == self._outbox.queue_url:
-                actions.setdefault(self._outbox.queue_arn, set()).add(action)
+            elif action == "sqs:SendMessage" and parameters.get("QueueUrl") in self._queues:
+                actions.setdefault(self._queues[parameters["QueueUrl"]], set()).add(action)
             else:
                 raise ValueError(f"{machine.file}: no IAM mapping for {state['Resource']} with {parameters}")
         return [iam.PolicyStatement(actions=sorted(names), resources=[arn]) for arn, names in actions.items()]

@@ -234,14 +234,16 @@ def test_each_state_machine_may_use_exactly_its_integrations(resources: dict[str
     }
     table_id, _ = one(resources, "AWS::DynamoDB::Table", TableName=TABLE.name)
     outbox_id, _ = one(resources, "AWS::SQS::Queue", QueueName=QUEUES[0].name)
+    jobs_id, _ = one(resources, "AWS::SQS::Queue", QueueName=QUEUES[1].name)
     table, outbox = json.dumps({"Fn::GetAtt": [table_id, "Arn"]}), json.dumps({"Fn::GetAtt": [outbox_id, "Arn"]})
+    jobs = json.dumps({"Fn::GetAtt": [jobs_id, "Arn"]})
     expected = {
         # The deadline timer re-reads the request's current timer and messages the worker; it never writes the request.
         "requestdeadline": {table: ["dynamodb:GetItem"], outbox: ["sqs:SendMessage"]},
         # The approval wait only messages the worker (the task token travels in the message).
         "draftapproval": {outbox: ["sqs:SendMessage"]},
-        # The survey waves only message the worker (send, remind, close); the survey service re-reads the round.
-        "surveywaves": {outbox: ["sqs:SendMessage"]},
+        # The survey waves only message the jobs worker (send, remind, close); the survey service re-reads the round.
+        "surveywaves": {jobs: ["sqs:SendMessage"]},
     }
     assert len(policies) == len(STATE_MACHINES) == len(expected)
     for role, statements in policies.items():
