@@ -240,6 +240,8 @@ def test_each_state_machine_may_use_exactly_its_integrations(resources: dict[str
         "requestdeadline": {table: ["dynamodb:GetItem"], outbox: ["sqs:SendMessage"]},
         # The approval wait only messages the worker (the task token travels in the message).
         "draftapproval": {outbox: ["sqs:SendMessage"]},
+        # A survey round's waves only message the worker, which re-reads the round (survey-waves.asl.json).
+        "surveywaves": {outbox: ["sqs:SendMessage"]},
     }
     assert len(policies) == len(STATE_MACHINES) == len(expected)
     for role, statements in policies.items():
