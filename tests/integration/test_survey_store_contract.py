@@ -95,8 +95,8 @@ def test_a_survey_is_saved_read_and_paged_and_a_stale_version_is_a_conflict(cont
         store.save(two, PlanChange(_event("survey.updated", two)))
     assert store.get(tenant=tenant, survey_id=older.id).plan.title == "Một"
     again = _survey(tenant, older.id)
-    with pytest.raises(ConflictError):
-        store.save(again, PlanChange(_event("survey.created", again))), "a new survey must not exist"
+    with pytest.raises(ConflictError):  # a new survey (version 0) must not exist yet
+        store.save(again, PlanChange(_event("survey.created", again)))
 
 
 def test_the_inbox_item_is_written_with_the_submission_and_removed_with_the_decision(contract: Contract, unique: str) -> None:

@@ -238,7 +238,7 @@ def test_a_submitted_plan_waits_in_the_leaders_inbox_and_its_author_never_approv
 # -- rounds (Art. 8 step 2) ------------------------------------------------------------------------------------------
 
 
-def test_nothing_is_drawn_or_opened_before_approval(world: World) -> None:
+def test_nothing_is_drawn_before_approval(world: World) -> None:
     survey = world.service.create(tenant="hanoi", actor=OFFICER, plan=PLAN, settings=Settings())
     world.sampler.members = [_member("m1")]
     with pytest.raises(ConflictError) as refused:
