@@ -3,8 +3,8 @@ would publish through the configuration set reach its topic (and so the events q
 
 The mailbox simulator's addresses behave as SES documents them — `success@simulator.amazonses.com` delivered,
 `bounce@…` a permanent bounce, `complaint@…` delivered then a complaint, `ooto@…` delivered (the auto-reply is
-not emulated), `suppressionlist@…` a permanent bounce (on the account's suppression list) — and any other address
-is delivered. Only messages with tags (the deliveries' `tenant`, `group`, `delivery`) produce events here.
+not emulated), `suppressionlist@…` a permanent bounce (on the account's suppression list), each with any `+label`
+— and any other address is delivered. Only messages with tags (the deliveries' `tenant`, `group`, `delivery`) produce events here.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ ORIGINAL: dict[str, Callable[..., Any]] = {}
 def events_for(address: str) -> list[dict[str, Any]]:
     """The event parts SES would publish for one recipient (eventType and its detail)."""
     local, _, domain = address.lower().partition("@")
+    local = local.split("+", 1)[0]  # the simulator takes labels: bounce+label@… bounces as bounce@… does
     hard = {"bounceType": "Permanent", "bounceSubType": "General", "bouncedRecipients": [{"emailAddress": address}]}
     if domain == SIMULATOR and local == "bounce":
         return [{"eventType": "Bounce", "bounce": hard}]

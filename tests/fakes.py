@@ -1020,20 +1020,20 @@ class FakeIndexes:
 
 
 class FakeSurveyStore:
-    """Surveys, members, progress and answers in memory — the same contract as surveys/store.py (its contract test)."""
+    """Surveys, members, progress and answers in memory — the same contract as surveys/store.py (its contract test).
 
-    def __init__(self) -> None:
-        from chalicelib.surveys import store as survey_store
+    Like the real store it is given the approvals' inbox and the tally's counters, and applies their parts where the
+    real store adds them to its transaction."""
 
-        self._module = survey_store
+    def __init__(self, *, approvals: FakePendingApprovals | None = None, tally: FakeTallyStore | None = None) -> None:
+        self.approvals = approvals or FakePendingApprovals()
+        self.tally = tally or FakeTallyStore()
         self.surveys: dict[tuple[str, str], Any] = {}
         self.members_: dict[tuple[str, str, int, str], Any] = {}
         self.progress_: dict[tuple[str, str, int, str], Any] = {}
         self.answers: dict[tuple[str, str, int, str], Any] = {}
         self.results: dict[tuple[str, str, int, str, str, str], int] = {}
-        self.tally: dict[tuple[str, str, str, str], int] = {}  # (tenant, survey, stratum, status) → count
         self.events: list[Any] = []
-        self.inbox: dict[tuple[str, str, str], dict[str, Any]] = {}
 
     @staticmethod
     def _copy(value: Any) -> Any:
@@ -1056,16 +1056,17 @@ class FakeSurveyStore:
         stored = self.surveys.get(key)
         if (stored.version if stored else 0) != (survey.version or 0):
             raise ConflictError()
+        saved, deleted = [], []
+        if change.pending:
+            saved.append(self.approvals.pending_item(tenant=survey.tenant, **change.pending))
+        if change.decided:
+            deleted.append(self.approvals.decided_item(tenant=survey.tenant, **change.decided))
+        self.approvals.apply(saved=saved, deleted=deleted)  # a pending entry already there refuses the whole save
         survey.version = (survey.version or 0) + 1
         self.surveys[key] = self._copy(survey)
-        for part in change.parts:
-            part.version = 1
-            self.surveys[(part.tenant, part.id)] = self._copy(part)
+        for part in change.parts:  # written unchecked, the copy's version moving on as PynamoDB's put does
+            self.surveys[(part.tenant, part.id)] = replace(self._copy(part), version=(part.version or 0) + 1)
         self.events.append(change.event)
-        if change.pending:
-            self.inbox[(survey.tenant, change.pending["kind"], change.pending["subject_id"])] = dict(change.pending)
-        if change.decided:
-            self.inbox.pop((survey.tenant, change.decided["kind"], change.decided["subject_id"]), None)
 
     def save_part(self, survey: Any) -> None:
         survey.version = (survey.version or 0) + 1
@@ -1073,13 +1074,14 @@ class FakeSurveyStore:
 
     def _count(self, tenant: str, survey_id: str, changes: Any) -> None:
         for c in changes:
-            for name, n in c.counts.items():
-                key = (tenant, survey_id, c.member.stratum, name)
-                self.tally[key] = self.tally.get(key, 0) + n
+            self.tally.apply(
+                self.tally.increments(tenant=tenant, survey_id=survey_id, stratum=c.member.stratum, day=c.day, counts=c.counts)
+            )
 
     def put_members(self, *, tenant: str, survey_id: str, changes: Any) -> None:
-        for c in changes:
-            self.members_[(tenant, survey_id, c.member.round, c.member.id)] = self._copy(c.member)
+        for c in changes:  # unchecked puts: the stored version moves on, the caller's member is not touched
+            stored = replace(self._copy(c.member), version=(c.member.version or 0) + 1)
+            self.members_[(tenant, survey_id, c.member.round, c.member.id)] = stored
         self._count(tenant, survey_id, changes)
 
     def member(self, *, tenant: str, survey_id: str, round_number: int, member_id: str) -> Any:

@@ -263,6 +263,15 @@ class Survey:
         """The round starts: its questionnaire version is frozen, its invitations go out in waves until it closes."""
         self._owned(actor)
         self.approval.require_approved()  # nothing reaches a citizen before the leader approved the plan
+        self.check_opening(now=now, number=number, closes_at=closes_at, reminders=reminders)
+        r = self.round(number)
+        r.status, r.opened_at, r.closes_at = "open", now, closes_at
+        r.questionnaire_version, r.reminders = questionnaire_version, reminders
+        self.updated_at = now
+        return r
+
+    def check_opening(self, *, now: datetime, number: int, closes_at: datetime, reminders: tuple[int, ...]) -> None:
+        """Refuse opening a round that started already, or with a period or reminders out of range."""
         r = self.round(number)
         if r.status != "drawn":
             raise ConflictError("Đợt khảo sát đã bắt đầu.", code="round_started")
@@ -275,10 +284,6 @@ class Survey:
             problems["reminders"] = "not_increasing"
         if problems:
             raise RuleViolationError("Thời hạn hoặc lịch nhắc không hợp lệ.", fields=problems)
-        r.status, r.opened_at, r.closes_at = "open", now, closes_at
-        r.questionnaire_version, r.reminders = questionnaire_version, reminders
-        self.updated_at = now
-        return r
 
     def close(self, *, now: datetime, number: int) -> bool:
         """The round's period ended (a system step, never a conflict): False when it was closed already."""

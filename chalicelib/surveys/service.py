@@ -181,6 +181,7 @@ class SurveyService:
     def update(self, *, tenant: str, survey_id: str, actor: Principal, plan: Plan, settings: Settings, version: int) -> Survey:
         """Edit a draft or returned plan (409 when someone saved in between)."""
         survey = self._current(tenant, survey_id, version)
+        survey._owned(actor)  # a province's read-only part is refused as such, before its plan's rules are applied
         survey.edit(now=self._clock.now(), actor=actor, plan=self._checked(tenant, plan, settings), settings=settings)
         self._store.save(survey, PlanChange(self._event(actor, "survey.updated", survey)))
         return survey
@@ -330,6 +331,7 @@ class SurveyService:
         if survey.version != version:
             raise ConflictError("Kế hoạch khảo sát đã được người khác thay đổi. Vui lòng tải lại.")
         survey.approval.require_approved()  # nothing is sent before approval (Art. 8 step 1)
+        survey.check_opening(now=self._clock.now(), number=number, closes_at=closes_at, reminders=reminders)  # before the freeze
         used = self._questionnaires.freeze(tenant=tenant, questionnaire_id=survey.plan.questionnaire_id)
         now = self._clock.now()
         opened = survey.open(
@@ -389,7 +391,11 @@ class SurveyService:
             with across(where):
                 batch: list[Member] = []
                 for m in self._store.each_member(tenant=where, survey_id=survey_id, round_number=round_number):
-                    if m.awaiting if reminder else (m.role == "main" and "invited" not in m.reached and not m.settled):
+                    if (
+                        m.awaiting and m.reminders < len(r.reminders)  # a redelivered wave reminds no one a third time
+                        if reminder
+                        else (m.role == "main" and "invited" not in m.reached and not m.settled)
+                    ):
                         batch.append(m)
                     if len(batch) == SEND_CHUNK:
                         sent += self._invite(where, survey, r, batch, reminder)
