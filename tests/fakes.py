@@ -1084,6 +1084,13 @@ class FakeSurveyStore:
             self.members_[(tenant, survey_id, c.member.round, c.member.id)] = stored
         self._count(tenant, survey_id, changes)
 
+    def drop_members(self, *, tenant: str, survey_id: str, changes: Any) -> None:
+        from chalicelib.surveys.ports import MemberChange
+
+        for c in changes:
+            self.members_.pop((tenant, survey_id, c.member.round, c.member.id), None)
+        self._count(tenant, survey_id, [MemberChange(c.member, {k: -v for k, v in c.counts.items()}, c.day) for c in changes])
+
     def member(self, *, tenant: str, survey_id: str, round_number: int, member_id: str) -> Any:
         found = self.members_.get((tenant, survey_id, round_number, member_id))
         return self._copy(found) if found else None

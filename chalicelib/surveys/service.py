@@ -290,11 +290,19 @@ class SurveyService:
             by_tenant.setdefault(where, []).append(MemberChange(m, m.plan(), day, new=True))
         parts = [self._part(survey, t) for t in by_tenant if t != tenant]
         with across(*parts_tenants(parts)):
-            for where, changes in by_tenant.items():
-                self._store.put_members(tenant=where, survey_id=survey.id, changes=changes)
-            self._store.save(
-                survey, PlanChange(self._event(actor, "survey.drawn", survey, round=str(created.number)), parts=parts)
-            )
+            written: list[tuple[str, list[MemberChange]]] = []
+            try:
+                for where, changes in by_tenant.items():
+                    written.append((where, changes))
+                    self._store.put_members(tenant=where, survey_id=survey.id, changes=changes)
+                event = self._event(actor, "survey.drawn", survey, round=str(created.number))
+                self._store.save(survey, PlanChange(event, parts=parts))
+            except Exception:
+                # The round was not saved (someone changed the plan meanwhile, or the table failed): its members
+                # and their tally go again, so a refused draw leaves nothing a later draw of round N would inherit.
+                for where, changes in written:
+                    self._store.drop_members(tenant=where, survey_id=survey.id, changes=changes)
+                raise
         return created
 
     def _member_tenant(self, survey: Survey, member: Member) -> str:

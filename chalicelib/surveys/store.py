@@ -248,6 +248,23 @@ class DynamoSurveyStore:
 
             commit(build)
 
+    def drop_members(self, *, tenant: str, survey_id: str, changes: Sequence[MemberChange]) -> None:
+        """Undo `put_members` of a draw whose round was not saved: the members deleted and their counts taken back."""
+        for start in range(0, len(changes), CHUNK // 2):
+            chunk = [
+                MemberChange(c.member, {k: -v for k, v in c.counts.items()}, c.day) for c in changes[start : start + CHUNK // 2]
+            ]
+
+            def build(tx: TransactWrite, chunk: Sequence[MemberChange] = chunk) -> None:
+                for c in chunk:
+                    tx.delete(
+                        MemberItem(survey_key(tenant, survey_id), _member_sk(c.member.round, c.member.id)),
+                        add_version_condition=False,
+                    )
+                self._tally_of(tx, tenant, survey_id, chunk)
+
+            commit(build)
+
     def _tally_of(self, tx: TransactWrite, tenant: str, survey_id: str, changes: Iterable[MemberChange]) -> None:
         counts: dict[tuple[str, date], dict[str, int]] = {}  # one update per counter item: summed first
         for c in changes:

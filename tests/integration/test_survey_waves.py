@@ -1,5 +1,5 @@
 """The waves machine (infra/statemachines/survey-waves.asl.json) run by moto's Step Functions: a round's send, its
-reminders and its close reach the outbox queue in order, at their times; the service makes a closed round's later
+reminders and its close reach the jobs queue in order, at their times; the service makes a closed round's later
 steps do nothing."""
 
 from __future__ import annotations
@@ -21,16 +21,16 @@ def _mine(stack: Any, survey_id: str, expected: int, seconds: float = 60.0) -> l
     deadline = time.monotonic() + seconds
     while len(found) < expected and time.monotonic() < deadline:
         got = sqs.receive_message(
-            QueueUrl=stack.outbox_queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1, AttributeNames=["SentTimestamp"]
+            QueueUrl=stack.jobs_queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1, AttributeNames=["SentTimestamp"]
         ).get("Messages", [])
         for m in got:
             body = json.loads(m["Body"])
             if body.get("type") == "survey_wave" and body.get("survey_id") == survey_id:
                 found.append((int(m["Attributes"]["SentTimestamp"]), body["step"]))
-                sqs.delete_message(QueueUrl=stack.outbox_queue_url, ReceiptHandle=m["ReceiptHandle"])
+                sqs.delete_message(QueueUrl=stack.jobs_queue_url, ReceiptHandle=m["ReceiptHandle"])
             else:
                 sqs.change_message_visibility(
-                    QueueUrl=stack.outbox_queue_url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=0
+                    QueueUrl=stack.jobs_queue_url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=0
                 )
     return [step for _, step in sorted(found)]
 

@@ -436,9 +436,25 @@ def test_reading_members_and_invitations_is_audited(world: World) -> None:
     assert found == ["m1"]
     read = [(e.actor, e.action, e.target_id, e.detail) for e in world.audit.events["hanoi"]]
     assert read == [
-        (OFFICER.username, "survey.members.read", survey.id, {"round": "1"}),
-        (OFFICER.username, "survey.invitations.read", survey.id, {"round": "1"}),
+        (OFFICER.username, "survey.members.read", survey.id, {"round": "1", "part": "hanoi"}),
+        (OFFICER.username, "survey.invitations.read", survey.id, {"round": "1", "part": "hanoi"}),
     ]
     with pytest.raises(NotFoundError):
         world.service.members(tenant="hanoi", survey_id=survey.id, round_number=9, cursor=None, actor=OFFICER)
     assert len(world.audit.events["hanoi"]) == 2, "a refused read is not recorded as a read"
+
+
+def test_a_draw_whose_round_is_not_saved_leaves_no_members_and_no_counts(world: World, monkeypatch) -> None:
+    survey = _approved(world)
+    world.sampler.members = [_member("m1"), _member("m2"), _member("r1", role="reserve")]
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise ConflictError()
+
+    monkeypatch.setattr(world.store, "save", refused)
+    with pytest.raises(ConflictError):
+        world.service.draw(
+            tenant="hanoi", survey_id=survey.id, actor=OFFICER, kind="official", request=_request(), version=survey.version
+        )
+    assert [m for key, m in world.store.members_.items() if key[1] == survey.id] == []
+    assert not any(world.tally("hanoi", survey.id).values()), "the planned counts were taken back"
