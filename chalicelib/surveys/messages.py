@@ -47,3 +47,43 @@ REASON_LABELS = {
 }
 STRATUM_DIMENSIONS = {"province": "Tỉnh/thành phố", "channel": "Kênh", "group": "Nhóm đối tượng"}
 ANSWER_LINK_PURPOSE = "Ý kiến của Ông/Bà về câu trả lời của cơ quan BHXH"
+FIELD_LABELS = {  # the plan's, the draw's and the opening's fields, as the pages' errors name them
+    "title": "Tên khảo sát",
+    "kind": "Loại",
+    "purpose": "Mục đích",
+    "period_start": "Từ ngày",
+    "period_end": "Đến ngày",
+    "methods": "Phương pháp",
+    "lead_unit": "Đơn vị chủ trì",
+    "partner_units": "Đơn vị phối hợp",
+    "content_areas": "Nội dung khảo sát",
+    "criteria": "Tiêu chí đánh giá",
+    "target_groups": "Đối tượng khảo sát",
+    "places": "Địa điểm",
+    "outsourcing": "Thuê đơn vị tư vấn",
+    "budget": "Kinh phí",
+    "questionnaire_id": "Bảng hỏi",
+    "provinces": "Tỉnh được chọn mẫu",
+    "contact_days": "Không khảo sát lại trong",
+    "link_days": "Hiệu lực đường dẫn",
+    "send_rate": "Tốc độ gửi",
+    "frame_id": "Danh sách chọn mẫu",
+    "size": "Cỡ mẫu",
+    "strata": "Phân tầng",
+    "minimum": "Tối thiểu mỗi tầng",
+    "reserve_share": "Mẫu dự phòng",
+    "seed": "Hạt giống",
+    "closes_at": "Kết thúc lúc",
+    "reminders": "Nhắc sau",
+    "note": "Ghi chú",
+    "lessons": "Bài học rút ra",
+    "reason": "Lý do thay thế",
+    "version": "Phiên bản",
+}
+FIELD_PROBLEMS = {  # the edge's problem codes (requests/page_forms.py parse); a domain rule's own text is shown as is
+    "required": "Bắt buộc nhập.",
+    "too_short": "Quá ngắn.",
+    "too_long": "Quá dài.",
+    "format": "Không đúng định dạng.",
+    "unknown": "Giá trị không hợp lệ.",
+}
