@@ -11,6 +11,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
+from chalicelib.links.deliveries import STATUS_LABELS as DELIVERY_LABELS
 from chalicelib.requests.page_forms import attempt, local_datetime, parse
 from chalicelib.shared.clock import to_local
 from chalicelib.shared.errors import AppError
@@ -44,7 +45,13 @@ def dmy(value: date | datetime | None) -> str:
 
 
 def _common(p: Page) -> dict[str, Any]:
-    return {"m": messages, "dmy": dmy, "methods": METHODS, "provinces": [t for t in TENANTS if t.code != "ccc"]}
+    return {
+        "m": messages,
+        "dmy": dmy,
+        "methods": METHODS,
+        "provinces": [t for t in TENANTS if t.code != "ccc"],
+        "delivery_labels": DELIVERY_LABELS,
+    }
 
 
 @page(bp, "/surveys", permission=P.SURVEYS_READ)
@@ -174,6 +181,7 @@ def _show(p: Page, survey_id: str, *, error: AppError | None = None, status: int
         error=error,
         direct=any(mth in DIRECT for mth in read.methods),
         office=TENANT_BY_CODE[survey.owner].name if survey.owner in TENANT_BY_CODE else survey.owner,
+        unit_names={u.code: u.name for u in units_for(survey.owner)} if survey.owner in TENANT_BY_CODE else {},
         **_common(p),
     )
 

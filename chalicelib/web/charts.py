@@ -76,6 +76,17 @@ def nice_ceiling(value: float) -> float:
     return 10 * power  # pragma: no cover - the loop ends at 10
 
 
+def grid_divisions(hi: float, *, whole: bool) -> int:
+    """How many intervals the value axis [0, hi] is cut into: 4 or 5 when each line falls on a whole number (a count
+    axis up to 5 reads 0, 1, 2, 3, 4, 5, never 0, 1, 2, 4, 5 from quarters rounded), else fewer; 4 for decimals."""
+    if not whole:
+        return 4
+    for parts in (4, 5, 2, 3):
+        if abs(hi / parts - round(hi / parts)) < 1e-9:
+            return parts
+    return 1
+
+
 @dataclass(frozen=True)
 class Bar:
     """One bar: its label, value and optional interval (whisker ends)."""
@@ -240,13 +251,16 @@ def time_series(
     totals = [
         sum(s.values[i] for s in series) if stacked else max((s.values[i] for s in series), default=0.0) for i in range(len(days))
     ]
+    whole = fmt is format_number  # counts: every grid line a whole number, or its label would not be its value
     hi = maximum if maximum is not None else nice_ceiling(max([*totals, target or 0.0], default=0.0))
+    hi = math.ceil(hi - 1e-9) if whole and maximum is None else hi
+    parts = grid_divisions(hi, whole=whole)
     y_of = Scale(0.0, hi, bottom, top)  # pixels grow downwards
     slot = (right - left) / max(len(days), 1)
     x_of = [left + slot * (i + 0.5) for i in range(len(days))]
     body: list[str] = []
-    for i in range(5):
-        value = hi * i / 4
+    for i in range(parts + 1):
+        value = hi * i / parts
         y = y_of(value)
         body.append(_line(left, y, right, y, stroke=GRID, cls="chart-grid"))
         body.append(_text(left - 6, y + 4, fmt(value), anchor="end", fill=MUTED, cls="chart-tick"))

@@ -85,7 +85,7 @@ def test_a_screen_answered_on_a_phone_shows_the_error_summary_and_goes_on_when_r
 
         summary = page.get_by_test_id("error-summary")
         assert summary.is_visible()
-        assert summary.get_by_role("link").all_inner_texts() == ["Chọn một mức độ hài lòng", "Chọn Có hoặc Không"]
+        assert summary.get_by_role("link").all_inner_texts() == ["Câu 2: Chọn một mức độ hài lòng", "Câu 3: Chọn Có hoặc Không"]
         assert page.title().startswith("Lỗi: ")
         assert page.locator("#q1-4").is_checked(), "what was answered is kept"
         page.screenshot(path=f"{SHOTS}/questionnaire-preview-errors-390x844.png", full_page=True)

@@ -203,7 +203,8 @@ def test_an_invitation_is_answered_on_a_phone_once_and_the_officer_sees_it_count
         tab.goto(url("hanoi", "/s/not-a-real-token-at-all-000000"))
         assert tab.get_by_test_id("problem-title").inner_text() == "Không tìm thấy phiếu khảo sát"
         assert "1900 9068" in tab.get_by_test_id("hotline").inner_text()
-        _fits_the_phone(tab, targets=False)
+        assert tab.get_by_test_id("problem-hotline").get_attribute("href") == "tel:19009068"
+        _fits_the_phone(tab)
         _shot(tab, "phone-6-unknown-link")
     finally:
         phone.close()
@@ -215,6 +216,8 @@ def test_an_invitation_is_answered_on_a_phone_once_and_the_officer_sees_it_count
     assert (row["Kế hoạch"], row["Đã mời"], row["Đã nhận"], row["Hoàn thành"]) == ("4", "4", "4", "1"), row
     assert page.get_by_test_id("tally-chart").locator("svg").count() == 1
     assert page.get_by_test_id("sending-sent").inner_text() == "4"
+    assert page.get_by_test_id("sending-statuses").inner_text() == "Đã nhận: 4", "in Vietnamese, the empty ones left out"
+    assert page.get_by_test_id("plan-lead-unit").inner_text() == "Phòng Quản lý thu và phát triển người tham gia"
     _shot(page, "desktop-survey-with-tally")
 
     page.get_by_test_id("members-link").click()
@@ -224,12 +227,15 @@ def test_an_invitation_is_answered_on_a_phone_once_and_the_officer_sees_it_count
     )
     assert statuses.count("completed") == 1 and statuses.count("delivered") == 3, statuses
     assert "Đã trả lời" in page.get_by_test_id("member-list").inner_text()
+    roles = page.get_by_test_id("member-list").locator("tbody tr").evaluate_all("rows => rows.map(r => r.cells[1].innerText)")
+    assert roles == sorted(roles, key=lambda r: r != "Mẫu chính"), "the main sample first, then the reserves"
     _shot(page, "desktop-members")
 
     page.get_by_test_id("invitations-link").click()
     page.wait_for_load_state()
     labels = page.get_by_test_id("invitation-list").get_by_test_id("invitation-status").all_inner_texts()
     assert len(labels) == 4 and set(labels) == {"Đã nhận"}, labels
+    assert "Đang gửi → Đã nhận" in page.get_by_test_id("invitation-list").inner_text()
     _shot(page, "desktop-invitations")
 
 

@@ -161,3 +161,17 @@ def test_the_data_table_escapes_its_cells() -> None:
     assert root.find("caption").text == "Số liệu"  # type: ignore[union-attr]
     assert [td.text for td in root.iter("td")] == ["<Hà Nội>", "80,5 %"]
     assert "&lt;Hà Nội&gt;" in table
+
+
+@pytest.mark.parametrize(
+    ("top", "labels"),
+    [(4, "012345"), (7, ["0", "2", "4", "6", "8", "10"]), (50, ["0", "10", "20", "30", "40", "50"]), (2, "012")],
+)
+def test_a_count_axis_labels_each_grid_line_with_its_own_whole_value(top: int, labels) -> None:
+    days = [date(2026, 12, 1)]
+    root = parse(time_series(days, [Series("Đã mời", [top])], title="Tiến độ"))
+    ticks = [t.text for t in by_class(root, "text", "chart-tick") if t.text and "/" not in t.text]
+    assert ticks == list(labels)
+    grid = sorted({round(float(g.get("y1") or 0), 2) for g in by_class(root, "line", "chart-grid")})
+    gaps = {round(b - a, 2) for a, b in zip(grid, grid[1:], strict=False)}
+    assert len(gaps) == 1, "evenly spaced"

@@ -128,7 +128,7 @@ def test_errors_are_summarised_at_the_top_with_links_to_their_fields():
     page = render(1, {"q1": "yes"}, {"q2": "Chọn một mức độ hài lòng"}, back_url="/s/tok?screen=0")
     summary = page.index('data-testid="error-summary"')
     assert summary < page.index("<form")
-    assert '<a href="#q2">Chọn một mức độ hài lòng</a>' in page and 'id="q2"' in page
+    assert '<a href="#q2">Câu 2: Chọn một mức độ hài lòng</a>' in page and 'id="q2"' in page, "numbered: a screen has three"
     assert "<title>Lỗi: " in page and 'href="/s/tok?screen=0"' in page and "Câu 2–4/5" in page
 
 
