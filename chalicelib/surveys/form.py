@@ -44,12 +44,14 @@ def render_screen(
     back_url: str | None = None,
     per_screen: int = 3,
     preview: bool = False,
+    banner: tuple[str, str, str] | None = None,
 ) -> str:
     """One screen of the form: the question(s), the error summary, progress, Tiếp tục / Quay lại.
 
     `hidden` fields (a CSRF value or nonce, an interviewer's `entry_id`) are posted back with the screen, and
     `screen` (0-based) says which screen was answered. The button is "Gửi câu trả lời" on the screen with the
-    questionnaire's last question, else "Tiếp tục" (a hidden question further on may still appear).
+    questionnaire's last question, else "Tiếp tục" (a hidden question further on may still appear). `banner`
+    (text, link text, link) tops an interviewer's entry with whom it is for and the way back to the list.
     """
     all_screens = screens(version, answers, per_screen)
     index = min(max(screen_index, 0), len(all_screens) - 1)
@@ -71,6 +73,7 @@ def render_screen(
             back_url=back_url if index > 0 else None,
             is_last=_nothing_after(version, screen.questions[-1].id),
             preview=preview,
+            banner=banner,
             selected=_selected,
         )
     )

@@ -406,6 +406,11 @@ def _interview(
         office_name=p.tenant.name,
         purpose=survey.plan.purpose,
         hidden={"csrf": p.csrf, "entry_id": entry_id},
+        banner=(
+            f"Nhập phiếu phỏng vấn: đợt {number}, mẫu chính thứ tự {sitting.member.rank if sitting.member else ''}",
+            "Về danh sách mẫu",
+            f"/surveys/{survey_id}/rounds/{number}/members",
+        ),
     )
     return Response(body=form, status_code=200, headers={"Content-Type": "text/html; charset=utf-8"})
 

@@ -263,14 +263,19 @@ def test_an_interviewer_enters_a_members_answers_once_on_the_same_form(browser, 
 
     sign_in(page, "hanoi", "focal-officer", path=f"/login?next=/surveys/{survey['id']}/rounds/1/members")
     links = page.get_by_test_id("interview-link")
+    _shot(page, "desktop-members-interview")
     assert links.count() == 2 and links.first.inner_text() == "Nhập phiếu phỏng vấn"
     member_id = links.first.locator("xpath=ancestor::tr").get_attribute("data-id")
     links.first.click()
     page.wait_for_load_state()
     assert page.get_by_test_id("progress").inner_text() == "Câu 1/5"
+    banner = page.get_by_test_id("interview-banner")
+    assert "Nhập phiếu phỏng vấn: đợt 1, mẫu chính thứ tự 1" in banner.inner_text()
+    assert banner.get_by_role("link").get_attribute("href") == f"/surveys/{survey['id']}/rounds/1/members"
     _choose_each(page, "first")
     page.get_by_test_id("continue").click()
     page.wait_for_load_state()
+    _shot(page, "desktop-interview-form")
     _choose_each(page)
     page.get_by_test_id("continue").click()
     page.wait_for_load_state()
