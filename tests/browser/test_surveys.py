@@ -36,7 +36,8 @@ def _person(browser: Any, sign_in: Any, username: str, path: str) -> tuple[Any, 
 
 
 def _phone(browser: Any) -> Any:
-    ctx = browser.new_context(locale="vi-VN", viewport=PHONE, is_mobile=True, has_touch=True)
+    """A phone with scripts turned off: the respondent's form works without JavaScript."""
+    ctx = browser.new_context(locale="vi-VN", viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=False)
     ctx.set_default_timeout(TIMEOUT_MS)
     return ctx
 
