@@ -80,10 +80,20 @@ FIELD_LABELS = {  # the plan's, the draw's and the opening's fields, as the page
     "reason": "Lý do thay thế",
     "version": "Phiên bản",
 }
-FIELD_PROBLEMS = {  # the edge's problem codes (requests/page_forms.py parse); a domain rule's own text is shown as is
+FIELD_PROBLEMS = {  # the edge's (requests/page_forms.py parse) and the plan's rules' codes; a rule's own text is shown as is
     "required": "Bắt buộc nhập.",
     "too_short": "Quá ngắn.",
     "too_long": "Quá dài.",
     "format": "Không đúng định dạng.",
     "unknown": "Giá trị không hợp lệ.",
+    "before_period_start": "Ngày kết thúc phải sau ngày bắt đầu.",
+    "longer_than_a_year": "Thời gian khảo sát không quá một năm.",
+    "negative": "Không được là số âm.",
+    "too_many": "Quá nhiều mục.",
+    "national_only": "Chỉ Trung tâm CSKH chọn mẫu nhiều tỉnh.",
+    "out_of_range": "Ngoài khoảng cho phép.",
+    "not_increasing": "Các mốc nhắc phải tăng dần.",
+    "empty": "Mẫu khảo sát trống.",
+    "not_found": "Không tìm thấy.",
+    "over_frame": "Lớn hơn số người trong danh sách.",
 }

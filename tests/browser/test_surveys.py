@@ -304,3 +304,29 @@ def test_an_interviewer_enters_a_members_answers_once_on_the_same_form(browser, 
     assert api_again.status == 200 and api_again.json["again"] is True, api_again.text
     tally = officer.get(f"/api/surveys/{survey['id']}/tally").json["overall"]
     assert tally["completed"] == 1, tally
+
+
+def test_a_plan_ending_before_it_starts_is_refused_in_place_in_vietnamese(page, sign_in, unique):
+    sign_in(page, "hanoi", "focal-officer", path="/login?next=/surveys/new")
+    form = page.get_by_test_id("plan-form")
+    form.get_by_test_id("plan-title").fill(f"Khảo sát ngược ngày {unique}")
+    form.get_by_test_id("plan-purpose").fill("Thử kế hoạch có ngày kết thúc trước ngày bắt đầu.")
+    form.get_by_label("Tiêu chí đánh giá").fill("Thái độ phục vụ\nThời gian chờ")
+    form.get_by_label("Từ ngày").fill("2026-12-20")
+    form.get_by_test_id("plan-end").fill("2026-12-10")
+    form.locator("input[name=budget]").fill("mười triệu")
+    form.get_by_test_id("plan-save").click()
+    page.wait_for_load_state()
+    assert path_of(page) == "/surveys/new"
+    error = page.get_by_test_id("form-error").inner_text()
+    assert error.startswith("Thông tin chưa hợp lệ: ") and "budget" not in error, error
+    problems = page.locator("[data-field-error]").all_inner_texts()
+    assert problems == ["Không đúng định dạng."], problems
+    assert form.get_by_test_id("plan-title").input_value() == f"Khảo sát ngược ngày {unique}", "what was typed is kept"
+    assert form.get_by_label("Tiêu chí đánh giá").input_value() == "Thái độ phục vụ\nThời gian chờ"
+    _shot(page, "desktop-plan-form-errors")
+    form.locator("input[name=budget]").fill("10000000")
+    form.get_by_test_id("plan-save").click()
+    page.wait_for_load_state()
+    assert path_of(page) == "/surveys/new", "still refused: it ends before it starts"
+    assert page.locator("[data-field-error='period_end']").inner_text() == "Ngày kết thúc phải sau ngày bắt đầu."
