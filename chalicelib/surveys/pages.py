@@ -182,8 +182,19 @@ def _show(p: Page, survey_id: str, *, error: AppError | None = None, status: int
         direct=any(mth in DIRECT for mth in read.methods),
         office=TENANT_BY_CODE[survey.owner].name if survey.owner in TENANT_BY_CODE else survey.owner,
         unit_names={u.code: u.name for u in units_for(survey.owner)} if survey.owner in TENANT_BY_CODE else {},
+        questionnaire_title=_questionnaire_title(p.tenant.code, survey.owner, survey.plan.questionnaire_id),
         **_common(p),
     )
+
+
+def _questionnaire_title(tenant: str, owner: str, questionnaire_id: str) -> str:
+    """The plan's questionnaire by its title (a part of a national survey names it by id: it is the CCC's)."""
+    if owner != tenant:
+        return questionnaire_id
+    try:
+        return container().questionnaires.get(tenant=tenant, questionnaire_id=questionnaire_id).content.title
+    except AppError:
+        return questionnaire_id
 
 
 @page(bp, "/surveys/{survey_id}", permission=P.SURVEYS_READ)

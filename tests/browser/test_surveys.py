@@ -100,6 +100,9 @@ def _approve_as_leader(browser: Any, sign_in: Any, survey_id: str, title: str) -
         leader.wait_for_load_state()
         assert leader.get_by_test_id("approval-panel").get_attribute("data-approval-status") == "approved"
         assert "Đồng ý" in leader.get_by_test_id("approval-history").inner_text()
+        leader.goto(leader.url.rsplit("/", 1)[0])
+        assert leader.get_by_test_id("survey-list").locator(f"tr[data-id='{survey_id}']").count() == 1
+        _shot(leader, "desktop-survey-list")
     finally:
         ctx.close()
 
@@ -107,6 +110,7 @@ def _approve_as_leader(browser: Any, sign_in: Any, survey_id: str, title: str) -
 def _draw_and_open(page: Any, frame_id: str, size: int) -> None:
     """The officer draws the official sample from the frame and starts sending (the round closes in five days)."""
     page.reload()
+    _shot(page, "desktop-survey-approved-draw-form")
     draw = page.get_by_test_id("draw-form")
     draw.locator("select[name=kind]").select_option("official")
     draw.get_by_test_id("draw-frame").select_option(frame_id)
@@ -218,6 +222,7 @@ def test_an_invitation_is_answered_on_a_phone_once_and_the_officer_sees_it_count
     assert page.get_by_test_id("tally-chart").locator("svg").count() == 1
     assert page.get_by_test_id("sending-sent").inner_text() == "4"
     assert page.get_by_test_id("sending-statuses").inner_text() == "Đã nhận: 4", "in Vietnamese, the empty ones left out"
+    assert page.get_by_test_id("plan-questionnaire").inner_text() == "Đánh giá câu trả lời của cơ quan BHXH"
     assert page.get_by_test_id("plan-lead-unit").inner_text() == "Phòng Quản lý thu và phát triển người tham gia"
     _shot(page, "desktop-survey-with-tally")
 
