@@ -18,7 +18,7 @@ import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -43,6 +43,7 @@ RETURNED_TITLE = "Khảo sát mức độ hài lòng của đơn vị sử dụn
 NATIONAL_TITLE = "Khảo sát toàn quốc về chất lượng tổng đài 1900 9068"
 NATIONAL_PROVINCES = ("hanoi", "hcm", "danang", "cantho")
 CLIENT = "demo-seed"
+ANSWER_TEMPLATE = "request-answer"  # the written answer's e-mail (requests/notices.py), with its survey link
 INTERVIEWED = 0.6  # of those who answer, the share an interviewer enters (by phone); the rest answer online
 SEED = "demo-2026"
 
@@ -623,6 +624,11 @@ def links_in_mail(*, region: str, template: str) -> Iterator[str]:
         yield from re.findall(r"https?://[^\s\"'\\]+/s/[A-Za-z0-9_\-]+", str(getattr(message, "template_data", "")))
 
 
-def today_local() -> date:
-    """Vietnam's today."""
-    return to_local(SystemClock().now()).date()
+def answer_link(*, region: str, seconds: float) -> str | None:
+    """A written answer's survey link, once the worker has sent the demo's answer e-mail (None after `seconds`)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = next(links_in_mail(region=region, template=ANSWER_TEMPLATE), None)
+        if found or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.25)
