@@ -25,6 +25,7 @@ import boto3
 
 from chalicelib.jobs.service import upload_key
 from chalicelib.shared.clock import SystemClock, to_local
+from chalicelib.shared.errors import ConflictError
 from chalicelib.shared.ids import new_id
 from chalicelib.shared.permissions import Role
 from chalicelib.shared.tenancy import Principal, across, acting_for
@@ -189,6 +190,17 @@ class DemoClock:
     def now(self) -> datetime:
         """The instant the seed is at."""
         return self.at
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How big the demo is: Hà Nội's frame, pilot and official sample; the national frame and sample."""
+
+    frame: int = 420
+    pilot: int = 16
+    official: int = 150
+    national_frame: int = 240
+    national: int = 80
 
 
 @dataclass
@@ -421,7 +433,7 @@ class Seeder:
         links = self.send(survey, number)
         ids = sorted(links)
         self.rng.shuffle(ids)
-        bounced = set(ids[:3])
+        bounced = set(ids[: max(1, round(len(ids) / 60))])
         for member_id in sorted(ids):
             delivery = links[member_id][1]
             if delivery.channel == "email":
@@ -439,15 +451,18 @@ class Seeder:
             self.clock.at = min(sent_at + timedelta(days=delay, minutes=30), self.today - timedelta(minutes=5))
             url, delivery = links[member_id]
             if member_id in refused or member_id in wrong:
-                with across(delivery.tenant):
-                    self.c.surveys.replace_by_owner(
-                        tenant=delivery.tenant,
-                        survey_id=survey.id,
-                        round_number=number,
-                        member_id=member_id,
-                        reason="refused" if member_id in refused else "wrong_contact",
-                        actor=owner,
-                    )
+                try:
+                    with across(delivery.tenant):
+                        self.c.surveys.replace_by_owner(
+                            tenant=delivery.tenant,
+                            survey_id=survey.id,
+                            round_number=number,
+                            member_id=member_id,
+                            reason="refused" if member_id in refused else "wrong_contact",
+                            actor=owner,
+                        )
+                except ConflictError:  # no reserve left in the stratum: the owner is told so, the demo goes on
+                    continue
                 for reserve_url, reserve in self.settle(survey, number).values():
                     if self.rng.random() < 0.6:
                         self.respond(reserve.tenant, reserve_url, finish=True)
@@ -473,7 +488,7 @@ def existing(services: Any, tenant: str) -> Survey | None:
     return next((s for s in items if s.plan.title == HANOI_TITLE), None)
 
 
-def seed_surveys(tenants: tuple[str, ...]) -> Report:
+def seed_surveys(tenants: tuple[str, ...], sizes: Sizes = Sizes()) -> Report:
     """Write the demo surveys of the given tenants (Hà Nội's and, with the CCC, the national one); once."""
     from chalicelib import bootstrap
 
@@ -488,16 +503,16 @@ def seed_surveys(tenants: tuple[str, ...]) -> Report:
     seeder = Seeder(services, clock, today=today)
     if "hanoi" in tenants:
         with acting_for("hanoi"):
-            _hanoi(seeder, report)
+            _hanoi(seeder, report, sizes)
     if "ccc" in tenants:
         with acting_for("ccc"):
-            _national(seeder, report, tuple(p for p in NATIONAL_PROVINCES if p in tenants or len(tenants) > 1))
+            _national(seeder, report, NATIONAL_PROVINCES, sizes)
     report.completed = seeder.completed
     report.seconds = round(time.perf_counter() - started, 1)
     return report
 
 
-def _hanoi(s: Seeder, report: Report) -> None:
+def _hanoi(s: Seeder, report: Report, sizes: Sizes) -> None:
     owner, leader = _principal("hanoi", Role.FOCAL_OFFICER), _principal("hanoi", Role.LEADER)
     s.at(16, 8.5)
     made = s.c.questionnaires.create(tenant="hanoi", actor=owner.username, content=questionnaire_content(with_condition=False))
@@ -519,10 +534,10 @@ def _hanoi(s: Seeder, report: Report) -> None:
     survey = s.submit(survey, owner, "Kính trình lãnh đạo phê duyệt kế hoạch khảo sát năm 2026.")
     s.at(14, 15)
     survey = s.approve(survey, leader)
-    csv = people_csv(rng=s.rng, rows=420, provinces=("hanoi",), tag="hn")
+    csv = people_csv(rng=s.rng, rows=sizes.frame, provinces=("hanoi",), tag="hn")
     frame_id = s.frame("hanoi", owner, csv, "Người liên hệ BHXH Hà Nội quý III/2026")
     s.at(14, 16)
-    survey = s.draw(survey, owner, "pilot", frame_id, 16, ())
+    survey = s.draw(survey, owner, "pilot", frame_id, sizes.pilot, ())
     s.at(14, 16.5)
     survey = s.open(survey, owner, 1, days=3, reminders=())
     s.run_round(survey, owner, 1, span=1.8)
@@ -546,7 +561,7 @@ def _hanoi(s: Seeder, report: Report) -> None:
         expected_version=current.version,
     )
     s.at(10, 8)
-    survey = s.draw(survey, owner, "official", frame_id, 150, ("channel",))
+    survey = s.draw(survey, owner, "official", frame_id, sizes.official, ("channel",))
     s.at(10, 8.5)
     survey = s.open(survey, owner, 2, days=30, reminders=(14, 21))
     s.run_round(survey, owner, 2, span=9.9)
@@ -586,7 +601,7 @@ def _hanoi(s: Seeder, report: Report) -> None:
     report.surveys["pending"] = pending.id
 
 
-def _national(s: Seeder, report: Report, provinces: tuple[str, ...]) -> None:
+def _national(s: Seeder, report: Report, provinces: tuple[str, ...], sizes: Sizes) -> None:
     owner, leader = _principal("ccc", Role.CCC_OFFICER), _principal("ccc", Role.LEADER)
     s.at(9, 9)
     made = s.c.questionnaires.create(tenant="ccc", actor=owner.username, content=questionnaire_content())
@@ -604,10 +619,10 @@ def _national(s: Seeder, report: Report, provinces: tuple[str, ...]) -> None:
     survey = s.submit(survey, owner, "Kính trình lãnh đạo Trung tâm.")
     s.at(8, 14)
     survey = s.approve(survey, leader)
-    csv = people_csv(rng=s.rng, rows=240, provinces=provinces, tag="qg")
+    csv = people_csv(rng=s.rng, rows=sizes.national_frame, provinces=provinces, tag="qg")
     frame_id = s.frame("ccc", owner, csv, "Người gọi tổng đài 1900 9068 tháng 11/2026")
     s.at(7, 8)
-    survey = s.draw(survey, owner, "official", frame_id, 80, ("province",))
+    survey = s.draw(survey, owner, "official", frame_id, sizes.national, ("province",))
     survey = s.open(survey, owner, 1, days=28, reminders=(10,))
     s.run_round(survey, owner, 1, span=6.9)
 
