@@ -30,6 +30,7 @@ from . import aws, schedules, snapshot, worker  # noqa: E402
 from .demo_requests import DEMO_TENANTS, seed_requests  # noqa: E402
 from .knowledge_seed import build_index  # noqa: E402
 from .seed import DEMO_PASSWORD, DemoUser, demo_roles, seed  # noqa: E402
+from .survey_seed import answer_link, seed_surveys  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     if not restored:
         seed(resources, tuple(tenants))  # builds the knowledge index too
         seed_requests(container(), tuple(t for t in DEMO_TENANTS if t in tenants))
+        surveys = seed_surveys(tuple(tenants))
+        if surveys.surveys:
+            print(f"Demo surveys seeded in {surveys.seconds} s ({surveys.completed} answers).", flush=True)
         saved.save(full=True)
     else:
         build_index()  # S3 is not kept between runs: the index is built again from the restored table
@@ -103,7 +107,6 @@ def main(argv: list[str] | None = None) -> int:
     (args.state_dir / "stack.json").write_text(resources.to_json(), encoding="utf-8")
     try:
         workers.start()
-        _banner(args.port, moto_port, restored, args.state_dir, args.workers)
 
         def save_periodically() -> None:
             while not stop.wait(15):
@@ -112,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
         threading.Thread(target=save_periodically, daemon=True).start()
         worker.start(resources, stop)
         schedules.start(stop)  # app.py's scheduled jobs, as EventBridge runs them deployed
+        # A fresh seed's answer e-mails go out as the worker starts: the banner waits a little for one's link.
+        link = None if restored else answer_link(region=resources.region, seconds=10)
+        _banner(args.port, moto_port, restored, args.state_dir, args.workers, link)
         while not stop.wait(1):
             workers.check()
     finally:
@@ -143,7 +149,7 @@ def _lock(state_dir: Path) -> IO[str]:
     return handle
 
 
-def _banner(port: int, moto_port: int, restored: bool, state_dir: Path, workers: int) -> None:
+def _banner(port: int, moto_port: int, restored: bool, state_dir: Path, workers: int, link: str | None = None) -> None:
     from chalicelib.shared.permissions import ROLE_LABELS, Role
     from chalicelib.tenancy.catalog import TENANTS
 
@@ -163,7 +169,10 @@ def _banner(port: int, moto_port: int, restored: bool, state_dir: Path, workers:
         + ("  (ccc only)" if r in (Role.CCC_OFFICER, Role.CENTRAL_ADMIN) else "")
         for r in Role
     ]
-    lines += [f"  Every sign-in: {state_dir / 'demo-users.json'}", "  Stop with Ctrl+C (data is kept).", ""]
+    lines += [f"  Every sign-in: {state_dir / 'demo-users.json'}"]
+    if link:
+        lines += [f"  A respondent's page (no sign-in; the answer e-mail's link, usable once): {link}"]
+    lines += ["  Stop with Ctrl+C (data is kept).", ""]
     print("\n".join(lines), flush=True)
 
 

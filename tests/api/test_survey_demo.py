@@ -1,0 +1,84 @@
+"""`make run`'s demo surveys (local/survey_seed.py) on the test stack: what a newcomer opens shows figures — Hà Nội's
+tally with answers, the plan waiting in the leader's inbox, the returned plan with its reason, the national survey's
+combined tally at the CCC and Hà Nội's read-only part of it — and a second seed writes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from local.survey_seed import Sizes
+from tests.api.test_approvals import _every
+from tests.api.test_request_pages import console
+
+SIZES = Sizes(frame=160, pilot=10, official=60, national_frame=100, national=32)  # `make run`'s, scaled down
+
+
+@pytest.fixture(scope="module")
+def demo(stack: Any, chalice_client: Any) -> Any:
+    """The demo surveys, seeded once for the module (on the session's stack, as `make run` seeds them)."""
+    from local.survey_seed import seed_surveys
+
+    made = seed_surveys(("ccc", "hanoi", "hcm"), SIZES)
+    assert not made.skipped and set(made.surveys) == {"hanoi", "returned", "pending", "national"}, made
+    return made
+
+
+def test_hanois_survey_shows_its_tally_with_answers_and_its_pilot_lessons(api, demo) -> None:
+    officer = api("hanoi").login("focal-officer")
+    survey = officer.get(f"/api/surveys/{demo.surveys['hanoi']}").json
+    assert survey["stage"] == "official" and [r["kind"] for r in survey["rounds"]] == ["pilot", "official"]
+    pilot, official = survey["rounds"]
+    assert pilot["status"] == "closed" and pilot["lessons"] and official["status"] == "open"
+    assert official["questionnaire_version"] == 2, "the questionnaire was revised after the pilot"
+    tally = officer.get(f"/api/surveys/{demo.surveys['hanoi']}/tally").json
+    overall = tally["overall"]
+    assert overall["invited"] >= SIZES.pilot + SIZES.official
+    assert overall["delivered"] > overall["opened"] > overall["completed"] > SIZES.official // 4
+    assert overall["replaced"] > 0, "some members were replaced by reserves"
+    assert {s["stratum"] for s in tally["strata"]} >= {"hotline", "email"}, "the official round is stratified by channel"
+    days = [d for d in tally["days"] if d["completed"]]
+    assert len(days) >= 4, "answers came in over several days, so the daily chart has a shape"
+    page, _ = console(officer)
+    shown = page.get(f"/surveys/{demo.surveys['hanoi']}")
+    assert shown.status == 200 and "<svg" in shown.text and "Bài học rút ra" in shown.text
+    assert "@example.vn" not in shown.text and "+84" not in shown.text, "no member's contact on the survey's page"
+
+
+def test_the_leader_sees_the_submitted_plan_and_not_the_returned_one(api, demo) -> None:
+    leader = api("hanoi").login("leader")
+    inbox = {i["subject_id"]: i for i in _every(leader)}
+    assert inbox[demo.surveys["pending"]]["kind"] == "survey_plan"
+    assert demo.surveys["returned"] not in inbox and demo.surveys["hanoi"] not in inbox
+    page, _ = console(leader)
+    approvals = page.get("/approvals")
+    assert approvals.status == 200 and "Khảo sát sự phù hợp của chính sách BHXH tự nguyện" in approvals.text
+    returned = leader.get(f"/api/surveys/{demo.surveys['returned']}").json
+    assert returned["approval"]["status"] == "returned" and "dự toán" in returned["approval"]["note"]
+
+
+def test_the_ccc_sees_the_national_tally_and_hanoi_its_read_only_part(api, demo) -> None:
+    national = demo.surveys["national"]
+    ccc = api("ccc").login("ccc-officer").get(f"/api/surveys/{national}/tally").json
+    assert {s["stratum"] for s in ccc["strata"]} == {"hanoi", "hcm", "danang", "cantho"}
+    assert ccc["overall"]["completed"] > 0 and ccc["overall"]["planned"] == SIZES.national
+    officer = api("hanoi").login("focal-officer")
+    part = officer.get(f"/api/surveys/{national}").json
+    assert part["actions"] == [], "a province's part of a national survey is read-only"
+    mine = officer.get(f"/api/surveys/{national}/tally").json
+    assert [s["stratum"] for s in mine["strata"]] == ["hanoi"] and 0 < mine["overall"]["planned"] < SIZES.national
+    refused = officer.post(f"/api/surveys/{national}/rounds/1/close", {"version": part["version"]})
+    assert refused.status in (403, 409), refused.text
+    page, _ = console(officer)
+    assert page.get(f"/surveys/{national}").status == 200
+    assert api("hcm").login("focal-officer").get(f"/api/surveys/{demo.surveys['hanoi']}").status == 404
+
+
+def test_a_second_seed_writes_nothing(api, demo) -> None:
+    from local.survey_seed import seed_surveys
+
+    officer = api("hanoi").login("focal-officer")
+    before = officer.get("/api/surveys?limit=100").json["items"]
+    assert seed_surveys(("ccc", "hanoi", "hcm")).skipped
+    assert officer.get("/api/surveys?limit=100").json["items"] == before
