@@ -27,6 +27,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     ),
     "closed": ("Đợt khảo sát đã kết thúc", "Đợt khảo sát này không còn nhận ý kiến."),
     "limited": ("Vui lòng thử lại sau", "Có quá nhiều lượt truy cập trong thời gian ngắn. Ông/Bà vui lòng thử lại sau ít phút."),
+    "declined": (
+        "Chúng tôi đã ghi nhận",
+        "Ông/Bà không tham gia đợt khảo sát này. Chúng tôi sẽ không gửi thêm lời nhắc. Cảm ơn Ông/Bà.",
+    ),
 }
 
 
@@ -45,6 +49,7 @@ def render_screen(
     per_screen: int = 3,
     preview: bool = False,
     banner: tuple[str, str, str] | None = None,
+    can_decline: bool = False,
 ) -> str:
     """One screen of the form: the question(s), the error summary, progress, Tiếp tục / Quay lại.
 
@@ -52,6 +57,7 @@ def render_screen(
     `screen` (0-based) says which screen was answered. The button is "Gửi câu trả lời" on the screen with the
     questionnaire's last question, else "Tiếp tục" (a hidden question further on may still appear). `banner`
     (text, link text, link) tops an interviewer's entry with whom it is for and the way back to the list.
+    `can_decline` offers a sample member, on the first screen, to say they will not take part (no more reminders).
     """
     all_screens = screens(version, answers, per_screen)
     index = min(max(screen_index, 0), len(all_screens) - 1)
@@ -74,6 +80,7 @@ def render_screen(
             is_last=_nothing_after(version, screen.questions[-1].id),
             preview=preview,
             banner=banner,
+            can_decline=can_decline and index == 0 and not preview,
             selected=_selected,
         )
     )

@@ -97,3 +97,17 @@ FIELD_PROBLEMS = {  # the edge's (requests/page_forms.py parse) and the plan's r
     "not_found": "Không tìm thấy.",
     "over_frame": "Lớn hơn số người trong danh sách.",
 }
+
+
+def stratum_name(stratum: str) -> str:
+    """A stratum key (`hanoi|hotline|…`) as people read it: provinces and channels by their Vietnamese names."""
+    from chalicelib.requests.messages import CHANNELS
+    from chalicelib.tenancy.catalog import TENANT_BY_CODE
+
+    if stratum in ("all", "*"):
+        return "Toàn bộ mẫu"
+    parts = []
+    for part in stratum.split("|"):
+        spec = TENANT_BY_CODE.get(part)
+        parts.append(spec.short_name if spec else CHANNELS.get(part, part))
+    return " · ".join(parts)

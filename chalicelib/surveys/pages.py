@@ -166,8 +166,12 @@ def _show(p: Page, survey_id: str, *, error: AppError | None = None, status: int
     c = container()
     survey = c.surveys.get(tenant=p.tenant.code, survey_id=survey_id)
     read = read_models.detail(survey, p.user)
-    tally = tally_view(c.surveys.tally(tenant=p.tenant.code, survey_id=survey.id), today=to_local(c.clock.now()).date())
-    sending = c.survey_invitations.progress(tenant=p.tenant.code, survey=survey)
+    tally = tally_view(
+        c.surveys.tally(tenant=p.tenant.code, survey_id=survey.id),
+        today=to_local(c.clock.now()).date(),
+        label=messages.stratum_name,
+    )
+    sending = c.surveys.sending(tenant=p.tenant.code, survey_id=survey.id)
     frames = c.survey_frames.list(tenant=p.tenant.code) if "draw" in read.actions else []
     return render(
         p,

@@ -15,7 +15,7 @@ from .form import render_done, render_problem, render_screen
 from .respond import Done, Problem, Sitting
 
 bp = Blueprint(__name__)
-STATUS = {"unknown": 404, "expired": 410, "not_yet_valid": 403, "closed": 410, "limited": 429, "used": 200}
+STATUS = {"unknown": 404, "expired": 410, "not_yet_valid": 403, "closed": 410, "limited": 429, "used": 200, "declined": 200}
 HEADERS: dict[str, str | list[str]] = {
     "Content-Type": HTML_TYPE,
     "Referrer-Policy": "no-referrer",
@@ -42,6 +42,7 @@ def _shown(p: Page, token: str, outcome: Sitting | Problem | Done) -> Response:
         hotline=hotline,
         purpose=outcome.purpose_text,
         back_url=f"/s/{token}?screen={outcome.screen - 1}",
+        can_decline=outcome.member is not None,
     )
     return Response(body=body, status_code=200, headers=HEADERS)
 
@@ -65,5 +66,6 @@ def respondent_answer(p: Page, token: str) -> Response:
         screen=int(screen) if screen.isdigit() and len(screen) < 4 else 0,
         form=p.form,
         back=False,
+        decline=p.value("action") == "decline",
     )
     return _shown(p, token, outcome)

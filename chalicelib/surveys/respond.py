@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 ANSWER_SURVEY = "answer-links"  # the built-in survey the answer links' responses are counted under
 SURVEY, ANSWER = "survey", "answer"  # link purposes
 PROGRESS_DAYS = 2  # answers in progress are kept past the link's validity, then expire (TTL)
-ProblemKind = Literal["unknown", "expired", "not_yet_valid", "used", "closed", "limited"]
+ProblemKind = Literal["unknown", "expired", "not_yet_valid", "used", "closed", "limited", "declined"]
 
 
 @dataclass(frozen=True)
@@ -138,13 +138,24 @@ class RespondentService:
         return sitting
 
     def answer(
-        self, *, tenant: str, token: str, client: str, screen: int, form: Mapping[str, Sequence[str]], back: bool
+        self,
+        *,
+        tenant: str,
+        token: str,
+        client: str,
+        screen: int,
+        form: Mapping[str, Sequence[str]],
+        back: bool,
+        decline: bool = False,
     ) -> Sitting | Problem | Done:
-        """POST /s/{token}: read the screen's answers; show its errors, the next (or previous) screen, or submit."""
+        """POST /s/{token}: read the screen's answers; show its errors, the next (or previous) screen, or submit —
+        or, `decline`, record that the member will not take part (tallied refused; no more reminders)."""
         found = self._sitting(tenant, token, client)
         if not isinstance(found, tuple):
             return found
         sitting, _ = found
+        if decline and sitting.member is not None:
+            return self._decline(tenant, sitting)
         return self._advance(tenant, sitting, screen, form, back, lambda kept: self._submit(tenant, token, sitting, kept))
 
     def _advance(
@@ -193,6 +204,23 @@ class RespondentService:
             self._reached(tenant, sitting, "started")
         sitting.answers, sitting.screen = merged, target
         return sitting
+
+    def _decline(self, tenant: str, sitting: Sitting) -> Problem:
+        member = sitting.member
+        assert member is not None
+        for _ in range(3):  # the respondent's own step racing a system one (a delivery event): reload, never a 409
+            try:
+                change = MemberChange(member, member.refuse(), day_of(self._clock.now()))
+                self._store.step(tenant=tenant, survey_id=sitting.survey_id, changes=[change])
+                break
+            except ConflictError:
+                fresh = self._store.member(
+                    tenant=tenant, survey_id=sitting.survey_id, round_number=sitting.round, member_id=member.id
+                )
+                if fresh is None or fresh.settled:
+                    break
+                member = fresh
+        return Problem("declined")
 
     def _submit(self, tenant: str, token: str, sitting: Sitting, kept: dict[str, Any]) -> Done:
         now = self._clock.now()

@@ -156,6 +156,13 @@ class SurveyService:
         with across(*parts):  # the CCC reads its national survey's parts in the provinces
             return combine(survey.id, [self._tally.read(tenant=t, survey_id=survey.id) for t in parts])
 
+    def sending(self, *, tenant: str, survey_id: str) -> Any:
+        """The invitations' sending progress — a national survey's over every part (its deliveries are the provinces')."""
+        survey = self.get(tenant=tenant, survey_id=survey_id)
+        parts = [tenant] if survey.is_part or not survey.national else [tenant, *self.part_tenants(survey)]
+        with across(*parts):
+            return combined([self._invitations.progress(tenant=t, survey=survey) for t in parts])
+
     @staticmethod
     def new_seed() -> str:
         """A fresh seed for a draw (stored with the round, so the draw can be made again)."""
@@ -528,6 +535,16 @@ class SurveyService:
                 self._invite(tenant, survey, r, [reserve], reminder=False)
             return reserve
         return None
+
+
+def combined(progresses: Sequence[Any]) -> Any:
+    """Several parts' sending progress as one."""
+    first = progresses[0]
+    statuses: dict[str, int] = {}
+    for p in progresses:
+        for name, n in p.statuses.items():
+            statuses[name] = statuses.get(name, 0) + n
+    return type(first)(sum(p.total for p in progresses), sum(p.sent for p in progresses), statuses)
 
 
 def parts_tenants(parts: Sequence[Survey]) -> list[str]:

@@ -153,6 +153,13 @@ def test_a_round_invites_by_email_and_a_respondent_answers_once_and_is_counted(
     assert again.status == 200 and "đã ghi nhận" in again.text.lower(), "a second submission gets the polite page"
     tally = officer.get(f"/api/surveys/{survey['id']}/tally").json
     assert (tally["overall"]["completed"], tally["overall"]["opened"]) == (1, 1), "counted once"
+    other = json.loads(destinations[1]["ReplacementTemplateData"])["survey_url"].rsplit("/s/", 1)[1]
+    assert 'data-testid="decline"' in public.get(f"/s/{other}").text
+    declined = _form(public, f"/s/{other}", {"screen": "0", "action": "decline"})
+    assert declined.status == 200 and "không gửi thêm lời nhắc" in declined.text
+    assert public.get(f"/s/{other}").status == 410, "a member who declined is not asked again"
+    tally = officer.get(f"/api/surveys/{survey['id']}/tally").json
+    assert (tally["overall"]["refused"], tally["overall"]["completed"]) == (1, 1)
     assert api("hanoi").get("/s/not-a-real-token-at-all").status == 404
     assert "1900 9068" in api("hanoi").get("/s/not-a-real-token-at-all").text
 

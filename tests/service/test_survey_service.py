@@ -15,6 +15,7 @@ from chalicelib.shared.clock import FixedClock
 from chalicelib.shared.errors import ConflictError, ForbiddenError, NotFoundError, RuleViolationError
 from chalicelib.shared.tenancy import Principal
 from chalicelib.surveys.domain import Design, Plan, Round, RoundKind, Settings, Survey
+from chalicelib.surveys.invitations import Sending
 from chalicelib.surveys.members import Contact, Member
 from chalicelib.surveys.ports import Drawn, DrawRequest, MemberChange
 from chalicelib.surveys.service import SurveyService
@@ -87,6 +88,10 @@ class FakeInvitations:
 
     def page(self, *, tenant: str, survey: Survey, number: int, cursor: str | None, limit: int = 100) -> Any:
         return [m for t, m, _ in self.sent if t == tenant], None
+
+    def progress(self, *, tenant: str, survey: Survey) -> Sending:
+        mine = [m for t, m, _ in self.sent if t == tenant]
+        return Sending(len(mine), len(mine), {"sending": len(mine)} if mine else {})
 
 
 @dataclass
@@ -458,3 +463,16 @@ def test_a_draw_whose_round_is_not_saved_leaves_no_members_and_no_counts(world: 
         )
     assert [m for key, m in world.store.members_.items() if key[1] == survey.id] == []
     assert not any(world.tally("hanoi", survey.id).values()), "the planned counts were taken back"
+
+
+def test_a_national_surveys_sending_progress_adds_up_its_parts(world: World) -> None:
+    plan = replace(PLAN, provinces=("hanoi", "hcm"))
+    ccc_officer = Principal("ccc.ccc-officer", "ccc", frozenset({"ccc_officer"}))
+    ccc_leader = Principal("ccc.leader", "ccc", frozenset({"leader"}))
+    survey = _approved(world, owner=ccc_officer, leader=ccc_leader, plan=plan)
+    survey = _drawn(world, survey, _member("a", province="hanoi"), _member("b", province="hcm"), owner=ccc_officer)
+    _opened(world, survey, owner=ccc_officer)
+    world.service.on_wave(tenant="ccc", survey_id=survey.id, round_number=1, step="send")
+    sending = world.service.sending(tenant="ccc", survey_id=survey.id)
+    assert (sending.total, sending.sent) == (2, 2)
+    assert world.service.sending(tenant="hanoi", survey_id=survey.id).total == 1, "a province sees its own part's"
