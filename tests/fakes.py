@@ -1073,9 +1073,12 @@ class FakeSurveyStore:
         self.surveys[(survey.tenant, survey.id)] = self._copy(survey)
 
     def _count(self, tenant: str, survey_id: str, changes: Any) -> None:
+        from chalicelib.surveys.ports import tally_id
+
         for c in changes:
+            tally = tally_id(survey_id, c.member.round)
             self.tally.apply(
-                self.tally.increments(tenant=tenant, survey_id=survey_id, stratum=c.member.stratum, day=c.day, counts=c.counts)
+                self.tally.increments(tenant=tenant, survey_id=tally, stratum=c.member.stratum, day=c.day, counts=c.counts)
             )
 
     def put_members(self, *, tenant: str, survey_id: str, changes: Any) -> None:

@@ -166,8 +166,10 @@ def _show(p: Page, survey_id: str, *, error: AppError | None = None, status: int
     c = container()
     survey = c.surveys.get(tenant=p.tenant.code, survey_id=survey_id)
     read = read_models.detail(survey, p.user)
+    wanted = p.query.get("round", "")
+    shown_round = int(wanted) if wanted.isdigit() and len(wanted) < 3 else (survey.rounds[-1].number if survey.rounds else None)
     tally = tally_view(
-        c.surveys.tally(tenant=p.tenant.code, survey_id=survey.id),
+        c.surveys.tally(tenant=p.tenant.code, survey_id=survey.id, round_number=shown_round),
         today=to_local(c.clock.now()).date(),
         label=messages.stratum_name,
     )
@@ -180,6 +182,7 @@ def _show(p: Page, survey_id: str, *, error: AppError | None = None, status: int
         title=read.title,
         survey=read,
         tally=tally,
+        tally_round=shown_round,
         sending=sending,
         frames=frames,
         error=error,

@@ -133,3 +133,8 @@ class PlanChange:
     pending: dict[str, Any] | None = None  # arguments of ApprovalItems.pending_item
     decided: dict[str, Any] | None = None  # arguments of ApprovalItems.decided_item
     parts: list[Survey] = field(default_factory=list)  # provinces' copies of a national survey
+
+
+def tally_id(survey_id: str, round_number: int) -> str:
+    """The tally of one round of a survey (a pilot's and the official run's are counted apart)."""
+    return f"{survey_id}.r{round_number:02d}"

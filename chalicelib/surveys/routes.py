@@ -32,6 +32,7 @@ from .schemas import (
     SurveyPage,
     SurveyRead,
     SurveyVersion,
+    TallyQuery,
 )
 from .tally_schemas import TallyRead
 
@@ -235,12 +236,14 @@ def interview(ctx: RequestContext, body: InterviewBody, survey_id: str, number: 
     return InterviewEntryRead(member_id=member_id, recorded=True, again=done.again)
 
 
-@route(bp, f"{BASE}/tally", permission=P.SURVEYS_READ, response=TallyRead, tags=TAGS)
-def tally(ctx: RequestContext, survey_id: str) -> TallyRead:
-    """Art. 8 step 2: the daily tally — planned, invited, delivered, opened, started, completed, refused or
-    unreachable, replaced — per stratum and overall, with AAPOR RR1 and RR3 (a national survey: every part)."""
+@route(bp, f"{BASE}/tally", permission=P.SURVEYS_READ, query=TallyQuery, response=TallyRead, tags=TAGS)
+def tally(ctx: RequestContext, query: TallyQuery, survey_id: str) -> TallyRead:
+    """Art. 8 step 2: a round's daily tally (the latest unless `round` is named) — planned, invited, delivered,
+    opened, started, completed, refused or unreachable, replaced — per stratum and overall, with AAPOR RR1 and RR3
+    (a national survey: every part)."""
     c = container()
-    return TallyRead.of(c.surveys.tally(tenant=ctx.tenant, survey_id=survey_id), through=to_local(c.clock.now()).date())
+    found = c.surveys.tally(tenant=ctx.tenant, survey_id=survey_id, round_number=query.round)
+    return TallyRead.of(found, through=to_local(c.clock.now()).date())
 
 
 def _number(text: str) -> int:

@@ -147,6 +147,12 @@ class ListQuery(Input):
     limit: QueryInt = Field(default=50, ge=1, le=200)
 
 
+class TallyQuery(Input):
+    """Which round's tally (the latest unless named)."""
+
+    round: QueryInt | None = Field(default=None, ge=1, le=99)
+
+
 class PartQuery(ListQuery):
     """A page of a round's list; the CCC names which province's part of its national survey (default: the first)."""
 

@@ -19,7 +19,7 @@ from chalicelib.shared.tenancy import Principal, across
 
 from .domain import APPROVAL_KIND, Plan, Round, RoundKind, Settings, Survey, day_of
 from .members import Member
-from .ports import DrawRequest, Invitations, MemberChange, PlanChange, Questionnaires, Sampler, Waves
+from .ports import DrawRequest, Invitations, MemberChange, PlanChange, Questionnaires, Sampler, Waves, tally_id
 from .tally import SurveyTally, combine
 
 
@@ -147,14 +147,19 @@ class SurveyService:
         self._audit.append(tenant=tenant, event=self._event(actor, action, survey, round=str(round_number), part=where))
         return found
 
-    def tally(self, *, tenant: str, survey_id: str) -> SurveyTally:
-        """Art. 8 step 2's daily tally: O(strata × days) counter items — a national survey's from every part."""
+    def tally(self, *, tenant: str, survey_id: str, round_number: int | None = None) -> SurveyTally:
+        """Art. 8 step 2's daily tally of a round (the latest unless named): O(strata × days) counter items — a
+        national survey's from every part. A pilot's and the official run's are counted apart."""
         survey = self.get(tenant=tenant, survey_id=survey_id)
+        number = round_number if round_number is not None else (survey.rounds[-1].number if survey.rounds else 1)
+        if survey.rounds:
+            survey.round(number)
+        key = tally_id(survey.id, number)
         if survey.is_part or not survey.national:
-            return self._tally.read(tenant=tenant, survey_id=survey.id)
+            return replace(self._tally.read(tenant=tenant, survey_id=key), survey_id=survey.id)
         parts = [tenant, *self.part_tenants(survey)]
         with across(*parts):  # the CCC reads its national survey's parts in the provinces
-            return combine(survey.id, [self._tally.read(tenant=t, survey_id=survey.id) for t in parts])
+            return combine(survey.id, [self._tally.read(tenant=t, survey_id=key) for t in parts])
 
     def sending(self, *, tenant: str, survey_id: str) -> Any:
         """The invitations' sending progress — a national survey's over every part (its deliveries are the provinces')."""

@@ -28,7 +28,7 @@ from chalicelib.shared.pagination import decode, encode
 from .codec import member_body, member_from, survey_body, survey_from
 from .domain import Survey
 from .members import Member
-from .ports import Answer, MemberChange, PlanChange, Progress, Submission
+from .ports import Answer, MemberChange, PlanChange, Progress, Submission, tally_id
 
 CHUNK = 100  # items a transaction may hold
 
@@ -266,13 +266,14 @@ class DynamoSurveyStore:
             commit(build)
 
     def _tally_of(self, tx: TransactWrite, tenant: str, survey_id: str, changes: Iterable[MemberChange]) -> None:
-        counts: dict[tuple[str, date], dict[str, int]] = {}  # one update per counter item: summed first
+        counts: dict[tuple[int, str, date], dict[str, int]] = {}  # one update per counter item: summed first
         for c in changes:
-            bucket = counts.setdefault((c.member.stratum, c.day), {})
+            bucket = counts.setdefault((c.member.round, c.member.stratum, c.day), {})
             for name, n in c.counts.items():
                 bucket[name] = bucket.get(name, 0) + n
-        for (stratum, day), found in counts.items():
-            for part in self._tally.increments(tenant=tenant, survey_id=survey_id, stratum=stratum, day=day, counts=found):
+        for (number, stratum, day), found in counts.items():
+            tally = tally_id(survey_id, number)
+            for part in self._tally.increments(tenant=tenant, survey_id=tally, stratum=stratum, day=day, counts=found):
                 part.add_to(tx)
 
     def member(self, *, tenant: str, survey_id: str, round_number: int, member_id: str) -> Member | None:

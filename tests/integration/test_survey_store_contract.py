@@ -13,7 +13,7 @@ from chalicelib.audit.domain import AuditEvent
 from chalicelib.shared.errors import ConflictError
 from chalicelib.surveys.domain import APPROVAL_KIND, Design, Plan, Round, Settings, Survey
 from chalicelib.surveys.members import Contact, Member
-from chalicelib.surveys.ports import Answer, MemberChange, PlanChange, Progress, Submission
+from chalicelib.surveys.ports import Answer, MemberChange, PlanChange, Progress, Submission, tally_id
 from tests.fakes import FakePendingApprovals, FakeSurveyStore, FakeTallyStore
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
@@ -31,8 +31,8 @@ class Contract:
     def pending(self, tenant: str) -> list[str]:
         return [p.subject_id for p in self.inbox.list(tenant=tenant, cursor=None)[0]]
 
-    def counts(self, tenant: str, survey_id: str) -> dict[str, dict[str, int]]:
-        return {t.stratum: dict(t.counts) for t in self.tally.read(tenant=tenant, survey_id=survey_id).strata}
+    def counts(self, tenant: str, survey_id: str, number: int = 1) -> dict[str, dict[str, int]]:
+        return {t.stratum: dict(t.counts) for t in self.tally.read(tenant=tenant, survey_id=tally_id(survey_id, number)).strata}
 
 
 @pytest.fixture(params=["memory", "dynamodb"])

@@ -17,7 +17,7 @@ from chalicelib.shared.tenancy import Principal
 from chalicelib.surveys.domain import Design, Plan, Round, RoundKind, Settings, Survey
 from chalicelib.surveys.invitations import Sending
 from chalicelib.surveys.members import Contact, Member
-from chalicelib.surveys.ports import Drawn, DrawRequest, MemberChange
+from chalicelib.surveys.ports import Drawn, DrawRequest, MemberChange, tally_id
 from chalicelib.surveys.service import SurveyService
 from chalicelib.surveys.standard import VERSION
 from tests.fakes import FakeAudit, FakeSurveyStore
@@ -124,8 +124,10 @@ class World:
     audit: FakeAudit
     clock: FixedClock
 
-    def tally(self, tenant: str, survey_id: str, stratum: str = "all") -> dict[str, int]:
-        found = {t.stratum: dict(t.counts) for t in self.store.tally.read(tenant=tenant, survey_id=survey_id).strata}
+    def tally(self, tenant: str, survey_id: str, stratum: str = "all", number: int = 1) -> dict[str, int]:
+        found = {
+            t.stratum: dict(t.counts) for t in self.store.tally.read(tenant=tenant, survey_id=tally_id(survey_id, number)).strata
+        }
         return found.get(stratum, {})
 
 
