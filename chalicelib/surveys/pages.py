@@ -93,6 +93,7 @@ def _plan_form(p: Page, values: dict[str, Any], *, survey_id: str | None = None,
         survey_id=survey_id,
         error=error,
         units=units,
+        questionnaires=container().questionnaires.list(tenant=p.tenant.code, limit=100)[0],
         national=p.tenant.code == "ccc",
         **_common(p),
     )

@@ -178,6 +178,10 @@ class SurveyService:
     def _checked(self, tenant: str, plan: Plan, settings: Settings) -> Plan:
         plan = plan.cleaned()
         found = plan.problems(tenant=tenant, provinces=self._provinces) | settings.problems()
+        try:
+            self._questionnaires.get(tenant=tenant, questionnaire_id=plan.questionnaire_id)
+        except NotFoundError:
+            found["questionnaire_id"] = "unknown"  # caught at the plan, not when the approved round opens
         if found:
             raise RuleViolationError("Kế hoạch khảo sát chưa hợp lệ.", code="invalid_plan", fields=found)
         return plan

@@ -62,6 +62,8 @@ def _form(client, path: str, fields: dict) -> Any:
 
 def test_nothing_is_drawn_before_approval_and_the_author_never_approves(api, unique, run_jobs) -> None:
     officer, leader = api("hanoi").login("focal-officer"), api("hanoi").login("leader")
+    unknown = officer.post("/api/surveys", PLAN | {"title": f"Sai bảng hỏi {unique}", "questionnaire_id": "khong-co"})
+    assert unknown.status == 422 and unknown.json["error"]["fields"]["questionnaire_id"] == "unknown"
     survey = officer.post("/api/surveys", PLAN | {"title": f"Chưa duyệt {unique}"}).json
     frame = _frame(officer, run_jobs, unique, rows=10)
     draw = {"kind": "official", "frame_id": frame, "size": 4, "version": survey["version"]}

@@ -52,6 +52,11 @@ class FakeQuestionnaires:
     def version(self, *, tenant: str, questionnaire_id: str, number: int) -> Any:
         return VERSION
 
+    def get(self, *, tenant: str, questionnaire_id: str) -> Any:
+        if questionnaire_id not in ("standard-answer", "qn-1"):
+            raise NotFoundError()
+        return VERSION
+
 
 @dataclass
 class FakeSampler:
