@@ -13,7 +13,7 @@ from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
 from chalicelib.links.deliveries import STATUS_LABELS as DELIVERY_LABELS
 from chalicelib.requests.page_forms import attempt, local_datetime, parse
-from chalicelib.shared.clock import to_local
+from chalicelib.shared.clock import format_date, to_local
 from chalicelib.shared.errors import AppError
 from chalicelib.shared.ids import new_id
 from chalicelib.shared.permissions import Permission
@@ -38,8 +38,6 @@ def dmy(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        from chalicelib.shared.clock import format_date
-
         return format_date(value)
     return value.strftime("%d/%m/%Y")
 

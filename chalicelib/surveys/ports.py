@@ -115,7 +115,6 @@ class MemberChange:
     member: Member
     counts: dict[str, int]
     day: date
-    new: bool = False
 
 
 @dataclass

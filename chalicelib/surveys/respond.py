@@ -68,16 +68,6 @@ class Sitting:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-class LinkLike(Protocol):
-    """A resolved link (links/domain.py Link)."""
-
-    link_id: str
-    purpose: str
-    subject: dict[str, str]
-    valid_until: datetime
-    opened_at: datetime | None
-
-
 class Links(Protocol):
     """The links capability as the respondent's page sees it."""
 

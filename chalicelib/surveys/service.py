@@ -303,7 +303,7 @@ class SurveyService:
         by_tenant: dict[str, list[MemberChange]] = {}
         for m in drawn.members:
             where = self._member_tenant(survey, m)
-            by_tenant.setdefault(where, []).append(MemberChange(m, m.plan(), day, new=True))
+            by_tenant.setdefault(where, []).append(MemberChange(m, m.plan(), day))
         parts = [self._part(survey, t) for t in by_tenant if t != tenant]
         with across(*parts_tenants(parts)):
             written: list[tuple[str, list[MemberChange]]] = []

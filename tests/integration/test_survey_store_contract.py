@@ -66,7 +66,7 @@ def _member(member_id: str, *, stratum: str = "all", role: str = "main", rank: i
 
 
 def _drawn(store: Any, tenant: str, survey_id: str, *members: Member) -> None:
-    store.put_members(tenant=tenant, survey_id=survey_id, changes=[MemberChange(m, m.plan(), DAY, new=True) for m in members])
+    store.put_members(tenant=tenant, survey_id=survey_id, changes=[MemberChange(m, m.plan(), DAY) for m in members])
 
 
 def _answer(member_id: str, *, closed: tuple[tuple[str, str], ...] = (("q1", "5"),), stratum: str = "all") -> Answer:
