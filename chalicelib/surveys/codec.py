@@ -78,6 +78,7 @@ def _round_body(r: Round) -> dict[str, Any]:
             "reserves": d.reserves,
             "excluded_recent": d.excluded_recent,
             "method": d.method,
+            "population": d.population,
         },
         "drawn_at": iso(r.drawn_at),
         "drawn_by": r.drawn_by,
@@ -101,6 +102,7 @@ def _round_from(body: dict[str, Any]) -> Round:
         {k: int(v) for k, v in d["reserves"].items()},
         int(d["excluded_recent"]),
         d.get("method", ""),
+        {k: int(v) for k, v in d.get("population", {}).items()},
     )
     return Round(
         number=int(body["number"]),
@@ -134,6 +136,7 @@ def survey_body(s: Survey) -> dict[str, Any]:
         "created_at": iso(s.created_at),
         "updated_at": iso(s.updated_at),
         "rounds": [_round_body(r) for r in s.rounds],
+        "weights": s.weights,
     }
 
 
@@ -151,6 +154,7 @@ def survey_from(survey_id: str, tenant: str, version: int, body: dict[str, Any])
         created_at=parse_iso(body["created_at"]),
         updated_at=parse_iso(body["updated_at"]),
         rounds=[_round_from(r) for r in body.get("rounds", ())],
+        weights={k: float(v) for k, v in body.get("weights", {}).items()},
         version=version,
     )
 

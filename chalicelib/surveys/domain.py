@@ -141,6 +141,7 @@ class Design:
     reserves: dict[str, int]  # reserve members per stratum
     excluded_recent: int  # people left out because an office surveyed them in the last contact_days
     method: str = ""  # how the size was chosen, for the plan's record ("Cochran, e = 5 %, 95 %, p = 0,5")
+    population: dict[str, int] = field(default_factory=dict)  # people per stratum in the frame (N_h: weights, FPC)
 
 
 @dataclass
@@ -187,6 +188,7 @@ class Survey:
     created_at: datetime
     updated_at: datetime
     rounds: list[Round] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)  # the index's node weights (index.py), default 1
     version: int = 1
 
     @property

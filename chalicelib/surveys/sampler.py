@@ -67,6 +67,7 @@ class FrameSampler:
             reserves={k: s.reserves for k, s in sample.strata.items() if s.main},
             excluded_recent=sample.excluded,
             method=request.method,
+            population={k: int(v) for k, v in counts.items()},
         )
         members = [
             Member(
