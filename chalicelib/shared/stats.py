@@ -2,25 +2,27 @@
 
 Method (surveys, issue 10; reports and KPIs, issue 11):
 
-- Estimate. Hájek's weighted estimate over strata, ȳ = Σ w_h t_h / Σ w_h n_h, with t_h the total of y over the n_h
-  valid answers in stratum h and w_h = N_h / r_h (the frame's people over everyone who answered in the stratum)
-  when every stratum's N_h is known, else w_h = 1 (Cochran 1977, §5.2 and §5A.14). With one stratum this is the
-  plain mean or share. A domain (a channel inside province strata) uses the same formula with its own n_h, and its
-  size in the stratum is estimated as N̂_h = w_h n_h.
-- Variance (Cochran 1977, eq. 5.6): v = Σ W_h² (1 − f_h) s_h² / n_h with W_h = N̂_h / Σ N̂, s_h² the stratum's
-  sample variance (n_h − 1 denominator) and f_h = r_h / N_h the stratum's sampling fraction (0 when N_h is unknown).
-  f_h = n_h / N̂_h, which is n_h / N_h when everyone in the stratum answered the item. Approximation: the domain
-  sizes N̂_h are treated as known (the ratio-estimator term for their randomness is left out), which is
-  conservative for the national figure and slightly optimistic for a small domain. A stratum with n_h = 1 has no
-  variance of its own and contributes 0; a stratum with n_h = 0 contributes nothing. A census (r_h = N_h in every
-  stratum) has v = 0: its interval is the point itself.
-- Proportion interval: Wilson's score interval (Wilson 1927) on Kish's effective sample size (Kish 1965, §8.2)
-  n_eff = p(1 − p) / v, which is (n − 1) / (1 − f) for one stratum; when p is 0 or 1 or v is 0, n_eff =
-  n / (1 − f̄) with f̄ = Σ W_h f_h (infinite for a census). Degrees of freedom: math.inf (a z interval).
-- Mean interval: ȳ ± t_{df} √v with Satterthwaite's effective degrees of freedom for a stratified mean
-  (Satterthwaite 1946; Cochran 1977, §5.4): df = (Σ a_h s_h²)² / Σ (a_h s_h²)² / (n_h − 1), a_h = W_h² (1 − f_h) / n_h,
-  which is n − 1 for one stratum and lies between the smallest n_h − 1 and Σ (n_h − 1); it falls back to
-  Σ (n_h − 1) when v is 0.
+- Estimate. Hájek's weighted estimate over strata, ȳ = Σ w_h t_h / Σ w_h n_h, with t_h the total of y over the
+  n_h valid answers in stratum h and w_h = N_h / r_h (the frame's people over everyone who answered in the
+  stratum) when every stratum's N_h is known, else w_h = 1 (Cochran 1977, ch. 5, stratified random sampling). With
+  one stratum this is the plain mean or share. A domain (a channel inside province strata) uses the same formula
+  with its own n_h, and its size in the stratum is estimated as N̂_h = w_h n_h.
+- Variance (Cochran 1977, ch. 5): v = Σ W_h² (1 − f_h) s_h² / n_h with W_h = N̂_h / Σ N̂, s_h² the stratum's
+  sample variance (n_h − 1 denominator) and f_h = r_h / N_h the stratum's sampling fraction (0 when N_h is
+  unknown). That is n_h / N̂_h, and n_h / N_h when everyone in the stratum answered the item. Approximation: the
+  domain sizes N̂_h are treated as known. That is exact for the whole population when everyone answered the item;
+  for a domain it leaves out the variance of the estimated sizes (the ratio-estimator term), so a domain spread
+  unevenly over the strata gets a slightly narrow interval. A stratum with n_h = 1 has no variance of its own and
+  contributes 0; a stratum with n_h = 0 contributes nothing. A census (r_h = N_h in every stratum) has v = 0: its
+  interval is the point itself.
+- Proportion interval: Wilson's score interval (Wilson 1927) on Kish's effective sample size (Kish 1965, the design
+  effect) n_eff = p(1 − p) / v, which is (n − 1) / (1 − f) for one stratum; when p is 0 or 1 or v is 0,
+  n_eff = n / (1 − f̄) with f̄ = Σ W_h f_h (infinite for a census). Degrees of freedom: math.inf (a z interval).
+- Mean interval: ȳ ± t_df √v with Satterthwaite's effective degrees of freedom for a stratified mean (Satterthwaite
+  1946; Cochran 1977, ch. 5, confidence limits), chosen over Σ (n_h − 1) because strata of unequal variance and
+  weight carry fewer degrees of freedom than their answers: df = (Σ a_h s_h²)² / Σ (a_h s_h²)² / (n_h − 1) with
+  a_h = W_h² (1 − f_h) / n_h. It is n − 1 for one stratum and lies between the smallest n_h − 1 and Σ (n_h − 1);
+  it falls back to Σ (n_h − 1) when v is 0 (then the interval is the point anyway).
 - Tests: Pearson's χ² on the unweighted counts of a groups × options table (no design correction: a Rao–Scott
   adjustment would be the next step for strongly weighted tables); the z test of two proportions on the two design
   standard errors (unpooled); Welch's t with the Welch–Satterthwaite df from each estimate's se and df (Welch 1947).

@@ -267,6 +267,11 @@ def test_the_change_of_a_mean_has_welchs_interval():
     assert difference(after, before).value == pytest.approx(-1.0, abs=1e-12)  # the direction is after − before
 
 
+def test_a_change_from_a_suppressed_cell_is_suppressed():
+    assert difference(simple_proportion(2, 3), simple_proportion(50, 100)).suppressed
+    assert not difference(simple_proportion(5, 10), simple_proportion(50, 100)).suppressed
+
+
 def test_points_speak_the_agencys_way():
     assert points(0.0203) == "tăng 2,03 điểm"
     assert points(-0.005) == "giảm 0,50 điểm"
