@@ -43,6 +43,7 @@ from chalicelib.surveys.pages import bp as survey_pages_bp
 from chalicelib.surveys.public import bp as survey_public_bp
 from chalicelib.surveys.questionnaire_pages import bp as questionnaire_pages_bp
 from chalicelib.surveys.questionnaire_routes import bp as questionnaire_bp
+from chalicelib.surveys.results_routes import bp as survey_results_bp
 from chalicelib.surveys.routes import bp as surveys_bp
 from chalicelib.tenancy.routes import bp as tenancy_bp
 from chalicelib.web.pages import bp as web_bp
@@ -74,6 +75,7 @@ for blueprint in (
     questionnaire_pages_bp,
     survey_frames_bp,
     survey_frame_pages_bp,
+    survey_results_bp,
     surveys_bp,
     survey_pages_bp,
     survey_public_bp,

@@ -73,6 +73,7 @@ from chalicelib.shared.permissions import CENTRAL_TENANT, Permission
 from chalicelib.sla.service import SlaService
 from chalicelib.sla.store import SlaStore
 from chalicelib.surveys import frame_jobs
+from chalicelib.surveys.analysis import SurveyAnalysis
 from chalicelib.surveys.contacts import ContactLog
 from chalicelib.surveys.form import NATIONAL_HOTLINE
 from chalicelib.surveys.frame_files import FrameFiles
@@ -85,6 +86,8 @@ from chalicelib.surveys.invitations import PURPOSE as SURVEY_PURPOSE
 from chalicelib.surveys.invitations import SurveyInvitations
 from chalicelib.surveys.questionnaire_service import QuestionnaireService
 from chalicelib.surveys.questionnaire_store import QuestionnaireStore
+from chalicelib.surveys.report_service import REPORT_KIND as SURVEY_REPORT
+from chalicelib.surveys.report_service import SurveyReports
 from chalicelib.surveys.respond import RespondentService
 from chalicelib.surveys.sampler import FrameSampler
 from chalicelib.surveys.service import SurveyService
@@ -129,6 +132,8 @@ class Container:
     surveys: SurveyService
     respondents: RespondentService
     survey_invitations: SurveyInvitations
+    survey_analysis: SurveyAnalysis
+    survey_reports: SurveyReports
 
 
 @dataclass(frozen=True)
@@ -358,6 +363,7 @@ def _knowledge(
 def _approvals() -> tuple[ApprovalInbox, PendingApprovals]:
     """The leader's inbox, with the subject kinds it labels (each subject's store writes its entries)."""
     register_kind("survey_plan", "Kế hoạch khảo sát", Permission.PLANS_APPROVE)
+    register_kind(SURVEY_REPORT, "Báo cáo kết quả khảo sát", Permission.PLANS_APPROVE)
     inbox = PendingApprovals()
     return ApprovalInbox(store=inbox), inbox
 
@@ -393,6 +399,8 @@ class _Surveys:
     service: SurveyService
     respondents: RespondentService
     invitations: SurveyInvitations
+    analysis: SurveyAnalysis
+    reports: SurveyReports
 
 
 class _Offices:
@@ -415,6 +423,7 @@ def _surveys(
     guard: LinkGuard,
     deliveries: DeliveryService,
     contacts: ContactLog | None,
+    jobs: JobService,
 ) -> _Surveys:
     """Surveys: plans with the shared approval, rounds drawn from frames, invitations through the links, answers."""
     config = base.config
@@ -451,7 +460,9 @@ def _surveys(
         clock=base.clock,
         used_error=LinkUsedError,
     )
-    return _Surveys(service, respondents, invitations)
+    analysis = SurveyAnalysis(surveys=service, cells=store, versions=questionnaires)
+    reports = SurveyReports(surveys=service, store=store, analysis=analysis, jobs=jobs, clock=base.clock)
+    return _Surveys(service, respondents, invitations, analysis, reports)
 
 
 def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | None:
@@ -520,6 +531,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         guard=link_guard,
         deliveries=deliveries,
         contacts=contacts,
+        jobs=jobs,
     )
     worker = Worker(
         {
@@ -574,6 +586,8 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         surveys=surveys.service,
         respondents=surveys.respondents,
         survey_invitations=surveys.invitations,
+        survey_analysis=surveys.analysis,
+        survey_reports=surveys.reports,
     )
 
 

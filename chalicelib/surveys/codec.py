@@ -11,6 +11,7 @@ from chalicelib.shared.clock import iso, parse_iso
 
 from .domain import Design, Plan, Round, Settings, Survey
 from .members import Contact, Member
+from .report import report_body, report_from
 
 
 def _instant(value: str | None) -> Any:
@@ -137,6 +138,7 @@ def survey_body(s: Survey) -> dict[str, Any]:
         "updated_at": iso(s.updated_at),
         "rounds": [_round_body(r) for r in s.rounds],
         "weights": s.weights,
+        "report": report_body(s.report) if s.report else None,
     }
 
 
@@ -155,6 +157,7 @@ def survey_from(survey_id: str, tenant: str, version: int, body: dict[str, Any])
         updated_at=parse_iso(body["updated_at"]),
         rounds=[_round_from(r) for r in body.get("rounds", ())],
         weights={k: float(v) for k, v in body.get("weights", {}).items()},
+        report=report_from(body.get("report")),
         version=version,
     )
 

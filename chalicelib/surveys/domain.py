@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from chalicelib.approvals.domain import Approval
 from chalicelib.approvals.domain import actions as approval_actions
@@ -23,6 +23,9 @@ from chalicelib.shared.clock import to_local
 from chalicelib.shared.errors import ConflictError, ForbiddenError, NotFoundError, RuleViolationError
 from chalicelib.shared.permissions import CENTRAL_TENANT
 from chalicelib.shared.tenancy import Principal
+
+if TYPE_CHECKING:
+    from .report import Report
 
 Kind = Literal["participants", "agency", "care", "policy_fit"]
 Method = Literal["online", "post", "event", "individual_interview", "organisation_interview", "group_discussion"]
@@ -189,6 +192,7 @@ class Survey:
     updated_at: datetime
     rounds: list[Round] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)  # the index's node weights (index.py), default 1
+    report: Report | None = None  # Art. 8 step 4 (report.py)
     version: int = 1
 
     @property

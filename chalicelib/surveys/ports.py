@@ -139,3 +139,17 @@ class PlanChange:
 def tally_id(survey_id: str, round_number: int) -> str:
     """The tally of one round of a survey (a pilot's and the official run's are counted apart)."""
     return f"{survey_id}.r{round_number:02d}"
+
+
+@dataclass(frozen=True)
+class ResultCell:
+    """One round's counters for a stratum as a whole (dimension "") or a group inside it (store.py "SRESULT")."""
+
+    stratum: str
+    dimension: str  # "" for the stratum as a whole; channel | group | form
+    value: str  # "" for the stratum as a whole
+    respondents: int
+    shown: dict[str, int]
+    answered: dict[str, int]
+    options: dict[tuple[str, str], int]
+    scores: dict[str, tuple[int, float, float]]  # index node → (respondents, Σ score, Σ score²)

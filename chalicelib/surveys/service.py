@@ -147,6 +147,10 @@ class SurveyService:
         self._audit.append(tenant=tenant, event=self._event(actor, action, survey, round=str(round_number), part=where))
         return found
 
+    def audited_read(self, *, tenant: str, survey: Survey, actor: Principal, action: str, **detail: str) -> None:
+        """The audit entry of a read of a survey's personal data made elsewhere (the open answers of analysis.py)."""
+        self._audit.append(tenant=tenant, event=self._event(actor, action, survey, **detail))
+
     def tally(self, *, tenant: str, survey_id: str, round_number: int | None = None) -> SurveyTally:
         """Art. 8 step 2's daily tally of a round (the latest unless named): O(strata × days) counter items — a
         national survey's from every part. A pilot's and the official run's are counted apart."""
