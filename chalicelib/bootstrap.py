@@ -86,6 +86,7 @@ from chalicelib.surveys.invitations import PURPOSE as SURVEY_PURPOSE
 from chalicelib.surveys.invitations import SurveyInvitations
 from chalicelib.surveys.questionnaire_service import QuestionnaireService
 from chalicelib.surveys.questionnaire_store import QuestionnaireStore
+from chalicelib.surveys.report_exports import SurveyReportJobs
 from chalicelib.surveys.report_service import REPORT_KIND as SURVEY_REPORT
 from chalicelib.surveys.report_service import SurveyReports
 from chalicelib.surveys.respond import RespondentService
@@ -134,6 +135,7 @@ class Container:
     survey_invitations: SurveyInvitations
     survey_analysis: SurveyAnalysis
     survey_reports: SurveyReports
+    survey_exports: SurveyReportJobs  # the report's and answers' export jobs, the archived files' links
 
 
 @dataclass(frozen=True)
@@ -401,6 +403,7 @@ class _Surveys:
     invitations: SurveyInvitations
     analysis: SurveyAnalysis
     reports: SurveyReports
+    exports: SurveyReportJobs
 
 
 class _Offices:
@@ -462,7 +465,10 @@ def _surveys(
     )
     analysis = SurveyAnalysis(surveys=service, cells=store, versions=questionnaires)
     reports = SurveyReports(surveys=service, store=store, analysis=analysis, jobs=jobs, clock=base.clock)
-    return _Surveys(service, respondents, invitations, analysis, reports)
+    bucket = S3Files(base.client("s3"), bucket=config.files_bucket)
+    exports = SurveyReportJobs(surveys=service, analysis=analysis, answers=store, archive=reports, files=bucket, clock=base.clock)
+    exports.register(jobs)
+    return _Surveys(service, respondents, invitations, analysis, reports, exports)
 
 
 def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | None:
@@ -588,6 +594,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         survey_invitations=surveys.invitations,
         survey_analysis=surveys.analysis,
         survey_reports=surveys.reports,
+        survey_exports=surveys.exports,
     )
 
 
