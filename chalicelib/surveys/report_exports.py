@@ -3,7 +3,7 @@ routes import without these modules' weight): the report as PDF or XLSX, the raw
 frozen copy an approved report archives.
 
 - `survey-report`: the round's results from the cells, the three-part document (report_document.py), one file.
-- `survey-answers`: the round's answers page by page (never all in memory) into a CSV or XLSX; an anonymous survey's
+- `survey-answers`: the round's answers streamed from the store's pages (never all in memory) into a CSV or XLSX; an anonymous survey's
   file has no answer id, member id or time — only the day — and its name says "an-danh". Reading them is a read
   of personal data, audited through the survey service.
 - `survey-archive`: the approved report's PDF, XLSX and answers CSV under `archive/{tenant}/surveys/{id}/`, then
@@ -38,7 +38,7 @@ from .report_document import build, issuer_of
 from .report_jobs import ANSWERS_JOB, ARCHIVE_JOB, ARCHIVED, REPORT_JOB
 from .tally import SurveyTally
 
-PAGE = 500  # answers read per page of the answers export
+PROGRESS_EVERY = 500  # answers written between two progress reports
 PDF_TYPE = "application/pdf"
 STAGES = {
     "computing": "Đang tính kết quả",
@@ -67,12 +67,10 @@ class Surveys(Protocol):
     def audited_read(self, *, tenant: str, survey: Survey, actor: Principal, action: str, **detail: str) -> None: ...
 
 
-class AnswerPages(Protocol):
-    """The survey store's answers, a page at a time."""
+class Answers(Protocol):
+    """The survey store's answers of a round, streamed (the store reads them a page at a time)."""
 
-    def answer_page(
-        self, *, tenant: str, survey_id: str, round_number: int, cursor: str | None, limit: int
-    ) -> tuple[list[Answer], str | None]: ...
+    def each_answer(self, *, tenant: str, survey_id: str, round_number: int) -> Iterator[Answer]: ...
 
 
 class Archive(Protocol):
@@ -100,7 +98,7 @@ class SurveyReportJobs:
     """The three job handlers, and the archived files' download links."""
 
     def __init__(
-        self, *, surveys: Surveys, analysis: SurveyAnalysis, answers: AnswerPages, archive: Archive, files: JobFiles, clock: Clock
+        self, *, surveys: Surveys, analysis: SurveyAnalysis, answers: Answers, archive: Archive, files: JobFiles, clock: Clock
     ) -> None:
         self._surveys, self._analysis, self._answers = surveys, analysis, answers
         self._archive, self._files, self._clock = archive, files, clock
@@ -226,7 +224,7 @@ class SurveyReportJobs:
         for answer in self._each(parts, survey.id, rnd.number):
             writer.row(answer_row(answer, questions, anonymous=anonymous))
             done += 1
-            if done % PAGE == 0:
+            if done % PROGRESS_EVERY == 0:
                 run.progress(done, max(total, done), STAGES["answers"])
         writer.close()
         run.progress(done, done, STAGES["answers"])
@@ -240,14 +238,7 @@ class SurveyReportJobs:
     def _each(self, parts: Sequence[str], survey_id: str, number: int) -> Iterator[Answer]:
         with across(*parts):
             for part in parts:
-                cursor: str | None = None
-                while True:
-                    page, cursor = self._answers.answer_page(
-                        tenant=part, survey_id=survey_id, round_number=number, cursor=cursor, limit=PAGE
-                    )
-                    yield from page
-                    if cursor is None:
-                        break
+                yield from self._answers.each_answer(tenant=part, survey_id=survey_id, round_number=number)
 
 
 def archive_key(tenant: str, survey_id: str, file_name: str) -> str:

@@ -175,10 +175,11 @@ def tally_chart(tally: SurveyTally) -> Chart | None:
         return None
     lines = [Series("Đã mời", series["invited"]), Series("Hoàn thành", series["completed"])]
     svg = time_series(days, lines, title=CHART_TITLE, target=tally.overall["planned"], target_label="Kế hoạch")
+    rows: list[list[Cell]] = [[d, i, c] for d, i, c in zip(days, series["invited"], series["completed"], strict=True)]
     data = Table(
         "Số liệu theo ngày",
         [Column("Ngày", "date"), Column("Đã mời (lũy kế)", "int"), Column("Hoàn thành (lũy kế)", "int")],
-        [[d, i, c] for d, i, c in zip(days, series["invited"], series["completed"], strict=True)],
+        rows,
         sheet="Tiến độ theo ngày",
     )
     return Chart(CHART_TITLE, svg, data)
