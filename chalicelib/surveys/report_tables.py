@@ -157,7 +157,7 @@ def ranking_blocks(ranked: Sequence[Ranked], target: Milestone, number: int) -> 
 def change_table(changes: Sequence[Change], against: str, number: int) -> Table:
     """Each figure then and now, the change in points with its interval and the agency's wording."""
     columns = [Column("Chỉ tiêu", width=34), pct(against), pct("Đợt này"), pct("Thay đổi"), *CI, Column("Diễn giải", width=20)]
-    rows = [
+    rows: list[list[Cell]] = [
         [c.label, c.before.value, c.after.value, c.difference.value, c.difference.low, c.difference.high,
          c.text + ("" if c.significant else " (không có ý nghĩa thống kê)")]
         for c in changes
