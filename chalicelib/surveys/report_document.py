@@ -19,7 +19,7 @@ from chalicelib.web.charts import format_number, format_percent
 
 from . import report_tables as t
 from .analysis import RoundResults
-from .comparisons import Change, Comparison, Ranked
+from .comparisons import DIMENSIONS, Change, Comparison, Ranked
 from .domain import Survey
 from .messages import KIND_LABELS, METHOD_LABELS, ROUND_KIND_LABELS, stratum_name
 from .report import Report
@@ -79,9 +79,10 @@ def part_one(found: RoundResults, tally: SurveyTally) -> list[Block]:
         lines.append(f"Khảo sát toàn quốc tại {format_number(len(plan.provinces))} tỉnh, thành phố.")
     if survey.settings.anonymous:
         lines.append("Khảo sát ẩn danh: phiếu trả lời không gắn với người được khảo sát.")
-    strata = ", ".join(design.strata) if design.strata else "không phân tầng (mẫu ngẫu nhiên đơn giản)"
+    strata = ", ".join(DIMENSIONS.get(d, d).lower() for d in design.strata)
+    drawn = f"phân tầng theo {strata}" if strata else "ngẫu nhiên đơn giản (không phân tầng)"
     sample = (
-        f"Mẫu được chọn ngẫu nhiên từ khung chọn mẫu, phân tầng theo: {strata}. Cỡ mẫu: {format_number(rnd.planned)} người "
+        f"Mẫu được chọn từ khung chọn mẫu, {drawn}. Cỡ mẫu: {format_number(rnd.planned)} người "
         f"(dự phòng {format_number(sum(design.reserves.values()))}); {format_number(design.excluded_recent)} người "
         "đã được khảo sát gần đây nên không đưa vào khung."
     )

@@ -123,7 +123,11 @@ def test_the_heading_names_the_owner_office_and_the_approval_day() -> None:
     approved = Approval(status="approved", decided_at=datetime(2026, 12, 24, 18, 30, tzinfo=UTC))  # 25/12 in Hà Nội
     survey = replace(SURVEY, report=Report(1, approval=approved))
     issuer = issuer_of(survey, today=date(2027, 1, 5))
-    assert (issuer.agency, issuer.unit, issuer.day) == ("BẢO HIỂM XÃ HỘI VIỆT NAM", "BẢO HIỂM XÃ HỘI THÀNH PHỐ HÀ NỘI", date(2026, 12, 25))
+    assert (issuer.agency, issuer.unit, issuer.day) == (
+        "BẢO HIỂM XÃ HỘI VIỆT NAM",
+        "BẢO HIỂM XÃ HỘI THÀNH PHỐ HÀ NỘI",
+        date(2026, 12, 25),
+    )
     ccc = issuer_of(replace(SURVEY, owner="ccc", tenant="ccc"), today=date(2027, 1, 5))
     assert ccc.unit.startswith("TRUNG TÂM") and "CHĂM SÓC KHÁCH HÀNG" in ccc.unit and ccc.day == date(2027, 1, 5)
 
