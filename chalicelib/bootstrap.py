@@ -85,6 +85,9 @@ from chalicelib.surveys.invitations import PURPOSE as SURVEY_PURPOSE
 from chalicelib.surveys.invitations import SurveyInvitations
 from chalicelib.surveys.questionnaire_service import QuestionnaireService
 from chalicelib.surveys.questionnaire_store import QuestionnaireStore
+from chalicelib.surveys.reconcile import KIND as RESULTS_JOB
+from chalicelib.surveys.reconcile import LABEL as RESULTS_LABEL
+from chalicelib.surveys.reconcile import ResultsReconciler
 from chalicelib.surveys.respond import RespondentService
 from chalicelib.surveys.sampler import FrameSampler
 from chalicelib.surveys.service import SurveyService
@@ -415,6 +418,7 @@ def _surveys(
     guard: LinkGuard,
     deliveries: DeliveryService,
     contacts: ContactLog | None,
+    jobs: JobService,
 ) -> _Surveys:
     """Surveys: plans with the shared approval, rounds drawn from frames, invitations through the links, answers."""
     config = base.config
@@ -439,7 +443,10 @@ def _surveys(
         provinces=frozenset(t.code for t in TENANTS if t.code != CENTRAL_TENANT),
         audit=base.audit,
         clock=base.clock,
+        jobs=jobs,
     )
+    results = ResultsReconciler(store=store, questionnaires=questionnaires)
+    jobs.register(RESULTS_JOB, results.run, label=RESULTS_LABEL)
     deliveries.on_delivered(SURVEY_PURPOSE, service.on_delivered)
     deliveries.on_failure(SURVEY_PURPOSE, service.on_delivery_failed)
     respondents = RespondentService(
@@ -520,6 +527,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         guard=link_guard,
         deliveries=deliveries,
         contacts=contacts,
+        jobs=jobs,
     )
     worker = Worker(
         {

@@ -137,6 +137,7 @@ def survey_body(s: Survey) -> dict[str, Any]:
         "updated_at": iso(s.updated_at),
         "rounds": [_round_body(r) for r in s.rounds],
         "weights": s.weights,
+        "archived_at": _when(s.archived_at),
     }
 
 
@@ -155,6 +156,7 @@ def survey_from(survey_id: str, tenant: str, version: int, body: dict[str, Any])
         updated_at=parse_iso(body["updated_at"]),
         rounds=[_round_from(r) for r in body.get("rounds", ())],
         weights={k: float(v) for k, v in body.get("weights", {}).items()},
+        archived_at=_instant(body.get("archived_at")),
         version=version,
     )
 

@@ -189,7 +189,13 @@ class Survey:
     updated_at: datetime
     rounds: list[Round] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)  # the index's node weights (index.py), default 1
+    archived_at: datetime | None = None  # the report step archives the survey (Art. 8 step 3); nothing changes after
     version: int = 1
+
+    @property
+    def archived(self) -> bool:
+        """Archived with its report: its results are the record and no longer change."""
+        return self.archived_at is not None
 
     @property
     def national(self) -> bool:
@@ -305,6 +311,16 @@ class Survey:
         if not lessons.strip():
             raise RuleViolationError("Ghi bài học rút ra.", fields={"lessons": "required"})
         r.lessons = lessons.strip()
+        self.updated_at = now
+
+    def set_weights(self, *, now: datetime, actor: Principal, weights: dict[str, float], problems: dict[str, str]) -> None:
+        """The owner weighs the index's nodes (index.py `weight_problems` found `problems`); not once archived."""
+        self._owned(actor)
+        if self.archived:
+            raise ConflictError("Khảo sát đã lưu trữ, không thay đổi trọng số được.", code="archived")
+        if problems:
+            raise RuleViolationError("Trọng số chỉ số hài lòng không hợp lệ.", code="invalid_weights", fields=problems)
+        self.weights = {k: float(v) for k, v in weights.items()}
         self.updated_at = now
 
     def accepting(self, number: int, now: datetime) -> bool:
