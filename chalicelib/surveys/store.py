@@ -223,9 +223,14 @@ def _cell_key(sk: str) -> CellKey:
     return (stratum, "", "") if dimension == WHOLE else (stratum, dimension, value)
 
 
+def _number(value: Decimal) -> str:
+    """A number as DynamoDB reads it: plain digits, no exponent (`0E-9` is refused), no trailing zeros."""
+    return format(value.normalize(), "f")
+
+
 def _adds(values: Mapping[str, Decimal], tenant: str) -> list[Action]:
     """ADD each counter (a list path: a name's dots are not split), with the item's type and tenant set."""
-    actions: list[Action] = [Path([name]).add(_Shared({"N": str(v)})) for name, v in values.items()]
+    actions: list[Action] = [Path([name]).add(_Shared({"N": _number(v)})) for name, v in values.items()]
     return actions + [ResultCellItem.type.set(ResultCellItem), ResultCellItem.tenant.set(tenant)]
 
 
@@ -490,7 +495,7 @@ class DynamoSurveyStore:
         """Delete a cell no answer supports, unless a submission counted in it since it was read (False then)."""
         item = ResultCellItem(_results_key(tenant, survey_id), _cell_sk(round_number, key), tenant=tenant)
         n = Path(["n"])
-        unchanged = (n == _Shared({"N": str(respondents)})) if respondents else n.does_not_exist()
+        unchanged = (n == _Shared({"N": _number(respondents)})) if respondents else n.does_not_exist()
         try:
             with translated():
                 item.delete(condition=unchanged, add_version_condition=False)

@@ -325,7 +325,7 @@ def test_rounds_kept_in_the_survey_read_back(contract: Contract, unique: str) ->
 def test_a_long_questionnaire_submits_in_one_transaction_and_the_sums_round_trip(contract: Contract, unique: str) -> None:
     store, tenant, sid = contract.store, f"t{unique}", f"s{unique}"
     closed = tuple((f"q{i}", str(1 + i % 5)) for i in range(120)) + (("q0", "x"), ("q0", "y"))  # a multiple choice too
-    scores = {"overall": 2 / 3, "angle:service": 1 / 3, "factor:service|Thủ tục. Hồ sơ": 0.5}
+    scores = {"overall": 2 / 3, "angle:service": 1 / 3, "angle:rights": 0.0, "factor:service|Thủ tục. Hồ sơ": 0.5}
     groups = {"channel": "email", "group": "nld", "form": "questionnaire"}
     for i, (score_set, stratum) in enumerate([(scores, "hanoi|email"), ({"overall": 1 / 3}, "hanoi|email")]):
         counted = Counted(tuple(f"q{n}" for n in range(121)), tuple(f"q{n}" for n in range(120)), closed, score_set, groups)
@@ -342,6 +342,7 @@ def test_a_long_questionnaire_submits_in_one_transaction_and_the_sums_round_trip
         k, total, squares = cell.scores["overall"]
         assert k == 2 and total == pytest.approx(1.0) and squares == pytest.approx(4 / 9 + 1 / 9)
         assert cell.scores["factor:service|Thủ tục. Hồ sơ"] == (1, pytest.approx(0.5), pytest.approx(0.25)), "a dot is no path"
+        assert cell.scores["angle:rights"] == (1, 0.0, 0.0), "a score of 0 is counted too"
 
 
 class _updates:
