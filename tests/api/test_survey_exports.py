@@ -89,13 +89,12 @@ def test_the_exported_report_has_the_figures_of_the_results_page(api, unique, ru
     job, content = _export(officer, run_jobs, sid, "report", "xlsx")
     assert job["result"]["file_name"] == f"bao-cao-khao-sat-{sid}-dot-1.xlsx"
     assert job["progress"]["stage"] == "Đang ghi tệp"
-    rows = {str(r[0]).strip(): r for r in _sheet(content, tmp_path, "Chỉ số hài lòng")[1:]}
-    for node in page["index"]:
+    rows = _sheet(content, tmp_path, "Chỉ số hài lòng")[1:]
+    assert [str(r[0]).strip() for r in rows] == [n["label"] for n in page["index"]], "the index's rows in the page's order"
+    for node, row in zip(page["index"], rows, strict=True):
         e = node["estimate"]
-        cells = rows[node["label"]][2:6]
-        assert all(abs(a - b) <= 1e-15 * abs(b) for a, b in zip(cells, (e["value"], e["low"], e["high"], e["n"]), strict=True)), (
-            node
-        )
+        expected = (e["value"], e["low"], e["high"], e["n"])
+        assert all(abs(a - b) <= 1e-15 * abs(b) for a, b in zip(row[2:6], expected, strict=True)), node
 
     _, pdf = _export(officer, run_jobs, sid, "report", "pdf")
     path = tmp_path / "bao-cao.pdf"
