@@ -155,3 +155,16 @@ def test_the_pdf_has_the_heading_block_the_three_parts_the_figures_and_a_chart(t
         assert format_percent(share) in text, format_percent(share)
     assert any(isinstance(b, Chart) for b in document.blocks)
     assert "Mục tiêu: 80 %" in text, "the index chart is drawn, with the year's target line"
+
+
+def test_a_national_report_ranks_the_provinces_with_rank_ranges_and_a_dot_plot() -> None:
+    from chalicelib.surveys.report_tables import ranking_blocks
+    from chalicelib.shared.targets import SATISFACTION
+
+    both = results.Source([("hanoi", CELL), ("hcm", replace(CELL, respondents=10))], {"all": 200})
+    ranked = comparisons.ranking(comparisons.compare(both, VERSION, {}, "province"))
+    table, chart = ranking_blocks(ranked, SATISFACTION[0], 9)
+    assert isinstance(table, Table) and isinstance(chart, Chart)
+    rows = list(table.rows)
+    assert [r[0] for r in rows] == ["1–2", "1–2"], "equal intervals: neither is called first or last"
+    assert [r[1] for r in rows] == ["Hà Nội", "TP Hồ Chí Minh"] and "<circle" in chart.svg
