@@ -30,6 +30,7 @@ from . import (
     rate_limits,
     requests_calls,
     requests_scale,
+    survey_exports,
     survey_frames,
     survey_invitations,
     survey_stats,
@@ -51,6 +52,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "jobs_export": jobs_export.run,
     "survey_frames": survey_frames.run,
     "survey_tally": survey_tally.run,
+    "survey_exports": survey_exports.run,
     "survey_invitations": survey_invitations.run,
     "survey_stats": survey_stats.run,
 }

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from chalicelib.jobs.documents import Chart, Heading, Paragraph, Table, write_pdf, write_xlsx
 
 from chalicelib.approvals.domain import Approval
-from chalicelib.jobs.documents import Chart, Heading, Paragraph, Table, write_pdf, write_xlsx
 from chalicelib.surveys import comparisons, results
 from chalicelib.surveys.analysis import RoundResults
 from chalicelib.surveys.domain import Design, Plan, Round, Settings, Survey
@@ -158,8 +158,8 @@ def test_the_pdf_has_the_heading_block_the_three_parts_the_figures_and_a_chart(t
 
 
 def test_a_national_report_ranks_the_provinces_with_rank_ranges_and_a_dot_plot() -> None:
-    from chalicelib.surveys.report_tables import ranking_blocks
     from chalicelib.shared.targets import SATISFACTION
+    from chalicelib.surveys.report_tables import ranking_blocks
 
     both = results.Source([("hanoi", CELL), ("hcm", replace(CELL, respondents=10))], {"all": 200})
     ranked = comparisons.ranking(comparisons.compare(both, VERSION, {}, "province"))
