@@ -65,9 +65,8 @@ def _cells(responses: int) -> list[Any]:
 
 
 def _report(responses: int, fmt: str, folder: Path) -> tuple[float, float]:
-    from chalicelib.jobs.documents import write_pdf, write_xlsx
-
     from chalicelib.approvals.domain import Approval
+    from chalicelib.jobs.documents import write_pdf, write_xlsx
     from chalicelib.surveys import comparisons, results
     from chalicelib.surveys.analysis import RoundResults
     from chalicelib.surveys.domain import Design, Plan, Round, Settings, Survey

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from chalicelib.jobs.documents import Chart, Heading, Paragraph, Table, write_pdf, write_xlsx
 
 from chalicelib.approvals.domain import Approval
+from chalicelib.jobs.documents import Chart, Heading, Paragraph, Table, write_pdf, write_xlsx
 from chalicelib.surveys import comparisons, results
 from chalicelib.surveys.analysis import RoundResults
 from chalicelib.surveys.domain import Design, Plan, Round, Settings, Survey
