@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import (
     cold_start,
+    documents,
     dynamo_calls,
     fuzz,
     jobs_export,
@@ -51,6 +52,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "survey_frames": survey_frames.run,
     "survey_tally": survey_tally.run,
     "survey_invitations": survey_invitations.run,
+    "documents": documents.run,
 }
 FLAGS = ("--scale", "--only", "--knowledge-1m")
 RESULTS = Path(__file__).resolve().parent / "results.md"

@@ -194,13 +194,14 @@ def _widths(pdf: Any, columns: Sequence[Column], sample: Sequence[Sequence[Cell]
     for i, column in enumerate(columns):
         pdf.set_font(FAMILY, "B", points)
         word = max((pdf.get_string_width(w) for w in nfc(column.label).split()), default=0.0) + pad
+        label = min(pdf.get_string_width(nfc(column.label)) + pad, max(word, 30.0))  # short headers on one line
         pdf.set_font(FAMILY, "", points)
         if column.width:
             widest = pdf.get_string_width("0" * column.width) + pad
         else:
             texts = [cell_text(column, row[i] if i < len(row) else None) for row in sample]
             widest = max((pdf.get_string_width(t) for t in texts), default=0.0) + pad
-        wide = min(max(word, widest), 80.0)
+        wide = min(max(label, widest), 80.0)
         natural.append(wide)
         floor.append(wide if column.kind != "text" else min(word, wide))
     total = sum(natural)
