@@ -119,7 +119,8 @@ def test_pdf_embeds_its_fonts(pdf: Path):
 def test_a_2000_row_table_breaks_across_pages_with_its_header_on_each(tmp_path: Path):
     path = tmp_path / "dai.pdf"
     seen: list[int] = []
-    write_pdf(_document(rows=2000, blocks=[Table("Bảng dài", COLUMNS, _rows(2000))]), path, progress=seen.append)
+    doc = _document(blocks=[Table("Bảng dài", COLUMNS, _rows(2000))], signature=None, recipients=())
+    write_pdf(doc, path, progress=seen.append)
     pages = _pages(path)
     assert len(pages) > 20
     assert all("Tỷ lệ hài" in page and "Ngày chốt" in page for page in pages)
