@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import (
     cold_start,
+    documents,
     dynamo_calls,
     fuzz,
     jobs_export,
@@ -53,6 +54,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "survey_tally": survey_tally.run,
     "survey_invitations": survey_invitations.run,
     "survey_stats": survey_stats.run,
+    "documents": documents.run,
 }
 FLAGS = ("--scale", "--only", "--knowledge-1m")
 RESULTS = Path(__file__).resolve().parent / "results.md"
