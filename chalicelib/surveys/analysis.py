@@ -8,11 +8,11 @@ open answers are the respondents' own words — personal data as much as their c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from chalicelib.shared.errors import NotFoundError, RuleViolationError
+from chalicelib.shared.errors import ConflictError, NotFoundError, RuleViolationError
 from chalicelib.shared.tenancy import Principal, across
 from chalicelib.shared.text import fold
 
@@ -23,6 +23,7 @@ from .ports import Answer, ResultCell
 from .questionnaire import QuestionnaireVersion
 from .results import Results, Source, compute
 
+T = TypeVar("T")
 SCAN_BUDGET = 2_000  # answers an open-answers page reads at most before it offers "more"
 
 
@@ -113,13 +114,13 @@ class SurveyAnalysis:
         rnd = self.round_of(survey, round_number)
         version = self.version_of(survey, rnd)
         source = self.source(survey, rnd)
-        return RoundResults(survey, rnd, version, source, compute(source, version, survey.weights))
+        return RoundResults(survey, rnd, version, source, _checked(lambda: compute(source, version, survey.weights)))
 
     def comparison(self, found: RoundResults, dimension: str) -> Comparison:
         """The round's groups of one dimension side by side (provinces: a national survey's parts)."""
         if dimension not in DIMENSIONS:
             raise RuleViolationError("Không có tiêu chí so sánh này.", code="invalid_dimension", fields={"by": "unknown"})
-        return comparisons.compare(found.source, found.version, found.survey.weights, dimension)
+        return _checked(lambda: comparisons.compare(found.source, found.version, found.survey.weights, dimension))
 
     def ranking(self, found: RoundResults, key: str = "overall") -> list[Ranked]:
         """A national survey's provinces on an index node, with the ranks their intervals allow."""
@@ -130,7 +131,7 @@ class SurveyAnalysis:
         other = self.results(tenant=tenant, survey_id=other_id, round_number=other_round)
         if other.survey.id == found.survey.id and other.round.number == found.round.number:
             raise RuleViolationError("Chọn một đợt khác để so sánh.", code="same_round", fields={"against": "same"})
-        return comparisons.changes(other.results, found.results)
+        return _checked(lambda: comparisons.changes(other.results, found.results))
 
     def open_answers(
         self,
@@ -171,6 +172,16 @@ class SurveyAnalysis:
             question=question_id,
         )
         return found, cursor
+
+
+def _checked(compute_it: Callable[[], T]) -> T:
+    """Counters that contradict each other (more answers than respondents) are a 409 naming the fix, never a 5xx."""
+    try:
+        return compute_it()
+    except ValueError as e:
+        raise ConflictError(
+            "Số liệu đếm của đợt khảo sát không khớp nhau; hãy chạy đối soát số liệu.", code="counters_inconsistent"
+        ) from e
 
 
 def _matches(page: Iterable[Answer], question_id: str, wanted: str) -> list[OpenAnswer]:

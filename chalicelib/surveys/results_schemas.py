@@ -4,17 +4,19 @@ intervals, the general table, comparisons with their tests, changes, rankings, o
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from chalicelib.approvals.schemas import ApprovalRead
-from chalicelib.shared import stats
 from chalicelib.shared.fields import Cursor, Identifier, Line, QueryInt, Text, Version
 from chalicelib.shared.schema import BaseModel, Input
 
-from .comparisons import Change, Comparison, Group, Ranked
-from .results import QuestionResult, Results
+if TYPE_CHECKING:  # the computations load on the first results read, not at a cold start
+    from chalicelib.shared import stats
+
+    from .comparisons import Change, Comparison, Group, Ranked
+    from .results import QuestionResult, Results
 
 DimensionName = Literal["province", "channel", "group", "form"]
 
