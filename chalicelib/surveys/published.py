@@ -5,12 +5,14 @@ a draft, an approved but unpublished report, another office's survey, a province
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from chalicelib.shared.errors import NotFoundError
 
-from .analysis import RoundResults, SurveyAnalysis
 from .domain import Survey
+
+if TYPE_CHECKING:
+    from .analysis import RoundResults, SurveyAnalysis
 
 NOT_PUBLISHED = "Không tìm thấy báo cáo kết quả khảo sát này."
 LINK_SECONDS = 300

@@ -4,7 +4,7 @@ what the JSON returns — with the owner's actions (weights, the reconcile job, 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
@@ -18,8 +18,6 @@ from chalicelib.web.charts import format_number, format_percent
 from chalicelib.web.render import Page, redirect, render
 
 from . import messages, read_models, results_views
-from .analysis import RoundResults
-from .comparisons import DIMENSIONS
 from .report_jobs import ANSWERS_JOB, REPORT_JOB
 from .results_schemas import (
     ChangeRead,
@@ -32,6 +30,9 @@ from .results_schemas import (
     ResultsRead,
 )
 from .schemas import SurveyVersion
+
+if TYPE_CHECKING:
+    from .analysis import RoundResults
 
 bp = Blueprint(__name__)
 P = Permission
@@ -109,6 +110,8 @@ def _show(p: Page, survey_id: str, *, error: AppError | None = None, typed: dict
     read = ResultsRead.of(survey.id, rnd.number, found.version.number, found.results)
     year = _year(found)
     tally = c.surveys.tally(tenant=p.tenant.code, survey_id=survey.id, round_number=rnd.number).overall
+    from .comparisons import DIMENSIONS  # the statistics load with the first results read, not on a cold start
+
     whole = survey.national and not survey.is_part
     dimensions = {k: v for k, v in DIMENSIONS.items() if k != "province" or whole}
     by = p.query.get("by", "")
