@@ -116,7 +116,9 @@ def _show(p: Page, survey_id: str, *, error: AppError | None = None, typed: dict
     dimensions = {k: v for k, v in DIMENSIONS.items() if k != "province" or whole}
     by = p.query.get("by", "")
     comparison = (
-        results_views.comparison_view(ComparisonRead.of(analysis.comparison(found, by), found.results))
+        results_views.comparison_view(
+            ComparisonRead.of(analysis.comparison(found, by), found.results), {r.key: r.depth for r in read.index}
+        )
         if by in dimensions
         else None
     )

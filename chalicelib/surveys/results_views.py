@@ -104,8 +104,8 @@ def index_chart(rows: Sequence[IndexRowRead], *, year: int) -> str:
         title="Chỉ số hài lòng và khoảng tin cậy 95 %",
         maximum=1.0,
         target=target.share,
-        target_label=f"Mục tiêu {target.text} ({target.year})",
-        fmt=lambda v: format_percent(v, 0) if v in (0.0, 0.25, 0.5, 0.75, 1.0) else format_percent(v),
+        target_label=f"Mục tiêu năm {target.year}",
+        fmt=_percent,
         label_width=230,
         description=f"Mục tiêu {target.text} đến năm {target.year}",
     )
@@ -176,12 +176,12 @@ class ComparisonView:
 
     label: str
     groups: list[tuple[str, str]]  # (label, respondents or "< 5")
-    rows: list[tuple[str, list[Cell]]]
+    rows: list[tuple[str, int, list[Cell]]]  # (label, depth in the index, a cell per group)
     questions: list[tuple[str, str]]  # (question text, its χ² footnote)
     tests: list[str]  # the tests that marked something, named
 
 
-def comparison_view(read: ComparisonRead) -> ComparisonView:
+def comparison_view(read: ComparisonRead, depths: dict[str, int]) -> ComparisonView:
     """Index rows across the groups, suppressed groups "< 5", each mark with its test."""
     groups = [(g.label, "< 5" if g.suppressed else format_number(g.respondents)) for g in read.groups]
     rows, used = [], set()
@@ -193,7 +193,7 @@ def comparison_view(read: ComparisonRead) -> ComparisonView:
             if name:
                 used.add(name)
             cells.append(Cell(share(f.estimate) if f.estimate else "< 5", mark, name))
-        rows.append((row.label, cells))
+        rows.append((row.label, depths.get(row.key, 0), cells))
     questions = []
     for q in read.questions:
         if q.test is None:
@@ -263,8 +263,8 @@ def ranking_view(read: RankingRead, *, year: int) -> tuple[list[RankLine], str, 
         title="Các tỉnh theo chỉ số hài lòng, khoảng tin cậy 95 %",
         maximum=1.0,
         target=target.share,
-        target_label=f"Mục tiêu {target.text}",
-        fmt=lambda v: format_percent(v, 0) if v in (0.0, 0.25, 0.5, 0.75, 1.0) else format_percent(v),
+        target_label=f"Mục tiêu năm {target.year}",
+        fmt=_percent,
     )
     figures = data_table(
         ("Tỉnh, thành phố", "Chỉ số", "Khoảng tin cậy 95 %", "Hạng có thể"),
@@ -278,3 +278,9 @@ def _point(label: str, e: EstimateRead | None, rank: str) -> Point | None:
     if e is None or e.suppressed or e.value is None or e.low is None or e.high is None:
         return None
     return Point(label, e.value, e.low, e.high, note=f"hạng {rank}")
+
+
+def _percent(value: float) -> str:
+    """A chart's share: whole percentages without decimals (the axis, the target), others with one."""
+    whole = abs(value * 100 - round(value * 100)) < 1e-9
+    return format_percent(value, 0 if whole else 1)

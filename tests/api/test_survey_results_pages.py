@@ -54,7 +54,13 @@ def _answered_round(api: Any, unique: str, run_jobs: Any) -> tuple[Any, Any, dic
     upload_id = _upload(officer, "mau.csv", _people(unique))
     job = officer.post("/api/surveys/frames/import", {"upload_id": upload_id, "file_name": "mau.csv", "title": f"Mẫu {unique}"})
     run_jobs()
-    draw = {"kind": "official", "frame_id": job.json["id"], "size": len(ANSWERS), "reserve_share": 0, "version": survey["version"]}
+    draw = {
+        "kind": "official",
+        "frame_id": job.json["id"],
+        "size": len(ANSWERS),
+        "reserve_share": 0,
+        "version": survey["version"],
+    }
     drawn = officer.post(f"/api/surveys/{survey['id']}/rounds", draw)
     assert drawn.status == 201, drawn.text
     version = officer.get(f"/api/surveys/{survey['id']}").json["version"]
@@ -102,10 +108,10 @@ def test_the_results_page_shows_the_apis_figures_suppresses_a_small_group_and_fi
     assert "< 5 người" in html.unescape(table[: table.index("</thead>")]), "the group of three is not counted out loud"
     email = next(i for i, g in enumerate(compared["groups"]) if not g["suppressed"])
     overall = compared["index"][0]["figures"][email]["estimate"]["value"]
-    assert format_percent(overall) in table and "kiểm định z hai tỷ lệ" in by_channel
+    assert format_percent(overall) in table and "kiểm định z hai tỉ lệ" in by_channel
 
     found = page.get(f"/surveys/{survey['id']}/results/open?round=1&question=q5&q=nhiet+tinh")
-    assert found.status == 200 and _cells(found.text, "open-answer") == ["Nhân viên rất nhiệt tình.", "Nhiệt tình, chu đáo"]
+    assert found.status == 200 and set(_cells(found.text, "open-answer")) == {"Nhân viên rất nhiệt tình.", "Nhiệt tình, chu đáo"}
 
     for other in (api("hcm").login("focal-officer"), api("ccc").login("ccc-officer")):
         stranger, _ = console(other)
