@@ -87,6 +87,9 @@ from chalicelib.surveys.invitations import SurveyInvitations
 from chalicelib.surveys.published import PublishedReports
 from chalicelib.surveys.questionnaire_service import QuestionnaireService
 from chalicelib.surveys.questionnaire_store import QuestionnaireStore
+from chalicelib.surveys.reconcile import KIND as RESULTS_JOB
+from chalicelib.surveys.reconcile import LABEL as RESULTS_LABEL
+from chalicelib.surveys.reconcile import ResultsReconciler
 from chalicelib.surveys.report_service import REPORT_KIND as SURVEY_REPORT
 from chalicelib.surveys.report_service import SurveyReports
 from chalicelib.surveys.respond import RespondentService
@@ -451,7 +454,10 @@ def _surveys(
         provinces=frozenset(t.code for t in TENANTS if t.code != CENTRAL_TENANT),
         audit=base.audit,
         clock=base.clock,
+        jobs=jobs,
     )
+    results = ResultsReconciler(store=store, questionnaires=questionnaires)
+    jobs.register(RESULTS_JOB, results.run, label=RESULTS_LABEL)
     deliveries.on_delivered(SURVEY_PURPOSE, service.on_delivered)
     deliveries.on_failure(SURVEY_PURPOSE, service.on_delivery_failed)
     respondents = RespondentService(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sys
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -89,6 +90,9 @@ def start_moto(port: int) -> Any:
 
     moto_patches.apply()
     ses_events.apply()
+    # moto walks an UpdateExpression recursively, a few frames per action: a result cell's update of ~400 counters
+    # (surveys/store.py) needs more than Python's default 1000 frames. DynamoDB itself has no such limit.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

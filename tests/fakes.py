@@ -7,6 +7,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -1032,7 +1033,8 @@ class FakeSurveyStore:
         self.members_: dict[tuple[str, str, int, str], Any] = {}
         self.progress_: dict[tuple[str, str, int, str], Any] = {}
         self.answers: dict[tuple[str, str, int, str], Any] = {}
-        self.results: dict[tuple[str, str, int, str, str, str], int] = {}
+        self.cells: dict[tuple[str, str, int], dict[Any, dict[str, Decimal]]] = {}  # (t, survey, round) → key → values
+        self.old_counters: dict[tuple[str, str, int], int] = {}  # items of the old layout, per round
         self.events: list[Any] = []
 
     @staticmethod
@@ -1154,9 +1156,10 @@ class FakeSurveyStore:
                 self.members_[(tenant, survey_id, m.round, m.id)] = replace(self._copy(m), version=m.version + 1)
                 self._count(tenant, survey_id, [submission.member])
             self.progress_.pop((tenant, survey_id, a.round, submission.progress_key), None)
-            for q, o in a.closed:
-                key = (tenant, survey_id, a.round, a.stratum, q, o)
-                self.results[key] = self.results.get(key, 0) + 1
+            if submission.counted is not None:
+                values = submission.counted.values()
+                for key in submission.counted.cells(a.stratum):
+                    self._add(tenant, survey_id, a.round, key, values)
 
         return apply
 
@@ -1171,13 +1174,43 @@ class FakeSurveyStore:
     def answer(self, *, tenant: str, survey_id: str, round_number: int, answer_id: str) -> Any:
         return self.answers.get((tenant, survey_id, round_number, answer_id))
 
+    def answer_page(
+        self, *, tenant: str, survey_id: str, round_number: int, cursor: str | None, limit: int
+    ) -> tuple[list[Any], str | None]:
+        mine = list(self.each_answer(tenant=tenant, survey_id=survey_id, round_number=round_number))
+        start = int(cursor) if cursor and cursor.isdigit() else 0
+        return mine[start : start + limit], (str(start + limit) if start + limit < len(mine) else None)
+
     def each_answer(self, *, tenant: str, survey_id: str, round_number: int) -> Any:
         yield from (a for (t, s, r, _), a in sorted(self.answers.items()) if (t, s, r) == (tenant, survey_id, round_number))
 
-    def result_counts(self, *, tenant: str, survey_id: str, round_number: int) -> dict[tuple[str, str, str], int]:
-        return {
-            (st, q, o): n for (t, s, r, st, q, o), n in self.results.items() if (t, s, r) == (tenant, survey_id, round_number)
-        }
+    def _add(self, tenant: str, survey_id: str, round_number: int, key: Any, values: Any) -> None:
+        cell = self.cells.setdefault((tenant, survey_id, round_number), {}).setdefault(key, {})
+        for name, v in values.items():
+            cell[name] = cell.get(name, Decimal(0)) + v
+
+    def cell_values(self, *, tenant: str, survey_id: str, round_number: int) -> dict[Any, dict[str, Decimal]]:
+        return self._copy(self.cells.get((tenant, survey_id, round_number), {}))
+
+    def result_cells(self, *, tenant: str, survey_id: str, round_number: int) -> list[Any]:
+        from chalicelib.surveys.counting import result_cell
+
+        found = self.cells.get((tenant, survey_id, round_number), {})
+        return [result_cell(key, values) for key, values in sorted(found.items())]
+
+    def adjust_cells(self, *, tenant: str, survey_id: str, round_number: int, deltas: Any) -> None:
+        for key, values in deltas.items():
+            self._add(tenant, survey_id, round_number, key, values)
+
+    def drop_cell(self, *, tenant: str, survey_id: str, round_number: int, key: Any, respondents: Decimal) -> bool:
+        cells = self.cells.get((tenant, survey_id, round_number), {})
+        if key in cells and cells[key].get("n", Decimal(0)) != respondents:
+            return False
+        cells.pop(key, None)
+        return True
+
+    def drop_old_counters(self, *, tenant: str, survey_id: str, round_number: int) -> int:
+        return self.old_counters.pop((tenant, survey_id, round_number), 0)
 
 
 class FakePendingApprovals(PendingApprovals):

@@ -139,6 +139,7 @@ def survey_body(s: Survey) -> dict[str, Any]:
         "rounds": [_round_body(r) for r in s.rounds],
         "weights": s.weights,
         "report": report_body(s.report) if s.report else None,
+        "archived_at": _when(s.archived_at),
     }
 
 
@@ -158,6 +159,7 @@ def survey_from(survey_id: str, tenant: str, version: int, body: dict[str, Any])
         rounds=[_round_from(r) for r in body.get("rounds", ())],
         weights={k: float(v) for k, v in body.get("weights", {}).items()},
         report=report_from(body.get("report")),
+        archived_at=_instant(body.get("archived_at")),
         version=version,
     )
 

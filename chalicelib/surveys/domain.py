@@ -193,7 +193,13 @@ class Survey:
     rounds: list[Round] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)  # the index's node weights (index.py), default 1
     report: Report | None = None  # Art. 8 step 4 (report.py)
+    archived_at: datetime | None = None  # the report's approval archives the survey (Art. 8 step 4); nothing changes after
     version: int = 1
+
+    @property
+    def archived(self) -> bool:
+        """Archived with its report: its results are the record and no longer change."""
+        return self.archived_at is not None
 
     @property
     def national(self) -> bool:
@@ -225,8 +231,11 @@ class Survey:
         raise NotFoundError("Không có đợt khảo sát này.")
 
     def _owned(self, actor: Principal) -> None:
+        """The owner's steps: refused to a province's read-only part, and to everyone once archived (Art. 8 step 4)."""
         if self.is_part or actor.tenant != self.owner:
             raise ForbiddenError("Khảo sát toàn quốc do Trung tâm CSKH quản lý; tỉnh chỉ xem phần của mình.")
+        if self.archived:
+            raise ConflictError("Khảo sát đã được lưu trữ cùng báo cáo, không thay đổi được nữa.", code="archived")
 
     def edit(self, *, now: datetime, actor: Principal, plan: Plan, settings: Settings) -> None:
         """Change the plan while it is a draft or was returned; an approved plan is what the leader signed."""
@@ -309,6 +318,19 @@ class Survey:
         if not lessons.strip():
             raise RuleViolationError("Ghi bài học rút ra.", fields={"lessons": "required"})
         r.lessons = lessons.strip()
+        self.updated_at = now
+
+    def require_settled(self) -> None:
+        """A report is written, and a survey archived, only when no round is still collecting answers."""
+        if any(r.status == "open" for r in self.rounds):
+            raise ConflictError("Còn đợt khảo sát đang mở; hãy kết thúc đợt trước khi lập hoặc duyệt báo cáo.", code="round_open")
+
+    def set_weights(self, *, now: datetime, actor: Principal, weights: dict[str, float], problems: dict[str, str]) -> None:
+        """The owner weighs the index's nodes (index.py `weight_problems` found `problems`); not once archived."""
+        self._owned(actor)
+        if problems:
+            raise RuleViolationError("Trọng số chỉ số hài lòng không hợp lệ.", code="invalid_weights", fields=problems)
+        self.weights = {k: float(v) for k, v in weights.items()}
         self.updated_at = now
 
     def accepting(self, number: int, now: datetime) -> bool:

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.audit.domain import AuditEvent
 
 from .domain import Design, Round, Survey
 from .members import Member
 from .questionnaire import QuestionnaireVersion
+
+if TYPE_CHECKING:
+    from .counting import Counted
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ class Answer:
     entry_id: str | None = None  # an interviewer's client-generated id (a retry finds the same answer)
     interviewer: str | None = None
     closed: tuple[tuple[str, str], ...] = ()  # (question, option) pairs counted for the results
+    groups: dict[str, str] = field(default_factory=dict)  # channel, group, form: kept, as an anonymous answer has no member
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,21 @@ class Submission:
     member: MemberChange | None
     answer: Answer
     progress_key: str = ""  # whose answers in progress to remove (the member, or the answer link)
+    counted: Counted | None = None  # what the answer adds to the result cells (counting.py)
+
+
+@dataclass(frozen=True)
+class ResultCell:
+    """The counters of a round's stratum, as a whole or in one group of it (counting.py says what each counts)."""
+
+    stratum: str
+    dimension: str  # "" for the stratum as a whole
+    value: str  # "" for the stratum as a whole
+    respondents: int
+    shown: dict[str, int]
+    answered: dict[str, int]
+    options: dict[tuple[str, str], int]
+    scores: dict[str, tuple[int, float, float]]  # node → (k, Σ, Σ²)
 
 
 @dataclass
@@ -139,17 +158,3 @@ class PlanChange:
 def tally_id(survey_id: str, round_number: int) -> str:
     """The tally of one round of a survey (a pilot's and the official run's are counted apart)."""
     return f"{survey_id}.r{round_number:02d}"
-
-
-@dataclass(frozen=True)
-class ResultCell:
-    """One round's counters for a stratum as a whole (dimension "") or a group inside it (store.py "SRESULT")."""
-
-    stratum: str
-    dimension: str  # "" for the stratum as a whole; channel | group | form
-    value: str  # "" for the stratum as a whole
-    respondents: int
-    shown: dict[str, int]
-    answered: dict[str, int]
-    options: dict[tuple[str, str], int]
-    scores: dict[str, tuple[int, float, float]]  # index node → (respondents, Σ score, Σ score²)

@@ -92,6 +92,8 @@ def detail(survey: Survey, actor: Principal) -> SurveyRead:
         created_at=survey.created_at,
         updated_at=survey.updated_at,
         version=survey.version,
+        weights=dict(survey.weights),
+        archived_at=survey.archived_at,
     )
 
 

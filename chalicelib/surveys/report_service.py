@@ -62,6 +62,7 @@ class SurveyReports:
         survey._owned(actor)
         if survey.report is not None:
             raise ConflictError("Khảo sát đã có báo cáo.", code="report_exists")
+        survey.require_settled()
         rnd = survey.round(round_number)
         if rnd.status != "closed":
             raise RuleViolationError(
@@ -199,6 +200,7 @@ class SurveyReports:
         step(survey, report, now)
         survey.updated_at = now
         if archive:
+            survey.require_settled()
             survey.archived_at = now  # Art. 8 step 4: the survey and its data set, read-only from here on
         decided = {"kind": REPORT_KIND, "subject_id": survey.id, "submitted_at": submitted_at} if submitted_at else None
         self._store.save(survey, PlanChange(self._event(actor, action, survey), decided=decided))
@@ -236,6 +238,8 @@ def proposal(results: Results, *, year: int) -> tuple[str, str]:
         "phụ trách rà soát nguyên nhân, đề xuất giải pháp cải thiện và báo cáo kết quả trong kỳ khảo sát sau."
         for i, r in enumerate(criteria, start=1)
     ]
-    if not recommendations:
+    if not recommendations and any(r.node.level == "criterion" for r in results.index):
+        recommendations = ["Số phiếu của từng tiêu chí chưa đủ (dưới 5) để nêu tiêu chí có tỷ lệ hài lòng thấp."]
+    elif not recommendations:
         recommendations = ["Bộ câu hỏi chưa gắn tiêu chí đánh giá; đề nghị bổ sung kiến nghị từ các bảng kết quả."]
     return " ".join(conclusions), "\n".join(recommendations)

@@ -21,6 +21,7 @@ from chalicelib.shared.ids import new_id
 from chalicelib.shared.tenancy import Principal, across
 
 from . import answers as form_rules
+from . import counting, index
 from .domain import Survey, day_of
 from .members import Member
 from .ports import Answer, MemberChange, Offices, Progress, Questionnaires, Submission
@@ -66,6 +67,8 @@ class Sitting:
     purpose_text: str
     anonymous: bool
     errors: dict[str, str] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)  # the survey's index weights, read at submission
+    attributes: dict[str, str] = field(default_factory=dict)  # the respondent's channel and group (result cells)
 
 
 class Links(Protocol):
@@ -232,6 +235,9 @@ class RespondentService:
             if sitting.anonymous:
                 sitting.member.answered_at = now.replace(hour=0, minute=0, second=0, microsecond=0)
         answer_id = new_id() if sitting.anonymous else (sitting.member.id if sitting.member else sitting.link_id)
+        attributes = sitting.member.attributes if sitting.member is not None else sitting.attributes
+        groups = counting.groups_of(attributes, interviewer=interviewer, form_kind=sitting.version.content.form_kind)
+        counted = counting.count(sitting.version, kept, root=index.tree(sitting.version), weights=sitting.weights, groups=groups)
         answer = Answer(
             id=answer_id,
             round=sitting.round,
@@ -244,9 +250,10 @@ class RespondentService:
             submitted_at=None if sitting.anonymous else now,
             entry_id=entry_id,
             interviewer=interviewer,
-            closed=tuple(form_rules.closed_answers(sitting.version, kept)),
+            closed=counted.options,
+            groups=counted.groups,
         )
-        return Submission(member_change, answer, progress_key=self._progress_key(sitting))
+        return Submission(member_change, answer, progress_key=self._progress_key(sitting), counted=counted)
 
     @staticmethod
     def _progress_key(sitting: Sitting) -> str:
@@ -303,6 +310,7 @@ class RespondentService:
                 link.valid_until,
                 "Ý kiến của Ông/Bà về câu trả lời của cơ quan BHXH",
                 anonymous=False,
+                attributes={"channel": link.subject.get("channel", "")},  # its stratum is the channel too; no group
             )
             return sitting, link
         return self._survey_sitting(tenant, link, now)
@@ -367,6 +375,7 @@ class RespondentService:
             until,
             survey.plan.purpose,
             survey.settings.anonymous,
+            weights=dict(survey.weights),
         )
 
     def interview_screen(
@@ -414,7 +423,7 @@ class RespondentService:
     ) -> Done:
         submission = self._submission(sitting, kept, self._clock.now(), entry_id=entry_id, interviewer=actor.username)
         if survey.settings.anonymous:  # the entry id is the answer's: a retry collides with the answer it wrote
-            submission = Submission(submission.member, replace(submission.answer, id=entry_id), submission.progress_key)
+            submission = replace(submission, answer=replace(submission.answer, id=entry_id))
         try:
             self._store.submit(tenant=tenant, survey_id=survey.id, submission=submission)
         except ConflictError:

@@ -33,6 +33,7 @@ from .schemas import (
     SurveyRead,
     SurveyVersion,
     TallyQuery,
+    WeightsBody,
 )
 from .tally_schemas import TallyRead
 
@@ -136,6 +137,15 @@ def close_round(ctx: RequestContext, body: SurveyVersion, survey_id: str, number
     """End an open round before its period."""
     survey = container().surveys.close_early(
         tenant=ctx.tenant, survey_id=survey_id, actor=ctx.user, number=_number(number), version=body.version
+    )
+    return read_models.detail(survey, ctx.user)
+
+
+@route(bp, f"{BASE}/weights", method="PUT", permission=P.SURVEYS_MANAGE, body=WeightsBody, response=SurveyRead, tags=TAGS)
+def weights(ctx: RequestContext, body: WeightsBody, survey_id: str) -> SurveyRead:
+    """The satisfaction index's node weights; every opened round's results are recounted with them."""
+    survey = container().surveys.set_weights(
+        tenant=ctx.tenant, survey_id=survey_id, actor=ctx.user, weights=body.weights, version=body.version
     )
     return read_models.detail(survey, ctx.user)
 

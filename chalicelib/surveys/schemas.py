@@ -5,9 +5,9 @@ approval, rounds, members, interviews — shaped like the request API (resources
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from chalicelib.approvals.schemas import ApprovalRead
 from chalicelib.shared.fields import Cursor, Day, Identifier, Instant, Line, QueryInt, Text, Version
@@ -127,6 +127,16 @@ class SurveyVersion(Input):
     version: Version
 
 
+NodeKey = Annotated[str, StringConstraints(min_length=1, max_length=400)]
+
+
+class WeightsBody(Input):
+    """The index's node weights (`{node key: weight}`, 0 < weight ≤ 100; a node left out weighs 1)."""
+
+    weights: dict[NodeKey, float] = Field(max_length=500)
+    version: Version
+
+
 class ReplaceBody(Input):
     """Why a member is replaced by the next reserve of the stratum."""
 
@@ -224,6 +234,8 @@ class SurveyRead(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+    weights: dict[str, float] = {}  # the index's node weights (1 when not named)
+    archived_at: datetime | None = None
 
 
 class SurveySummary(BaseModel):

@@ -17,9 +17,11 @@ from chalicelib.shared.ids import new_id
 from chalicelib.shared.permissions import CENTRAL_TENANT, Permission
 from chalicelib.shared.tenancy import Principal, across
 
+from . import index
 from .domain import APPROVAL_KIND, Plan, Round, RoundKind, Settings, Survey, day_of
 from .members import Member
 from .ports import DrawRequest, Invitations, MemberChange, PlanChange, Questionnaires, Sampler, Waves, tally_id
+from .reconcile import KIND as RESULTS_JOB
 from .tally import SurveyTally, combine
 
 
@@ -33,6 +35,12 @@ class Audit(Protocol):
     """The audit trail, for reads of personal data."""
 
     def append(self, *, tenant: str, event: AuditEvent) -> None: ...
+
+
+class Jobs(Protocol):
+    """Background jobs (the reconcile job of the result cells, reconcile.py)."""
+
+    def start(self, *, tenant: str, actor: str, kind: str, params: dict[str, Any]) -> Any: ...
 
 
 if TYPE_CHECKING:
@@ -60,7 +68,9 @@ class SurveyService:
         provinces: frozenset[str],
         audit: Audit,
         clock: Clock,
+        jobs: Jobs,
     ) -> None:
+        self._jobs = jobs
         self._store = store
         self._questionnaires = questionnaires
         self._sampler = sampler
@@ -287,6 +297,37 @@ class SurveyService:
     def _event(self, actor: Principal | str, action: str, survey: Survey, **detail: str) -> AuditEvent:
         who = actor if isinstance(actor, str) else actor.username
         return AuditEvent(who, action, "survey", survey.id, self._clock.now(), detail)
+
+    def set_weights(self, *, tenant: str, survey_id: str, actor: Principal, weights: dict[str, float], version: int) -> Survey:
+        """The owner weighs the index's nodes; every opened round's cells are then recounted (the reconcile job), in
+        each part of a national survey too, so the index's score sums follow the new weights."""
+        survey = self._current(tenant, survey_id, version)
+        survey._owned(actor)
+        survey.set_weights(
+            now=self._clock.now(), actor=actor, weights=weights, problems=index.weight_problems(self._tree(survey), weights)
+        )
+        parts = [self._part(survey, p) for p in self.part_tenants(survey)]
+        with across(*parts_tenants(parts)):
+            self._store.save(survey, PlanChange(self._event(actor, "survey.weights", survey), parts=parts))
+            for where in [tenant, *parts_tenants(parts)]:
+                for r in survey.rounds:
+                    if r.questionnaire_version is not None:  # only an opened round has answers
+                        params = {"survey_id": survey.id, "round": r.number}
+                        self._jobs.start(tenant=where, actor=actor.username, kind=RESULTS_JOB, params=params)
+        return survey
+
+    def _tree(self, survey: Survey) -> index.Node | None:
+        """The index of the latest opened round's questionnaire version (before any: the questionnaire's current one)."""
+        opened = [r for r in survey.rounds if r.questionnaire_version is not None]
+        with across(survey.owner):
+            if opened:
+                number = opened[-1].questionnaire_version
+                assert number is not None
+                qid = survey.plan.questionnaire_id
+                return index.tree(self._questionnaires.version(tenant=survey.owner, questionnaire_id=qid, number=number))
+            return index.tree(
+                self._questionnaires.get(tenant=survey.owner, questionnaire_id=survey.plan.questionnaire_id).current()
+            )
 
     # -- rounds (Art. 8 step 2) ------------------------------------------------------------------------------------
 

@@ -4,31 +4,45 @@ One partition per survey copy, `T#{tenant}#SURVEY#{id}`: the survey (SK `SURVEY`
 GSI1 `T#{t}#SURVEYS` newest first lists a tenant's surveys and its parts of national ones), its members (SK
 `M#{round:02d}#{member}`; while an unused reserve, GSI2 `T#{t}#SURVEY#{id}#RES#{round}#{stratum}` by rank gives the
 next reserve with one Query of one item), answers in progress (SK `P#{round:02d}#{member}`, a day's TTL after the
-round closes) and answers (SK `A#{round:02d}#{answer}`). The answer counters that part 2 computes results from are
-in `T#{tenant}#SRESULT#{id}`, one item per round, stratum, question and option (SK `{round:02d}#{stratum}#{q}#{o}`),
-added to in the submission's transaction — a results page reads O(questions × strata) items, never the answers.
-A national survey's members, answers and counters are under the province's keys (chalicelib/surveys/domain.py).
+round closes) and answers (SK `A#{round:02d}#{answer}`).
+
+The result cells that part 2 computes results from are in `T#{tenant}#SRESULT#{id}`, one item per round, stratum
+and group: SK `{round:02d}#{stratum}#*#*` for the stratum as a whole, `{round:02d}#{stratum}#{dimension}#{value}`
+for a group in it (dimension `channel`, `group` or `form`). Their attributes have dynamic names (counting.py: `n`,
+`w:{q}`, `a:{q}`, `o:{q}:{option}`, `k:`/`s:`/`r:{node}`), added to with ADD in the submission's transaction — one
+update per cell, so at most 4 items whatever the questionnaire's length — and read with the low-level connection
+(PynamoDB ignores undeclared attributes). A results page reads O(strata × groups) items, never the answers. An
+update's expression stays under DynamoDB's 4 KB: equal values share one placeholder (`_Shared`), which leaves room
+for about 450 counters a cell (a questionnaire of 120 closed questions needs about 360).
+The old layout (one item per round, stratum, question and option, SK `{round:02d}#{stratum}#{q}#{o}`, type
+`SurveyResultCount`) is deleted by the reconcile job (reconcile.py), which recounts the cells from the answers.
+A national survey's members, answers and cells are under the province's keys (chalicelib/surveys/domain.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.expressions.operand import Path, Value
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
 from chalicelib.adapters.unit_of_work import Journal, commit, put_unchecked
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.shared.clock import iso, parse_iso
+from chalicelib.shared.errors import ConflictError
 from chalicelib.shared.pagination import decode, encode
 
 from .codec import member_body, member_from, survey_body, survey_from
+from .counting import CellKey, Values, result_cell
 from .domain import Survey
 from .members import Member
-from .ports import Answer, MemberChange, PlanChange, Progress, Submission, tally_id
+from .ports import Answer, MemberChange, PlanChange, Progress, ResultCell, Submission, tally_id
 
 CHUNK = 100  # items a transaction may hold
 
@@ -82,10 +96,22 @@ class AnswerItem(BaseItem, discriminator="SurveyAnswer"):
     body = JSONAttribute()
 
 
-class ResultCountItem(BaseItem, discriminator="SurveyResultCount"):
-    """How many answers chose an option of a question in a round's stratum."""
+class ResultCellItem(BaseItem, discriminator="SurveyResultCell"):
+    """A result cell: its counters are attributes with dynamic names (counting.py), written and read unmodelled."""
 
-    n = NumberAttribute(default=0)
+
+OLD_RESULT_TYPE = "SurveyResultCount"  # the old layout's items, one per option (deleted by the reconcile job)
+WHOLE = "*"  # the dimension and value segments of a stratum's own cell
+
+
+class _Shared(Value):
+    """A value whose placeholder is shared with an equal one: an update of 400 counters, nearly all `1`, stays short."""
+
+    def _serialize_value(self, value: Any, placeholder_names: dict[str, str], expression_attribute_values: dict[str, Any]) -> str:
+        for placeholder, existing in expression_attribute_values.items():
+            if existing == value:
+                return placeholder
+        return str(super()._serialize_value(value, placeholder_names, expression_attribute_values))
 
 
 def survey_key(tenant: str, survey_id: str) -> str:
@@ -160,6 +186,7 @@ def _answer_body(a: Answer) -> dict[str, Any]:
         "entry_id": a.entry_id,
         "interviewer": a.interviewer,
         "closed": [list(c) for c in a.closed],
+        "groups": a.groups,
     }
 
 
@@ -178,12 +205,33 @@ def _answer_of(item: AnswerItem) -> Answer:
         entry_id=b.get("entry_id"),
         interviewer=b.get("interviewer"),
         closed=tuple((q, o) for q, o in b.get("closed", ())),
+        groups=dict(b.get("groups", {})),
     )
 
 
-def result_sk(round_number: int, stratum: str, question: str, option: str) -> str:
-    """The counter of one option of one question in a round's stratum."""
-    return f"{round_number:02d}#{stratum}#{question}#{option}"
+def _results_key(tenant: str, survey_id: str) -> str:
+    return tenant_key(tenant, "SRESULT", survey_id)
+
+
+def _cell_sk(round_number: int, key: CellKey) -> str:
+    stratum, dimension, value = key
+    return f"{round_number:02d}#{stratum}#{dimension or WHOLE}#{value or WHOLE}"
+
+
+def _cell_key(sk: str) -> CellKey:
+    _, stratum, dimension, value = sk.split("#", 3)
+    return (stratum, "", "") if dimension == WHOLE else (stratum, dimension, value)
+
+
+def _number(value: Decimal) -> str:
+    """A number as DynamoDB reads it: plain digits, no exponent (`0E-9` is refused), no trailing zeros."""
+    return format(value.normalize(), "f")
+
+
+def _adds(values: Mapping[str, Decimal], tenant: str) -> list[Action]:
+    """ADD each counter (a list path: a name's dots are not split), with the item's type and tenant set."""
+    actions: list[Action] = [Path([name]).add(_Shared({"N": _number(v)})) for name, v in values.items()]
+    return actions + [ResultCellItem.type.set(ResultCellItem), ResultCellItem.tenant.set(tenant)]
 
 
 class DynamoSurveyStore:
@@ -372,19 +420,11 @@ class DynamoSurveyStore:
                 tx.delete(
                     ProgressItem(pk, f"P#{a.round:02d}#{submission.progress_key}", tenant=tenant), add_version_condition=False
                 )
-            for question, option in a.closed:
-                counter = ResultCountItem(
-                    tenant_key(tenant, "SRESULT", survey_id), result_sk(a.round, a.stratum, question, option)
-                )
-                tx.update(
-                    counter,
-                    actions=[
-                        ResultCountItem.n.add(1),
-                        ResultCountItem.type.set(ResultCountItem),
-                        ResultCountItem.tenant.set(tenant),
-                    ],
-                    add_version_condition=False,
-                )
+            if submission.counted is not None:
+                values = submission.counted.values()
+                for key in submission.counted.cells(a.stratum):
+                    cell = ResultCellItem(_results_key(tenant, survey_id), _cell_sk(a.round, key))
+                    tx.update(cell, actions=_adds(values, tenant), add_version_condition=False)
 
         return build
 
@@ -409,6 +449,19 @@ class DynamoSurveyStore:
             except AnswerItem.DoesNotExist:
                 return None
 
+    def answer_page(
+        self, *, tenant: str, survey_id: str, round_number: int, cursor: str | None, limit: int
+    ) -> tuple[list[Answer], str | None]:
+        """A page of a round's answers (one Query: the open answers' list reads on from the cursor)."""
+        pk = survey_key(tenant, survey_id)
+        start = decode(cursor, partition_attr="PK", partition_value=pk) if cursor else None
+        with translated():
+            results = AnswerItem.query(
+                pk, AnswerItem.SK.startswith(f"A#{round_number:02d}#"), limit=limit, last_evaluated_key=start
+            )
+            found = [_answer_of(i) for i in results if isinstance(i, AnswerItem)]
+        return found, encode(results.last_evaluated_key)
+
     def each_answer(self, *, tenant: str, survey_id: str, round_number: int) -> Iterator[Answer]:
         """Every answer of a round, page by page (the reconcile job of part 2)."""
         with translated():
@@ -416,13 +469,60 @@ class DynamoSurveyStore:
                 if isinstance(item, AnswerItem):
                     yield _answer_of(item)
 
-    def result_counts(self, *, tenant: str, survey_id: str, round_number: int) -> dict[tuple[str, str, str], int]:
-        """(stratum, question, option) → answers, for a round (one paged Query)."""
-        found: dict[tuple[str, str, str], int] = {}
+    # -- result cells ---------------------------------------------------------------------------------------------
+
+    def _cell_items(self, tenant: str, survey_id: str, round_number: int) -> Iterator[dict[str, Any]]:
+        """The round's items in the results partition, raw, page by page (strongly consistent: the reconcile job)."""
+        table = ResultCellItem._get_connection()
+        condition = ResultCellItem.SK.startswith(f"{round_number:02d}#")
+        start: Any = None
         with translated():
-            for item in ResultCountItem.query(
-                tenant_key(tenant, "SRESULT", survey_id), ResultCountItem.SK.startswith(f"{round_number:02d}#")
-            ):
-                _, stratum, question, option = item.SK.split("#", 3)
-                found[(stratum, question, option)] = int(item.n or 0)
+            while True:
+                page = table.query(_results_key(tenant, survey_id), condition, consistent_read=True, exclusive_start_key=start)
+                yield from page.get("Items", [])
+                start = page.get("LastEvaluatedKey")
+                if not start:
+                    return
+
+    def cell_values(self, *, tenant: str, survey_id: str, round_number: int) -> dict[CellKey, Values]:
+        """The round's cells as attribute → number (one paged Query; the old layout's items left out)."""
+        found: dict[CellKey, Values] = {}
+        for raw in self._cell_items(tenant, survey_id, round_number):
+            if raw.get("type", {}).get("S") != OLD_RESULT_TYPE:
+                found[_cell_key(raw["SK"]["S"])] = {k: Decimal(v["N"]) for k, v in raw.items() if "N" in v and k != "version"}
         return found
+
+    def result_cells(self, *, tenant: str, survey_id: str, round_number: int) -> list[ResultCell]:
+        """Every cell of a round, its counters parsed (one paged Query, O(strata × groups) items)."""
+        cells = self.cell_values(tenant=tenant, survey_id=survey_id, round_number=round_number)
+        return [result_cell(key, values) for key, values in sorted(cells.items())]
+
+    def adjust_cells(self, *, tenant: str, survey_id: str, round_number: int, deltas: Mapping[CellKey, Values]) -> None:
+        """ADD a difference to each cell (a submission's ADD landing meanwhile commutes with it)."""
+        for key, values in deltas.items():
+            item = ResultCellItem(_results_key(tenant, survey_id), _cell_sk(round_number, key), tenant=tenant)
+            with translated():
+                item.update(actions=_adds(values, tenant), add_version_condition=False)
+
+    def drop_cell(self, *, tenant: str, survey_id: str, round_number: int, key: CellKey, respondents: Decimal) -> bool:
+        """Delete a cell no answer supports, unless a submission counted in it since it was read (False then)."""
+        item = ResultCellItem(_results_key(tenant, survey_id), _cell_sk(round_number, key), tenant=tenant)
+        n = Path(["n"])
+        unchanged = (n == _Shared({"N": _number(respondents)})) if respondents else n.does_not_exist()
+        try:
+            with translated():
+                item.delete(condition=unchanged, add_version_condition=False)
+        except ConflictError:
+            return False
+        return True
+
+    def drop_old_counters(self, *, tenant: str, survey_id: str, round_number: int) -> int:
+        """Delete the round's items of the old layout (one per option); how many there were."""
+        table = ResultCellItem._get_connection()
+        dropped = 0
+        for raw in self._cell_items(tenant, survey_id, round_number):
+            if raw.get("type", {}).get("S") == OLD_RESULT_TYPE:
+                with translated():
+                    table.delete_item(raw["PK"]["S"], range_key=raw["SK"]["S"])
+                dropped += 1
+        return dropped

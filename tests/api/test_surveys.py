@@ -200,6 +200,7 @@ def test_the_link_that_ends_a_written_answer_opens_the_standard_questionnaire(ap
     (mail,) = [m for m in sent()["emails"][before:] if email in m.destinations["ToAddresses"]]
     token = json.loads(mail.template_data)["survey_url"].rsplit("/s/", 1)[1]
     public = api("hanoi")
+    cells = _answer_cells()
     page = public.get(f"/s/{token}")
     assert page.status == 200 and "câu trả lời" in page.text.lower(), page.text[:300]
     for _ in range(10):
@@ -212,5 +213,34 @@ def test_the_link_that_ends_a_written_answer_opens_the_standard_questionnaire(ap
     else:
         raise AssertionError("the standard questionnaire never ended")
     assert "đã ghi nhận" in public.get(f"/s/{token}").text.lower()
+    after = _answer_cells()
+    for key in [("email", "", ""), ("email", "channel", "email"), ("email", "form", "questionnaire")]:
+        assert after[key] == cells.get(key, 0) + 1, f"the answer counted in {key}"
+    assert not any(k[1] == "group" and after[k] != cells.get(k, 0) for k in after), "an answer link's respondent has no group"
     survey = leader.get(f"/api/requests/{approved['id']}").json["survey"]
     assert survey["opened_at"] and survey["answered_at"], "the request shows its link opened and answered"
+
+
+def _answer_cells() -> dict[tuple[str, str, str], int]:
+    """Respondents per result cell of the answer links' survey in Hà Nội."""
+    from chalicelib.bootstrap import container
+    from chalicelib.surveys.respond import ANSWER_SURVEY
+
+    store = container().respondents._store
+    return {
+        (c.stratum, c.dimension, c.value): c.respondents
+        for c in store.result_cells(tenant="hanoi", survey_id=ANSWER_SURVEY, round_number=1)
+    }
+
+
+def test_the_owner_sets_the_index_weights_which_are_checked_and_versioned(api, unique) -> None:
+    officer, survey = _approved(api, unique)
+    path = f"/api/surveys/{survey['id']}/weights"
+    bad = officer.put(path, {"weights": {"angle:policy": 0, "angle:nope": 2}, "version": survey["version"]})
+    assert bad.status == 422 and bad.json["error"]["fields"] == {"angle:policy": "out_of_range", "angle:nope": "unknown"}
+    stale = officer.put(path, {"weights": {"angle:policy": 2}, "version": survey["version"] - 1})
+    assert stale.status == 409 and "error" in stale.json
+    saved = officer.put(path, {"weights": {"angle:policy": 2}, "version": survey["version"]})
+    assert saved.status == 200 and saved.json["weights"] == {"angle:policy": 2.0} and saved.json["archived_at"] is None
+    assert officer.get(f"/api/surveys/{survey['id']}").json["version"] == survey["version"] + 1
+    assert api("hcm").login("focal-officer").put(path, {"weights": {}, "version": saved.json["version"]}).status == 404

@@ -11,6 +11,7 @@ import pytest
 from chalicelib.approvals.domain import Approval
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.shared.errors import ConflictError
+from chalicelib.surveys.counting import Counted
 from chalicelib.surveys.domain import APPROVAL_KIND, Design, Plan, Round, Settings, Survey
 from chalicelib.surveys.members import Contact, Member
 from chalicelib.surveys.ports import Answer, MemberChange, PlanChange, Progress, Submission, tally_id
@@ -71,6 +72,21 @@ def _drawn(store: Any, tenant: str, survey_id: str, *members: Member) -> None:
 
 def _answer(member_id: str, *, closed: tuple[tuple[str, str], ...] = (("q1", "5"),), stratum: str = "all") -> Answer:
     return Answer(member_id, 1, stratum, "standard-answer", 1, {"q1": "5"}, DAY, member_id, NOW, closed=closed)
+
+
+def _counted(
+    closed: tuple[tuple[str, str], ...] = (("q1", "5"),), groups: dict[str, str] | None = None, **scores: float
+) -> Counted:
+    shown = tuple(dict.fromkeys(q for q, _ in closed))
+    return Counted(shown, shown, closed, {k.replace("_", ":"): v for k, v in scores.items()}, groups or {})
+
+
+def _cells(store: Any, tenant: str, sid: str, number: int = 1) -> dict[tuple[str, str, str], Any]:
+    return {(c.stratum, c.dimension, c.value): c for c in store.result_cells(tenant=tenant, survey_id=sid, round_number=number)}
+
+
+def _options(store: Any, tenant: str, sid: str) -> dict[tuple[str, str, str], dict[tuple[str, str], int]]:
+    return {key: c.options for key, c in _cells(store, tenant, sid).items()}
 
 
 def test_a_survey_is_saved_read_and_paged_and_a_stale_version_is_a_conflict(contract: Contract, unique: str) -> None:
@@ -220,7 +236,7 @@ def test_a_member_answers_once_and_a_second_submission_writes_nothing(contract: 
     )
     member = store.member(tenant=tenant, survey_id=sid, round_number=1, member_id="m1")
     twin = store.member(tenant=tenant, survey_id=sid, round_number=1, member_id="m1")  # a second tab, a reminder's link
-    first = Submission(MemberChange(member, member.complete(NOW), DAY), _answer("m1"), progress_key="m1")
+    first = Submission(MemberChange(member, member.complete(NOW), DAY), _answer("m1"), progress_key="m1", counted=_counted())
     store.submit(tenant=tenant, survey_id=sid, submission=first)
     assert member.version == 2
     assert store.progress(tenant=tenant, survey_id=sid, round_number=1, member_id="m1") is None, "progress removed"
@@ -228,13 +244,16 @@ def test_a_member_answers_once_and_a_second_submission_writes_nothing(contract: 
     assert got is not None and got.answers == {"q1": "5"} and got.member_id == "m1" and got.closed == (("q1", "5"),)
     assert store.member(tenant=tenant, survey_id=sid, round_number=1, member_id="m1").status == "completed"
 
-    results, tally = store.result_counts(tenant=tenant, survey_id=sid, round_number=1), contract.counts(tenant, sid)
+    results, tally = _options(store, tenant, sid), contract.counts(tenant, sid)
     second = Submission(
-        MemberChange(twin, twin.complete(NOW), DAY), _answer("m1", closed=(("q1", "1"), ("q2", "2"))), progress_key="m1"
+        MemberChange(twin, twin.complete(NOW), DAY),
+        _answer("m1", closed=(("q1", "1"), ("q2", "2"))),
+        progress_key="m1",
+        counted=_counted((("q1", "1"), ("q2", "2")), {"channel": "email"}),
     )
     with pytest.raises(ConflictError):
         store.submit(tenant=tenant, survey_id=sid, submission=second)
-    assert store.result_counts(tenant=tenant, survey_id=sid, round_number=1) == results == {("all", "q1", "5"): 1}
+    assert _options(store, tenant, sid) == results == {("all", "", ""): {("q1", "5"): 1}}, "no cell moved, none added"
     assert contract.counts(tenant, sid) == tally and tally["all"]["completed"] == 1, "the counters did not move"
     assert store.answer(tenant=tenant, survey_id=sid, round_number=1, answer_id="m1").closed == (("q1", "5"),)
 
@@ -242,17 +261,34 @@ def test_a_member_answers_once_and_a_second_submission_writes_nothing(contract: 
     store.submit(
         tenant=tenant,
         survey_id=sid,
-        submission=Submission(MemberChange(other, other.complete(NOW), DAY), _answer("m2", closed=(("q1", "5"), ("q2", "1")))),
+        submission=Submission(
+            MemberChange(other, other.complete(NOW), DAY),
+            _answer("m2", closed=(("q1", "5"), ("q2", "1"))),
+            counted=_counted((("q1", "5"), ("q2", "1")), {"channel": "email", "group": "", "form": "questionnaire"}),
+        ),
     )
-    anonymous = Answer("a-1", 1, "all", "standard-answer", 1, {"q1": "3"}, DAY, closed=(("q1", "3"),))
-    store.submit(tenant=tenant, survey_id=sid, submission=Submission(None, anonymous))
-    assert store.result_counts(tenant=tenant, survey_id=sid, round_number=1) == {
-        ("all", "q1", "5"): 2,
-        ("all", "q1", "3"): 1,
-        ("all", "q2", "1"): 1,
-    }
-    assert store.result_counts(tenant=tenant, survey_id=sid, round_number=2) == {}
+    groups = {"channel": "hotline", "form": "individual_interview"}
+    anonymous = Answer("a-1", 1, "all", "standard-answer", 1, {"q1": "3"}, DAY, closed=(("q1", "3"),), groups=groups)
+    store.submit(tenant=tenant, survey_id=sid, submission=Submission(None, anonymous, counted=_counted((("q1", "3"),), groups)))
+    cells = _cells(store, tenant, sid)
+    assert sorted(cells) == [
+        ("all", "", ""),
+        ("all", "channel", "email"),
+        ("all", "channel", "hotline"),
+        ("all", "form", "individual_interview"),
+        ("all", "form", "questionnaire"),
+    ], "the stratum's cell and one per known group; an empty group is none"
+    whole = cells[("all", "", "")]
+    assert (whole.respondents, whole.shown, whole.answered) == (3, {"q1": 3, "q2": 1}, {"q1": 3, "q2": 1})
+    assert whole.options == {("q1", "5"): 2, ("q1", "3"): 1, ("q2", "1"): 1}
+    assert cells[("all", "channel", "email")].options == {("q1", "5"): 1, ("q2", "1"): 1}
+    assert cells[("all", "form", "individual_interview")].respondents == 1
+    assert store.result_cells(tenant=tenant, survey_id=sid, round_number=2) == []
+    assert store.answer(tenant=tenant, survey_id=sid, round_number=1, answer_id="a-1").groups == groups, "kept with the answer"
     assert [a.id for a in store.each_answer(tenant=tenant, survey_id=sid, round_number=1)] == ["a-1", "m1", "m2"]
+    first, cursor = store.answer_page(tenant=tenant, survey_id=sid, round_number=1, cursor=None, limit=2)
+    rest, end = store.answer_page(tenant=tenant, survey_id=sid, round_number=1, cursor=cursor, limit=2)
+    assert ([a.id for a in first], [a.id for a in rest], end) == (["a-1", "m1"], ["m2"], None), "pages read on"
     assert contract.counts(tenant, sid)["all"]["completed"] == 2
     assert store.answer(tenant=tenant, survey_id=sid, round_number=1, answer_id="a-1").member_id is None
 
@@ -267,10 +303,10 @@ def test_a_submission_on_a_member_changed_meanwhile_is_refused(contract: Contrac
         store.submit(
             tenant=tenant,
             survey_id=sid,
-            submission=Submission(MemberChange(answering, answering.complete(NOW), DAY), _answer("m1")),
+            submission=Submission(MemberChange(answering, answering.complete(NOW), DAY), _answer("m1"), counted=_counted()),
         )
     assert store.answer(tenant=tenant, survey_id=sid, round_number=1, answer_id="m1") is None
-    assert store.result_counts(tenant=tenant, survey_id=sid, round_number=1) == {}
+    assert store.result_cells(tenant=tenant, survey_id=sid, round_number=1) == []
 
 
 def test_rounds_kept_in_the_survey_read_back(contract: Contract, unique: str) -> None:
@@ -287,3 +323,49 @@ def test_rounds_kept_in_the_survey_read_back(contract: Contract, unique: str) ->
         {"all": 3},
         {"all": 2},
     )
+
+
+def test_a_long_questionnaire_submits_in_one_transaction_and_the_sums_round_trip(contract: Contract, unique: str) -> None:
+    store, tenant, sid = contract.store, f"t{unique}", f"s{unique}"
+    closed = tuple((f"q{i}", str(1 + i % 5)) for i in range(120)) + (("q0", "x"), ("q0", "y"))  # a multiple choice too
+    scores = {"overall": 2 / 3, "angle:service": 1 / 3, "angle:rights": 0.0, "factor:service|Thủ tục. Hồ sơ": 0.5}
+    groups = {"channel": "email", "group": "nld", "form": "questionnaire"}
+    for i, (score_set, stratum) in enumerate([(scores, "hanoi|email"), ({"overall": 1 / 3}, "hanoi|email")]):
+        counted = Counted(tuple(f"q{n}" for n in range(121)), tuple(f"q{n}" for n in range(120)), closed, score_set, groups)
+        answer = Answer(f"a{i}", 1, stratum, "qn", 1, {}, DAY, closed=closed, groups=groups)
+        with _updates() as seen:
+            store.submit(tenant=tenant, survey_id=sid, submission=Submission(None, answer, counted=counted))
+        assert isinstance(store, FakeSurveyStore) or len(seen) == 4, "four cells, one update each"
+        assert all(len(u) <= 4096 for u in seen), "DynamoDB refuses an expression past 4 KB (moto does not check)"
+    cells = _cells(store, tenant, sid)
+    assert len(cells) == 4
+    for cell in cells.values():
+        assert (cell.respondents, cell.shown["q120"], cell.answered.get("q120", 0), len(cell.answered)) == (2, 2, 0, 120)
+        assert cell.options[("q7", "3")] == 2 and cell.options[("q0", "x")] == 2
+        k, total, squares = cell.scores["overall"]
+        assert k == 2 and total == pytest.approx(1.0) and squares == pytest.approx(4 / 9 + 1 / 9)
+        assert cell.scores["factor:service|Thủ tục. Hồ sơ"] == (1, pytest.approx(0.5), pytest.approx(0.25)), "a dot is no path"
+        assert cell.scores["angle:rights"] == (1, 0.0, 0.0), "a score of 0 is counted too"
+
+
+class _updates:
+    """The UpdateExpressions sent to DynamoDB while open (none for the fake)."""
+
+    def __enter__(self) -> list[str]:
+        self.seen: list[str] = []
+        try:
+            from chalicelib.adapters.dynamo import connection
+
+            self.events = connection().client.meta.events
+        except RuntimeError:
+            self.events = None
+            return self.seen
+        self.events.register("provide-client-params.dynamodb.TransactWriteItems", self._record)
+        return self.seen
+
+    def _record(self, params: dict[str, Any], **_: Any) -> None:
+        self.seen += [i["Update"]["UpdateExpression"] for i in params["TransactItems"] if "Update" in i]
+
+    def __exit__(self, *_: Any) -> None:
+        if self.events is not None:
+            self.events.unregister("provide-client-params.dynamodb.TransactWriteItems", self._record)

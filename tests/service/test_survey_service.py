@@ -119,6 +119,16 @@ class FailedDelivery:
 
 
 @dataclass
+class FakeJobs:
+    """Records the jobs started."""
+
+    started: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (tenant, kind, params)
+
+    def start(self, *, tenant: str, actor: str, kind: str, params: dict[str, Any]) -> Any:
+        self.started.append((tenant, kind, params))
+
+
+@dataclass
 class World:
     service: SurveyService
     store: FakeSurveyStore
@@ -128,6 +138,7 @@ class World:
     questionnaires: FakeQuestionnaires
     audit: FakeAudit
     clock: FixedClock
+    jobs: FakeJobs = field(default_factory=FakeJobs)
 
     def tally(self, tenant: str, survey_id: str, stratum: str = "all", number: int = 1) -> dict[str, int]:
         found = {
@@ -150,8 +161,9 @@ def world() -> World:
         provinces=frozenset({"hanoi", "hcm", "danang"}),
         audit=audit,
         clock=clock,
+        jobs=(jobs := FakeJobs()),
     )
-    return World(service, store, sampler, invitations, waves, questionnaires, audit, clock)
+    return World(service, store, sampler, invitations, waves, questionnaires, audit, clock, jobs)
 
 
 def _member(
