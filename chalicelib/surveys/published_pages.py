@@ -17,7 +17,6 @@ from .pages import dmy
 from .results_schemas import ResultsRead
 
 bp = Blueprint(__name__)
-HEADERS = {"Cache-Control": "public, max-age=300"}
 
 
 def _office(p: Page) -> dict[str, Any]:
@@ -29,7 +28,7 @@ def _office(p: Page) -> dict[str, Any]:
 def published_list(p: Page) -> Response:
     """The office's published survey reports."""
     items = container().survey_published.list(tenant=p.tenant.code)
-    return html("public_reports.html", headers=HEADERS, title="Kết quả khảo sát", items=items, dmy=dmy, **_office(p))
+    return html("public_reports.html", title="Kết quả khảo sát", items=items, dmy=dmy, **_office(p))
 
 
 @page(bp, "/khao-sat/ket-qua/{survey_id}", public=True)
@@ -41,7 +40,6 @@ def published_report(p: Page, survey_id: str) -> Response:
     top = [r for r in read.index if r.depth <= 1]
     return html(
         "public_report.html",
-        headers=HEADERS,
         title=found.survey.plan.title,
         survey=found.survey,
         report=found.survey.report,
@@ -59,4 +57,4 @@ def published_report(p: Page, survey_id: str) -> Response:
 def published_pdf(p: Page, survey_id: str) -> Response:
     """The archived PDF of a published report (a short-lived link to the frozen copy)."""
     url = container().survey_published.pdf_url(tenant=p.tenant.code, survey_id=survey_id)
-    return Response(body="", status_code=302, headers={"Location": url, "Cache-Control": "no-store"})
+    return Response(body="", status_code=302, headers={"Location": url})
