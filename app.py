@@ -41,8 +41,10 @@ from chalicelib.surveys.frame_pages import bp as survey_frame_pages_bp
 from chalicelib.surveys.frame_routes import bp as survey_frames_bp
 from chalicelib.surveys.pages import bp as survey_pages_bp
 from chalicelib.surveys.public import bp as survey_public_bp
+from chalicelib.surveys.published_pages import bp as survey_published_bp
 from chalicelib.surveys.questionnaire_pages import bp as questionnaire_pages_bp
 from chalicelib.surveys.questionnaire_routes import bp as questionnaire_bp
+from chalicelib.surveys.results_pages import bp as survey_results_pages_bp
 from chalicelib.surveys.results_routes import bp as survey_results_bp
 from chalicelib.surveys.routes import bp as surveys_bp
 from chalicelib.tenancy.routes import bp as tenancy_bp
@@ -76,9 +78,11 @@ for blueprint in (
     survey_frames_bp,
     survey_frame_pages_bp,
     survey_results_bp,
+    survey_results_pages_bp,
     surveys_bp,
     survey_pages_bp,
     survey_public_bp,
+    survey_published_bp,
     web_bp,
 ):
     app.register_blueprint(blueprint)

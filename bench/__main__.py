@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import (
     cold_start,
+    documents,
     dynamo_calls,
     fuzz,
     jobs_export,
@@ -55,6 +56,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "survey_exports": survey_exports.run,
     "survey_invitations": survey_invitations.run,
     "survey_stats": survey_stats.run,
+    "documents": documents.run,
 }
 FLAGS = ("--scale", "--only", "--knowledge-1m")
 RESULTS = Path(__file__).resolve().parent / "results.md"

@@ -84,6 +84,7 @@ from chalicelib.surveys.frames import IMPORT as FRAME_IMPORT
 from chalicelib.surveys.frames import REGISTRY_KIND as FRAME_REGISTRY
 from chalicelib.surveys.invitations import PURPOSE as SURVEY_PURPOSE
 from chalicelib.surveys.invitations import SurveyInvitations
+from chalicelib.surveys.published import PublishedReports
 from chalicelib.surveys.questionnaire_service import QuestionnaireService
 from chalicelib.surveys.questionnaire_store import QuestionnaireStore
 from chalicelib.surveys.reconcile import KIND as RESULTS_JOB
@@ -138,6 +139,7 @@ class Container:
     survey_invitations: SurveyInvitations
     survey_analysis: SurveyAnalysis
     survey_reports: SurveyReports
+    survey_published: PublishedReports
     survey_exports: SurveyReportJobs  # the report's and answers' export jobs, the archived files' links
 
 
@@ -406,6 +408,7 @@ class _Surveys:
     invitations: SurveyInvitations
     analysis: SurveyAnalysis
     reports: SurveyReports
+    published: PublishedReports
     exports: SurveyReportJobs
 
 
@@ -472,9 +475,10 @@ def _surveys(
     analysis = SurveyAnalysis(surveys=service, cells=store, versions=questionnaires)
     reports = SurveyReports(surveys=service, store=store, analysis=analysis, jobs=jobs, clock=base.clock)
     bucket = S3Files(base.client("s3"), bucket=config.files_bucket)
+    published = PublishedReports(surveys=service, analysis=analysis, files=bucket)
     exports = SurveyReportJobs(surveys=service, analysis=analysis, answers=store, archive=reports, files=bucket, clock=base.clock)
     exports.register(jobs)
-    return _Surveys(service, respondents, invitations, analysis, reports, exports)
+    return _Surveys(service, respondents, invitations, analysis, reports, published, exports)
 
 
 def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | None:
@@ -600,6 +604,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         survey_invitations=surveys.invitations,
         survey_analysis=surveys.analysis,
         survey_reports=surveys.reports,
+        survey_published=surveys.published,
         survey_exports=surveys.exports,
     )
 

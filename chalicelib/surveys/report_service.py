@@ -234,7 +234,7 @@ def proposal(results: Results, *, year: int) -> tuple[str, str]:
         key=lambda r: r.estimate.value,
     )[:LOWEST]
     recommendations = [
-        f"{i}. Tiêu chí «{r.node.label}» có tỷ lệ hài lòng thấp ({format_percent(r.estimate.value)}): đề nghị đơn vị "
+        f"{i}. Tiêu chí «{r.node.label}» thuộc nhóm có tỷ lệ hài lòng thấp nhất ({format_percent(r.estimate.value)}): đề nghị đơn vị "
         "phụ trách rà soát nguyên nhân, đề xuất giải pháp cải thiện và báo cáo kết quả trong kỳ khảo sát sau."
         for i, r in enumerate(criteria, start=1)
     ]
