@@ -222,7 +222,8 @@ class AnalyticsDef:
     results_days: int = 7
     bytes_scanned_cutoff: int = 10 * 1024**3  # per query: a full scan of a few-GB export fits, a runaway does not
     time_zone: str = "Asia/Ho_Chi_Minh"
-    schedule_cron: str = "0 2 * * ? *"  # 02:00 in time_zone, after the day's work
+    # 01:00 in time_zone, 18:00 UTC the day before: the snapshot (the export's UTC date) is the local day just ended.
+    export_hour: int = 1
     item_attributes: tuple[str, ...] = (
         "PK",
         "SK",
