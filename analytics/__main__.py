@@ -77,7 +77,7 @@ def _export(state_dir: Path) -> Path:
 
 def _print(name: str, result: engine.Result) -> None:
     print(f"\n== {name} — {files.query(name).question}")
-    widths = [max(len(str(c)), *(len(_cell(r[i])) for r in result.rows)) for i, c in enumerate(result.columns)]
+    widths = [max([len(str(c)), *(len(_cell(r[i])) for r in result.rows)]) for i, c in enumerate(result.columns)]
     print("  ".join(str(c).ljust(w) for c, w in zip(result.columns, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
     for row in result.rows:

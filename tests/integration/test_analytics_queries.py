@@ -154,7 +154,7 @@ def exported(stack: Any, tenants: dict[str, str], tmp_path_factory: pytest.TempP
                 store.commit(Change([request]))
     finally:
         dynamo.bind(table_name=stack.table_name, region=stack.region, host=stack.endpoint)
-    root = tmp_path_factory.mktemp("analytics")
+    root = tmp_path_factory.mktemp("state") / "analytics"  # where `python -m analytics` keeps them
     export_local(client, table, root=root, day=SNAPSHOT - timedelta(days=1))  # yesterday's export: the view reads the newest
     export_local(client, table, root=root, day=SNAPSHOT)
     yield root
@@ -307,3 +307,13 @@ def test_the_macros_mean_what_trino_means(con: Any) -> None:
         CAST(from_iso8601_timestamp('2024-11-30T18:00:00.000000Z') AT TIME ZONE 'Asia/Ho_Chi_Minh' AS timestamp)"""
     ).fetchall()
     assert got == ("1", None, None, "true", datetime(2024, 12, 1, 1, 0))
+
+
+def test_the_command_prints_a_querys_table(exported: Path, tenants: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    from analytics.__main__ import main
+
+    assert main(["run", "instant_support_per_province_quarter", "--no-export", "--state-dir", str(exported.parent)]) == 0
+    out = capsys.readouterr().out
+    assert "Instant-support rate per province and quarter" in out
+    (line,) = [line.split() for line in out.splitlines() if line.startswith(tenants["hanoi"]) and " 2024 " in line]
+    assert line == [tenants["hanoi"], "2024", "4", "3", "2", "66,7"]  # the Vietnamese decimal comma
