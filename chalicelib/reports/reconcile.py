@@ -18,15 +18,17 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from chalicelib.jobs.service import JobRejected, JobRun
 from chalicelib.requests.domain import Request
 from chalicelib.shared.clock import VN_TZ
 from chalicelib.shared.errors import MalformedError
 
 from .facts import CORRECTION, Facts, recount
 from .periods import MONTH, Period
+
+if TYPE_CHECKING:  # the jobs service pulls in the table's adapter: not on the API's cold start
+    from chalicelib.jobs.service import JobRun
 
 KIND = "kpi-reconcile"
 LABEL = "Đối soát số liệu thống kê"
@@ -103,6 +105,8 @@ class KpiReconciler:
 
     def run(self, run: JobRun) -> None:
         """The job's handler: param `period` ("2026-12"), in the job's tenant."""
+        from chalicelib.jobs.service import JobRejected
+
         try:
             month = month_of(str(run.params.get("period", "")))
         except MalformedError:

@@ -27,8 +27,8 @@ from .schemas import (
     ReconcileBody,
     SeriesQuery,
     SeriesRead,
-    UnitRead,
-    UnitsRead,
+    UnitBreakdownRead,
+    UnitFiguresRead,
 )
 
 bp = Blueprint(__name__)
@@ -80,12 +80,12 @@ def dashboard(ctx: RequestContext) -> DashboardRead:
     return DashboardRead.of(found)
 
 
-@route(bp, "/api/reports/units", permission=P.REPORTS_READ, query=PeriodQuery, response=UnitsRead, tags=TAGS)
-def units(ctx: RequestContext, query: PeriodQuery) -> UnitsRead:
+@route(bp, "/api/reports/units", permission=P.REPORTS_READ, query=PeriodQuery, response=UnitBreakdownRead, tags=TAGS)
+def units(ctx: RequestContext, query: PeriodQuery) -> UnitBreakdownRead:
     """The period's figures unit by unit, each with the request list filtered to the unit (drill-down)."""
     period = Period.parse(query.period)
     items = container().reports.units(tenant=ctx.tenant, period=period)
-    return UnitsRead(period=period.text, items=[UnitRead.of(u, period.start.year) for u in items])
+    return UnitBreakdownRead(period=period.text, items=[UnitFiguresRead.of(u, period.start.year) for u in items])
 
 
 @route(

@@ -39,7 +39,7 @@ class LeagueQuery(Input):
 class ReconcileBody(Input):
     """The month to recount ("2026-12")."""
 
-    period: str = Field(min_length=7, max_length=7)
+    period: str = Field(min_length=4, max_length=10)
 
 
 class TargetRead(BaseModel):
@@ -237,7 +237,7 @@ class DashboardRead(BaseModel):
         )
 
 
-class UnitRead(BaseModel):
+class UnitFiguresRead(BaseModel):
     """One unit's figures, and the request list filtered to it."""
 
     unit_id: str
@@ -245,13 +245,13 @@ class UnitRead(BaseModel):
     indicators: list[ValueRead]
 
     @classmethod
-    def of(cls, u: UnitFigures, year: int) -> UnitRead:
+    def of(cls, u: UnitFigures, year: int) -> UnitFiguresRead:
         """From the unit's figures."""
         return cls(unit_id=u.unit_id, requests=u.link, indicators=_values(u.figures, year))
 
 
-class UnitsRead(BaseModel):
+class UnitBreakdownRead(BaseModel):
     """The units' breakdown of a period."""
 
     period: str
-    items: list[UnitRead]
+    items: list[UnitFiguresRead]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from chalicelib.shared.errors import MalformedError, NotFoundError
+from chalicelib.shared.errors import MalformedError
 
 from .facts import NOW_KEY
 from .indicators import BY_KEY, Figures, Indicator
@@ -246,8 +246,3 @@ def _ranks(values: Mapping[str, float | None], *, higher_is_better: bool) -> dic
         earlier = known[position - 2][0] if position > 1 else None
         ranks[tenant] = ranks[known[position - 2][1]] if earlier == value else position
     return ranks
-
-
-def unknown_office(tenant: str) -> NotFoundError:
-    """An office code the catalogue does not know."""
-    return NotFoundError(f"Không có đơn vị {tenant}.")
