@@ -448,8 +448,8 @@ class DynamoRequestStore:
                         issued_at=link.valid_from,
                     )
                 )
-            for item, actions in counters:
-                tx.update(item, actions=actions, add_version_condition=False)
+            for item, actions in counters:  # a copy: PynamoDB appends the version's increment to the list it is given
+                tx.update(item, actions=list(actions), add_version_condition=False)
 
         commit(build, checks=[_active_unit(unit) for unit in change.units])
         for request, facts in zip(change.requests, counted, strict=True):
