@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from pynamodb.expressions.operand import Path, Value
 from pynamodb.expressions.update import Action
 
+from chalicelib.adapters.counters import adds
 from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
 
 Key = tuple[str, str]  # (tenant, item sort key)
@@ -29,24 +29,13 @@ class KpiItem(BaseItem, discriminator="KpiCounters"):
     """A counter item: its counters are attributes with dynamic names (facts.py), written and read unmodelled."""
 
 
-class _Shared(Value):
-    """A value whose placeholder is shared with an equal one (surveys/store.py): most deltas are ±1."""
-
-    def _serialize_value(self, value: Any, placeholder_names: dict[str, str], expression_attribute_values: dict[str, Any]) -> str:
-        for placeholder, existing in expression_attribute_values.items():
-            if existing == value:
-                return placeholder
-        return str(super()._serialize_value(value, placeholder_names, expression_attribute_values))
-
-
 def _pk(tenant: str) -> str:
     return tenant_key(tenant, "KPI")
 
 
 def _adds(values: Mapping[str, int], tenant: str) -> list[Action]:
     """ADD each counter (a list path: a name's dots and pipes are not split), with the item's type and tenant set."""
-    actions: list[Action] = [Path([name]).add(_Shared({"N": str(n)})) for name, n in sorted(values.items())]
-    return actions + [KpiItem.type.set(KpiItem), KpiItem.tenant.set(tenant)]
+    return adds(dict(sorted(values.items()))) + [KpiItem.type.set(KpiItem), KpiItem.tenant.set(tenant)]
 
 
 def _numbers(raw: Mapping[str, Any]) -> Values:
