@@ -57,6 +57,12 @@ from chalicelib.links.service import LinkGuard, LinkService, LinkUsedError
 from chalicelib.links.store import DynamoLinkStore
 from chalicelib.notifications.service import NotificationService, Worker
 from chalicelib.notifications.store import OutboxStore
+from chalicelib.reports.reconcile import KIND as KPI_RECONCILE
+from chalicelib.reports.reconcile import LABEL as KPI_RECONCILE_LABEL
+from chalicelib.reports.reconcile import KpiReconciler
+from chalicelib.reports.recording import CounterRecorder
+from chalicelib.reports.service import ReportService
+from chalicelib.reports.store import DynamoCounterStore
 from chalicelib.requests import service as request_service
 from chalicelib.requests.lists import RequestLists
 from chalicelib.requests.privacy import CustomerRequestRecords
@@ -141,6 +147,7 @@ class Container:
     survey_reports: SurveyReports
     survey_published: PublishedReports
     survey_exports: SurveyReportJobs  # the report's and answers' export jobs, the archived files' links
+    reports: ReportService
 
 
 @dataclass(frozen=True)
@@ -505,7 +512,10 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     identity = _identity(base)
     notifications, outbox = _notifications(base)
     customer_store = CustomerStore(journal=base.audit)
-    request_store = DynamoRequestStore(outbox=outbox, journal=base.audit, customers=customer_store)
+    sla = SlaService(store=SlaStore(journal=base.audit), clock=base.clock)
+    counters = DynamoCounterStore()
+    recorder = CounterRecorder(calendars=sla, store=counters, clock=base.clock)
+    request_store = DynamoRequestStore(outbox=outbox, journal=base.audit, customers=customer_store, counters=recorder)
     customers = CustomerService(
         store=customer_store, audit=base.audit, clock=base.clock, timeline=CustomerRequests(request_store)
     )
@@ -516,7 +526,6 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         audit=base.audit,
         clock=base.clock,
     )
-    sla = SlaService(store=SlaStore(journal=base.audit), clock=base.clock)
     knowledge = _knowledge(
         base, tenancy=tenancy, store=request_store, notifications=notifications, outbox=outbox, users=identity.users
     )
@@ -533,6 +542,9 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         links=links,
     )
     jobs = _jobs(base, bank=knowledge.files)
+    kpi = KpiReconciler(requests=request_store, counters=counters, recorder=recorder)
+    jobs.register(KPI_RECONCILE, kpi.run, label=KPI_RECONCILE_LABEL)
+    reports = ReportService(store=counters, requests=request_store, offices={t.code: t.name for t in TENANTS})
     approvals, inbox = _approvals()
     survey_frames = _survey_frames(base, jobs=jobs, requests=request_store, customers=customer_store)
     deliveries = _deliveries(base)
@@ -606,6 +618,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         survey_reports=surveys.reports,
         survey_published=surveys.published,
         survey_exports=surveys.exports,
+        reports=reports,
     )
 
 
