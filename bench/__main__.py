@@ -32,6 +32,7 @@ from . import (
     requests_scale,
     survey_frames,
     survey_invitations,
+    survey_results,
     survey_stats,
     survey_tally,
     tenant_scope,
@@ -53,6 +54,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "survey_tally": survey_tally.run,
     "survey_invitations": survey_invitations.run,
     "survey_stats": survey_stats.run,
+    "survey_results": survey_results.run,
 }
 FLAGS = ("--scale", "--only", "--knowledge-1m")
 RESULTS = Path(__file__).resolve().parent / "results.md"

@@ -209,7 +209,7 @@ class Sizes:
     def small(cls) -> Sizes:
         """The same demo, a few times smaller (the tests, and `python -m local --small-demo`)."""
         return cls(
-            frame=160, pilot=10, official=60, previous_frame=120, previous_pilot=6, previous=48, national_frame=120, national=52
+            frame=160, pilot=10, official=60, previous_frame=100, previous_pilot=6, previous=36, national_frame=110, national=44
         )
 
 
