@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench
+.PHONY: run test lint bench analytics
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,3 +29,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	@$(PY) -m bench
+
+# The named Athena queries on an export of the local stack's table (QUERY=<name> for one; python -m analytics list).
+analytics: $(STAMP)
+	@$(PY) -m analytics run $(or $(QUERY),all)

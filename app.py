@@ -31,6 +31,7 @@ from chalicelib.knowledge.routes import bp as knowledge_bp
 from chalicelib.knowledge.transfer_routes import bp as knowledge_transfer_bp
 from chalicelib.notifications.pages import bp as notification_pages_bp
 from chalicelib.notifications.routes import bp as notifications_bp
+from chalicelib.reports.routes import bp as reports_bp
 from chalicelib.requests.pages import bp as request_pages_bp
 from chalicelib.requests.routes import bp as requests_bp
 from chalicelib.shared.http import contract_errors, json_response, security_headers
@@ -41,8 +42,10 @@ from chalicelib.surveys.frame_pages import bp as survey_frame_pages_bp
 from chalicelib.surveys.frame_routes import bp as survey_frames_bp
 from chalicelib.surveys.pages import bp as survey_pages_bp
 from chalicelib.surveys.public import bp as survey_public_bp
+from chalicelib.surveys.published_pages import bp as survey_published_bp
 from chalicelib.surveys.questionnaire_pages import bp as questionnaire_pages_bp
 from chalicelib.surveys.questionnaire_routes import bp as questionnaire_bp
+from chalicelib.surveys.results_pages import bp as survey_results_pages_bp
 from chalicelib.surveys.results_routes import bp as survey_results_bp
 from chalicelib.surveys.routes import bp as surveys_bp
 from chalicelib.tenancy.routes import bp as tenancy_bp
@@ -76,9 +79,12 @@ for blueprint in (
     survey_frames_bp,
     survey_frame_pages_bp,
     survey_results_bp,
+    survey_results_pages_bp,
     surveys_bp,
     survey_pages_bp,
     survey_public_bp,
+    survey_published_bp,
+    reports_bp,
     web_bp,
 ):
     app.register_blueprint(blueprint)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import (
     cold_start,
+    documents,
     dynamo_calls,
     fuzz,
     jobs_export,
@@ -30,6 +31,7 @@ from . import (
     rate_limits,
     requests_calls,
     requests_scale,
+    survey_exports,
     survey_frames,
     survey_invitations,
     survey_results,
@@ -52,8 +54,10 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "jobs_export": jobs_export.run,
     "survey_frames": survey_frames.run,
     "survey_tally": survey_tally.run,
+    "survey_exports": survey_exports.run,
     "survey_invitations": survey_invitations.run,
     "survey_stats": survey_stats.run,
+    "documents": documents.run,
     "survey_results": survey_results.run,
 }
 FLAGS = ("--scale", "--only", "--knowledge-1m")

@@ -57,6 +57,12 @@ from chalicelib.links.service import LinkGuard, LinkService, LinkUsedError
 from chalicelib.links.store import DynamoLinkStore
 from chalicelib.notifications.service import NotificationService, Worker
 from chalicelib.notifications.store import OutboxStore
+from chalicelib.reports.reconcile import KIND as KPI_RECONCILE
+from chalicelib.reports.reconcile import LABEL as KPI_RECONCILE_LABEL
+from chalicelib.reports.reconcile import KpiReconciler
+from chalicelib.reports.recording import CounterRecorder
+from chalicelib.reports.service import ReportService
+from chalicelib.reports.store import DynamoCounterStore
 from chalicelib.requests import service as request_service
 from chalicelib.requests.lists import RequestLists
 from chalicelib.requests.privacy import CustomerRequestRecords
@@ -84,11 +90,13 @@ from chalicelib.surveys.frames import IMPORT as FRAME_IMPORT
 from chalicelib.surveys.frames import REGISTRY_KIND as FRAME_REGISTRY
 from chalicelib.surveys.invitations import PURPOSE as SURVEY_PURPOSE
 from chalicelib.surveys.invitations import SurveyInvitations
+from chalicelib.surveys.published import PublishedReports
 from chalicelib.surveys.questionnaire_service import QuestionnaireService
 from chalicelib.surveys.questionnaire_store import QuestionnaireStore
 from chalicelib.surveys.reconcile import KIND as RESULTS_JOB
 from chalicelib.surveys.reconcile import LABEL as RESULTS_LABEL
 from chalicelib.surveys.reconcile import ResultsReconciler
+from chalicelib.surveys.report_exports import SurveyReportJobs
 from chalicelib.surveys.report_service import REPORT_KIND as SURVEY_REPORT
 from chalicelib.surveys.report_service import SurveyReports
 from chalicelib.surveys.respond import RespondentService
@@ -137,6 +145,9 @@ class Container:
     survey_invitations: SurveyInvitations
     survey_analysis: SurveyAnalysis
     survey_reports: SurveyReports
+    survey_published: PublishedReports
+    survey_exports: SurveyReportJobs  # the report's and answers' export jobs, the archived files' links
+    reports: ReportService
 
 
 @dataclass(frozen=True)
@@ -404,6 +415,8 @@ class _Surveys:
     invitations: SurveyInvitations
     analysis: SurveyAnalysis
     reports: SurveyReports
+    published: PublishedReports
+    exports: SurveyReportJobs
 
 
 class _Offices:
@@ -468,7 +481,11 @@ def _surveys(
     )
     analysis = SurveyAnalysis(surveys=service, cells=store, versions=questionnaires)
     reports = SurveyReports(surveys=service, store=store, analysis=analysis, jobs=jobs, clock=base.clock)
-    return _Surveys(service, respondents, invitations, analysis, reports)
+    bucket = S3Files(base.client("s3"), bucket=config.files_bucket)
+    published = PublishedReports(surveys=service, analysis=analysis, files=bucket)
+    exports = SurveyReportJobs(surveys=service, analysis=analysis, answers=store, archive=reports, files=bucket, clock=base.clock)
+    exports.register(jobs)
+    return _Surveys(service, respondents, invitations, analysis, reports, published, exports)
 
 
 def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | None:
@@ -495,7 +512,10 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     identity = _identity(base)
     notifications, outbox = _notifications(base)
     customer_store = CustomerStore(journal=base.audit)
-    request_store = DynamoRequestStore(outbox=outbox, journal=base.audit, customers=customer_store)
+    sla = SlaService(store=SlaStore(journal=base.audit), clock=base.clock)
+    counters = DynamoCounterStore()
+    recorder = CounterRecorder(calendars=sla, store=counters, clock=base.clock)
+    request_store = DynamoRequestStore(outbox=outbox, journal=base.audit, customers=customer_store, counters=recorder)
     customers = CustomerService(
         store=customer_store, audit=base.audit, clock=base.clock, timeline=CustomerRequests(request_store)
     )
@@ -506,7 +526,6 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         audit=base.audit,
         clock=base.clock,
     )
-    sla = SlaService(store=SlaStore(journal=base.audit), clock=base.clock)
     knowledge = _knowledge(
         base, tenancy=tenancy, store=request_store, notifications=notifications, outbox=outbox, users=identity.users
     )
@@ -523,6 +542,9 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         links=links,
     )
     jobs = _jobs(base, bank=knowledge.files)
+    kpi = KpiReconciler(requests=request_store, counters=counters, recorder=recorder)
+    jobs.register(KPI_RECONCILE, kpi.run, label=KPI_RECONCILE_LABEL)
+    reports = ReportService(store=counters, requests=request_store, offices={t.code: t.name for t in TENANTS})
     approvals, inbox = _approvals()
     survey_frames = _survey_frames(base, jobs=jobs, requests=request_store, customers=customer_store)
     deliveries = _deliveries(base)
@@ -594,6 +616,9 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         survey_invitations=surveys.invitations,
         survey_analysis=surveys.analysis,
         survey_reports=surveys.reports,
+        survey_published=surveys.published,
+        survey_exports=surveys.exports,
+        reports=reports,
     )
 
 

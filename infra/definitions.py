@@ -190,15 +190,61 @@ class BucketDef:
     name: str
     purpose: str
     expire_days: int = 7
+    expiring: tuple[str, ...] = ("",)  # the key prefixes that expire (others are kept: a survey report's archive)
 
 
 #: Background jobs' files (chalicelib/adapters/files.py): results under `jobs/{tenant}/`, uploads for imports under
-#: `uploads/{tenant}/`. Downloads are presigned links of a few minutes; nothing here is kept past a week.
-FILES_BUCKET = BucketDef(f"{APP_NAME}-files", "background jobs' results and uploads")
+#: `uploads/{tenant}/`. Downloads are presigned links of a few minutes; nothing there is kept past a week. An
+#: approved survey report's frozen copy (`archive/{tenant}/…`, chalicelib/surveys/report_exports.py) never expires.
+FILES_BUCKET = BucketDef(
+    f"{APP_NAME}-files", "background jobs' results and uploads, approved reports' archives", expiring=("jobs/", "uploads/")
+)
 #: The knowledge bank's built search indexes (chalicelib/knowledge/indexing.py): each build one archive, the API
 #: processes download the newest; the daily job rebuilds, so a week's expiry never removes the one in use.
 KNOWLEDGE_BUCKET = BucketDef(f"{APP_NAME}-knowledge-index", "knowledge search index archives")
 BUCKETS: tuple[BucketDef, ...] = (FILES_BUCKET, KNOWLEDGE_BUCKET)
+
+
+@dataclass(frozen=True)
+class AnalyticsDef:
+    """Ad-hoc analysis (README "Ad-hoc analysis"): the table exported nightly to S3, read by Athena and, locally, DuckDB.
+
+    Both engines see the same names: `export_table` is the raw export (one row per item, `item` in DynamoDB JSON,
+    partitioned by `snapshot`, the export's date), the views of analytics/views/ flatten it, the queries of
+    analytics/queries/ read the views. `item_attributes` are the only attributes either engine declares (all
+    DynamoDB strings): the keys, the request's scalars and its JSON `body`, out of which the views take only
+    non-personal fields.
+    """
+
+    bucket: str
+    database: str
+    workgroup: str
+    export_table: str = "table_export"
+    export_prefix: str = "exports"
+    results_prefix: str = "results"
+    export_days: int = 35  # as long as PITR reaches back: older snapshots are never needed
+    results_days: int = 7
+    bytes_scanned_cutoff: int = 10 * 1024**3  # per query: a full scan of a few-GB export fits, a runaway does not
+    time_zone: str = "Asia/Ho_Chi_Minh"
+    # 01:00 in time_zone, 18:00 UTC the day before: the snapshot (the export's UTC date) is the local day just ended.
+    export_hour: int = 1
+    item_attributes: tuple[str, ...] = (
+        "PK",
+        "SK",
+        "type",
+        "tenant",
+        "channel",
+        "kind",
+        "category",
+        "status",
+        "subject",
+        "received_at",
+        "due_at",
+        "body",
+    )
+
+
+ANALYTICS = AnalyticsDef(bucket=f"{APP_NAME}-analytics", database=f"{APP_NAME}_analytics", workgroup=f"{APP_NAME}-analytics")
 
 # SNS: SMS goes straight to phone numbers; this topic carries operational alarms.
 TOPICS: tuple[str, ...] = (f"{APP_NAME}-alarms", MAIL_EVENTS.topic)

@@ -524,11 +524,46 @@ class FakeSignInAttempts(SignInAttempts):
         self.rows.pop((attempt.pk, attempt.sk), None)
 
 
+class FakeCounterStore:
+    """reports.store.DynamoCounterStore in dicts (tests/integration/test_counter_store_contract.py): an update is
+    the (key, values) pair the request store's fake transaction applies."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], dict[str, int]] = {}
+
+    def update(self, *, tenant: str, key: str, values: Mapping[str, int]) -> tuple[tuple[str, str], dict[str, int]]:
+        return (tenant, key), dict(values)
+
+    def apply(self, parts: Iterable[tuple[Any, Any]]) -> None:
+        """What the caller's transaction does with the parts."""
+        for (tenant, key), values in parts:
+            item = self.items.setdefault((tenant, key), {})
+            for name, n in values.items():
+                item[name] = item.get(name, 0) + n
+
+    def adjust(self, *, tenant: str, deltas: Mapping[str, Mapping[str, int]]) -> None:
+        self.apply(((tenant, key), values) for key, values in deltas.items() if values)
+
+    def values(self, *, tenant: str, key: str, consistent: bool = False) -> dict[str, int]:
+        return dict(self.items.get((tenant, key), {}))
+
+    def many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, int]]:
+        return {key: dict(self.items.get(key, {})) for key in keys}
+
+
 class FakeRequestStore(RequestStore):
     """requests.ports.RequestStore in dicts, with the table's transaction semantics: all or nothing, versions
     checked, new items must not exist, units checked, notes on a condition; lists in the indexes' orders."""
 
-    def __init__(self, units: set[tuple[str, str]] | None = None, customers: FakeCustomerStore | None = None) -> None:
+    def __init__(
+        self,
+        units: set[tuple[str, str]] | None = None,
+        customers: FakeCustomerStore | None = None,
+        counters: Any = None,  # a reports CounterRecorder over a FakeCounterStore (`counter_items`)
+        counter_items: FakeCounterStore | None = None,
+    ) -> None:
+        self.counters = counters
+        self.counter_items = counter_items
         self.customers = customers or FakeCustomerStore()
         self.rows: dict[tuple[str, str], Request] = {}
         self.events: dict[tuple[str, str], list[Event]] = {}
@@ -555,10 +590,17 @@ class FakeRequestStore(RequestStore):
         tokens = self.tokens.get((tenant, request_id), {})
         for draft in request.drafts:
             draft.task_token = tokens.get(draft.id, "")
+        if request.counted is None and self.counters is not None:
+            request.counted = self.counters.counted(request)
         return request
 
     def intake_record(self, *, tenant: str, key: str) -> IntakeRecord | None:
         return self.intakes.get((tenant, key))
+
+    def received_between(self, *, tenant: str, start: datetime, end: datetime) -> Iterator[Request]:
+        for (t, _), stored in sorted(self.rows.items()):
+            if t == tenant and start <= stored.received_at < end:
+                yield copy.deepcopy(stored)
 
     def commit(self, change: Change) -> None:
         for unit in change.units:
@@ -577,7 +619,13 @@ class FakeRequestStore(RequestStore):
             if found.new:
                 self.customers.place(found.tenant, found.customer)
             self.customers.audit.append(tenant=found.trail, event=found.event)
-        for request in change.requests:
+        counted = [self.counters.counted(r) if self.counters else r.counted for r in change.requests]
+        if self.counters is not None and self.counter_items is not None:
+            self.counter_items.apply(
+                self.counters.updates((r.tenant, r.counted, c) for r, c in zip(change.requests, counted, strict=True))
+            )
+        for request, facts in zip(change.requests, counted, strict=True):
+            request.counted = facts
             stored = self._copy(request)
             stored.version = request.version + 1
             self.rows[(request.tenant, request.id)] = stored

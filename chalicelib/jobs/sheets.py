@@ -153,15 +153,22 @@ class XlsxWriter:
         self._sheet.append(cells)
 
     def _text(self, value: str) -> Any:
-        cell = self._cell(self._sheet, value=value)
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-        if value.startswith("="):
-            cell.quotePrefix = True
-        return cell
+        return text_cell(self._sheet, value)
 
     def close(self) -> None:
         """Write the workbook's remaining parts and close the file."""
         self._book.save(self._path)
+
+
+def text_cell(sheet: Any, value: str) -> Any:
+    """A write-only XLSX cell holding `value` as text, never a formula (quote-prefixed when it starts with "=")."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # never a formula, whatever the text starts with
+    if value.startswith("="):
+        cell.quotePrefix = True
+    return cell
 
 
 def _read_csv(path: Path) -> Iterator[list[Cell]]:

@@ -13,7 +13,7 @@ chalicelib/links/store.py), written in the approval's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -160,6 +160,7 @@ _SCALAR_JSON = (
     "answer",
     "answered_at",
     "answered_by",
+    "answer_due_at",
     "knowledge_id",
     "follow_up_of",
     "follow_up_id",
@@ -170,12 +171,14 @@ _SCALAR_JSON = (
 )
 
 
-def to_item(request: Request) -> RequestItem:
-    """The request as its table item, with the index keys its state calls for."""
+def to_item(request: Request, counted: dict[str, Any] | None = None) -> RequestItem:
+    """The request as its table item, with the index keys its state calls for and the facts the counters hold."""
     data = asdict(request)
     for draft in data["drafts"]:
         draft.pop("task_token", None)  # kept in its own item, outside the version
     body = {name: _plain(data[name]) for name in (*_LISTS, *_SINGLE, *_SCALAR_JSON)}
+    if (counted := counted if counted is not None else request.counted) is not None:
+        body["counted"] = counted
     t, rid = request.tenant, request.id
     received, due = iso(request.received_at), iso(request.due_at) if request.due_at else None
     pending = request.pending_draft()
@@ -248,6 +251,7 @@ def from_item(item: RequestItem) -> Request:
         if body.get(name) is not None:
             setattr(request, name, body[name])
     request.answered_at, request.due_from = _dt(body.get("answered_at")), _dt(body.get("due_from"))
+    request.answer_due_at, request.counted = _dt(body.get("answer_due_at")), body.get("counted")
     request.redacted_at = _dt(body.get("redacted_at"))
     for name, cls in _SINGLE.items():
         setattr(request, name, _revive(cls, body[name]) if body.get(name) else None)
@@ -330,13 +334,26 @@ def _condition(only: RequestFilter) -> Condition | None:
     return condition
 
 
+class CounterParts(Protocol):
+    """The reports capability's counters, as the facts kept on a request and the ADDs of a step (reports/recording.py)."""
+
+    def counted(self, request: Request) -> dict[str, Any]: ...
+
+    def updates(
+        self, changes: Iterable[tuple[str, dict[str, Any] | None, dict[str, Any]]]
+    ) -> Sequence[tuple[Any, list[Any]]]: ...
+
+
 class DynamoRequestStore:
     """Requests in DynamoDB: every read is one call (the unit inbox three), every change one transaction."""
 
-    def __init__(self, *, outbox: OutboxEntries, journal: Journal, customers: CustomerItems) -> None:
+    def __init__(
+        self, *, outbox: OutboxEntries, journal: Journal, customers: CustomerItems, counters: CounterParts | None = None
+    ) -> None:
         self._outbox = outbox
         self._journal = journal
         self._customers = customers
+        self._counters = counters  # None for tooling that writes no statistics (the reconcile job backfills them)
 
     def get(self, *, tenant: str, request_id: str) -> Request | None:
         """The request, its timeline and notes, and any approval wait's token (one Query of its partition)."""
@@ -352,6 +369,8 @@ class DynamoRequestStore:
         tokens = {i.draft_id: i.task_token for i in items if isinstance(i, ApprovalWaitItem)}
         for draft in request.drafts:
             draft.task_token = tokens.get(draft.id, "")
+        if request.counted is None and self._counters is not None:  # written before the counters: what it counts now
+            request.counted = self._counters.counted(request)
         return request
 
     def intake_record(self, *, tenant: str, key: str) -> IntakeRecord | None:
@@ -364,11 +383,20 @@ class DynamoRequestStore:
         return IntakeRecord(key, item.request_id, item.fingerprint, datetime.fromtimestamp(item.expires_at or 0, UTC))
 
     def commit(self, change: Change) -> None:
-        """Write the change atomically; afterwards each request's version and history are what the table holds."""
+        """Write the change atomically, with what it changes in the statistics' counters (reports/recording.py);
+        afterwards each request's version, history and counted facts are what the table holds."""
+        counted = [self._counters.counted(r) if self._counters else r.counted for r in change.requests]
+        counters = (
+            self._counters.updates(
+                (r.tenant, r.counted, c) for r, c in zip(change.requests, counted, strict=True) if c is not None
+            )
+            if self._counters
+            else ()
+        )
 
         def build(tx: TransactWrite) -> None:
-            for request in change.requests:
-                tx.save(to_item(request))
+            for request, facts in zip(change.requests, counted, strict=True):
+                tx.save(to_item(request, facts))
                 tx.save(_link(request))
                 for n, event in enumerate(request.new_events):
                     tx.save(
@@ -420,9 +448,12 @@ class DynamoRequestStore:
                         issued_at=link.valid_from,
                     )
                 )
+            for item, actions in counters:  # a copy: PynamoDB appends the version's increment to the list it is given
+                tx.update(item, actions=list(actions), add_version_condition=False)
 
         commit(build, checks=[_active_unit(unit) for unit in change.units])
-        for request in change.requests:
+        for request, facts in zip(change.requests, counted, strict=True):
+            request.counted = facts
             request.version = (request.version or 0) + 1
             request.history.extend(request.new_events)
             request.new_events = []
@@ -479,6 +510,16 @@ class DynamoRequestStore:
             pk, scan_index_forward=False, limit=limit, last_evaluated_key=start, filter_condition=_condition(only)
         )
         return self._page(results, "GSI1PK", pk)
+
+    def received_between(self, *, tenant: str, start: datetime, end: datetime) -> Iterator[Request]:
+        """Every request received in [start, end), status by status (GSI1 is keyed by status, sorted by receipt:
+        one paged Query a status, never a scan) — the counters' reconcile job (reports/reconcile.py)."""
+        for status in Status:
+            pk = tenant_key(tenant, "REQS", status.value)
+            with translated():
+                for item in RequestItem.gsi1.query(pk, RequestItem.GSI1SK.between(iso(start), iso(end))):
+                    if isinstance(item, RequestItem) and item.received_at < iso(end):
+                        yield from_item(item)
 
     def open_by_due(
         self, *, tenant: str, before: datetime | None, only: RequestFilter, limit: int, cursor: str | None

@@ -42,6 +42,7 @@ class Permission(StrEnum):
     CONFERENCES_MANAGE = "conferences.manage"
     SUPERVISION_MANAGE = "supervision.manage"
     REPORTS_READ = "reports.read"
+    REPORTS_RECONCILE = "reports.reconcile"  # recount the statistics' counters of a month (a background job)
     PLANS_APPROVE = "plans.approve"
     UNITS_READ = "units.read"
     UNITS_MANAGE = "units.manage"
@@ -85,12 +86,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _EVERY_STAFF | {P.REQUESTS_READ, P.SUPERVISION_MANAGE, P.REPORTS_READ, P.AUDIT_READ, P.CENTRAL_VIEW}
     ),
     Role.TENANT_ADMIN: frozenset(
-        _EVERY_STAFF | {P.USERS_MANAGE, P.UNITS_MANAGE, P.AUDIT_READ, P.SLA_MANAGE, P.RETENTION_MANAGE, P.JOBS_READ_ALL}
+        _EVERY_STAFF
+        | {P.USERS_MANAGE, P.UNITS_MANAGE, P.AUDIT_READ, P.SLA_MANAGE, P.RETENTION_MANAGE, P.JOBS_READ_ALL}
+        | {P.REPORTS_RECONCILE}
     ),
     Role.CENTRAL_ADMIN: frozenset(
         _EVERY_STAFF
         | {P.USERS_MANAGE, P.UNITS_MANAGE, P.AUDIT_READ, P.SLA_MANAGE, P.RETENTION_MANAGE, P.JOBS_READ_ALL}
-        | {P.CENTRAL_VIEW, P.CENTRAL_CALENDAR, P.CENTRAL_RETENTION}
+        | {P.CENTRAL_VIEW, P.CENTRAL_CALENDAR, P.CENTRAL_RETENTION, P.REPORTS_RECONCILE}
     ),
 }
 

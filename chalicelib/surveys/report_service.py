@@ -234,10 +234,12 @@ def proposal(results: Results, *, year: int) -> tuple[str, str]:
         key=lambda r: r.estimate.value,
     )[:LOWEST]
     recommendations = [
-        f"{i}. Tiêu chí «{r.node.label}» có tỷ lệ hài lòng thấp ({format_percent(r.estimate.value)}): đề nghị đơn vị "
+        f"{i}. Tiêu chí «{r.node.label}» thuộc nhóm có tỷ lệ hài lòng thấp nhất ({format_percent(r.estimate.value)}): đề nghị đơn vị "
         "phụ trách rà soát nguyên nhân, đề xuất giải pháp cải thiện và báo cáo kết quả trong kỳ khảo sát sau."
         for i, r in enumerate(criteria, start=1)
     ]
-    if not recommendations:
+    if not recommendations and any(r.node.level == "criterion" for r in results.index):
+        recommendations = ["Số phiếu của từng tiêu chí chưa đủ (dưới 5) để nêu tiêu chí có tỷ lệ hài lòng thấp."]
+    elif not recommendations:
         recommendations = ["Bộ câu hỏi chưa gắn tiêu chí đánh giá; đề nghị bổ sung kiến nghị từ các bảng kết quả."]
     return " ".join(conclusions), "\n".join(recommendations)

@@ -10,12 +10,12 @@ from chalicelib.entrypoints import container
 from chalicelib.entrypoints.api import route
 from chalicelib.jobs.routes import accepted
 from chalicelib.jobs.schemas import JobRead
-from chalicelib.shared.errors import RuleViolationError
+from chalicelib.shared.errors import NotFoundError, RuleViolationError
 from chalicelib.shared.permissions import Permission, permissions_of
 from chalicelib.shared.tenancy import Principal, RequestContext
 
 from .domain import Survey
-from .report_jobs import ANSWERS_JOB, REPORT_JOB
+from .report_jobs import ANSWERS_JOB, ARCHIVED, REPORT_JOB
 from .results_schemas import (
     ChangeRead,
     ChangesQuery,
@@ -29,11 +29,11 @@ from .results_schemas import (
     RankedRead,
     RankingQuery,
     RankingRead,
-    ReportBody,
-    ReportRead,
     ReportStartBody,
     ResultsRead,
     RoundQuery,
+    SurveyReportBody,
+    SurveyReportRead,
 )
 from .schemas import StepBody, SurveyVersion
 
@@ -94,7 +94,7 @@ def open_answers(ctx: RequestContext, query: OpenQuery, survey_id: str) -> OpenA
 # -- the report (Art. 8 step 4) ------------------------------------------------------------------------------------
 
 
-def report_read(survey: Survey, actor: Principal) -> ReportRead:
+def report_read(survey: Survey, actor: Principal) -> SurveyReportRead:
     """The report as this person may act on it."""
     report = survey.report
     if report is None:
@@ -109,7 +109,7 @@ def report_read(survey: Survey, actor: Principal) -> ReportRead:
         is_author=actor.username in authors,
         can_submit=mine and P.SURVEYS_MANAGE in granted,
     )
-    return ReportRead(
+    return SurveyReportRead(
         survey_id=survey.id,
         round=report.round,
         conclusions=report.conclusions,
@@ -122,8 +122,8 @@ def report_read(survey: Survey, actor: Principal) -> ReportRead:
     )
 
 
-@route(bp, f"{BASE}/report", permission=P.SURVEYS_READ, response=ReportRead, tags=TAGS)
-def get_report(ctx: RequestContext, survey_id: str) -> ReportRead:
+@route(bp, f"{BASE}/report", permission=P.SURVEYS_READ, response=SurveyReportRead, tags=TAGS)
+def get_report(ctx: RequestContext, survey_id: str) -> SurveyReportRead:
     """The survey's report."""
     return report_read(container().surveys.get(tenant=ctx.tenant, survey_id=survey_id), ctx.user)
 
@@ -134,11 +134,11 @@ def get_report(ctx: RequestContext, survey_id: str) -> ReportRead:
     method="POST",
     permission=P.SURVEYS_MANAGE,
     body=ReportStartBody,
-    response=ReportRead,
+    response=SurveyReportRead,
     status=201,
     tags=TAGS,
 )
-def start_report(ctx: RequestContext, body: ReportStartBody, survey_id: str) -> ReportRead:
+def start_report(ctx: RequestContext, body: ReportStartBody, survey_id: str) -> SurveyReportRead:
     """Start the report on a closed round; part III comes with a draft from the lowest-scoring criteria."""
     survey = container().survey_reports.start(
         tenant=ctx.tenant, survey_id=survey_id, actor=ctx.user, round_number=body.round, version=body.version
@@ -146,8 +146,10 @@ def start_report(ctx: RequestContext, body: ReportStartBody, survey_id: str) -> 
     return report_read(survey, ctx.user)
 
 
-@route(bp, f"{BASE}/report", method="PUT", permission=P.SURVEYS_MANAGE, body=ReportBody, response=ReportRead, tags=TAGS)
-def edit_report(ctx: RequestContext, body: ReportBody, survey_id: str) -> ReportRead:
+@route(
+    bp, f"{BASE}/report", method="PUT", permission=P.SURVEYS_MANAGE, body=SurveyReportBody, response=SurveyReportRead, tags=TAGS
+)
+def edit_report(ctx: RequestContext, body: SurveyReportBody, survey_id: str) -> SurveyReportRead:
     """Rewrite part III (conclusions and recommendations) while the report is a draft or returned."""
     survey = container().survey_reports.edit(
         tenant=ctx.tenant,
@@ -161,8 +163,8 @@ def edit_report(ctx: RequestContext, body: ReportBody, survey_id: str) -> Report
 
 
 def _report_step(name: str, permission: Permission, doc: str) -> None:
-    @route(bp, f"{BASE}/report/{name}", method="POST", permission=permission, body=StepBody, response=ReportRead, tags=TAGS)
-    def step(ctx: RequestContext, body: StepBody, survey_id: str) -> ReportRead:
+    @route(bp, f"{BASE}/report/{name}", method="POST", permission=permission, body=StepBody, response=SurveyReportRead, tags=TAGS)
+    def step(ctx: RequestContext, body: StepBody, survey_id: str) -> SurveyReportRead:
         reports = container().survey_reports
         act = {"submit": reports.submit, "withdraw": reports.withdraw, "approve": reports.approve, "return": reports.return_}
         survey = act[name](tenant=ctx.tenant, survey_id=survey_id, actor=ctx.user, note=body.note, version=body.version)
@@ -178,8 +180,16 @@ _report_step("approve", P.PLANS_APPROVE, "Art. 8 step 4: the leader approves the
 _report_step("return", P.PLANS_APPROVE, "The leader returns the report with a reason.")
 
 
-@route(bp, f"{BASE}/report/publish", method="POST", permission=P.SURVEYS_READ, body=SurveyVersion, response=ReportRead, tags=TAGS)
-def publish_report(ctx: RequestContext, body: SurveyVersion, survey_id: str) -> ReportRead:
+@route(
+    bp,
+    f"{BASE}/report/publish",
+    method="POST",
+    permission=P.SURVEYS_READ,
+    body=SurveyVersion,
+    response=SurveyReportRead,
+    tags=TAGS,
+)
+def publish_report(ctx: RequestContext, body: SurveyVersion, survey_id: str) -> SurveyReportRead:
     """Publish the approved report on the office's public page (its owner or a leader)."""
     survey = container().survey_reports.publish(tenant=ctx.tenant, survey_id=survey_id, actor=ctx.user, version=body.version)
     return report_read(survey, ctx.user)
@@ -208,3 +218,12 @@ def export(ctx: RequestContext, body: ExportBody, survey_id: str) -> Response:
         )
     params = {"survey_id": found.survey.id, "round": found.round.number, "format": body.format}
     return accepted(c.jobs.start(tenant=ctx.tenant, actor=ctx.user.login, kind=kind, params=params))
+
+
+@route(bp, f"{BASE}/report/files/{{fmt}}", permission=P.SURVEYS_READ, status=302, tags=TAGS)
+def report_file(ctx: RequestContext, survey_id: str, fmt: str) -> Response:
+    """The approved report's frozen copy (pdf, xlsx, answers): 302 to a link valid 5 minutes; 404 until archived."""
+    if fmt not in ARCHIVED:
+        raise NotFoundError("Không có tệp này của báo cáo.")
+    url = container().survey_exports.download_url(tenant=ctx.tenant, survey_id=survey_id, fmt=fmt)
+    return Response(body="", status_code=302, headers={"Location": url})

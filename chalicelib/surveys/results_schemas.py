@@ -346,7 +346,7 @@ class ReportStartBody(Input):
     version: Version
 
 
-class ReportBody(Input):
+class SurveyReportBody(Input):
     """Part III of the report: conclusions and recommendations."""
 
     conclusions: Text = Field(max_length=20_000)
@@ -354,7 +354,7 @@ class ReportBody(Input):
     version: Version
 
 
-class ReportRead(BaseModel):
+class SurveyReportRead(BaseModel):
     """The report: the round, part III, its approval, publication and the frozen copy's files."""
 
     survey_id: str

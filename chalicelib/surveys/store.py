@@ -12,7 +12,7 @@ for a group in it (dimension `channel`, `group` or `form`). Their attributes hav
 `w:{q}`, `a:{q}`, `o:{q}:{option}`, `k:`/`s:`/`r:{node}`), added to with ADD in the submission's transaction — one
 update per cell, so at most 4 items whatever the questionnaire's length — and read with the low-level connection
 (PynamoDB ignores undeclared attributes). A results page reads O(strata × groups) items, never the answers. An
-update's expression stays under DynamoDB's 4 KB: equal values share one placeholder (`_Shared`), which leaves room
+update's expression stays under DynamoDB's 4 KB: equal values share one placeholder (adapters/counters.py), which leaves room
 for about 450 counters a cell (a questionnaire of 120 closed questions needs about 360).
 The old layout (one item per round, stratum, question and option, SK `{round:02d}#{stratum}#{q}#{o}`, type
 `SurveyResultCount`) is deleted by the reconcile job (reconcile.py), which recounts the cells from the answers.
@@ -27,10 +27,12 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.expressions.operand import Path, Value
+from pynamodb.expressions.operand import Path
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.adapters.counters import SharedValue, adds
+from chalicelib.adapters.counters import number as plain_number
 from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
 from chalicelib.adapters.unit_of_work import Journal, commit, put_unchecked
 from chalicelib.audit.domain import AuditEvent
@@ -102,16 +104,6 @@ class ResultCellItem(BaseItem, discriminator="SurveyResultCell"):
 
 OLD_RESULT_TYPE = "SurveyResultCount"  # the old layout's items, one per option (deleted by the reconcile job)
 WHOLE = "*"  # the dimension and value segments of a stratum's own cell
-
-
-class _Shared(Value):
-    """A value whose placeholder is shared with an equal one: an update of 400 counters, nearly all `1`, stays short."""
-
-    def _serialize_value(self, value: Any, placeholder_names: dict[str, str], expression_attribute_values: dict[str, Any]) -> str:
-        for placeholder, existing in expression_attribute_values.items():
-            if existing == value:
-                return placeholder
-        return str(super()._serialize_value(value, placeholder_names, expression_attribute_values))
 
 
 def survey_key(tenant: str, survey_id: str) -> str:
@@ -223,15 +215,9 @@ def _cell_key(sk: str) -> CellKey:
     return (stratum, "", "") if dimension == WHOLE else (stratum, dimension, value)
 
 
-def _number(value: Decimal) -> str:
-    """A number as DynamoDB reads it: plain digits, no exponent (`0E-9` is refused), no trailing zeros."""
-    return format(value.normalize(), "f")
-
-
 def _adds(values: Mapping[str, Decimal], tenant: str) -> list[Action]:
     """ADD each counter (a list path: a name's dots are not split), with the item's type and tenant set."""
-    actions: list[Action] = [Path([name]).add(_Shared({"N": _number(v)})) for name, v in values.items()]
-    return actions + [ResultCellItem.type.set(ResultCellItem), ResultCellItem.tenant.set(tenant)]
+    return adds(values) + [ResultCellItem.type.set(ResultCellItem), ResultCellItem.tenant.set(tenant)]
 
 
 class DynamoSurveyStore:
@@ -508,7 +494,7 @@ class DynamoSurveyStore:
         """Delete a cell no answer supports, unless a submission counted in it since it was read (False then)."""
         item = ResultCellItem(_results_key(tenant, survey_id), _cell_sk(round_number, key), tenant=tenant)
         n = Path(["n"])
-        unchanged = (n == _Shared({"N": _number(respondents)})) if respondents else n.does_not_exist()
+        unchanged = (n == SharedValue({"N": plain_number(respondents)})) if respondents else n.does_not_exist()
         try:
             with translated():
                 item.delete(condition=unchanged, add_version_condition=False)

@@ -11,6 +11,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from infra.definitions import APP_NAME, JOBS_QUEUE, MAIL, MAIL_EVENTS
+from infra.stacks.analytics import Analytics
 from infra.stacks.api import ChaliceApi
 from infra.stacks.data import Data, Files, KnowledgeIndexBucket
 from infra.stacks.domain import WildcardDomain
@@ -81,6 +82,7 @@ class CskhStack(Stack):
             retain=settings.retain,
         )
         knowledge = KnowledgeIndexBucket(self, "KnowledgeIndex")
+        analytics = Analytics(self, "Analytics", table=data.table, retain=settings.retain)
 
         environment = {
             "TABLE_NAME": data.table.table_name,
@@ -143,7 +145,7 @@ class CskhStack(Stack):
         alarms.lambda_errors(api.functions)
         alarms.api_5xx(api.app_name, api.api_stage)
         alarms.dead_letters(messaging.dead_letter_queues)
-        alarms.failed_executions(workflows.state_machines)
+        alarms.failed_executions({**workflows.state_machines, "table-export": analytics.state_machine})
         alarms.timers_given_up()
 
         CfnOutput(self, "TableName", value=data.table.table_name)

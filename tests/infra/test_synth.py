@@ -211,7 +211,14 @@ def test_every_queue_redrives_to_its_dead_letter_queue(resources: dict[str, dict
 def test_one_state_machine_per_asl_file_with_placeholders_substituted(
     resources: dict[str, dict[str, Any]],
 ) -> None:
-    machines = of_type(resources, "AWS::StepFunctions::StateMachine")
+    from infra.stacks.analytics import EXPORT_MACHINE
+
+    # The nightly export's machine is built in infra/stacks/analytics.py (its definition names the view files).
+    machines = {
+        k: m
+        for k, m in of_type(resources, "AWS::StepFunctions::StateMachine").items()
+        if m["Properties"]["StateMachineName"] != EXPORT_MACHINE
+    }
     assert len(machines) == len(list(STATE_MACHINE_DIR.glob("*.asl.json"))) == len(STATE_MACHINES)
     for machine in STATE_MACHINES:
         _, properties = one(resources, "AWS::StepFunctions::StateMachine", StateMachineName=machine.name)
@@ -439,7 +446,7 @@ def test_alarms_cover_functions_api_dead_letters_and_state_machines(resources: d
         "Errors": len(of_type(resources, "AWS::Serverless::Function")),
         "5XXError": 1,
         "ApproximateNumberOfMessagesVisible": len(QUEUES),
-        "ExecutionsFailed": len(STATE_MACHINES),
+        "ExecutionsFailed": len(STATE_MACHINES) + 1,  # and the nightly export (infra/stacks/analytics.py)
         "Reconcile_gave_up": 1,
     }
 
@@ -521,3 +528,231 @@ def test_the_retention_job_runs_nightly_on_a_function_of_its_own(resources: dict
     assert job["ReservedConcurrentExecutions"] == 1, "two runs at once would only race each other"
     (event,) = job["Events"].values()
     assert event["Properties"]["Schedule"] == RETENTION_CRON
+
+
+# -- ad-hoc analysis: the nightly export, Glue, Athena (infra/stacks/analytics.py) ------------------------------------
+
+
+def _joined(value: Any) -> str:
+    """A template string with its references shown as <Ref>: what a reviewer reads of an Fn::Join."""
+    if isinstance(value, str):
+        return value
+    if "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return separator.join(_joined(part) for part in parts)
+    return "<" + next(iter(value)) + ">"
+
+
+def _analytics_bucket(resources: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    from infra.definitions import ANALYTICS
+
+    (found,) = [
+        (name, r["Properties"])
+        for name, r in of_type(resources, "AWS::S3::Bucket").items()
+        if _joined(r["Properties"].get("BucketName", "")).startswith(f"{ANALYTICS.bucket}-")
+    ]
+    return found
+
+
+def _export_machine(resources: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    from infra.stacks.analytics import EXPORT_MACHINE
+
+    name, machine = one(resources, "AWS::StepFunctions::StateMachine", StateMachineName=EXPORT_MACHINE)
+    return name, machine, json.loads(_joined(machine["DefinitionString"]))
+
+
+def test_the_export_bucket_is_private_encrypted_versioned_tls_only_and_forgets_old_exports(
+    resources: dict[str, dict[str, Any]],
+) -> None:
+    from infra.definitions import ANALYTICS
+
+    bucket_id, bucket = _analytics_bucket(resources)
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"] == [
+        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+    ]
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert bucket["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    rules = {r["Prefix"]: r for r in bucket["LifecycleConfiguration"]["Rules"]}
+    assert {prefix: r["ExpirationInDays"] for prefix, r in rules.items()} == {
+        "exports/": ANALYTICS.export_days,
+        "results/": ANALYTICS.results_days,
+    }
+    assert ANALYTICS.export_days == 35
+    assert all(r["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1} and r["Status"] == "Enabled" for r in rules.values())
+    (policy,) = [
+        p for p in of_type(resources, "AWS::S3::BucketPolicy").values() if p["Properties"]["Bucket"] == {"Ref": bucket_id}
+    ]
+    assert any(
+        s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} and s["Principal"] == {"AWS": "*"}
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+    )
+
+
+def test_the_export_table_reads_the_days_exports_as_dynamodb_json(resources: dict[str, dict[str, Any]]) -> None:
+    from infra.definitions import ANALYTICS
+    from infra.stacks.analytics import item_column_type
+
+    (table,) = [t["Properties"]["TableInput"] for t in of_type(resources, "AWS::Glue::Table").values()]
+    assert table["Name"] == ANALYTICS.export_table and table["TableType"] == "EXTERNAL_TABLE"
+    assert table["PartitionKeys"] == [{"Name": "snapshot", "Type": "string", "Comment": "the export's date, yyyy-mm-dd"}]
+    storage = table["StorageDescriptor"]
+    assert storage["Columns"] == [{"Name": "item", "Type": item_column_type()}]
+    assert storage["SerdeInfo"] == {"SerializationLibrary": "org.openx.data.jsonserde.JsonSerDe"}
+    assert _joined(storage["Location"]) == f"s3://<Ref>/{ANALYTICS.export_prefix}/"
+    assert "customer_id" not in item_column_type() and "reference" not in item_column_type()
+    (database,) = of_type(resources, "AWS::Glue::Database").values()
+    assert database["Properties"]["DatabaseInput"]["Name"] == ANALYTICS.database
+
+
+def test_the_workgroup_enforces_encrypted_results_and_a_bytes_scanned_cutoff(resources: dict[str, dict[str, Any]]) -> None:
+    from infra.definitions import ANALYTICS
+
+    _, workgroup = one(resources, "AWS::Athena::WorkGroup", Name=ANALYTICS.workgroup)
+    configuration = workgroup["WorkGroupConfiguration"]
+    assert configuration["EnforceWorkGroupConfiguration"] is True
+    assert configuration["BytesScannedCutoffPerQuery"] == ANALYTICS.bytes_scanned_cutoff == 10 * 1024**3
+    assert configuration["ResultConfiguration"]["EncryptionConfiguration"] == {"EncryptionOption": "SSE_S3"}
+    assert _joined(configuration["ResultConfiguration"]["OutputLocation"]) == f"s3://<Ref>/{ANALYTICS.results_prefix}/"
+    assert configuration["EngineVersion"] == {"SelectedEngineVersion": "Athena engine version 3"}
+
+
+def test_one_named_query_per_file_with_the_files_text(resources: dict[str, dict[str, Any]]) -> None:
+    from analytics import files
+    from infra.definitions import ANALYTICS
+
+    workgroup_id, _ = one(resources, "AWS::Athena::WorkGroup", Name=ANALYTICS.workgroup)
+    named = {q["Properties"]["Name"]: q["Properties"] for q in of_type(resources, "AWS::Athena::NamedQuery").values()}
+    assert set(named) == {q.name for q in files.queries()} and len(named) >= 5
+    for query in files.queries():
+        assert named[query.name]["QueryString"] == query.text
+        assert named[query.name]["Description"] == query.question
+        assert named[query.name]["Database"] == ANALYTICS.database
+        assert named[query.name]["WorkGroup"] == {"Ref": workgroup_id}
+
+
+def test_the_nightly_export_registers_the_days_partition_and_recreates_the_views(resources: dict[str, dict[str, Any]]) -> None:
+    from analytics import files
+    from infra.definitions import ANALYTICS
+
+    machine_id, machine, definition = _export_machine(resources)
+    assert machine["TracingConfiguration"] == {"Enabled": True}
+    states = definition["States"]
+    export = states["Export"]
+    assert export["Resource"] == "arn:aws:states:::aws-sdk:dynamodb:exportTableToPointInTime"
+    assert {k: export["Parameters"][k] for k in ("ExportFormat", "ExportType", "S3SseAlgorithm", "ClientToken.$")} == {
+        "ExportFormat": "DYNAMODB_JSON",
+        "ExportType": "FULL_EXPORT",
+        "S3SseAlgorithm": "AES256",
+        "ClientToken.$": "$$.Execution.Name",  # a retried call starts no second export
+    }
+    assert export["Parameters"]["S3Prefix.$"] == "States.Format('exports/{}', $.run.snapshot)"
+    assert states["Done?"]["Default"] == "ExportFailed" and states["ExportFailed"]["Type"] == "Fail"
+    assert states["Register"]["Catch"][0]["ErrorEquals"] == ["Glue.AlreadyExistsException"]
+    assert states["Register"]["Catch"][0]["Next"] == "Repoint"
+    location = states["Register"]["Parameters"]["PartitionInput"]["StorageDescriptor"]["Location.$"]
+    assert "AWSDynamoDB/{}/data/" in location and "$.export.arn" in location
+    views = [
+        s["Parameters"]["QueryString"] for s in states.values() if s.get("Resource", "").startswith("arn:aws:states:::athena:")
+    ]
+    assert views == [v.text for v in files.views()]
+    (schedule,) = of_type(resources, "AWS::Scheduler::Schedule").values()
+    properties = schedule["Properties"]
+    assert properties["ScheduleExpression"] == f"cron(0 {ANALYTICS.export_hour} * * ? *)"
+    assert properties["ScheduleExpressionTimezone"] == "Asia/Ho_Chi_Minh" and properties["State"] == "ENABLED"
+    assert properties["Target"]["Arn"] == {"Ref": machine_id}
+
+
+def test_the_export_machine_may_do_only_what_its_states_do(resources: dict[str, dict[str, Any]]) -> None:
+    machine_id, machine, _ = _export_machine(resources)
+    role = machine["RoleArn"]["Fn::GetAtt"][0]
+    statements = _statements_of(resources, role)
+    actions = {a for s in statements for a in _actions(s)}
+    assert {a for a in actions if not a.startswith(("xray:", "logs:"))} == {
+        "dynamodb:ExportTableToPointInTime",
+        "dynamodb:DescribeExport",
+        "s3:PutObject",
+        "s3:AbortMultipartUpload",
+        "s3:GetObject",
+        "s3:GetBucketLocation",
+        "s3:ListBucket",
+        "glue:CreatePartition",
+        "glue:UpdatePartition",
+        "glue:GetTable",
+        "glue:GetDatabase",
+        "glue:CreateTable",
+        "glue:UpdateTable",
+        "glue:DeleteTable",
+        "athena:StartQueryExecution",
+        "athena:GetQueryExecution",
+        "athena:StopQueryExecution",
+    }
+    table_id, _ = one(resources, "AWS::DynamoDB::Table", TableName=TABLE.name)
+    (export,) = [s for s in statements if "dynamodb:ExportTableToPointInTime" in _actions(s)]
+    assert export["Resource"] == {"Fn::GetAtt": [table_id, "Arn"]}
+    (writes,) = [
+        s
+        for s in statements
+        if _actions(s) == ["s3:AbortMultipartUpload", "s3:PutObject"]
+        or _actions(s) == ["s3:PutObject", "s3:AbortMultipartUpload"]
+    ]
+    assert _joined(writes["Resource"]).endswith("/exports/*"), "the export writes under exports/ only"
+    for statement in statements:
+        if not any(a.startswith(("xray:", "logs:")) for a in _actions(statement)):
+            assert statement["Resource"] != "*", statement
+
+
+def test_the_analyst_policy_reads_and_queries_but_writes_only_results(resources: dict[str, dict[str, Any]]) -> None:
+    from infra.definitions import ANALYTICS
+
+    _, policy = one(resources, "AWS::IAM::ManagedPolicy", ManagedPolicyName="cskh-analyst")
+    statements = policy["PolicyDocument"]["Statement"]
+    actions = {a for s in statements for a in _actions(s)}
+    assert "athena:StartQueryExecution" in actions and "glue:GetPartitions" in actions
+    assert not [a for a in actions if a.startswith(("dynamodb:", "kms:")) or a.endswith("*")]
+    assert not [a for a in actions if a.startswith("glue:") and not a.startswith(("glue:Get", "glue:BatchGet"))]
+    for statement in statements:
+        resources_of = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        texts = [_joined(r) for r in resources_of]
+        assert "*" not in texts
+        if "s3:PutObject" in _actions(statement):
+            assert texts == [f"<Fn::GetAtt>/{ANALYTICS.results_prefix}/*"], "an analyst never writes into the exports"
+        if any(a.startswith("athena:") for a in _actions(statement)):
+            assert all(t.endswith(f":workgroup/{ANALYTICS.workgroup}") for t in texts)
+
+
+def test_the_export_definition_is_valid_asl(node_tools: Path, tmp_path: Path) -> None:
+    from infra.stacks.analytics import export_definition
+
+    path = tmp_path / "table-export.asl.json"
+    definition = export_definition(
+        table_arn=f"arn:aws:dynamodb:ap-southeast-1:123456789012:table/{TABLE.name}", bucket="cskh-analytics-123456789012"
+    )
+    path.write_text(json.dumps(definition), encoding="utf-8")
+    result = subprocess.run(
+        [str(node_tools / "asl-validator"), "--json-path", str(path)],
+        capture_output=True,
+        text=True,
+        env=_tool_env(),
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_files_bucket_forgets_job_files_and_uploads_but_keeps_approved_reports_archives(
+    resources: dict[str, dict[str, Any]],
+) -> None:
+    from infra.definitions import FILES_BUCKET
+
+    bucket = next(
+        r["Properties"]
+        for r in resources.values()
+        if r["Type"] == "AWS::S3::Bucket" and f'"{FILES_BUCKET.name}-' in json.dumps(r["Properties"].get("BucketName", ""))
+    )
+    rules = bucket["LifecycleConfiguration"]["Rules"]
+    assert sorted((r.get("Prefix", ""), r["ExpirationInDays"]) for r in rules) == [("jobs/", 7), ("uploads/", 7)]
+    assert not any("archive/".startswith(r.get("Prefix", "")) for r in rules), "an archive is a frozen copy: kept"

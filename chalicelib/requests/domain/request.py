@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from chalicelib.shared.clock import to_local
 from chalicelib.shared.errors import AppError, ConflictError, ForbiddenError, RuleViolationError
@@ -72,6 +73,7 @@ class Request:
     answer: str = ""
     answered_at: datetime | None = None
     answered_by: str = ""
+    answer_due_at: datetime | None = None  # the deadline of the step the answer ended (on time or late, reports)
     knowledge_id: str | None = None
     callback: Callback | None = None
     escalations: list[Escalation] = field(default_factory=list)
@@ -85,6 +87,9 @@ class Request:
     timer_id: str | None = None
     redacted_at: datetime | None = None  # when its personal content was removed (retention or erasure)
     version: int = 0
+    # What the statistics' counters hold for it (reports/facts.py, opaque here): kept on the item and read with it,
+    # so a step adds only the difference it makes. None when it was never counted (new).
+    counted: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     new_events: list[Event] = field(default_factory=list)  # steps taken since it was read, saved with it
     history: list[Event] = field(default_factory=list)  # the timeline as stored (filled on read, extended on save)
 
@@ -473,6 +478,7 @@ class Request:
 
     def _set_answer(self, now: datetime, actor: str, text: str, knowledge_id: str | None) -> None:
         self.answer, self.answered_at, self.answered_by, self.knowledge_id = text, now, actor, knowledge_id
+        self.answer_due_at = self.due_at
         self.status = Status.ANSWERED
         self.due_at = self.due_from = None
         self._log(now, actor, "answered", f"kb:{knowledge_id}" if knowledge_id else "")

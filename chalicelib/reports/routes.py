@@ -1,0 +1,99 @@
+"""The statistics API (README "Contract": reports): figures, trends, league tables, dashboard, units, reconcile."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.entrypoints import container
+from chalicelib.entrypoints.api import route
+from chalicelib.jobs.routes import accepted
+from chalicelib.jobs.schemas import JobRead
+from chalicelib.shared.clock import to_local
+from chalicelib.shared.permissions import CENTRAL_TENANT, Permission, permissions_of
+from chalicelib.shared.tenancy import RequestContext, allow_national_reads
+
+from .periods import Period, between
+from .reconcile import KIND, month_of
+from .schemas import (
+    DashboardRead,
+    FiguresRead,
+    IndicatorRead,
+    IndicatorsRead,
+    LeagueQuery,
+    LeagueRead,
+    LeagueRowRead,
+    PeriodQuery,
+    PointRead,
+    ReconcileBody,
+    SeriesQuery,
+    SeriesRead,
+    UnitBreakdownRead,
+    UnitFiguresRead,
+)
+
+bp = Blueprint(__name__)
+TAGS = ("reports",)
+P = Permission
+
+
+@route(bp, "/api/reports/indicators", permission=P.REPORTS_READ, response=IndicatorsRead, tags=TAGS)
+def indicators(ctx: RequestContext) -> IndicatorsRead:
+    """Every indicator with its definition, source, unit and targets (the page shows them beside the figures)."""
+    return IndicatorsRead.all()
+
+
+@route(bp, "/api/reports/figures", permission=P.REPORTS_READ, query=PeriodQuery, response=FiguresRead, tags=TAGS)
+def figures(ctx: RequestContext, query: PeriodQuery) -> FiguresRead:
+    """The office's figures of a day, month, quarter or year, with the indicators and any corrections after closing."""
+    period = Period.parse(query.period)
+    today = to_local(container().clock.now()).date()
+    return FiguresRead.of(container().reports.figures(tenant=ctx.tenant, period=period), period, today)
+
+
+@route(bp, "/api/reports/series", permission=P.REPORTS_READ, query=SeriesQuery, response=SeriesRead, tags=TAGS)
+def series(ctx: RequestContext, query: SeriesQuery) -> SeriesRead:
+    """An indicator period by period, against the target of each period's year."""
+    reports = container().reports
+    indicator, periods = reports.indicator(query.indicator), between(Period.parse(query.from_), Period.parse(query.to))
+    points = reports.series(tenant=ctx.tenant, indicator=indicator, periods=periods)
+    return SeriesRead(indicator=IndicatorRead.of(indicator), items=[PointRead.of(p) for p in points])
+
+
+@route(bp, "/api/reports/league", permission=P.CENTRAL_VIEW, query=LeagueQuery, response=LeagueRead, tags=TAGS)
+def league(ctx: RequestContext, query: LeagueQuery) -> LeagueRead:
+    """The 34 provinces and the CCC ranked on an indicator, with the change since the previous period (CCC only)."""
+    reports, period = container().reports, Period.parse(query.period)
+    indicator = reports.indicator(query.indicator)
+    rows = [LeagueRowRead.of(r) for r in reports.league(period=period, indicator=indicator)]
+    return LeagueRead(indicator=IndicatorRead.of(indicator), period=period.text, label=period.label, items=rows)
+
+
+@route(bp, "/api/reports/dashboard", permission=P.REPORTS_READ, response=DashboardRead, tags=TAGS)
+def dashboard(ctx: RequestContext) -> DashboardRead:
+    """This morning: today's intake, open and overdue per office, the month's KPIs, the five worst overdue.
+    The CCC's national view covers every office; an office sees its own."""
+    national = ctx.tenant == CENTRAL_TENANT and P.CENTRAL_VIEW in permissions_of(ctx.user.roles, ctx.tenant)
+    if national:
+        allow_national_reads()
+    now = container().clock.now()
+    found = container().reports.dashboard(tenant=None if national else ctx.tenant, now=now, today=to_local(now).date())
+    return DashboardRead.of(found)
+
+
+@route(bp, "/api/reports/units", permission=P.REPORTS_READ, query=PeriodQuery, response=UnitBreakdownRead, tags=TAGS)
+def units(ctx: RequestContext, query: PeriodQuery) -> UnitBreakdownRead:
+    """The period's figures unit by unit, each with the request list filtered to the unit (drill-down)."""
+    period = Period.parse(query.period)
+    items = container().reports.units(tenant=ctx.tenant, period=period)
+    return UnitBreakdownRead(period=period.text, items=[UnitFiguresRead.of(u, period.start.year) for u in items])
+
+
+@route(
+    bp, "/api/reports/reconcile", method="POST", permission=P.REPORTS_RECONCILE, body=ReconcileBody, response=JobRead,
+    status=202, tags=TAGS,
+)  # fmt: skip
+def reconcile(ctx: RequestContext, body: ReconcileBody) -> Response:
+    """Recount a month of the office's counters from its requests and set them right (a background job)."""
+    period = month_of(body.period)
+    job = container().jobs.start(tenant=ctx.tenant, actor=ctx.user.username, kind=KIND, params={"period": period.text})
+    return accepted(job)
