@@ -1,6 +1,6 @@
 """`make run`: the whole product on this machine — AWS emulated by moto in-process, every tenant, demo data.
 
-python -m local [--port 8000] [--workers 4] [--state-dir .local] [--reset]
+python -m local [--port 8000] [--workers 4] [--state-dir .local] [--reset] [--no-demo] [--demo-size 2000]
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from infra.definitions import DEFAULT_REGION  # noqa: E402
 
 from . import aws, schedules, snapshot, worker  # noqa: E402
 from .demo_requests import DEMO_TENANTS, seed_requests  # noqa: E402
+from .demo_year import DEFAULT_SIZE, seed_and_check  # noqa: E402
 from .knowledge_seed import build_index  # noqa: E402
 from .seed import DEMO_PASSWORD, DemoUser, demo_roles, seed  # noqa: E402
 from .survey_seed import answer_link, seed_surveys  # noqa: E402
@@ -53,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state-dir", type=Path, default=ROOT / ".local")
     parser.add_argument("--reset", action="store_true", help="forget the saved data and seed afresh")
     parser.add_argument("--tenants", help="comma-separated tenant codes to seed (default: all 35)")
+    parser.add_argument("--no-demo", action="store_true", help="no year of demo requests (the reports stay empty)")
+    parser.add_argument("--demo-size", type=int, default=DEFAULT_SIZE, help="requests in the demo year (default %(default)s)")
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
@@ -84,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         surveys = seed_surveys(tuple(tenants))
         if surveys.surveys:
             print(f"Demo surveys seeded in {surveys.seconds} s ({surveys.completed} answers).", flush=True)
+        if not args.no_demo:
+            print(seed_and_check(container().sla, tenants, size=args.demo_size), flush=True)
         saved.save(full=True)
     else:
         build_index()  # S3 is not kept between runs: the index is built again from the restored table

@@ -116,7 +116,18 @@ def throwaway_stack(workers: int = 2) -> Iterator[Stack]:
         env.update(WORKERS=str(workers), POWERTOOLS_LOG_LEVEL="WARNING", PORT=str(port))
         for limit in ("RATE_LIMIT_USER", "RATE_LIMIT_CLIENT", "RATE_LIMIT_TENANT"):
             env[limit] = "0"  # off: thousands of calls a minute from one address (tests/api/test_limits.py has them)
-        command = [sys.executable, "-m", "local", "--port", str(port), "--state-dir", state, "--tenants", ",".join(TENANTS)]
+        command = [
+            sys.executable,
+            "-m",
+            "local",
+            "--port",
+            str(port),
+            "--state-dir",
+            state,
+            "--tenants",
+            ",".join(TENANTS),
+            "--no-demo",
+        ]
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
         )
