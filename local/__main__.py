@@ -1,6 +1,6 @@
 """`make run`: the whole product on this machine — AWS emulated by moto in-process, every tenant, demo data.
 
-python -m local [--port 8000] [--workers 4] [--state-dir .local] [--reset] [--no-demo] [--demo-size 2000]
+python -m local [--port 8000] [--workers 4] [--state-dir .local] [--reset] [--no-demo] [--demo-size 1500]
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from .shape import BY_CODE, OFFICES, days_of_year, person, season
 from .writer import Batches, Stores, customer, stores
 
 SEED = "demo-year-2026"
-DEFAULT_SIZE = 2_000
+DEFAULT_SIZE = 1_500
 PEOPLE_PER_REQUESTS = 6  # an office's customers: one for every few requests (people call again), 12 to 400
 
 

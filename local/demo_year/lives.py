@@ -35,7 +35,7 @@ from chalicelib.shared.tenancy import Principal
 from chalicelib.tenancy.catalog import UNIT_DEPARTMENT, UNIT_DISTRICT_OFFICE, UNIT_SPECIALIST_BOARD, units_for
 
 from ..demo_requests import _principal
-from .shape import BY_CODE, CATEGORY_SHARES, CHANNEL_SHARES, TOPICS, pick
+from .shape import BY_CODE, CATEGORY_SHARES, CHANNEL_SHARES, TOPICS, TYPICAL, pick
 
 ANSWER = "Đã hướng dẫn khách hàng theo quy định hiện hành và gửi kèm văn bản hướng dẫn."
 LETTER = "Kính gửi Ông/Bà,\nCơ quan BHXH trả lời câu hỏi của Ông/Bà như sau: {subject} — thực hiện theo quy định hiện hành."
@@ -95,7 +95,7 @@ class Life:
 
     def __init__(self, world: World, steps: Steps, rng: random.Random, office: str, day: date) -> None:
         self.world, self.steps, self.rng, self.tenant, self.day = world, steps, rng, office, day
-        self.office = BY_CODE[office]
+        self.office = BY_CODE.get(office, TYPICAL)
         self.agent = _principal(office, Role.CCC_OFFICER if office == CENTRAL_TENANT else Role.AGENT)
         self.officer = _principal(office, Role.CCC_OFFICER if office == CENTRAL_TENANT else Role.FOCAL_OFFICER)
         self.leader = _principal(office, Role.LEADER)

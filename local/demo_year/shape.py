@@ -40,6 +40,7 @@ OFFICES = (
     Office("quangninh", 0.09, 0.84, 0.80, 0.17, "022"),
 )
 BY_CODE = {o.code: o for o in OFFICES}
+TYPICAL = Office("", 0.0, 0.9, 0.87, 0.09, "")  # the habits of an office the demo does not profile (benchmarks)
 PROVINCES = tuple(o.code for o in OFFICES if o.code != "ccc")
 
 CHANNEL_SHARES = {  # DOMAIN.md: ≈ 30,000 answered calls and 1,400 written questions a month; the demo shows more letters
