@@ -27,6 +27,7 @@ from . import (
     fuzz,
     jobs_export,
     knowledge_search,
+    kpi_scale,
     local_concurrency,
     rate_limits,
     requests_calls,
@@ -59,6 +60,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "survey_stats": survey_stats.run,
     "documents": documents.run,
     "survey_results": survey_results.run,
+    "kpi_scale": kpi_scale.run,
 }
 FLAGS = ("--scale", "--only", "--knowledge-1m")
 RESULTS = Path(__file__).resolve().parent / "results.md"

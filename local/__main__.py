@@ -1,6 +1,6 @@
 """`make run`: the whole product on this machine — AWS emulated by moto in-process, every tenant, demo data.
 
-python -m local [--port 8000] [--workers 4] [--state-dir .local] [--reset]
+python -m local [--port 8000] [--workers 4] [--state-dir .local] [--reset] [--no-demo] [--demo-size 1500]
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from infra.definitions import DEFAULT_REGION  # noqa: E402
 
 from . import aws, schedules, snapshot, worker  # noqa: E402
 from .demo_requests import DEMO_TENANTS, seed_requests  # noqa: E402
+from .demo_year import DEFAULT_SIZE, seed_and_check  # noqa: E402
 from .knowledge_seed import build_index  # noqa: E402
 from .seed import DEMO_PASSWORD, DemoUser, demo_roles, seed  # noqa: E402
 from .survey_seed import Sizes, answer_link, demo_pages, seed_surveys  # noqa: E402
@@ -55,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reset", action="store_true", help="forget the saved data and seed afresh")
     parser.add_argument("--tenants", help="comma-separated tenant codes to seed (default: all 35)")
     parser.add_argument("--small-demo", action="store_true", help="seed the demo surveys a few times smaller (quicker)")
+    parser.add_argument("--no-demo", action="store_true", help="no year of demo requests (the reports stay empty)")
+    parser.add_argument("--demo-size", type=int, default=DEFAULT_SIZE, help="requests in the demo year (default %(default)s)")
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
@@ -86,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         surveys = seed_surveys(tuple(tenants), Sizes.small() if args.small_demo else Sizes())
         if surveys.surveys:
             print(f"Demo surveys seeded in {surveys.seconds} s ({surveys.completed} answers).", flush=True)
+        if not args.no_demo:
+            print(seed_and_check(container().sla, tenants, size=args.demo_size), flush=True)
         saved.save(full=True)
     else:
         build_index()  # S3 is not kept between runs: the index is built again from the restored table

@@ -31,6 +31,7 @@ def _start(state_dir: Path, port: int) -> subprocess.Popen:
             "--tenants",
             "ccc,hanoi",
             "--small-demo",
+            "--no-demo",
         ],
         cwd=ROOT,
         env=env,
