@@ -99,6 +99,7 @@ from chalicelib.surveys.questionnaire_store import QuestionnaireStore
 from chalicelib.surveys.reconcile import KIND as RESULTS_JOB
 from chalicelib.surveys.reconcile import LABEL as RESULTS_LABEL
 from chalicelib.surveys.reconcile import ResultsReconciler
+from chalicelib.surveys.report_exports import SurveyReportJobs
 from chalicelib.surveys.report_service import REPORT_KIND as SURVEY_REPORT
 from chalicelib.surveys.report_service import SurveyReports
 from chalicelib.surveys.respond import RespondentService
@@ -148,6 +149,7 @@ class Container:
     survey_analysis: SurveyAnalysis
     survey_reports: SurveyReports
     survey_published: PublishedReports
+    survey_exports: SurveyReportJobs  # the report's and answers' export jobs, the archived files' links
     reports: ReportService
     report_exports: ReportExports
 
@@ -418,6 +420,7 @@ class _Surveys:
     analysis: SurveyAnalysis
     reports: SurveyReports
     published: PublishedReports
+    exports: SurveyReportJobs
 
 
 class _Offices:
@@ -482,8 +485,11 @@ def _surveys(
     )
     analysis = SurveyAnalysis(surveys=service, cells=store, versions=questionnaires)
     reports = SurveyReports(surveys=service, store=store, analysis=analysis, jobs=jobs, clock=base.clock)
-    published = PublishedReports(surveys=service, analysis=analysis, files=S3Files(base.client("s3"), bucket=config.files_bucket))
-    return _Surveys(service, respondents, invitations, analysis, reports, published)
+    bucket = S3Files(base.client("s3"), bucket=config.files_bucket)
+    published = PublishedReports(surveys=service, analysis=analysis, files=bucket)
+    exports = SurveyReportJobs(surveys=service, analysis=analysis, answers=store, archive=reports, files=bucket, clock=base.clock)
+    exports.register(jobs)
+    return _Surveys(service, respondents, invitations, analysis, reports, published, exports)
 
 
 def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | None:
@@ -617,6 +623,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         survey_analysis=surveys.analysis,
         survey_reports=surveys.reports,
         survey_published=surveys.published,
+        survey_exports=surveys.exports,
         reports=reports,
         report_exports=report_exports,
     )
