@@ -21,7 +21,7 @@ from chalicelib.web.render import Page, redirect, render
 
 from . import tables, views
 from .exports import DEFAULT_INDICATOR
-from .indicators import BY_KEY, INDICATORS, SHARE
+from .indicators import BY_KEY, INDICATORS, SHARE, WORKING_DAYS
 from .periods import Period
 from .routes import national_view
 from .schemas import DashboardRead, ExportBody, ValueRead
@@ -80,6 +80,7 @@ def _statistics(p: Page, tenant: str, *, error: AppError | None = None, province
         charts=views.trend_charts(found.series),
         explained=[BY_KEY[k] for k in EXPLAINED],
         show=tables.shown,
+        today=today,
         error=error,
     )
 
@@ -134,6 +135,7 @@ def _national(p: Page, *, error: AppError | None = None) -> Response:
         quarters=[Period.quarter(date(y, m, 1)) for y in _years(today) for m in (10, 7, 4, 1) if date(y, m, 1) <= today],
         years=_years(today),
         show=tables.shown,
+        today=today,
         error=error,
     )
 
@@ -174,6 +176,8 @@ def value_text(v: ValueRead) -> str:
     """An indicator's value as the page writes it: 80,5 %, 1.234, 3 (working days), — for none."""
     if v.value is None:
         return "—"
+    if v.unit == WORKING_DAYS:
+        return f"{format_number(v.value)} ngày làm việc"
     return format_percent(v.value) if v.unit == SHARE else format_number(v.value)
 
 

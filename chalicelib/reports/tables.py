@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from chalicelib.jobs.documents import Cell, Column, Kind, Table, cell_text
 from chalicelib.requests.messages import CATEGORIES, CHANNELS, KINDS
 
-from .indicators import BY_KEY, COUNT, SHARE, Figures, Indicator
+from .indicators import BY_KEY, COUNT, SHARE, WORKING_DAYS, Figures, Indicator
 from .service import LeagueRow, SeriesPoint, TransferRow
 
 Link = Callable[[str, str], str | None]  # (dimension, value) → the requests behind a figure, or None
@@ -82,7 +82,8 @@ def kind_of(indicator: Indicator) -> Kind:
 
 def column(indicator: Indicator, header: str = "") -> Column:
     """The column of an indicator's values."""
-    return Column(header or indicator.label, kind_of(indicator), 1 if indicator.unit == SHARE else 0)
+    label = header or (f"{indicator.label}, ngày làm việc" if indicator.unit == WORKING_DAYS else indicator.label)
+    return Column(label, kind_of(indicator), 1 if indicator.unit == SHARE else 0)
 
 
 def shown(col: Column, cell: Value) -> str:
@@ -230,7 +231,8 @@ def transfers(rows: Sequence[TransferRow], central: Figures, link: Callable[[str
     total = [Value("Tổng cộng"), Value(_number(BY_KEY["transferred"], central)),
              Value(_number(BY_KEY["transfer_reported"], central))]  # fmt: skip
     on_time = BY_KEY["transfer_reported_on_time"].value(central)
-    note = f"Báo cáo lại đúng hạn: {'—' if on_time is None else cell_text(Column('', 'percent'), on_time)} số lượt đã chuyển."
+    share = "—" if on_time is None else cell_text(Column("", "percent"), on_time)
+    note = f"Tỷ lệ báo cáo lại đúng hạn trên số lượt đã chuyển: {share}."
     keys = [*(r.tenant for r in moved), "total"]
     return StatTable("transfers", "Chuyển BHXH tỉnh và báo cáo lại", columns, [*found, total], note, "Chuyển tỉnh", keys)
 

@@ -115,3 +115,11 @@ def league_chart(found: National) -> str | None:
         fmt=formatter(i),
         label_width=170,
     )
+
+
+def _short(tenant: str, name: str) -> str:
+    """An office's short name for a chart's label ("Hà Nội")."""
+    from chalicelib.tenancy.catalog import TENANT_BY_CODE
+
+    spec = TENANT_BY_CODE.get(tenant)
+    return spec.short_name if spec else name
