@@ -25,13 +25,12 @@ from chalicelib.tenancy.catalog import KIND_CENTRAL, TENANT_BY_CODE
 from . import tables, views
 from .indicators import INDICATORS
 from .periods import Period
-from .schemas import ExportBody
+from .schemas import DEFAULT_INDICATOR, ReportExportBody
 from .selection import Selection, days, of_period, select
 from .service import ReportService
 
 EXPORT_JOB = "report-export"
 LABEL = "Xuất báo cáo thống kê"
-DEFAULT_INDICATOR = "instant_rate"
 PDF_TYPE = "application/pdf"
 STAGES = {"reading": "Đang đọc số liệu", "building": "Đang dựng báo cáo", "writing": "Đang ghi tệp"}
 NOT_RANKED = "Chỉ số tức thời không xếp hạng theo kỳ."
@@ -56,7 +55,7 @@ class ReportExports:
     def __init__(self, *, reports: ReportService, jobs: Starter, units: Units, clock: Clock) -> None:
         self._reports, self._jobs, self._units, self._clock = reports, jobs, units, clock
 
-    def start(self, *, tenant: str, actor: str, national: bool, body: ExportBody) -> Job:
+    def start(self, *, tenant: str, actor: str, national: bool, body: ReportExportBody) -> Job:
         """Check the export asked for, then queue its job (403 for a province's league table; 400 for a bad period)."""
         params: dict[str, Any] = {"what": body.what, "format": body.format}
         if body.what == "league":
@@ -70,7 +69,7 @@ class ReportExports:
             params |= self._selection(body).params()
         return self._jobs.start(tenant=tenant, actor=actor, kind=EXPORT_JOB, params=params)
 
-    def _selection(self, body: ExportBody) -> Selection:
+    def _selection(self, body: ReportExportBody) -> Selection:
         if body.from_ or body.to:
             return days(body.from_ or body.to or "", body.to or body.from_ or "")
         return of_period(Period.parse(body.period or self._month()))

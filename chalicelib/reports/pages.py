@@ -20,11 +20,10 @@ from chalicelib.web.charts import format_number, format_percent
 from chalicelib.web.render import Page, redirect, render
 
 from . import tables, views
-from .exports import DEFAULT_INDICATOR
 from .indicators import BY_KEY, INDICATORS, SHARE, WORKING_DAYS
 from .periods import Period
 from .routes import national_view
-from .schemas import DashboardRead, ExportBody, ValueRead
+from .schemas import DEFAULT_INDICATOR, DashboardRead, ReportExportBody, ValueRead
 from .selection import KIND_LABELS, RANGE, Selection, select
 from .service import LINK_FILTERS, requests_link
 
@@ -188,7 +187,7 @@ def export(p: Page) -> Response:
     national = national_view(p.user, p.tenant.code)
 
     def call() -> Any:
-        body = parse(ExportBody, fields)
+        body = parse(ReportExportBody, fields)
         return container().report_exports.start(tenant=p.tenant.code, actor=p.user.login, national=national, body=body)
 
     done, error = attempt(call)

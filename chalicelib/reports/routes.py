@@ -16,7 +16,6 @@ from .periods import Period, between
 from .reconcile import KIND, month_of
 from .schemas import (
     DashboardRead,
-    ExportBody,
     FiguresRead,
     IndicatorRead,
     IndicatorsRead,
@@ -27,6 +26,7 @@ from .schemas import (
     PointRead,
     RangeQuery,
     ReconcileBody,
+    ReportExportBody,
     SeriesQuery,
     SeriesRead,
     UnitBreakdownRead,
@@ -99,10 +99,10 @@ def units(ctx: RequestContext, query: PeriodQuery) -> UnitBreakdownRead:
 
 
 @route(
-    bp, "/api/reports/exports", method="POST", permission=P.REPORTS_READ, body=ExportBody, response=JobRead, status=202,
+    bp, "/api/reports/exports", method="POST", permission=P.REPORTS_READ, body=ReportExportBody, response=JobRead, status=202,
     tags=TAGS, errors=(403, 422),
 )  # fmt: skip
-def export(ctx: RequestContext, body: ExportBody) -> Response:
+def export(ctx: RequestContext, body: ReportExportBody) -> Response:
     """The statistics of a period (or a range of days) or the league table, as a PDF or an XLSX (a background job)."""
     national = national_view(ctx.user, ctx.tenant)
     return accepted(container().report_exports.start(tenant=ctx.tenant, actor=ctx.user.login, national=national, body=body))

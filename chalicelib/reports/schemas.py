@@ -13,6 +13,7 @@ from .indicators import INDICATORS, Figures, Indicator
 from .periods import Period
 from .service import Dashboard, LeagueRow, SeriesPoint, UnitFigures
 
+DEFAULT_INDICATOR = "instant_rate"  # the league's and its export's when none is asked for
 PeriodText = Field(min_length=4, max_length=10, description="2026-12-01 | 2026-12 | 2026-Q4 | 2026")
 
 
@@ -44,7 +45,7 @@ class RangeQuery(Input):
     to: str = Field(min_length=10, max_length=10, description="2026-12-31")
 
 
-class ExportBody(Input):
+class ReportExportBody(Input):
     """What to export: the statistics of a period (or a range of days) or the league table on an indicator."""
 
     what: Literal["statistics", "league"]
