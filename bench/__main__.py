@@ -34,6 +34,7 @@ from . import (
     survey_exports,
     survey_frames,
     survey_invitations,
+    survey_results,
     survey_stats,
     survey_tally,
     tenant_scope,
@@ -57,6 +58,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "survey_invitations": survey_invitations.run,
     "survey_stats": survey_stats.run,
     "documents": documents.run,
+    "survey_results": survey_results.run,
 }
 FLAGS = ("--scale", "--only", "--knowledge-1m")
 RESULTS = Path(__file__).resolve().parent / "results.md"

@@ -20,7 +20,18 @@ ROOT = Path(__file__).resolve().parents[2]
 def _start(state_dir: Path, port: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TABLE_", "USER_POOL", "MOTO_"))}
     return subprocess.Popen(
-        [sys.executable, "-m", "local", "--port", str(port), "--state-dir", str(state_dir), "--tenants", "ccc,hanoi"],
+        [
+            sys.executable,
+            "-m",
+            "local",
+            "--port",
+            str(port),
+            "--state-dir",
+            str(state_dir),
+            "--tenants",
+            "ccc,hanoi",
+            "--small-demo",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
