@@ -57,6 +57,9 @@ from chalicelib.links.service import LinkGuard, LinkService, LinkUsedError
 from chalicelib.links.store import DynamoLinkStore
 from chalicelib.notifications.service import NotificationService, Worker
 from chalicelib.notifications.store import OutboxStore
+from chalicelib.reports.exports import EXPORT_JOB as REPORT_EXPORT
+from chalicelib.reports.exports import LABEL as REPORT_EXPORT_LABEL
+from chalicelib.reports.exports import ReportExports
 from chalicelib.reports.reconcile import KIND as KPI_RECONCILE
 from chalicelib.reports.reconcile import LABEL as KPI_RECONCILE_LABEL
 from chalicelib.reports.reconcile import KpiReconciler
@@ -148,6 +151,7 @@ class Container:
     survey_published: PublishedReports
     survey_exports: SurveyReportJobs  # the report's and answers' export jobs, the archived files' links
     reports: ReportService
+    report_exports: ReportExports
 
 
 @dataclass(frozen=True)
@@ -545,6 +549,8 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     kpi = KpiReconciler(requests=request_store, counters=counters, recorder=recorder)
     jobs.register(KPI_RECONCILE, kpi.run, label=KPI_RECONCILE_LABEL)
     reports = ReportService(store=counters, requests=request_store, offices={t.code: t.name for t in TENANTS})
+    report_exports = ReportExports(reports=reports, jobs=jobs, units=tenancy, clock=base.clock)
+    jobs.register(REPORT_EXPORT, report_exports.run, label=REPORT_EXPORT_LABEL)
     approvals, inbox = _approvals()
     survey_frames = _survey_frames(base, jobs=jobs, requests=request_store, customers=customer_store)
     deliveries = _deliveries(base)
@@ -619,6 +625,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         survey_published=surveys.published,
         survey_exports=surveys.exports,
         reports=reports,
+        report_exports=report_exports,
     )
 
 
