@@ -100,6 +100,7 @@ from chalicelib.surveys.questionnaire_store import QuestionnaireStore
 from chalicelib.surveys.reconcile import KIND as RESULTS_JOB
 from chalicelib.surveys.reconcile import LABEL as RESULTS_LABEL
 from chalicelib.surveys.reconcile import ResultsReconciler
+from chalicelib.surveys.report_exports import SurveyReportJobs
 from chalicelib.surveys.report_service import REPORT_KIND as SURVEY_REPORT
 from chalicelib.surveys.report_service import SurveyReports
 from chalicelib.surveys.respond import RespondentService
@@ -149,6 +150,7 @@ class Container:
     survey_analysis: SurveyAnalysis
     survey_reports: SurveyReports
     survey_published: PublishedReports
+    survey_exports: SurveyReportJobs  # the report's and answers' export jobs, the archived files' links
     reports: ReportService
     policy_reports: PolicyReports  # Art. 14–15: the offices' and the CCC's national policy-implementation reports
     policy_jobs: PolicyReportJobs  # their typical questions, exports and frozen copy
@@ -421,6 +423,7 @@ class _Surveys:
     analysis: SurveyAnalysis
     reports: SurveyReports
     published: PublishedReports
+    exports: SurveyReportJobs
 
 
 class _Offices:
@@ -485,8 +488,11 @@ def _surveys(
     )
     analysis = SurveyAnalysis(surveys=service, cells=store, versions=questionnaires)
     reports = SurveyReports(surveys=service, store=store, analysis=analysis, jobs=jobs, clock=base.clock)
-    published = PublishedReports(surveys=service, analysis=analysis, files=S3Files(base.client("s3"), bucket=config.files_bucket))
-    return _Surveys(service, respondents, invitations, analysis, reports, published)
+    bucket = S3Files(base.client("s3"), bucket=config.files_bucket)
+    published = PublishedReports(surveys=service, analysis=analysis, files=bucket)
+    exports = SurveyReportJobs(surveys=service, analysis=analysis, answers=store, archive=reports, files=bucket, clock=base.clock)
+    exports.register(jobs)
+    return _Surveys(service, respondents, invitations, analysis, reports, published, exports)
 
 
 def _policy(
@@ -634,6 +640,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         survey_analysis=surveys.analysis,
         survey_reports=surveys.reports,
         survey_published=surveys.published,
+        survey_exports=surveys.exports,
         reports=reports,
         policy_reports=policy_reports,
         policy_jobs=policy_jobs,
