@@ -41,7 +41,7 @@ def issuer_of(report: PolicyReport, *, today: date) -> Issuer:
     return Issuer(unit=unit, place=place, day=to_local(decided).date() if decided else today)
 
 
-def build(report: PolicyReport, counts: dict[str, Counts], *, title: str, today: date) -> Document:
+def build(report: PolicyReport, counts: dict[str, Counts], *, today: date) -> Document:
     """The report's document, from its counts (frozen once approved)."""
     year = report.start.year
     rows: list[list[Cell]] = []
@@ -90,13 +90,22 @@ def build(report: PolicyReport, counts: dict[str, Counts], *, title: str, today:
         blocks.append(Table("Đơn vị chưa có báo cáo", (Column("Đơn vị", width=50),), missing, sheet="Chưa báo cáo"))
     decider = next((s for s in reversed(report.approval.history) if s.action == "approve"), None) if report.is_final else None
     return Document(
-        title=title.upper() if len(title) < 60 else "BÁO CÁO",
-        subtitle=title if len(title) >= 60 else range_label(report),
+        title="BÁO CÁO",
+        subtitle=subtitle_of(report),
         issuer=issuer_of(report, today=today),
         blocks=blocks,
         signature=Signature("LÃNH ĐẠO PHỤ TRÁCH", decider.name if decider else ""),
         recipients=_recipients(report),
     )
+
+
+def subtitle_of(report: PolicyReport) -> str:
+    """The line under "BÁO CÁO": what is reported on, and when."""
+    what = "tổ chức thực hiện chính sách BHXH, BHTN, BHYT"
+    if report.kind == "ad_hoc":
+        return f"{report.title} ({what}, {range_label(report)})"
+    prefix = "Tổng hợp toàn quốc về " if report.kind == "national" else "Tình hình "
+    return f"{prefix}{what} {range_label(report)}"
 
 
 def _recipients(report: PolicyReport) -> tuple[str, ...]:

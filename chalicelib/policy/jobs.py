@@ -26,7 +26,7 @@ from chalicelib.shared.errors import NotFoundError
 from . import messages as M
 from .document import build
 from .domain import PolicyReport
-from .service import ARCHIVE_JOB, EXPORT_JOB, TYPICAL_JOB, PolicyReports, title_of
+from .service import ARCHIVE_JOB, EXPORT_JOB, TYPICAL_JOB, PolicyReports
 from .typical import Asked, typical_questions
 
 PDF_TYPE = "application/pdf"
@@ -137,7 +137,7 @@ class PolicyReportJobs:
 
     def _write(self, run: JobRun, report: PolicyReport, fmt: str) -> tuple[Any, str, str]:
         today = to_local(self._clock.now()).date()
-        document = build(report, self._reports.counts(report), title=title_of(report), today=today)
+        document = build(report, self._reports.counts(report), today=today)
         name = f"bao-cao-chinh-sach-{report.tenant}-{report.id}.{fmt}"
         path = run.workdir / name
         if fmt == "pdf":

@@ -1,7 +1,7 @@
 """Typical questions (Art. 14 step 3 "tổng hợp, phân tích"): the most asked questions of a period per category. Pure.
 
 Requests answered from the knowledge bank group by the entry (`kb:{id}`); the others by their subject with case,
-diacritics and spacing ignored (`q:{folded subject}`), labelled by the subject as most often written. Each question
+diacritics and spacing ignored (`q:{folded subject}`), labelled by the subject as most often written (on a tie, as first written). Each question
 keeps how many requests asked it and up to EVIDENCE_MAX of them (the earliest received first) as its evidence.
 """
 
@@ -78,7 +78,7 @@ def _named(t: Typical, names: Mapping[str, str]) -> Typical:
 
 
 def _typical(key: str, group: _Group) -> Typical:
-    written = min(group.labels.items(), key=lambda p: (-p[1], p[0]))[0] if group.labels else ""
+    written = max(group.labels.items(), key=lambda p: p[1])[0] if group.labels else ""  # ties: the first written
     return Typical(key, written[:LABEL_MAX], group.count, (group.knowledge,) if group.knowledge else (), tuple(group.requests))
 
 

@@ -20,8 +20,8 @@ NOW = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
 @pytest.fixture(params=["memory", "dynamodb"])
 def store(request):
     if request.param == "memory":
-        inbox = FakePendingApprovals()
-        return FakePolicyStore(approvals=inbox), inbox
+        fake = FakePendingApprovals()
+        return FakePolicyStore(approvals=fake), fake
     request.getfixturevalue("stack")
     from chalicelib.audit.store import AuditStore
 
