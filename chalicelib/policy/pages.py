@@ -23,7 +23,7 @@ from chalicelib.web.render import Page, redirect, render
 from . import messages
 from .domain import SECTIONS
 from .routes import create, read
-from .schemas import PolicyCreate, PolicyExportBody, RecommendationsBody, summary_read
+from .schemas import PolicyCreate, PolicyExportBody, PolicyRecommendationsBody, summary_read
 from .service import EXPORT_JOB
 
 bp = Blueprint(__name__)
@@ -133,7 +133,7 @@ def policy_recommendations(p: Page, report_id: str) -> Response:
     """The recommendations form (PUT …/recommendations): a stale version is shown as a 409 in place."""
 
     def call() -> Any:
-        body = parse(RecommendationsBody, {"version": _int(p.value("version"))} | {s: p.value(s) for s in SECTIONS})
+        body = parse(PolicyRecommendationsBody, {"version": _int(p.value("version"))} | {s: p.value(s) for s in SECTIONS})
         return container().policy_reports.edit(
             tenant=p.tenant.code, report_id=report_id, actor=p.user, texts=body.texts(), version=body.version
         )

@@ -20,9 +20,9 @@ from .schemas import (
     PolicyExportBody,
     PolicyListQuery,
     PolicyPage,
+    PolicyRecommendationsBody,
     PolicyReportRead,
-    RecommendationsBody,
-    VersionBody,
+    PolicyVersionBody,
     report_read,
     summary_read,
 )
@@ -82,10 +82,10 @@ def get_report(ctx: RequestContext, report_id: str) -> PolicyReportRead:
 
 
 @route(
-    bp, f"{BASE}/{{report_id}}/recommendations", method="PUT", permission=P.POLICY_WRITE, body=RecommendationsBody,
+    bp, f"{BASE}/{{report_id}}/recommendations", method="PUT", permission=P.POLICY_WRITE, body=PolicyRecommendationsBody,
     response=PolicyReportRead, tags=TAGS,
 )  # fmt: skip
-def edit_recommendations(ctx: RequestContext, body: RecommendationsBody, report_id: str) -> PolicyReportRead:
+def edit_recommendations(ctx: RequestContext, body: PolicyRecommendationsBody, report_id: str) -> PolicyReportRead:
     """The focal officer's recommendations, per group and overall (409 on a stale version)."""
     report = container().policy_reports.edit(
         tenant=ctx.tenant, report_id=report_id, actor=ctx.user, texts=body.texts(), version=body.version
@@ -100,10 +100,10 @@ def refresh_typical(ctx: RequestContext, report_id: str) -> Response:
 
 
 @route(
-    bp, f"{BASE}/{{report_id}}/consolidate", method="POST", permission=P.POLICY_WRITE, body=VersionBody,
+    bp, f"{BASE}/{{report_id}}/consolidate", method="POST", permission=P.POLICY_WRITE, body=PolicyVersionBody,
     response=PolicyReportRead, tags=TAGS,
 )  # fmt: skip
-def reconsolidate(ctx: RequestContext, body: VersionBody, report_id: str) -> PolicyReportRead:
+def reconsolidate(ctx: RequestContext, body: PolicyVersionBody, report_id: str) -> PolicyReportRead:
     """The national report consolidated again from the offices' approved reports (CCC)."""
     national_reads(ctx.user)
     report = container().policy_reports.reconsolidate(

@@ -31,7 +31,7 @@ class PolicyCreate(Input):
     title: str = Field(default="", max_length=TITLE_MAX)
 
 
-class RecommendationsBody(Input):
+class PolicyRecommendationsBody(Input):
     """The focal officer's recommendations (those given are replaced; empty text removes one) at the report's `version`."""
 
     version: Version
@@ -47,7 +47,7 @@ class RecommendationsBody(Input):
         return {s: v for s in (*CATEGORIES, OVERALL) if (v := getattr(self, s)) is not None}
 
 
-class VersionBody(Input):
+class PolicyVersionBody(Input):
     """The report's `version` (409 when someone changed it meanwhile)."""
 
     version: Version
@@ -66,7 +66,7 @@ class PolicyListQuery(Input):
     limit: QueryInt = Field(default=50, ge=1, le=100)
 
 
-class IndicatorValueRead(BaseModel):
+class PolicyIndicatorRead(BaseModel):
     """An indicator on a section's counts (its definition as the statistics define it), against the year's target."""
 
     key: str
@@ -78,7 +78,7 @@ class IndicatorValueRead(BaseModel):
     met: bool | None
 
 
-class EvidenceRead(BaseModel):
+class PolicyEvidenceRead(BaseModel):
     """A request or knowledge entry behind a typical question; `url` is its page when it is this office's."""
 
     tenant: str
@@ -86,16 +86,16 @@ class EvidenceRead(BaseModel):
     url: str | None
 
 
-class TypicalRead(BaseModel):
+class PolicyTypicalRead(BaseModel):
     """A typical question: what was asked, by how many requests, the entries answering it, the evidence."""
 
     label: str
     count: int
-    knowledge: list[EvidenceRead]
-    requests: list[EvidenceRead]
+    knowledge: list[PolicyEvidenceRead]
+    requests: list[PolicyEvidenceRead]
 
 
-class QuoteRead(BaseModel):
+class PolicyQuoteRead(BaseModel):
     """An office's recommendation quoted in the national report."""
 
     tenant: str
@@ -103,19 +103,19 @@ class QuoteRead(BaseModel):
     text: str
 
 
-class SectionRead(BaseModel):
+class PolicySectionRead(BaseModel):
     """A section: one of the five groups of Art. 14 step 2 (or `overall`), its figures, questions and recommendations."""
 
     key: str
     label: str
     counts: dict[str, int]
-    indicators: list[IndicatorValueRead]
-    typical: list[TypicalRead]
+    indicators: list[PolicyIndicatorRead]
+    typical: list[PolicyTypicalRead]
     recommendation: str
-    quotes: list[QuoteRead]
+    quotes: list[PolicyQuoteRead]
 
 
-class SourceRead(BaseModel):
+class PolicySourceRead(BaseModel):
     """An office in a national report: its approved report of the period, or none (missing)."""
 
     tenant: str
@@ -139,9 +139,9 @@ class PolicyReportRead(BaseModel):
     frozen: bool
     frozen_at: datetime | None
     typical_at: datetime | None
-    sections: list[SectionRead]
-    overall: SectionRead
-    sources: list[SourceRead]
+    sections: list[PolicySectionRead]
+    overall: PolicySectionRead
+    sources: list[PolicySourceRead]
     missing: list[str]
     approval: ApprovalRead
     actions: list[str]
@@ -172,13 +172,13 @@ class PolicyPage(BaseModel):
     next_cursor: str | None
 
 
-def _evidence(reference: str, tenant: str, kind: str) -> EvidenceRead:
+def _evidence(reference: str, tenant: str, kind: str) -> PolicyEvidenceRead:
     owner, item_id = unref(reference)
-    return EvidenceRead(tenant=owner, id=item_id, url=f"/{kind}/{item_id}" if owner == tenant else None)
+    return PolicyEvidenceRead(tenant=owner, id=item_id, url=f"/{kind}/{item_id}" if owner == tenant else None)
 
 
-def _typical(t: Typical, tenant: str) -> TypicalRead:
-    return TypicalRead(
+def _typical(t: Typical, tenant: str) -> PolicyTypicalRead:
+    return PolicyTypicalRead(
         label=t.label,
         count=t.count,
         knowledge=[_evidence(r, tenant, "knowledge") for r in t.knowledge],
@@ -186,22 +186,22 @@ def _typical(t: Typical, tenant: str) -> TypicalRead:
     )
 
 
-def _indicator(s: Shown) -> IndicatorValueRead:
+def _indicator(s: Shown) -> PolicyIndicatorRead:
     i = s.indicator
-    return IndicatorValueRead(
+    return PolicyIndicatorRead(
         key=i.key, label=i.label, definition=i.definition, unit=i.unit, value=s.value, target=s.target, met=s.met
     )
 
 
-def _section(report: PolicyReport, key: str, counts: Counts) -> SectionRead:
-    return SectionRead(
+def _section(report: PolicyReport, key: str, counts: Counts) -> PolicySectionRead:
+    return PolicySectionRead(
         key=key,
         label=CATEGORY_LABELS.get(key, "Chung"),
         counts=dict(counts),
         indicators=[_indicator(s) for s in shown(counts, year=report.start.year)],
         typical=[_typical(t, report.tenant) for t in report.typical.get(key, [])],
         recommendation=report.recommendations.get(key, ""),
-        quotes=[QuoteRead(tenant=q.tenant, name=q.name, text=q.text) for q in report.quotes.get(key, [])],
+        quotes=[PolicyQuoteRead(tenant=q.tenant, name=q.name, text=q.text) for q in report.quotes.get(key, [])],
     )
 
 
@@ -224,7 +224,8 @@ def report_read(report: PolicyReport, counts: dict[str, Counts], actor: Principa
         sections=[_section(report, c, counts.get(c, {})) for c in CATEGORIES],
         overall=_section(report, OVERALL, counts.get(OVERALL, {})),
         sources=[
-            SourceRead(tenant=s.tenant, name=s.name, report_id=s.report_id, missing=s.report_id is None) for s in report.sources
+            PolicySourceRead(tenant=s.tenant, name=s.name, report_id=s.report_id, missing=s.report_id is None)
+            for s in report.sources
         ],
         missing=[s.tenant for s in report.sources if s.report_id is None],
         approval=approval_read(report.approval, allowed),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.api.test_request_pages import console, form
 from tests.api.test_requests import _act, _intake
 from tests.conftest import Api
 
@@ -83,8 +84,18 @@ def test_a_province_report_is_approved_frozen_and_consolidated_by_the_ccc(api, r
     assert _figure(_section(n, "policy"), "received") == 3
     quotes = _section(n, "policy")["quotes"]
     assert [q["tenant"] for q in quotes] == ["hanoi"] and quotes[0]["text"] == "Rà soát chế độ thai sản."
-    page = officer.get("/api/reports/policy?limit=10").json["items"]
-    assert any(r["id"] == n["id"] for r in page)
+    listed = officer.get("/api/reports/policy?limit=10").json["items"]
+    assert any(r["id"] == n["id"] for r in listed)
+
+    page, _ = console(officer)
+    shown = page.get(f"/reports/policy/national?period={PERIOD}")
+    assert shown.status == 200, shown.text
+    assert 'data-tenant="hanoi" data-status="approved"' in shown.text and 'data-tenant="hcm" data-status="missing"' in shown.text
+    national_page = page.get(f"/reports/policy/{n['id']}")
+    assert national_page.status == 200 and "Bảo hiểm xã hội thành phố Hà Nội:" in national_page.text, "its quote, by name"
+    desk, csrf = console(focal)
+    stale = form(desk, f"/reports/policy/{report['id']}/recommendations", {"version": "0", "overall": "Khác"}, csrf)
+    assert stale.status == 409 and 'data-testid="form-error"' in stale.text, "a stale form is shown again with the refusal"
 
 
 def test_an_export_is_a_job_with_a_file_and_bad_input_is_a_clear_error(api, run_jobs, unique):

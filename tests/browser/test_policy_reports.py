@@ -4,7 +4,6 @@ questions link to their requests, the recommendations form saves, and nothing pu
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import pytest
 
