@@ -18,9 +18,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from chalicelib.approvals.domain import Approval, actions
+from chalicelib.audit.domain import AuditEvent
 from chalicelib.reports.periods import MONTH, QUARTER, YEAR, Period
 from chalicelib.requests.domain import Category
 from chalicelib.shared.errors import ConflictError, RuleViolationError
@@ -75,6 +76,15 @@ class Source:
     tenant: str
     name: str
     report_id: str | None
+
+
+@dataclass(frozen=True)
+class ReportChange:
+    """What a step writes with the report (store.py): its audit entry, and the inbox entry to add or remove."""
+
+    event: AuditEvent
+    pending: dict[str, Any] | None = None
+    decided: dict[str, Any] | None = None
 
 
 @dataclass

@@ -22,9 +22,8 @@ from chalicelib.shared.tenancy import Principal
 
 from . import messages as M
 from .consolidation import consolidate
-from .domain import APPROVE, WRITE, Counts, PolicyReport, Typical
+from .domain import APPROVE, WRITE, Counts, PolicyReport, ReportChange, Typical
 from .figures import section_counts
-from .store import ReportChange
 
 REPORT_KIND = "policy_report"  # the approval kind (the leader's inbox)
 TYPICAL_JOB, EXPORT_JOB, ARCHIVE_JOB = "policy-typical", "policy-export", "policy-archive"

@@ -11,8 +11,6 @@ reports, latest period first. A step saves the report at its version with its au
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
 
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 from pynamodb.transactions import TransactWrite
@@ -20,13 +18,12 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.adapters.dynamo import BaseItem, tenant_key, translated
 from chalicelib.adapters.unit_of_work import Journal, commit
 from chalicelib.approvals.store import PendingApprovals
-from chalicelib.audit.domain import AuditEvent
 from chalicelib.shared.clock import iso
 from chalicelib.shared.pagination import decode, encode
 
 from . import messages as M
 from .codec import report_body, report_from
-from .domain import PolicyReport
+from .domain import PolicyReport, ReportChange
 
 SK = "REPORT"
 BATCH = 100
@@ -39,15 +36,6 @@ class PolicyReportItem(BaseItem, discriminator="PolicyReport"):
     status = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     body = JSONAttribute()
-
-
-@dataclass(frozen=True)
-class ReportChange:
-    """What a step writes with the report: its audit entry, and the inbox entry to add (`pending`) or remove."""
-
-    event: AuditEvent
-    pending: dict[str, Any] | None = None
-    decided: dict[str, Any] | None = None
 
 
 def report_pk(tenant: str, report_id: str) -> str:

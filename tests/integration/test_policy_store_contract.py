@@ -8,8 +8,8 @@ import pytest
 
 from chalicelib.approvals.store import PendingApprovals
 from chalicelib.audit.domain import AuditEvent
-from chalicelib.policy.domain import PolicyReport, Quote, Source, Typical
-from chalicelib.policy.store import DynamoPolicyStore, ReportChange
+from chalicelib.policy.domain import PolicyReport, Quote, ReportChange, Source, Typical
+from chalicelib.policy.store import DynamoPolicyStore
 from chalicelib.reports.periods import Period
 from chalicelib.shared.errors import ConflictError
 from tests.fakes import FakePendingApprovals, FakePolicyStore
