@@ -57,6 +57,10 @@ from chalicelib.links.service import LinkGuard, LinkService, LinkUsedError
 from chalicelib.links.store import DynamoLinkStore
 from chalicelib.notifications.service import NotificationService, Worker
 from chalicelib.notifications.store import OutboxStore
+from chalicelib.policy.jobs import PolicyReportJobs
+from chalicelib.policy.service import REPORT_KIND as POLICY_REPORT
+from chalicelib.policy.service import PolicyReports
+from chalicelib.policy.store import DynamoPolicyStore
 from chalicelib.reports.exports import EXPORT_JOB as REPORT_EXPORT
 from chalicelib.reports.exports import LABEL as REPORT_EXPORT_LABEL
 from chalicelib.reports.exports import ReportExports
@@ -152,6 +156,8 @@ class Container:
     survey_exports: SurveyReportJobs  # the report's and answers' export jobs, the archived files' links
     reports: ReportService
     report_exports: ReportExports
+    policy_reports: PolicyReports  # Art. 14–15: the offices' and the CCC's national policy-implementation reports
+    policy_jobs: PolicyReportJobs  # their typical questions, exports and frozen copy
 
 
 @dataclass(frozen=True)
@@ -382,6 +388,7 @@ def _approvals() -> tuple[ApprovalInbox, PendingApprovals]:
     """The leader's inbox, with the subject kinds it labels (each subject's store writes its entries)."""
     register_kind("survey_plan", "Kế hoạch khảo sát", Permission.PLANS_APPROVE)
     register_kind(SURVEY_REPORT, "Báo cáo kết quả khảo sát", Permission.PLANS_APPROVE)
+    register_kind(POLICY_REPORT, "Báo cáo tổ chức thực hiện chính sách", Permission.PLANS_APPROVE)
     inbox = PendingApprovals()
     return ApprovalInbox(store=inbox), inbox
 
@@ -492,6 +499,21 @@ def _surveys(
     return _Surveys(service, respondents, invitations, analysis, reports, published, exports)
 
 
+def _policy(
+    base: _Base, *, counters: ReportService, jobs: JobService, inbox: PendingApprovals, requests: DynamoRequestStore
+) -> tuple[PolicyReports, PolicyReportJobs]:
+    """The policy reports (their store writes the inbox entries) and their jobs."""
+    offices = {t.code: t.name for t in TENANTS}
+    service = PolicyReports(
+        store=DynamoPolicyStore(journal=base.audit, approvals=inbox), counters=counters, jobs=jobs, clock=base.clock,
+        offices=offices,
+    )  # fmt: skip
+    files = S3Files(base.client("s3"), bucket=base.config.files_bucket)
+    handlers = PolicyReportJobs(reports=service, requests=requests, entries=DynamoEntryStore(), files=files, clock=base.clock)
+    handlers.register(jobs)
+    return service, handlers
+
+
 def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | None:
     """In AWS, the table is reached through per-tenant credentials (SaaS Factory's token vending machine); else None."""
     if not config.tenant_access_role_arn:
@@ -552,6 +574,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     report_exports = ReportExports(reports=reports, jobs=jobs, units=tenancy, clock=base.clock)
     jobs.register(REPORT_EXPORT, report_exports.run, label=REPORT_EXPORT_LABEL)
     approvals, inbox = _approvals()
+    policy_reports, policy_jobs = _policy(base, counters=reports, jobs=jobs, inbox=inbox, requests=request_store)
     survey_frames = _survey_frames(base, jobs=jobs, requests=request_store, customers=customer_store)
     deliveries = _deliveries(base)
     questionnaires = QuestionnaireService(store=QuestionnaireStore(), clock=base.clock)
@@ -626,6 +649,8 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         survey_exports=surveys.exports,
         reports=reports,
         report_exports=report_exports,
+        policy_reports=policy_reports,
+        policy_jobs=policy_jobs,
     )
 
 

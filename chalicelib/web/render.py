@@ -53,6 +53,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/conferences", "Đối thoại chính sách", Permission.CONFERENCES_MANAGE),
     NavItem("/supervision", "Giám sát", Permission.SUPERVISION_MANAGE),
     NavItem("/reports/dashboard", "Báo cáo", Permission.REPORTS_READ),
+    NavItem("/reports/policy", "Báo cáo chính sách", Permission.REPORTS_READ),
     NavItem("/approvals", "Chờ phê duyệt", Permission.PLANS_APPROVE),
     NavItem("/jobs", "Tác vụ nền", Permission.CONSOLE),
     NavItem("/reports/national", "Toàn quốc", Permission.CENTRAL_VIEW),
