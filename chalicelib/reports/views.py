@@ -105,7 +105,8 @@ def league_chart(found: National) -> str | None:
     i, year = found.indicator, found.period.start.year
     target = i.target(year)
     points = [
-        Point(r.name, r.value or 0.0, r.value or 0.0, r.value or 0.0, tables.met_text(r.met) if target else "") for r in ranked
+        Point(_short(r.tenant, r.name), r.value or 0.0, r.value or 0.0, r.value or 0.0, tables.met_text(r.met) if target else "")
+        for r in ranked
     ]
     return dot_plot(
         points,
