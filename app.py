@@ -31,6 +31,9 @@ from chalicelib.knowledge.routes import bp as knowledge_bp
 from chalicelib.knowledge.transfer_routes import bp as knowledge_transfer_bp
 from chalicelib.notifications.pages import bp as notification_pages_bp
 from chalicelib.notifications.routes import bp as notifications_bp
+from chalicelib.policy.pages import bp as policy_pages_bp
+from chalicelib.policy.routes import bp as policy_bp
+from chalicelib.reports.pages import bp as report_pages_bp
 from chalicelib.reports.routes import bp as reports_bp
 from chalicelib.requests.pages import bp as request_pages_bp
 from chalicelib.requests.routes import bp as requests_bp
@@ -85,6 +88,9 @@ for blueprint in (
     survey_public_bp,
     survey_published_bp,
     reports_bp,
+    report_pages_bp,
+    policy_bp,
+    policy_pages_bp,
     web_bp,
 ):
     app.register_blueprint(blueprint)

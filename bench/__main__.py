@@ -32,8 +32,10 @@ from . import (
     rate_limits,
     requests_calls,
     requests_scale,
+    survey_exports,
     survey_frames,
     survey_invitations,
+    survey_results,
     survey_stats,
     survey_tally,
     tenant_scope,
@@ -53,9 +55,11 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "jobs_export": jobs_export.run,
     "survey_frames": survey_frames.run,
     "survey_tally": survey_tally.run,
+    "survey_exports": survey_exports.run,
     "survey_invitations": survey_invitations.run,
     "survey_stats": survey_stats.run,
     "documents": documents.run,
+    "survey_results": survey_results.run,
     "kpi_scale": kpi_scale.run,
 }
 FLAGS = ("--scale", "--only", "--knowledge-1m")

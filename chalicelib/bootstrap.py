@@ -57,6 +57,13 @@ from chalicelib.links.service import LinkGuard, LinkService, LinkUsedError
 from chalicelib.links.store import DynamoLinkStore
 from chalicelib.notifications.service import NotificationService, Worker
 from chalicelib.notifications.store import OutboxStore
+from chalicelib.policy.jobs import PolicyReportJobs
+from chalicelib.policy.service import REPORT_KIND as POLICY_REPORT
+from chalicelib.policy.service import PolicyReports
+from chalicelib.policy.store import DynamoPolicyStore
+from chalicelib.reports.exports import EXPORT_JOB as REPORT_EXPORT
+from chalicelib.reports.exports import LABEL as REPORT_EXPORT_LABEL
+from chalicelib.reports.exports import ReportExports
 from chalicelib.reports.reconcile import KIND as KPI_RECONCILE
 from chalicelib.reports.reconcile import LABEL as KPI_RECONCILE_LABEL
 from chalicelib.reports.reconcile import KpiReconciler
@@ -96,6 +103,7 @@ from chalicelib.surveys.questionnaire_store import QuestionnaireStore
 from chalicelib.surveys.reconcile import KIND as RESULTS_JOB
 from chalicelib.surveys.reconcile import LABEL as RESULTS_LABEL
 from chalicelib.surveys.reconcile import ResultsReconciler
+from chalicelib.surveys.report_exports import SurveyReportJobs
 from chalicelib.surveys.report_service import REPORT_KIND as SURVEY_REPORT
 from chalicelib.surveys.report_service import SurveyReports
 from chalicelib.surveys.respond import RespondentService
@@ -145,7 +153,11 @@ class Container:
     survey_analysis: SurveyAnalysis
     survey_reports: SurveyReports
     survey_published: PublishedReports
+    survey_exports: SurveyReportJobs  # the report's and answers' export jobs, the archived files' links
     reports: ReportService
+    report_exports: ReportExports
+    policy_reports: PolicyReports  # Art. 14–15: the offices' and the CCC's national policy-implementation reports
+    policy_jobs: PolicyReportJobs  # their typical questions, exports and frozen copy
 
 
 @dataclass(frozen=True)
@@ -376,6 +388,7 @@ def _approvals() -> tuple[ApprovalInbox, PendingApprovals]:
     """The leader's inbox, with the subject kinds it labels (each subject's store writes its entries)."""
     register_kind("survey_plan", "Kế hoạch khảo sát", Permission.PLANS_APPROVE)
     register_kind(SURVEY_REPORT, "Báo cáo kết quả khảo sát", Permission.PLANS_APPROVE)
+    register_kind(POLICY_REPORT, "Báo cáo tổ chức thực hiện chính sách", Permission.PLANS_APPROVE)
     inbox = PendingApprovals()
     return ApprovalInbox(store=inbox), inbox
 
@@ -414,6 +427,7 @@ class _Surveys:
     analysis: SurveyAnalysis
     reports: SurveyReports
     published: PublishedReports
+    exports: SurveyReportJobs
 
 
 class _Offices:
@@ -478,8 +492,26 @@ def _surveys(
     )
     analysis = SurveyAnalysis(surveys=service, cells=store, versions=questionnaires)
     reports = SurveyReports(surveys=service, store=store, analysis=analysis, jobs=jobs, clock=base.clock)
-    published = PublishedReports(surveys=service, analysis=analysis, files=S3Files(base.client("s3"), bucket=config.files_bucket))
-    return _Surveys(service, respondents, invitations, analysis, reports, published)
+    bucket = S3Files(base.client("s3"), bucket=config.files_bucket)
+    published = PublishedReports(surveys=service, analysis=analysis, files=bucket)
+    exports = SurveyReportJobs(surveys=service, analysis=analysis, answers=store, archive=reports, files=bucket, clock=base.clock)
+    exports.register(jobs)
+    return _Surveys(service, respondents, invitations, analysis, reports, published, exports)
+
+
+def _policy(
+    base: _Base, *, counters: ReportService, jobs: JobService, inbox: PendingApprovals, requests: DynamoRequestStore
+) -> tuple[PolicyReports, PolicyReportJobs]:
+    """The policy reports (their store writes the inbox entries) and their jobs."""
+    offices = {t.code: t.name for t in TENANTS}
+    service = PolicyReports(
+        store=DynamoPolicyStore(journal=base.audit, approvals=inbox), counters=counters, jobs=jobs, clock=base.clock,
+        offices=offices,
+    )  # fmt: skip
+    files = S3Files(base.client("s3"), bucket=base.config.files_bucket)
+    handlers = PolicyReportJobs(reports=service, requests=requests, entries=DynamoEntryStore(), files=files, clock=base.clock)
+    handlers.register(jobs)
+    return service, handlers
 
 
 def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | None:
@@ -539,7 +571,10 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     kpi = KpiReconciler(requests=request_store, counters=counters, recorder=recorder)
     jobs.register(KPI_RECONCILE, kpi.run, label=KPI_RECONCILE_LABEL)
     reports = ReportService(store=counters, requests=request_store, offices={t.code: t.name for t in TENANTS})
+    report_exports = ReportExports(reports=reports, jobs=jobs, units=tenancy, clock=base.clock)
+    jobs.register(REPORT_EXPORT, report_exports.run, label=REPORT_EXPORT_LABEL)
     approvals, inbox = _approvals()
+    policy_reports, policy_jobs = _policy(base, counters=reports, jobs=jobs, inbox=inbox, requests=request_store)
     survey_frames = _survey_frames(base, jobs=jobs, requests=request_store, customers=customer_store)
     deliveries = _deliveries(base)
     questionnaires = QuestionnaireService(store=QuestionnaireStore(), clock=base.clock)
@@ -611,7 +646,11 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         survey_analysis=surveys.analysis,
         survey_reports=surveys.reports,
         survey_published=surveys.published,
+        survey_exports=surveys.exports,
         reports=reports,
+        report_exports=report_exports,
+        policy_reports=policy_reports,
+        policy_jobs=policy_jobs,
     )
 
 

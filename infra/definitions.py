@@ -190,11 +190,15 @@ class BucketDef:
     name: str
     purpose: str
     expire_days: int = 7
+    expiring: tuple[str, ...] = ("",)  # the key prefixes that expire (others are kept: a survey report's archive)
 
 
 #: Background jobs' files (chalicelib/adapters/files.py): results under `jobs/{tenant}/`, uploads for imports under
-#: `uploads/{tenant}/`. Downloads are presigned links of a few minutes; nothing here is kept past a week.
-FILES_BUCKET = BucketDef(f"{APP_NAME}-files", "background jobs' results and uploads")
+#: `uploads/{tenant}/`. Downloads are presigned links of a few minutes; nothing there is kept past a week. An
+#: approved survey report's frozen copy (`archive/{tenant}/…`, chalicelib/surveys/report_exports.py) never expires.
+FILES_BUCKET = BucketDef(
+    f"{APP_NAME}-files", "background jobs' results and uploads, approved reports' archives", expiring=("jobs/", "uploads/")
+)
 #: The knowledge bank's built search indexes (chalicelib/knowledge/indexing.py): each build one archive, the API
 #: processes download the newest; the daily job rebuilds, so a week's expiry never removes the one in use.
 KNOWLEDGE_BUCKET = BucketDef(f"{APP_NAME}-knowledge-index", "knowledge search index archives")

@@ -19,6 +19,7 @@ import json  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
 from dataclasses import asdict  # noqa: E402
 from pathlib import Path  # noqa: E402
 from types import FrameType  # noqa: E402
@@ -31,7 +32,7 @@ from .demo_requests import DEMO_TENANTS, seed_requests  # noqa: E402
 from .demo_year import DEFAULT_SIZE, seed_and_check  # noqa: E402
 from .knowledge_seed import build_index  # noqa: E402
 from .seed import DEMO_PASSWORD, DemoUser, demo_roles, seed  # noqa: E402
-from .survey_seed import answer_link, seed_surveys  # noqa: E402
+from .survey_seed import Sizes, answer_link, demo_pages, seed_surveys  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state-dir", type=Path, default=ROOT / ".local")
     parser.add_argument("--reset", action="store_true", help="forget the saved data and seed afresh")
     parser.add_argument("--tenants", help="comma-separated tenant codes to seed (default: all 35)")
+    parser.add_argument("--small-demo", action="store_true", help="seed the demo surveys a few times smaller (quicker)")
     parser.add_argument("--no-demo", action="store_true", help="no year of demo requests (the reports stay empty)")
     parser.add_argument("--demo-size", type=int, default=DEFAULT_SIZE, help="requests in the demo year (default %(default)s)")
     args = parser.parse_args(argv)
@@ -84,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     if not restored:
         seed(resources, tuple(tenants))  # builds the knowledge index too
         seed_requests(container(), tuple(t for t in DEMO_TENANTS if t in tenants))
-        surveys = seed_surveys(tuple(tenants))
+        surveys = seed_surveys(tuple(tenants), Sizes.small() if args.small_demo else Sizes())
         if surveys.surveys:
             print(f"Demo surveys seeded in {surveys.seconds} s ({surveys.completed} answers).", flush=True)
         if not args.no_demo:
@@ -122,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         schedules.start(stop)  # app.py's scheduled jobs, as EventBridge runs them deployed
         # A fresh seed's answer e-mails go out as the worker starts: the banner waits a little for one's link.
         link = None if restored else answer_link(region=resources.region, seconds=10)
-        _banner(args.port, moto_port, restored, args.state_dir, args.workers, link)
+        _banner(args.port, moto_port, restored, args.state_dir, args.workers, link, demo_pages(args.port))
         while not stop.wait(1):
             workers.check()
     finally:
@@ -154,7 +156,9 @@ def _lock(state_dir: Path) -> IO[str]:
     return handle
 
 
-def _banner(port: int, moto_port: int, restored: bool, state_dir: Path, workers: int, link: str | None = None) -> None:
+def _banner(
+    port: int, moto_port: int, restored: bool, state_dir: Path, workers: int, link: str | None = None, surveys: Sequence[str] = ()
+) -> None:
     from chalicelib.shared.permissions import ROLE_LABELS, Role
     from chalicelib.tenancy.catalog import TENANTS
 
@@ -177,6 +181,7 @@ def _banner(port: int, moto_port: int, restored: bool, state_dir: Path, workers:
     lines += [f"  Every sign-in: {state_dir / 'demo-users.json'}"]
     if link:
         lines += [f"  A respondent's page (no sign-in; the answer e-mail's link, usable once): {link}"]
+    lines += list(surveys)
     lines += ["  Stop with Ctrl+C (data is kept).", ""]
     print("\n".join(lines), flush=True)
 

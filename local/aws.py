@@ -168,7 +168,8 @@ def create_table(dynamodb: Any, name: str = d.TABLE.name) -> str:
 
 
 def create_bucket(s3: Any, bucket: d.BucketDef, region: str) -> str:
-    """A bucket as the CDK stack has it (infra/stacks/data.py): private, encrypted, objects expiring after `expire_days`."""
+    """A bucket as the CDK stack has it (infra/stacks/data.py): private, encrypted, its expiring prefixes' objects
+    expiring after `expire_days`."""
     s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": region})
     s3.put_public_access_block(
         Bucket=bucket.name,
@@ -186,7 +187,15 @@ def create_bucket(s3: Any, bucket: d.BucketDef, region: str) -> str:
     s3.put_bucket_lifecycle_configuration(
         Bucket=bucket.name,
         LifecycleConfiguration={
-            "Rules": [{"ID": "expire", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": bucket.expire_days}}]
+            "Rules": [
+                {
+                    "ID": f"expire-{prefix.strip('/') or 'all'}",
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": prefix},
+                    "Expiration": {"Days": bucket.expire_days},
+                }
+                for prefix in bucket.expiring
+            ]
         },
     )
     return str(bucket.name)

@@ -25,7 +25,7 @@ import boto3
 
 from chalicelib.jobs.service import upload_key
 from chalicelib.shared.clock import SystemClock, to_local
-from chalicelib.shared.errors import ConflictError
+from chalicelib.shared.errors import ConflictError, RuleViolationError
 from chalicelib.shared.ids import new_id
 from chalicelib.shared.permissions import Role
 from chalicelib.shared.tenancy import Principal, across, acting_for
@@ -33,16 +33,23 @@ from chalicelib.surveys import answers as form_rules
 from chalicelib.surveys.domain import Plan, Settings, Survey
 from chalicelib.surveys.invitations import group_of
 from chalicelib.surveys.ports import DrawRequest
-from chalicelib.surveys.questionnaire import Choice, Condition, Content, Question, QuestionnaireVersion, Section
+from chalicelib.surveys.questionnaire import Choice, Condition, Content, Question, Section
 from chalicelib.surveys.respond import Done, Sitting
 
 from .demo_requests import _principal
+from .survey_answers import Respondent, respondent, screen_answers
 
 HANOI_TITLE = "Khảo sát sự hài lòng của người dân về công tác chăm sóc khách hàng năm 2026"
+PREVIOUS_TITLE = "Khảo sát sự hài lòng của người dân về công tác chăm sóc khách hàng năm 2025"
 PENDING_TITLE = "Khảo sát sự phù hợp của chính sách BHXH tự nguyện với lao động tự do"
 RETURNED_TITLE = "Khảo sát mức độ hài lòng của đơn vị sử dụng lao động về giao dịch điện tử"
 NATIONAL_TITLE = "Khảo sát toàn quốc về chất lượng tổng đài 1900 9068"
 NATIONAL_PROVINCES = ("hanoi", "hcm", "danang", "cantho")
+NATIONAL_SHARES = (30, 38, 20, 12)  # of the national frame: Cần Thơ's part small, so its interval is wide
+NATIONAL_LEVELS = {"hanoi": 0.0, "hcm": 0.07, "danang": -0.05, "cantho": -0.12}
+PREVIOUS_LEVEL = -0.07  # 2025's respondents a few points less pleased than 2026's
+PREVIOUS_ANSWERED = 0.82  # of the 2025 sample, those the interviewers reached and who answered
+A_YEAR = 364  # days: the 2025 survey's steps, a year (to the weekday) before 2026's
 CLIENT = "demo-seed"
 ANSWER_TEMPLATE = "request-answer"  # the written answer's e-mail (requests/notices.py), with its survey link
 INTERVIEWED = 0.6  # of those who answer, the share an interviewer enters (by phone); the rest answer online
@@ -58,17 +65,9 @@ CHANNELS = (("Tổng đài", 36), ("Email", 18), ("Cổng Dịch vụ công qu�
 GROUPS = ("Người lao động", "Người hưởng lương hưu", "Người tham gia BHXH tự nguyện", "Người có thẻ BHYT hộ gia đình")
 PROVINCE_NAMES = {"hanoi": "Hà Nội", "hcm": "TP Hồ Chí Minh", "danang": "Đà Nẵng", "cantho": "Cần Thơ"}
 MOBILE_PREFIXES = ("90", "91", "93", "94", "96", "97", "98", "32", "33", "35", "36", "37", "38", "39", "70", "77", "79", "81")
-COMMENTS = (
-    "Tổng đài viên nhiệt tình, giải thích dễ hiểu.",
-    "Thời gian chờ kết nối tổng đài còn lâu vào buổi sáng.",
-    "Mong ứng dụng VssID hiển thị rõ hơn quá trình đóng BHXH.",
-    "Hồ sơ được giải quyết đúng hẹn, cảm ơn cán bộ.",
-    "Đề nghị gửi tin nhắn khi hồ sơ có kết quả.",
-    "Cần hướng dẫn thủ tục cấp lại thẻ BHYT ngắn gọn hơn.",
-)
 
 
-def questionnaire_content(*, with_condition: bool = True) -> Content:
+def questionnaire_content(*, with_condition: bool = True, title_suffix: str = "") -> Content:
     """The demo's own questionnaire: general questions, one section per angle (factors, criteria), a comment."""
     call_question = Question(
         "q5",
@@ -80,7 +79,7 @@ def questionnaire_content(*, with_condition: bool = True) -> Content:
         show_if=Condition("q2", ("yes",)) if with_condition else None,
     )
     return Content(
-        title="Phiếu khảo sát sự hài lòng về công tác chăm sóc khách hàng",
+        title="Phiếu khảo sát sự hài lòng về công tác chăm sóc khách hàng" + title_suffix,
         form_kind="questionnaire",
         intro="Phiếu gồm 10 câu hỏi, mất khoảng 3 phút. Ý kiến của Ông/Bà được giữ kín và chỉ dùng để cải thiện dịch vụ.",
         sections=(
@@ -194,13 +193,24 @@ class DemoClock:
 
 @dataclass(frozen=True)
 class Sizes:
-    """How big the demo is: Hà Nội's frame, pilot and official sample; the national frame and sample."""
+    """How big the demo is: Hà Nội's frame, pilot and official sample, the same for its survey of the year before
+    (answered by phone: about 4 in 5 of its sample), and the national frame and sample."""
 
     frame: int = 420
     pilot: int = 16
     official: int = 150
-    national_frame: int = 240
-    national: int = 80
+    previous_frame: int = 640
+    previous_pilot: int = 10
+    previous: int = 320
+    national_frame: int = 300
+    national: int = 130
+
+    @classmethod
+    def small(cls) -> Sizes:
+        """The same demo, a few times smaller (the tests, and `python -m local --small-demo`)."""
+        return cls(
+            frame=160, pilot=10, official=60, previous_frame=100, previous_pilot=6, previous=36, national_frame=110, national=44
+        )
 
 
 @dataclass
@@ -218,9 +228,13 @@ def _ascii(text: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c)).lower()
 
 
-def people_csv(*, rng: random.Random, rows: int, provinces: tuple[str, ...], tag: str) -> bytes:
-    """A list as an office exports it: Vietnamese header, names, +84 phones, e-mails at example.vn, channel, group."""
+def people_csv(
+    *, rng: random.Random, rows: int, provinces: tuple[str, ...], tag: str, shares: tuple[int, ...] | None = None
+) -> bytes:
+    """A list as an office exports it: Vietnamese header, names, +84 phones, e-mails at example.vn, channel, group;
+    the provinces in turn, or in proportion to `shares`."""
     lines = ["Họ và tên;Số điện thoại;Email;Tỉnh/thành phố;Kênh;Nhóm đối tượng"]
+    turns = [p for p, k in zip(provinces, shares or (1,) * len(provinces), strict=True) for _ in range(k)]
     labels = [label for label, _ in CHANNELS]
     weights = [weight for _, weight in CHANNELS]
     for i in range(rows):
@@ -240,7 +254,7 @@ def people_csv(*, rng: random.Random, rows: int, provinces: tuple[str, ...], tag
                     name,
                     phone,
                     email,
-                    PROVINCE_NAMES[provinces[i % len(provinces)]],
+                    PROVINCE_NAMES[turns[i % len(turns)]],
                     rng.choices(labels, weights)[0],
                     rng.choice(GROUPS),
                 )
@@ -258,6 +272,7 @@ class Seeder:
         self.today = today  # the real now: every step lies before it
         self.rng = random.Random(SEED)
         self.completed = 0
+        self.levels: dict[tuple[str, str], float] = {}  # (survey id, part's tenant or "") → shift of the answers
         settings = services.settings
         self.s3 = boto3.client("s3", endpoint_url=settings.endpoint_url, region_name=settings.region)
 
@@ -365,6 +380,10 @@ class Seeder:
         with across(delivery.tenant):
             self.c.deliveries.on_ses_event(event=event)
 
+    def level(self, survey_id: str, tenant: str) -> float:
+        """How much above or below the usual this survey's (or this province's part's) respondents are pleased."""
+        return self.levels.get((survey_id, tenant), self.levels.get((survey_id, ""), 0.0))
+
     def respond(self, tenant: str, url: str, *, finish: bool) -> bool:
         """A respondent follows the link and answers screen by screen (or leaves at, or after, the first screen);
         True when the answers were recorded."""
@@ -373,12 +392,15 @@ class Seeder:
             sitting = self.c.respondents.open(tenant=tenant, token=token, client=CLIENT)
             if not finish and self.rng.random() < 0.5:
                 return False  # looked at the first screen and left
+            person: Respondent | None = None
             for _ in range(20):
                 if not isinstance(sitting, Sitting):
                     done = isinstance(sitting, Done) and not sitting.again
                     self.completed += done
                     return done
-                form = self._screen_answers(sitting.version, sitting.answers, sitting.screen)
+                if person is None:
+                    person = respondent(self.rng, sitting.member, level=self.level(sitting.survey_id, tenant))
+                form = screen_answers(self.rng, sitting.version, sitting.answers, sitting.screen, person)
                 sitting = self.c.respondents.answer(
                     tenant=tenant, token=token, client=CLIENT, screen=sitting.screen, form=form, back=False
                 )
@@ -386,16 +408,20 @@ class Seeder:
                     return False
         return False
 
-    def interview(self, survey: Survey, number: int, tenant: str, member_id: str, interviewer: Principal) -> None:
-        """An interviewer enters what the member answered by phone (a direct method), all screens at once."""
+    def interview(
+        self, survey: Survey, number: int, tenant: str, member_id: str, interviewer: Principal, part: Survey | None = None
+    ) -> None:
+        """An interviewer enters what the member answered by phone (a direct method), all screens at once; `part` is
+        the survey as `tenant` sees it, when the caller has it already."""
         with across(tenant):
-            part = self.c.surveys.get(tenant=tenant, survey_id=survey.id)
+            part = part or self.c.surveys.get(tenant=tenant, survey_id=survey.id)
             sitting = self.c.respondents.interview_sitting(tenant=tenant, survey=part, number=number, member_id=member_id)
+            person = respondent(self.rng, sitting.member, level=self.level(survey.id, tenant))
             given: dict[str, Any] = {}
             for screen in range(20):
                 if screen >= len(form_rules.screens(sitting.version, given)):
                     break
-                form = self._screen_answers(sitting.version, given, screen)
+                form = screen_answers(self.rng, sitting.version, given, screen, person)
                 given, _ = form_rules.validate_screen(sitting.version, screen, form, given)
             done = self.c.respondents.interview(
                 tenant=tenant,
@@ -407,24 +433,6 @@ class Seeder:
                 given=given,
             )
         self.completed += not done.again
-
-    def _screen_answers(self, version: QuestionnaireVersion, so_far: dict[str, Any], screen: int) -> dict[str, list[str]]:
-        shown = form_rules.screens(version, so_far)
-        form: dict[str, list[str]] = {"screen": [str(screen)]}
-        mood = self.rng.random()
-        for q in shown[min(screen, len(shown) - 1)].questions:
-            if q.kind == "likert":
-                weights = (2, 5, 18, 45, 30) if mood > 0.2 else (15, 30, 30, 20, 5)
-                form[q.id] = [str(self.rng.choices(range(1, 6), weights)[0])]
-            elif q.kind == "yes_no":
-                form[q.id] = ["yes" if self.rng.random() < (0.8 if q.id == "q1" else 0.6) else "no"]
-            elif q.kind == "single":
-                form[q.id] = [self.rng.choices([c.value for c in q.choices], (45, 25, 25, 5))[0]]
-            elif q.kind == "multiple":
-                form[q.id] = [q.choices[0].value]
-            elif q.kind == "text" and self.rng.random() < 0.4:
-                form[q.id] = [self.rng.choice(COMMENTS)]
-        return form
 
     def run_round(self, survey: Survey, owner: Principal, number: int, *, span: float) -> None:
         """The round's life over `span` days from its opening: deliveries, openings, answers,
@@ -472,6 +480,56 @@ class Seeder:
             else:
                 self.respond(delivery.tenant, url, finish=member_id in answering)
 
+    def interview_round(self, survey: Survey, owner: Principal, number: int, *, answered: float, span: float) -> None:
+        """A round by phone only (a direct method): over `span` days the interviewers reach and enter `answered` of
+        the main sample, with no invitation sent (the cheapest way to a few hundred answers)."""
+        opened = self.clock.now()
+        part = self.c.surveys.get(tenant=survey.tenant, survey_id=survey.id)
+        members: list[str] = []
+        cursor: str | None = None
+        while True:  # the interviewers' list (a read of personal data: audited)
+            page, cursor = self.c.surveys.members(
+                tenant=survey.tenant, survey_id=survey.id, round_number=number, cursor=cursor, actor=owner
+            )
+            members += [m.id for m in page if m.role == "main"]
+            if cursor is None:
+                break
+        reached = sorted(self.rng.sample(members, round(len(members) * answered)))
+        for i, member_id in enumerate(reached):
+            self.clock.at = opened + timedelta(days=span * i / max(1, len(reached)), minutes=self.rng.randint(0, 90))
+            self.interview(survey, number, survey.tenant, member_id, owner, part)
+
+    def reported(self, survey: Survey, owner: Principal, leader: Principal, *, number: int) -> Survey:
+        """The round's report: started, part III rewritten, submitted, approved (the archive job queued for the
+        worker) and published, a day or two apart."""
+        reports = self.c.survey_reports
+        survey = reports.start(
+            tenant=survey.tenant, survey_id=survey.id, actor=owner, round_number=number, version=survey.version
+        )
+        assert survey.report is not None
+        conclusions, recommendations = _rewritten(survey.report.conclusions)
+        self.clock.at += timedelta(hours=5)
+        survey = reports.edit(
+            tenant=survey.tenant,
+            survey_id=survey.id,
+            actor=owner,
+            conclusions=conclusions,
+            recommendations=recommendations,
+            version=survey.version,
+        )
+        self.clock.at += timedelta(days=1)
+        note = "Kính trình lãnh đạo phê duyệt báo cáo kết quả khảo sát."
+        survey = reports.submit(tenant=survey.tenant, survey_id=survey.id, actor=owner, note=note, version=survey.version)
+        self.clock.at += timedelta(days=1, hours=2)
+        try:
+            reports.approve(tenant=survey.tenant, survey_id=survey.id, actor=leader, note="Đồng ý", version=survey.version)
+        except RuleViolationError as e:  # a build without the archive job: the approval is saved, the copy not made
+            if e.code != "unknown_job_kind":
+                raise
+        survey = self.c.surveys.get(tenant=survey.tenant, survey_id=survey.id)
+        self.clock.at += timedelta(hours=3)
+        return reports.publish(tenant=survey.tenant, survey_id=survey.id, actor=owner, version=survey.version)
+
     def settle(self, survey: Survey, number: int) -> dict[str, tuple[str, Any]]:
         """What the round queued since (an SMS after a bounce, a reserve's invitation): sent, e-mails delivered."""
         found = self.send(survey, number)
@@ -503,6 +561,7 @@ def seed_surveys(tenants: tuple[str, ...], sizes: Sizes = Sizes()) -> Report:
     seeder = Seeder(services, clock, today=today)
     if "hanoi" in tenants:
         with acting_for("hanoi"):
+            _previous_year(seeder, report, sizes)
             _hanoi(seeder, report, sizes)
     if "ccc" in tenants:
         with acting_for("ccc"):
@@ -619,12 +678,84 @@ def _national(s: Seeder, report: Report, provinces: tuple[str, ...], sizes: Size
     survey = s.submit(survey, owner, "Kính trình lãnh đạo Trung tâm.")
     s.at(8, 14)
     survey = s.approve(survey, leader)
-    csv = people_csv(rng=s.rng, rows=sizes.national_frame, provinces=provinces, tag="qg")
+    csv = people_csv(rng=s.rng, rows=sizes.national_frame, provinces=provinces, tag="qg", shares=NATIONAL_SHARES)
     frame_id = s.frame("ccc", owner, csv, "Người gọi tổng đài 1900 9068 tháng 11/2026")
     s.at(7, 8)
     survey = s.draw(survey, owner, "official", frame_id, sizes.national, ("province",))
     survey = s.open(survey, owner, 1, days=28, reminders=(10,))
+    s.levels |= {(survey.id, p): NATIONAL_LEVELS.get(p, 0.0) for p in provinces}
     s.run_round(survey, owner, 1, span=6.9)
+    s.clock.at = s.today - timedelta(minutes=30)  # enough answered: closed early, the report's draft waits for the owner
+    survey = s.c.surveys.close_early(tenant="ccc", survey_id=survey.id, actor=owner, number=1, version=survey.version)
+    s.c.survey_reports.start(tenant="ccc", survey_id=survey.id, actor=owner, round_number=1, version=survey.version)
+
+
+def _previous_year(s: Seeder, report: Report, sizes: Sizes) -> None:
+    """Hà Nội's survey of 2025 on the same questionnaire's tags, by phone: approved, piloted, answered, closed,
+    reported (part III rewritten by the owner), approved by the leader (archived) and published."""
+    owner, leader = _principal("hanoi", Role.FOCAL_OFFICER), _principal("hanoi", Role.LEADER)
+    ago = A_YEAR + 16
+    s.at(ago, 8.5)
+    content = questionnaire_content(with_condition=True, title_suffix=" năm 2025")
+    made = s.c.questionnaires.create(tenant="hanoi", actor=owner.username, content=content)
+    survey = s.plan(
+        "hanoi",
+        owner,
+        title=PREVIOUS_TITLE,
+        purpose="Đo lường mức độ hài lòng của người dân liên hệ BHXH thành phố Hà Nội năm 2025 theo ba góc độ chính "
+        "sách, dịch vụ và quyền lợi, làm cơ sở so sánh cho các năm sau.",
+        methods=("individual_interview",),
+        content_areas=("Tiếp nhận và trả lời yêu cầu", "Tổng đài 1900 9068"),
+        criteria=("Thái độ phục vụ", "Thời gian chờ", "Quyền lợi được bảo đảm"),
+        places=("Bộ phận một cửa 14 Láng Hạ",),
+        questionnaire_id=made.id,
+        budget=38_000_000,
+    )
+    report.surveys["previous"] = survey.id
+    s.levels[(survey.id, "")] = PREVIOUS_LEVEL
+    s.at(ago - 1, 10)
+    survey = s.submit(survey, owner, "Kính trình lãnh đạo phê duyệt kế hoạch khảo sát năm 2025.")
+    s.at(ago - 2, 15)
+    survey = s.approve(survey, leader)
+    csv = people_csv(rng=s.rng, rows=sizes.previous_frame, provinces=("hanoi",), tag="hn25")
+    frame_id = s.frame("hanoi", owner, csv, "Người liên hệ BHXH Hà Nội năm 2025")
+    s.at(ago - 2, 16)
+    survey = s.draw(survey, owner, "pilot", frame_id, sizes.previous_pilot, ())
+    survey = s.open(survey, owner, 1, days=3, reminders=())
+    s.interview_round(survey, owner, 1, answered=0.7, span=1.5)
+    s.at(ago - 5, 9)
+    survey = s.c.surveys.close_early(tenant="hanoi", survey_id=survey.id, actor=owner, number=1, version=survey.version)
+    survey = s.c.surveys.note_lessons(
+        tenant="hanoi",
+        survey_id=survey.id,
+        actor=owner,
+        number=1,
+        lessons="Phỏng vấn qua điện thoại mất khoảng 5 phút mỗi người; cần giới thiệu mục đích khảo sát ngắn gọn hơn ở "
+        "đầu cuộc gọi và gọi lại vào buổi chiều cho người bận buổi sáng.",
+        version=survey.version,
+    )
+    s.at(ago - 6, 8)
+    survey = s.draw(survey, owner, "official", frame_id, sizes.previous, ("channel",))
+    survey = s.open(survey, owner, 2, days=30, reminders=())
+    s.interview_round(survey, owner, 2, answered=PREVIOUS_ANSWERED, span=18)
+    s.at(ago - 27, 9)
+    survey = s.c.surveys.close_early(tenant="hanoi", survey_id=survey.id, actor=owner, number=2, version=survey.version)
+    s.at(ago - 30, 9)
+    s.reported(survey, owner, leader, number=2)
+
+
+def _rewritten(conclusions: str) -> tuple[str, str]:
+    """Part III as the owner rewrote the proposed draft: the figures kept, the reasons and the measures named."""
+    return (
+        conclusions + " Người dân đánh giá cao thái độ phục vụ của công chức, viên chức và việc hưởng chế độ đầy đủ, kịp "
+        "thời; thời gian chờ kết nối tổng đài 1900 9068 và việc giải quyết phản ánh, kiến nghị là hai điểm còn hạn chế, "
+        "nhất là với người liên hệ qua tổng đài.",
+        "1. Bố trí thêm tổng đài viên trong khung giờ cao điểm buổi sáng; thông báo thời gian chờ dự kiến khi người dân "
+        "gọi tổng đài 1900 9068.\n"
+        "2. Rà soát quy trình giải quyết phản ánh, kiến nghị: trả lời đúng hạn và gửi tin nhắn báo kết quả.\n"
+        "3. Rút gọn hướng dẫn thành phần hồ sơ hưởng chế độ trên Cổng Dịch vụ công và ứng dụng VssID.\n"
+        "4. Khảo sát lại năm 2026 theo cùng bộ tiêu chí để so sánh kết quả.",
+    )
 
 
 def links_in_mail(*, region: str, template: str) -> Iterator[str]:
@@ -647,3 +778,26 @@ def answer_link(*, region: str, seconds: float) -> str | None:
         if found or time.monotonic() >= deadline:
             return found
         time.sleep(0.25)
+
+
+def demo_pages(port: int) -> list[str]:
+    """The banner's lines for the survey results: Hà Nội's results page, the 2025 report's public page, the CCC's
+    national results (found by title, so a restored stack prints them too)."""
+    from chalicelib.bootstrap import container
+
+    services = container()
+    found: dict[str, str] = {}
+    for tenant in ("hanoi", "ccc"):
+        with acting_for(tenant):
+            items, _ = services.surveys.page(tenant=tenant, cursor=None, limit=50)
+        found |= {s.plan.title: s.id for s in items if s.tenant == tenant}
+    pages = (
+        (HANOI_TITLE, "hanoi", "/surveys/{id}/results", "Survey results (sign in as leader or focal-officer)"),
+        (PREVIOUS_TITLE, "hanoi", "/khao-sat/ket-qua/{id}", "The 2025 survey's published report (no sign-in)"),
+        (NATIONAL_TITLE, "ccc", "/surveys/{id}/results", "The CCC's national survey, provinces ranked (ccc-officer)"),
+    )
+    return [
+        f"  {label}: http://{tenant}.localhost:{port}{path.format(id=found[title])}"
+        for title, tenant, path, label in pages
+        if title in found
+    ]

@@ -1510,3 +1510,42 @@ class FakeDeliveryStore:
             return False
         self.blocked[(tenant, address_hash(address))] = reason
         return True
+
+
+class FakePolicyStore:
+    """Policy reports in memory — the contract of policy/store.py (tests/integration/test_policy_store_contract.py),
+    with the inbox entries applied as the real store adds them to its transaction."""
+
+    def __init__(self, *, approvals: FakePendingApprovals | None = None) -> None:
+        self.approvals = approvals or FakePendingApprovals()
+        self.reports: dict[tuple[str, str], Any] = {}
+        self.events: list[Any] = []
+        self.saves = 0
+
+    def get(self, *, tenant: str, report_id: str) -> Any:
+        found = self.reports.get((tenant, report_id))
+        return copy.deepcopy(found) if found else None
+
+    def many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+        return {k: copy.deepcopy(self.reports[k]) for k in dict.fromkeys(keys) if k in self.reports}
+
+    def list(self, *, tenant: str, cursor: str | None, limit: int) -> tuple[list[Any], str | None]:
+        mine = sorted((r for (t, _), r in self.reports.items() if t == tenant), key=lambda r: (r.start, r.id), reverse=True)
+        start = int(cursor) if cursor and cursor.isdigit() else 0
+        chunk = mine[start : start + limit]
+        return [copy.deepcopy(r) for r in chunk], (str(start + limit) if start + limit < len(mine) else None)
+
+    def save(self, report: Any, change: Any) -> None:
+        stored = self.reports.get((report.tenant, report.id))
+        if (stored.version if stored else 0) != report.version:
+            raise ConflictError()
+        saved, deleted = [], []
+        if change.pending:
+            saved.append(self.approvals.pending_item(tenant=report.tenant, **change.pending))
+        if change.decided:
+            deleted.append(self.approvals.decided_item(tenant=report.tenant, **change.decided))
+        self.approvals.apply(saved=saved, deleted=deleted)
+        report.version += 1
+        self.reports[(report.tenant, report.id)] = copy.deepcopy(report)
+        self.events.append(change.event)
+        self.saves += 1

@@ -19,7 +19,11 @@ SELECT
     coalesce(json_array_length(json_extract(item.body.s, '$.escalations')), 0) AS escalations,
     coalesce(json_array_length(json_extract(item.body.s, '$.transfers')), 0) AS transfers,
     json_extract_scalar(item.body.s, '$.origin.tenant') AS origin_tenant,
-    CAST(json_extract_scalar(item.body.s, '$.rating.satisfied') AS boolean) AS satisfied
+    CAST(json_extract_scalar(item.body.s, '$.rating.satisfied') AS boolean) AS satisfied,
+    -- the instant-support fact as the indicator's own function counted it (chalicelib/reports/facts.py), kept on
+    -- the request; null for a request written before the statistics existed
+    CAST(json_extract_scalar(item.body.s, '$.counted.m.instant') AS integer) AS counted_instant,
+    json_extract(item.body.s, '$.counted') IS NOT NULL AS counted
 FROM table_export
 WHERE snapshot = (SELECT max(snapshot) FROM "table_export$partitions")
     AND item.sk.s = 'REQ'

@@ -10,7 +10,7 @@ from chalicelib.jobs.routes import accepted
 from chalicelib.jobs.schemas import JobRead
 from chalicelib.shared.clock import to_local
 from chalicelib.shared.permissions import CENTRAL_TENANT, Permission, permissions_of
-from chalicelib.shared.tenancy import RequestContext, allow_national_reads
+from chalicelib.shared.tenancy import Principal, RequestContext, allow_national_reads
 
 from .periods import Period, between
 from .reconcile import KIND, month_of
@@ -24,12 +24,15 @@ from .schemas import (
     LeagueRowRead,
     PeriodQuery,
     PointRead,
+    RangeQuery,
     ReconcileBody,
+    ReportExportBody,
     SeriesQuery,
     SeriesRead,
     UnitBreakdownRead,
     UnitFiguresRead,
 )
+from .selection import days
 
 bp = Blueprint(__name__)
 TAGS = ("reports",)
@@ -48,6 +51,15 @@ def figures(ctx: RequestContext, query: PeriodQuery) -> FiguresRead:
     period = Period.parse(query.period)
     today = to_local(container().clock.now()).date()
     return FiguresRead.of(container().reports.figures(tenant=ctx.tenant, period=period), period, today)
+
+
+@route(bp, "/api/reports/range", permission=P.REPORTS_READ, query=RangeQuery, response=FiguresRead, tags=TAGS)
+def figures_of_days(ctx: RequestContext, query: RangeQuery) -> FiguresRead:
+    """The office's figures of a chosen range of days (at most 366), summed from its day counters."""
+    chosen = days(query.from_, query.to)
+    today = to_local(container().clock.now()).date()
+    found = container().reports.range(tenant=ctx.tenant, start_day=chosen.start, end_day=chosen.end)
+    return FiguresRead.of_range(found, chosen.start, chosen.end, today)
 
 
 @route(bp, "/api/reports/series", permission=P.REPORTS_READ, query=SeriesQuery, response=SeriesRead, tags=TAGS)
@@ -72,9 +84,7 @@ def league(ctx: RequestContext, query: LeagueQuery) -> LeagueRead:
 def dashboard(ctx: RequestContext) -> DashboardRead:
     """This morning: today's intake, open and overdue per office, the month's KPIs, the five worst overdue.
     The CCC's national view covers every office; an office sees its own."""
-    national = ctx.tenant == CENTRAL_TENANT and P.CENTRAL_VIEW in permissions_of(ctx.user.roles, ctx.tenant)
-    if national:
-        allow_national_reads()
+    national = national_view(ctx.user, ctx.tenant)
     now = container().clock.now()
     found = container().reports.dashboard(tenant=None if national else ctx.tenant, now=now, today=to_local(now).date())
     return DashboardRead.of(found)
@@ -86,6 +96,24 @@ def units(ctx: RequestContext, query: PeriodQuery) -> UnitBreakdownRead:
     period = Period.parse(query.period)
     items = container().reports.units(tenant=ctx.tenant, period=period)
     return UnitBreakdownRead(period=period.text, items=[UnitFiguresRead.of(u, period.start.year) for u in items])
+
+
+@route(
+    bp, "/api/reports/exports", method="POST", permission=P.REPORTS_READ, body=ReportExportBody, response=JobRead, status=202,
+    tags=TAGS, errors=(403, 422),
+)  # fmt: skip
+def export(ctx: RequestContext, body: ReportExportBody) -> Response:
+    """The statistics of a period (or a range of days) or the league table, as a PDF or an XLSX (a background job)."""
+    national = national_view(ctx.user, ctx.tenant)
+    return accepted(container().report_exports.start(tenant=ctx.tenant, actor=ctx.user.login, national=national, body=body))
+
+
+def national_view(user: Principal, tenant: str) -> bool:
+    """Whether the caller reads every office (the CCC's central view): then its reads widen to every tenant."""
+    national = tenant == CENTRAL_TENANT and P.CENTRAL_VIEW in permissions_of(user.roles, tenant)
+    if national:
+        allow_national_reads()
+    return national
 
 
 @route(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import Field
 
@@ -12,6 +13,7 @@ from .indicators import INDICATORS, Figures, Indicator
 from .periods import Period
 from .service import Dashboard, LeagueRow, SeriesPoint, UnitFigures
 
+DEFAULT_INDICATOR = "instant_rate"  # the league's and its export's when none is asked for
 PeriodText = Field(min_length=4, max_length=10, description="2026-12-01 | 2026-12 | 2026-Q4 | 2026")
 
 
@@ -34,6 +36,24 @@ class LeagueQuery(Input):
 
     indicator: str = Field(min_length=1, max_length=40)
     period: str = PeriodText
+
+
+class RangeQuery(Input):
+    """A chosen range of days (`from` and `to` inclusive, at most 366 days)."""
+
+    from_: str = Field(alias="from", min_length=10, max_length=10, description="2026-12-01")
+    to: str = Field(min_length=10, max_length=10, description="2026-12-31")
+
+
+class ReportExportBody(Input):
+    """What to export: the statistics of a period (or a range of days) or the league table on an indicator."""
+
+    what: Literal["statistics", "league"]
+    period: str | None = Field(default=None, min_length=4, max_length=10, description="2026-12-01 | 2026-12 | 2026-Q4 | 2026")
+    from_: str | None = Field(default=None, alias="from", min_length=10, max_length=10)
+    to: str | None = Field(default=None, min_length=10, max_length=10)
+    indicator: str | None = Field(default=None, min_length=1, max_length=40, description="the league's; instant_rate")
+    format: Literal["pdf", "xlsx"]
 
 
 class ReconcileBody(Input):
@@ -137,6 +157,13 @@ class FiguresRead(BaseModel):
             corrections=figures.corrections(),
             indicators=_values(figures, period.start.year),
         )
+
+    @classmethod
+    def of_range(cls, figures: Figures, start: date, end: date, today: date) -> FiguresRead:
+        """A range of days' figures ("2026-05-04/2026-05-20"; days never close)."""
+        found = cls.of(figures, Period.day(start), today)
+        label = f"từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}"
+        return found.model_copy(update={"period": f"{start.isoformat()}/{end.isoformat()}", "label": label})
 
 
 class PointRead(BaseModel):

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from chalicelib.shared.errors import MalformedError
+from chalicelib.shared.errors import MalformedError, NotFoundError
+from chalicelib.shared.permissions import CENTRAL_TENANT as CENTRAL
 
 from .facts import NOW_KEY
 from .indicators import BY_KEY, Figures, Indicator
@@ -120,6 +121,16 @@ class UnitFigures:
     link: str
 
 
+@dataclass(frozen=True)
+class TransferRow:
+    """The CCC's transfers of a period to one province: how many, how many the province reported back."""
+
+    tenant: str
+    name: str
+    transferred: int
+    reported: int
+
+
 class ReportService:
     """Reads of the counters, for one office or all of them."""
 
@@ -194,6 +205,23 @@ class ReportService:
             for t, name in self._offices.items()
         ]
         return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.tenant))
+
+    def transfers(self, *, period: Period) -> tuple[list[TransferRow], Figures]:
+        """The CCC's transfers of the period per province (its `transferred:{province}` counters), and its figures
+        for the totals (one GetItem): only the totals know which were reported back in time."""
+        central = self.figures(tenant=CENTRAL, period=period)
+        rows = [
+            TransferRow(t, name, central.get(f"transferred:{t}"), central.get(f"transfer_reported:{t}"))
+            for t, name in self._offices.items()
+            if t != CENTRAL
+        ]
+        return rows, central
+
+    def office_name(self, tenant: str) -> str:
+        """An office's name in the catalogue (404 for a code that is no office)."""
+        if tenant not in self._offices:
+            raise NotFoundError("Không tìm thấy đơn vị.")
+        return self._offices[tenant]
 
     def dashboard(self, *, tenant: str | None, now: datetime, today: date) -> Dashboard:
         """Today's intake and the open and overdue now per office, the month's KPIs, the five worst overdue.

@@ -42,6 +42,7 @@ class Permission(StrEnum):
     CONFERENCES_MANAGE = "conferences.manage"
     SUPERVISION_MANAGE = "supervision.manage"
     REPORTS_READ = "reports.read"
+    POLICY_WRITE = "reports.policy_write"  # write the policy-implementation reports (Art. 14 step 4), submit them
     REPORTS_RECONCILE = "reports.reconcile"  # recount the statistics' counters of a month (a background job)
     PLANS_APPROVE = "plans.approve"
     UNITS_READ = "units.read"
@@ -66,12 +67,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _EVERY_STAFF
         | {P.REQUESTS_READ, P.REQUESTS_INTAKE, P.REQUESTS_HANDLE, P.CUSTOMERS_READ, P.CUSTOMERS_WRITE}
         | {P.KNOWLEDGE_WRITE, P.KNOWLEDGE_EXPORT, P.SURVEYS_MANAGE, P.SURVEYS_READ, P.CONFERENCES_MANAGE, P.REPORTS_READ}
+        | {P.POLICY_WRITE}
     ),
     Role.CCC_OFFICER: frozenset(
         _EVERY_STAFF
         | {P.REQUESTS_READ, P.REQUESTS_INTAKE, P.REQUESTS_HANDLE, P.CUSTOMERS_READ, P.CUSTOMERS_WRITE}
         | {P.KNOWLEDGE_WRITE, P.KNOWLEDGE_EXPORT, P.SURVEYS_MANAGE, P.SURVEYS_READ, P.CONFERENCES_MANAGE, P.REPORTS_READ}
-        | {P.CENTRAL_VIEW}
+        | {P.CENTRAL_VIEW, P.POLICY_WRITE}
     ),
     # The leader signs what the office sends out (Art. 6.2), so the leader hands a customer their data and decides
     # an erasure; agents and officers, who read customers all day, do neither.

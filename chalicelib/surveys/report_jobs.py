@@ -6,3 +6,4 @@ from __future__ import annotations
 REPORT_JOB = "survey-report"
 ANSWERS_JOB = "survey-answers"
 ARCHIVE_JOB = "survey-archive"
+ARCHIVED = ("pdf", "xlsx", "answers")  # the frozen copy's files, as `GET /api/surveys/{id}/report/files/{format}` names them

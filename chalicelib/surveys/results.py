@@ -78,9 +78,16 @@ class Source:
 
     cells: Sequence[tuple[str, ResultCell]]
     population: Mapping[str, int] = field(default_factory=dict)
+    _summed: dict[Domain, dict[str, tuple[int, Counts]]] = field(default_factory=dict, compare=False, repr=False)
 
     def strata(self, domain: Domain = EVERYONE) -> dict[str, tuple[int, Counts]]:
-        """stratum → (its respondents, the domain's counts inside it)."""
+        """stratum → (its respondents, the domain's counts inside it); summed once per domain (every estimate of a
+        page asks again: a comparison's thousands of estimates would otherwise each add up every cell). Read-only."""
+        if domain not in self._summed:
+            self._summed[domain] = self._sum(domain)
+        return self._summed[domain]
+
+    def _sum(self, domain: Domain) -> dict[str, tuple[int, Counts]]:
         totals: dict[str, Counts] = {}
         picked: dict[str, Counts] = {}
         for part, cell in self.cells:

@@ -10,12 +10,12 @@ from chalicelib.entrypoints import container
 from chalicelib.entrypoints.api import route
 from chalicelib.jobs.routes import accepted
 from chalicelib.jobs.schemas import JobRead
-from chalicelib.shared.errors import RuleViolationError
+from chalicelib.shared.errors import NotFoundError, RuleViolationError
 from chalicelib.shared.permissions import Permission, permissions_of
 from chalicelib.shared.tenancy import Principal, RequestContext
 
 from .domain import Survey
-from .report_jobs import ANSWERS_JOB, REPORT_JOB
+from .report_jobs import ANSWERS_JOB, ARCHIVED, REPORT_JOB
 from .results_schemas import (
     ChangeRead,
     ChangesQuery,
@@ -218,3 +218,12 @@ def export(ctx: RequestContext, body: ExportBody, survey_id: str) -> Response:
         )
     params = {"survey_id": found.survey.id, "round": found.round.number, "format": body.format}
     return accepted(c.jobs.start(tenant=ctx.tenant, actor=ctx.user.login, kind=kind, params=params))
+
+
+@route(bp, f"{BASE}/report/files/{{fmt}}", permission=P.SURVEYS_READ, status=302, tags=TAGS)
+def report_file(ctx: RequestContext, survey_id: str, fmt: str) -> Response:
+    """The approved report's frozen copy (pdf, xlsx, answers): 302 to a link valid 5 minutes; 404 until archived."""
+    if fmt not in ARCHIVED:
+        raise NotFoundError("Không có tệp này của báo cáo.")
+    url = container().survey_exports.download_url(tenant=ctx.tenant, survey_id=survey_id, fmt=fmt)
+    return Response(body="", status_code=302, headers={"Location": url})

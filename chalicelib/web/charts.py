@@ -245,8 +245,11 @@ def time_series(
     target_label: str = "Kế hoạch",
     fmt: Format = format_number,
     description: str = "",
+    tick: Callable[[date], str] = lambda d: d.strftime("%d/%m"),
+    when: Callable[[date], str] = lambda d: d.strftime("%d/%m/%Y"),
 ) -> str:
-    """Lines (or stacked columns) by day, a dashed horizontal target line, days as dd/mm under the axis."""
+    """Lines (or stacked columns) by day, a dashed horizontal target line, days as dd/mm under the axis (`tick` and
+    `when`, the tooltip's, write a month "05/2026" instead)."""
     left, right, top, bottom = 50.0, WIDTH - 20.0, 24.0, 200.0
     totals = [
         sum(s.values[i] for s in series) if stacked else max((s.values[i] for s in series), default=0.0) for i in range(len(days))
@@ -267,11 +270,11 @@ def time_series(
     every = max(1, math.ceil(len(days) / 8))
     for i, day in enumerate(days):
         if i % every == 0 or i == len(days) - 1:
-            body.append(_text(x_of[i], bottom + 16, day.strftime("%d/%m"), anchor="middle", fill=MUTED, cls="chart-tick"))
+            body.append(_text(x_of[i], bottom + 16, tick(day), anchor="middle", fill=MUTED, cls="chart-tick"))
     if stacked:
-        body.extend(_columns(days, series, x_of, slot, y_of, fmt))
+        body.extend(_columns(days, series, x_of, slot, y_of, fmt, when))
     else:
-        body.extend(_lines(days, series, x_of, y_of, fmt))
+        body.extend(_lines(days, series, x_of, y_of, fmt, when))
     if target is not None:
         y = y_of(target)
         body.append(_line(left, y, right, y, stroke=TARGET, cls="chart-target", width=1.5, dash="5 3"))
@@ -280,14 +283,16 @@ def time_series(
     return _svg(title, bottom + 50, body, description)
 
 
-def _lines(days: Sequence[date], series: Sequence[Series], x_of: list[float], y_of: Scale, fmt: Format) -> list[str]:
+def _lines(
+    days: Sequence[date], series: Sequence[Series], x_of: list[float], y_of: Scale, fmt: Format, when: Callable[[date], str]
+) -> list[str]:
     parts = []
     for k, s in enumerate(series):
         colour = PALETTE[k % len(PALETTE)]
         points = " ".join(f"{_num(x_of[i])},{_num(y_of(v))}" for i, v in enumerate(s.values))
         parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2" class="chart-line"/>')
         for i, v in enumerate(s.values):
-            tip = escape(f"{s.label} {days[i].strftime('%d/%m/%Y')}: {fmt(v)}")
+            tip = escape(f"{s.label} {when(days[i])}: {fmt(v)}")
             parts.append(
                 f'<circle cx="{_num(x_of[i])}" cy="{_num(y_of(v))}" r="3" fill="{colour}" class="chart-dot"><title>{tip}</title></circle>'
             )
@@ -295,7 +300,13 @@ def _lines(days: Sequence[date], series: Sequence[Series], x_of: list[float], y_
 
 
 def _columns(
-    days: Sequence[date], series: Sequence[Series], x_of: list[float], slot: float, y_of: Scale, fmt: Format
+    days: Sequence[date],
+    series: Sequence[Series],
+    x_of: list[float],
+    slot: float,
+    y_of: Scale,
+    fmt: Format,
+    when: Callable[[date], str],
 ) -> list[str]:
     parts, width = [], max(slot * 0.7, 1.0)
     for i, day in enumerate(days):
@@ -303,7 +314,7 @@ def _columns(
         for k, s in enumerate(series):
             v = s.values[i]
             y_top, y_base = y_of(base + v), y_of(base)
-            tip = escape(f"{s.label} {day.strftime('%d/%m/%Y')}: {fmt(v)}")
+            tip = escape(f"{s.label} {when(day)}: {fmt(v)}")
             parts.append(
                 f'<rect x="{_num(x_of[i] - width / 2)}" y="{_num(y_top)}" width="{_num(width)}" height="{_num(y_base - y_top)}" '
                 f'fill="{PALETTE[k % len(PALETTE)]}" class="chart-column"><title>{tip}</title></rect>'

@@ -110,7 +110,6 @@ def _coming(path: str, title: str, permission: Permission) -> None:
 for _path, _title, _perm in (
     ("/conferences", "Đối thoại chính sách", Permission.CONFERENCES_MANAGE),
     ("/supervision", "Giám sát", Permission.SUPERVISION_MANAGE),
-    ("/reports", "Báo cáo", Permission.REPORTS_READ),
 ):
     _coming(_path, _title, _perm)
 

@@ -49,7 +49,8 @@ class Data(Construct):
 
 
 def private_bucket(scope: Construct, construct_id: str, definition: BucketDef) -> s3.Bucket:
-    """A private, encrypted, TLS-only bucket named after its definition and the account; objects expire."""
+    """A private, encrypted, TLS-only bucket named after its definition and the account; objects under its expiring
+    prefixes expire (an approved report's archive in the files bucket is kept)."""
     return s3.Bucket(
         scope,
         construct_id,
@@ -60,10 +61,12 @@ def private_bucket(scope: Construct, construct_id: str, definition: BucketDef) -
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         lifecycle_rules=[
             s3.LifecycleRule(
-                id="expire",
+                id=f"expire-{prefix.strip('/') or 'all'}",
+                prefix=prefix or None,
                 expiration=Duration.days(definition.expire_days),
                 abort_incomplete_multipart_upload_after=Duration.days(1),
             )
+            for prefix in definition.expiring
         ],
         removal_policy=RemovalPolicy.DESTROY,
         auto_delete_objects=True,

@@ -1,9 +1,12 @@
 """`make run`'s demo surveys (local/survey_seed.py) on the test stack: what a newcomer opens shows figures — Hà Nội's
 tally with answers, the plan waiting in the leader's inbox, the returned plan with its reason, the national survey's
-combined tally at the CCC and Hà Nội's read-only part of it — and a second seed writes nothing."""
+combined tally at the CCC and Hà Nội's read-only part of it, the results with an index whose weak criterion is the
+expected one, the 2025 survey's published report and the change since, the CCC's report waiting in draft — and a
+second seed writes nothing."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +15,7 @@ from local.survey_seed import Sizes
 from tests.api.test_approvals import _every
 from tests.api.test_request_pages import console
 
-SIZES = Sizes(frame=160, pilot=10, official=60, national_frame=100, national=32)  # `make run`'s, scaled down
+SIZES = Sizes.small()  # `make run`'s, scaled down
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +24,7 @@ def demo(stack: Any, chalice_client: Any) -> Any:
     from local.survey_seed import seed_surveys
 
     made = seed_surveys(("ccc", "hanoi", "hcm"), SIZES)
-    assert not made.skipped and set(made.surveys) == {"hanoi", "returned", "pending", "national"}, made
+    assert not made.skipped and set(made.surveys) == {"hanoi", "previous", "returned", "pending", "national"}, made
     return made
 
 
@@ -76,6 +79,41 @@ def test_the_ccc_sees_the_national_tally_and_hanoi_its_read_only_part(api, demo)
     page, _ = console(officer)
     assert page.get(f"/surveys/{national}").status == 200
     assert api("hcm").login("focal-officer").get(f"/api/surveys/{demo.surveys['hanoi']}").status == 404
+
+
+def test_hanois_results_have_figures_and_the_waiting_time_is_the_weak_criterion(api, demo) -> None:
+    leader = api("hanoi").login("leader")
+    results = leader.get(f"/api/surveys/{demo.surveys['hanoi']}/results").json
+    assert results["round"] == 2 and results["respondents"] > SIZES.official // 4, "the open official round's answers"
+    criteria = {row["label"]: row["estimate"]["value"] for row in results["index"] if row["level"] == "criterion"}
+    assert criteria["Thời gian chờ kết nối"] < criteria["Thái độ phục vụ"], "waiting is the weak point, attitude the strong"
+    by_channel = leader.get(f"/api/surveys/{demo.surveys['hanoi']}/results/compare?by=channel").status
+    assert by_channel == 200
+
+
+def test_the_2025_survey_is_reported_approved_and_published_and_2026_compares_with_it(api, demo) -> None:
+    previous = demo.surveys["previous"]
+    leader = api("hanoi").login("leader")
+    survey = leader.get(f"/api/surveys/{previous}").json
+    assert [r["status"] for r in survey["rounds"]] == ["closed", "closed"] and survey["rounds"][0]["lessons"]
+    report = leader.get(f"/api/surveys/{previous}/report").json
+    assert report["approval"]["status"] == "approved" and report["published_at"] and report["archived_at"]
+    published = datetime.fromisoformat(report["published_at"])
+    assert published < datetime.now(UTC) - timedelta(days=300), "backdated a year, as the 2025 survey ran then"
+    assert "tổng đài viên" in report["recommendations"], "part III as the owner rewrote it, not the proposed draft"
+    changes = leader.get(f"/api/surveys/{demo.surveys['hanoi']}/results/changes?against={previous}").json
+    overall = next(c for c in changes["items"] if c["key"] == "overall")
+    assert overall["text"].split()[0] in ("tăng", "giảm") and "điểm" in overall["text"]
+
+
+def test_the_ccc_has_its_national_ranking_and_a_report_waiting_in_draft(api, demo) -> None:
+    officer = api("ccc").login("ccc-officer")
+    national = demo.surveys["national"]
+    ranking = officer.get(f"/api/surveys/{national}/results/ranking").json["items"]
+    assert {r["province"] for r in ranking} == {"hanoi", "hcm", "danang", "cantho"}
+    assert any(r["rank"] != "—" for r in ranking)
+    report = officer.get(f"/api/surveys/{national}/report").json
+    assert report["approval"]["status"] == "draft" and "Tiêu chí «" in report["recommendations"], "the proposed part III"
 
 
 def test_a_second_seed_writes_nothing(api, demo) -> None:

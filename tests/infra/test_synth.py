@@ -741,3 +741,18 @@ def test_the_export_definition_is_valid_asl(node_tools: Path, tmp_path: Path) ->
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_files_bucket_forgets_job_files_and_uploads_but_keeps_approved_reports_archives(
+    resources: dict[str, dict[str, Any]],
+) -> None:
+    from infra.definitions import FILES_BUCKET
+
+    bucket = next(
+        r["Properties"]
+        for r in resources.values()
+        if r["Type"] == "AWS::S3::Bucket" and f'"{FILES_BUCKET.name}-' in json.dumps(r["Properties"].get("BucketName", ""))
+    )
+    rules = bucket["LifecycleConfiguration"]["Rules"]
+    assert sorted((r.get("Prefix", ""), r["ExpirationInDays"]) for r in rules) == [("jobs/", 7), ("uploads/", 7)]
+    assert not any("archive/".startswith(r.get("Prefix", "")) for r in rules), "an archive is a frozen copy: kept"

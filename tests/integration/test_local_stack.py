@@ -30,6 +30,7 @@ def _start(state_dir: Path, port: int) -> subprocess.Popen:
             str(state_dir),
             "--tenants",
             "ccc,hanoi",
+            "--small-demo",
             "--no-demo",
         ],
         cwd=ROOT,
