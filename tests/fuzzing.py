@@ -117,7 +117,7 @@ def throwaway_stack(workers: int = 2) -> Iterator[Stack]:
         for limit in ("RATE_LIMIT_USER", "RATE_LIMIT_CLIENT", "RATE_LIMIT_TENANT"):
             env[limit] = "0"  # off: thousands of calls a minute from one address (tests/api/test_limits.py has them)
         command = [sys.executable, "-m", "local", "--port", str(port), "--state-dir", state, "--tenants", ",".join(TENANTS)]
-        command += ["--small-demo", "--no-demo"]  # the demo surveys at test sizes: the fuzzer needs the stack, not their figures
+        command += ["--small-demo", "--no-demo"]  # test-size surveys, no demo year: the fuzzer needs the stack, not figures
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
         )
