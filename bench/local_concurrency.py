@@ -68,7 +68,18 @@ def start(state_dir: Path, port: int, workers: int, *, reset: bool) -> Stack:
     env["WORKERS"] = str(workers)
     for limit in ("RATE_LIMIT_USER", "RATE_LIMIT_CLIENT", "RATE_LIMIT_TENANT"):
         env[limit] = "1000000"  # 20 clients share one demo account here: counted, never tripped
-    command = [sys.executable, "-m", "local", "--port", str(port), "--state-dir", str(state_dir), "--tenants", TENANTS]
+    command = [
+        sys.executable,
+        "-m",
+        "local",
+        "--port",
+        str(port),
+        "--state-dir",
+        str(state_dir),
+        "--tenants",
+        TENANTS,
+        "--no-demo",
+    ]
     process = subprocess.Popen(
         [*command, *(["--reset"] if reset else [])],
         cwd=ROOT,
