@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
@@ -15,11 +15,16 @@ from chalicelib.entrypoints.console import page
 from chalicelib.requests.page_forms import attempt, parse
 from chalicelib.shared.clock import to_local
 from chalicelib.shared.errors import AppError
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission
 from chalicelib.web.charts import format_number, format_percent
 from chalicelib.web.render import Page, redirect, render
 
-from . import tables, views
+if TYPE_CHECKING:
+    from . import tables, views
+else:
+    tables = lazy("chalicelib.reports.tables")
+    views = lazy("chalicelib.reports.views")
 from .indicators import BY_KEY, INDICATORS, SHARE, WORKING_DAYS
 from .periods import Period
 from .routes import national_view

@@ -4,15 +4,19 @@ the browser to the archived PDF. Only published reports; anything else is 404.""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
+from chalicelib.shared.lazy import lazy
 from chalicelib.web.render import Page, html
 
-from . import results_views
+if TYPE_CHECKING:
+    from . import results_views
+else:
+    results_views = lazy("chalicelib.surveys.results_views")
 from .pages import dmy
 from .results_schemas import ResultsRead
 

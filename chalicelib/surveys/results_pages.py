@@ -13,11 +13,17 @@ from chalicelib.entrypoints.console import page
 from chalicelib.requests.page_forms import attempt, parse
 from chalicelib.shared.clock import to_local
 from chalicelib.shared.errors import AppError, RuleViolationError
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission
 from chalicelib.web.charts import format_number, format_percent
 from chalicelib.web.render import Page, redirect, render
 
-from . import messages, read_models, results_views
+from . import messages, read_models
+
+if TYPE_CHECKING:
+    from . import results_views
+else:
+    results_views = lazy("chalicelib.surveys.results_views")
 from .report_jobs import ANSWERS_JOB, REPORT_JOB
 from .results_schemas import (
     ChangeRead,
