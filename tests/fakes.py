@@ -531,8 +531,12 @@ class FakeCounterStore:
     def __init__(self) -> None:
         self.items: dict[tuple[str, str], dict[str, int]] = {}
 
-    def update(self, *, tenant: str, key: str, values: Mapping[str, int]) -> tuple[tuple[str, str], dict[str, int]]:
-        return (tenant, key), dict(values)
+    def parts(self, *, tenant: str, key: str, values: Mapping[str, int]) -> list[tuple[tuple[str, str], dict[str, int]]]:
+        """A period's totals and its dimension values apart, as the table keeps them (the same item here)."""
+        from chalicelib.reports.facts import sliced
+
+        split = ({n: v for n, v in values.items() if not sliced(n)}, {n: v for n, v in values.items() if sliced(n)})
+        return [((tenant, key), part) for part in split if part]
 
     def apply(self, parts: Iterable[tuple[Any, Any]]) -> None:
         """What the caller's transaction does with the parts."""
@@ -547,8 +551,12 @@ class FakeCounterStore:
     def values(self, *, tenant: str, key: str, consistent: bool = False) -> dict[str, int]:
         return dict(self.items.get((tenant, key), {}))
 
-    def many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, int]]:
-        return {key: dict(self.items.get(key, {})) for key in keys}
+    def many(
+        self, keys: Iterable[tuple[str, str]], *, dimensions: bool = True, consistent: bool = False
+    ) -> dict[tuple[str, str], dict[str, int]]:
+        from chalicelib.reports.facts import sliced
+
+        return {key: {n: v for n, v in self.items.get(key, {}).items() if dimensions or not sliced(n)} for key in keys}
 
 
 class FakeRequestStore(RequestStore):

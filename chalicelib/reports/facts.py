@@ -97,6 +97,12 @@ class Facts:
 NOTHING = Facts()
 
 
+def sliced(name: str) -> bool:
+    """Whether a counter is a dimension value's (`received|channel=hotline`, `escalated|unit=…`, a correction of
+    one) rather than a total: the store keeps the two apart, since the league table and the dashboard read totals."""
+    return "|" in name.removeprefix(CORRECTION)
+
+
 def working_days(calendar: WorkingDays, start: datetime, end: datetime) -> int:
     """Working days from receipt to `end`, as Annex 2 counts a deadline: 0 by the end of the day of receipt (the
     next working day when received after hours), n by the end of the nth working day after it; capped at WD_CAP."""

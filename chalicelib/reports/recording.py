@@ -28,9 +28,9 @@ class Calendars(Protocol):
 
 
 class CounterUpdates(Protocol):
-    """A counter item's update for a transaction (store.py)."""
+    """A period's counter items and their updates for a transaction (store.py)."""
 
-    def update(self, *, tenant: str, key: str, values: Mapping[str, int]) -> tuple[Any, list[Any]]: ...
+    def parts(self, *, tenant: str, key: str, values: Mapping[str, int]) -> list[tuple[Any, list[Any]]]: ...
 
 
 class _Lazy:
@@ -82,7 +82,7 @@ class CounterRecorder:
             for key, values in difference(old, Facts.of_body(after), today=today).items():
                 merged.setdefault((tenant, key), Counter()).update(values)
         return [
-            self._store.update(tenant=tenant, key=key, values=kept)
+            part
             for (tenant, key), values in sorted(merged.items())
-            if (kept := {n: v for n, v in values.items() if v})
+            for part in self._store.parts(tenant=tenant, key=key, values={n: v for n, v in values.items() if v})
         ]

@@ -34,7 +34,7 @@ class CounterReads(Protocol):
 
     def values(self, *, tenant: str, key: str, consistent: bool = False) -> dict[str, int]: ...
 
-    def many(self, keys: Iterable[Key]) -> dict[Key, dict[str, int]]: ...
+    def many(self, keys: Iterable[Key], *, dimensions: bool = True) -> dict[Key, dict[str, int]]: ...
 
 
 class OpenRequests(Protocol):
@@ -167,8 +167,8 @@ class ReportService:
         return Figures(tenant, None, total.values)
 
     def series(self, *, tenant: str, indicator: Indicator, periods: Sequence[Period]) -> list[SeriesPoint]:
-        """The indicator period by period (one BatchGet)."""
-        found = self._store.many((tenant, p.key) for p in periods)
+        """The indicator period by period (one BatchGet of their totals)."""
+        found = self._store.many(((tenant, p.key) for p in periods), dimensions=False)
         points = []
         for p in periods:
             value = indicator.value(Figures(tenant, p, found[(tenant, p.key)]))
@@ -184,11 +184,11 @@ class ReportService:
     # -- every office -----------------------------------------------------------------------------------------
 
     def league(self, *, period: Period, indicator: Indicator) -> list[LeagueRow]:
-        """The offices ranked on the indicator, with the change since the previous period (two BatchGets)."""
+        """The offices ranked on the indicator, with the change since the previous period (one BatchGet of totals)."""
         if indicator.now:
             raise MalformedError("Chỉ số tức thời không xếp hạng theo kỳ.", code="not_a_period_indicator")
         previous = period.previous()
-        found = self._store.many((t, p.key) for t in self._offices for p in (period, previous))
+        found = self._store.many(((t, p.key) for t in self._offices for p in (period, previous)), dimensions=False)
         values = {t: indicator.value(Figures(t, period, found[(t, period.key)])) for t in self._offices}
         before = {t: indicator.value(Figures(t, previous, found[(t, previous.key)])) for t in self._offices}
         ranks = _ranks(values, higher_is_better=indicator.higher_is_better)
@@ -228,7 +228,7 @@ class ReportService:
         `tenant` None is the national view (every office); otherwise the one office."""
         offices = list(self._offices) if tenant is None else [tenant]
         day, month = Period.day(today), Period.month(today)
-        found = self._store.many((t, k) for t in offices for k in (day.key, NOW_KEY, month.key))
+        found = self._store.many(((t, k) for t in offices for k in (day.key, NOW_KEY, month.key)), dimensions=False)
         rows: list[OfficeNow] = []
         total = Figures("", month)
         for t in offices:

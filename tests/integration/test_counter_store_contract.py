@@ -69,7 +69,7 @@ def test_a_step_of_the_busiest_request_fits_dynamodb_expressions_and_reads_back(
     recorder = CounterRecorder(calendars=_Calendars(), store=contract.store, clock=FixedClock(datetime(2027, 2, 1, tzinfo=UTC)))
     request = _busiest(tenant)
     parts = recorder.updates([(tenant, None, recorder.counted(request))])
-    assert len(parts) == 4, "day, month, quarter, year: a closed request is not in the NOW gauge"
+    assert len(parts) == 8, "the totals and the dimensions of its day, month, quarter, year: closed, it is not NOW"
     with _updates() as seen:
         contract.in_transaction(parts)
     assert all(len(u) <= 4096 for u in seen), "DynamoDB refuses an expression past 4 KB (moto does not check)"
@@ -98,3 +98,30 @@ def test_many_reads_more_than_one_batch(contract: Contract, unique: str) -> None
         contract.store.adjust(tenant=tenant, deltas={key: {"received": 1}})
     found = contract.store.many((tenant, k) for k in keys)
     assert len(found) == 132 and all(v == {"received": 1} for v in found.values())
+
+
+def test_totals_read_alone_and_both_parts_read_as_one_period(contract: Contract, unique: str) -> None:
+    """The league table and the dashboard read a period's totals; a period's page reads its dimensions too."""
+    tenant = f"s{unique}"
+    values = {"received": 4, "wd:0": 3, "transferred:hcm": 1, "corr|received": 1}
+    dims = {"received|channel=hotline": 4, "escalated|unit=u1": 2, "corr|received|channel=hotline": 1}
+    contract.store.adjust(tenant=tenant, deltas={"M#2026-10": values | dims})
+    contract.store.adjust(tenant=tenant, deltas={"M#2026-10": {"received": 1, "received|channel=hotline": 1}})
+    assert contract.store.values(tenant=tenant, key="M#2026-10") == values | dims | {
+        "received": 5,
+        "received|channel=hotline": 5,
+    }
+    totals = contract.store.many([(tenant, "M#2026-10"), (tenant, "NOW")], dimensions=False)
+    assert totals[(tenant, "M#2026-10")] == values | {"received": 5}, "no dimension value in a totals read"
+
+
+def test_a_period_written_before_the_split_still_reads_summed(stack: Any, unique: str) -> None:
+    """An item of the old layout (every counter in the period's item) and the new dimensions' item add up."""
+    from chalicelib.reports.store import DynamoCounterStore, KpiItem, _adds, _pk
+
+    tenant, store = f"o{unique}", DynamoCounterStore()
+    KpiItem(_pk(tenant), "M#2026-09", tenant=tenant).update(
+        actions=_adds({"received": 2, "received|kind=question": 2}, tenant), add_version_condition=False
+    )
+    store.adjust(tenant=tenant, deltas={"M#2026-09": {"received": 1, "received|kind=question": 1}})
+    assert store.values(tenant=tenant, key="M#2026-09") == {"received": 3, "received|kind=question": 3}
