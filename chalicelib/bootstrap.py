@@ -494,7 +494,9 @@ def _surveys(
     reports = SurveyReports(surveys=service, store=store, analysis=analysis, jobs=jobs, clock=base.clock)
     bucket = S3Files(base.client("s3"), bucket=config.files_bucket)
     published = PublishedReports(surveys=service, analysis=analysis, files=bucket)
-    exports = SurveyReportJobs(surveys=service, analysis=analysis, answers=store, archive=reports, files=bucket, clock=base.clock)
+    exports = SurveyReportJobs(
+        surveys=service, analysis=analysis, answers=store, archive=reports, files=bucket, jobs=jobs, clock=base.clock
+    )
     exports.register(jobs)
     return _Surveys(service, respondents, invitations, analysis, reports, published, exports)
 

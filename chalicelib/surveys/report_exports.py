@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from chalicelib.jobs import sheets
 from chalicelib.jobs.documents import Document, write_pdf, write_xlsx
-from chalicelib.jobs.domain import Output
+from chalicelib.jobs.domain import Job, Output
 from chalicelib.jobs.service import DOWNLOAD_SECONDS, JobFiles, JobRejected, JobRun
 from chalicelib.shared.clock import Clock, to_local
 from chalicelib.shared.errors import NotFoundError, RuleViolationError
@@ -79,6 +79,15 @@ class Archive(Protocol):
     def archived(self, *, tenant: str, survey_id: str, files: dict[str, str]) -> None: ...
 
 
+class Starter(Protocol):
+    """The job service as an export starts one."""
+
+    def start(self, *, tenant: str, actor: str, kind: str, params: dict[str, Any]) -> Job: ...
+
+
+FORMATS = {"report": ("pdf", "xlsx"), "answers": ("csv", "xlsx")}
+
+
 class Registry(Protocol):
     """The job service's registration."""
 
@@ -98,10 +107,30 @@ class SurveyReportJobs:
     """The three job handlers, and the archived files' download links."""
 
     def __init__(
-        self, *, surveys: Surveys, analysis: SurveyAnalysis, answers: Answers, archive: Archive, files: JobFiles, clock: Clock
+        self,
+        *,
+        surveys: Surveys,
+        analysis: SurveyAnalysis,
+        answers: Answers,
+        archive: Archive,
+        files: JobFiles,
+        jobs: Starter,
+        clock: Clock,
     ) -> None:
         self._surveys, self._analysis, self._answers = surveys, analysis, answers
-        self._archive, self._files, self._clock = archive, files, clock
+        self._archive, self._files, self._jobs, self._clock = archive, files, jobs, clock
+
+    def start(self, *, tenant: str, actor: str, survey_id: str, what: str, fmt: str, round_number: int | None) -> Job:
+        """Queue the export of a round (the latest opened unless named): its report as PDF or XLSX, or its raw answers
+        as CSV or XLSX (422 `invalid_format` for another); the job computes what it writes."""
+        survey = self._surveys.get(tenant=tenant, survey_id=survey_id)
+        rnd = self._analysis.round_of(survey, round_number)
+        if fmt not in FORMATS.get(what, ()):
+            raise RuleViolationError(
+                "Định dạng này không có cho bản xuất này.", code="invalid_format", fields={"format": "unsupported"}
+            )
+        params = {"survey_id": survey.id, "round": rnd.number, "format": fmt}
+        return self._jobs.start(tenant=tenant, actor=actor, kind=REPORT_JOB if what == "report" else ANSWERS_JOB, params=params)
 
     def register(self, jobs: Registry) -> None:
         """Make the three kinds jobs the job service runs."""

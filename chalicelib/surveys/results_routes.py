@@ -15,7 +15,7 @@ from chalicelib.shared.permissions import Permission, permissions_of
 from chalicelib.shared.tenancy import Principal, RequestContext
 
 from .domain import Survey
-from .report_jobs import ANSWERS_JOB, ARCHIVED, REPORT_JOB
+from .report_jobs import ARCHIVED
 from .results_schemas import (
     ChangeRead,
     ChangesQuery,
@@ -208,16 +208,10 @@ def publish_report(ctx: RequestContext, body: SurveyVersion, survey_id: str) -> 
 )
 def export(ctx: RequestContext, body: ExportBody, survey_id: str) -> Response:
     """Export the report (PDF, XLSX) or the raw answers (CSV, XLSX; anonymised for an anonymous survey) as a job."""
-    c = container()
-    found = c.survey_analysis.results(tenant=ctx.tenant, survey_id=survey_id, round_number=body.round)
-    kind = REPORT_JOB if body.what == "report" else ANSWERS_JOB
-    allowed = ("pdf", "xlsx") if body.what == "report" else ("csv", "xlsx")
-    if body.format not in allowed:
-        raise RuleViolationError(
-            "Định dạng này không có cho bản xuất này.", code="invalid_format", fields={"format": "unsupported"}
-        )
-    params = {"survey_id": found.survey.id, "round": found.round.number, "format": body.format}
-    return accepted(c.jobs.start(tenant=ctx.tenant, actor=ctx.user.login, kind=kind, params=params))
+    job = container().survey_exports.start(
+        tenant=ctx.tenant, actor=ctx.user.login, survey_id=survey_id, what=body.what, fmt=body.format, round_number=body.round
+    )
+    return accepted(job)
 
 
 @route(bp, f"{BASE}/report/files/{{fmt}}", permission=P.SURVEYS_READ, status=302, tags=TAGS)

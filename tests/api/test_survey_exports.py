@@ -171,3 +171,15 @@ def test_approving_the_report_archives_its_files_once_and_only_its_office_downlo
     after = officer.get(f"/api/surveys/{sid}/report").json
     assert (after["version"], after["archive"]) == (report["version"], report["archive"]), "a second run changes nothing"
     assert api("hcm").login("leader").get(f"/api/surveys/{sid}/report/files/pdf").status == 404
+
+
+def test_an_export_in_a_format_it_has_not_is_refused_and_queues_nothing(api, unique, run_jobs) -> None:
+    officer, survey = _closed_round(api, run_jobs, unique)
+    sid = survey["id"]
+    before = {j["id"] for j in officer.get("/api/jobs").json["items"]}
+    for what, fmt in (("report", "csv"), ("answers", "pdf")):
+        refused = officer.post(f"/api/surveys/{sid}/exports", {"what": what, "format": fmt, "round": 1})
+        assert refused.status == 422 and refused.json["error"]["code"] == "invalid_format", refused.text
+    missing = officer.post(f"/api/surveys/{sid}/exports", {"what": "report", "format": "pdf", "round": 7})
+    assert missing.status == 404, missing.text
+    assert {j["id"] for j in officer.get("/api/jobs").json["items"]} == before, "a refused export writes no job"
