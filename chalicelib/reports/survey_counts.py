@@ -80,9 +80,7 @@ class SurveyRatings:
     def __init__(self, *, store: Counters) -> None:
         self._store = store
 
-    def updates(
-        self, *, tenant: str, survey_id: str, round_number: int, day: date, satisfied: bool
-    ) -> list[tuple[Any, Any]]:
+    def updates(self, *, tenant: str, survey_id: str, round_number: int, day: date, satisfied: bool) -> list[tuple[Any, Any]]:
         """(item, actions) for the submission's transaction: one update per period item."""
         deltas = answer_deltas(source=source_of(survey_id, round_number), day=day, satisfied=satisfied)
         return [self._store.update(tenant=tenant, key=key, values=values) for key, values in sorted(deltas.items())]

@@ -132,9 +132,7 @@ class Rated:
 class Ratings(Protocol):
     """The statistics' survey counters (reports/survey_counts.py): a submission's ADDs, a round's recount set right."""
 
-    def updates(
-        self, *, tenant: str, survey_id: str, round_number: int, day: date, satisfied: bool
-    ) -> list[tuple[Any, Any]]: ...
+    def updates(self, *, tenant: str, survey_id: str, round_number: int, day: date, satisfied: bool) -> list[tuple[Any, Any]]: ...
 
     def read(self, *, tenant: str, days: Iterable[date]) -> dict[str, dict[str, int]]: ...
 
