@@ -70,6 +70,7 @@ from chalicelib.reports.reconcile import KpiReconciler
 from chalicelib.reports.recording import CounterRecorder
 from chalicelib.reports.service import ReportService
 from chalicelib.reports.store import DynamoCounterStore
+from chalicelib.reports.survey_counts import SurveyRatings
 from chalicelib.requests import service as request_service
 from chalicelib.requests.lists import RequestLists
 from chalicelib.requests.privacy import CustomerRequestRecords
@@ -451,10 +452,11 @@ def _surveys(
     deliveries: DeliveryService,
     contacts: ContactLog | None,
     jobs: JobService,
+    ratings: SurveyRatings,
 ) -> _Surveys:
     """Surveys: plans with the shared approval, rounds drawn from frames, invitations through the links, answers."""
     config = base.config
-    store = DynamoSurveyStore(journal=base.audit, approvals=inbox, tally=DynamoTallyStore())
+    store = DynamoSurveyStore(journal=base.audit, approvals=inbox, tally=DynamoTallyStore(), ratings=ratings)
     offices = _Offices()
     invitations = SurveyInvitations(
         links=links,
@@ -477,7 +479,7 @@ def _surveys(
         clock=base.clock,
         jobs=jobs,
     )
-    results = ResultsReconciler(store=store, questionnaires=questionnaires)
+    results = ResultsReconciler(store=store, questionnaires=questionnaires, ratings=ratings)
     jobs.register(RESULTS_JOB, results.run, label=RESULTS_LABEL)
     deliveries.on_delivered(SURVEY_PURPOSE, service.on_delivered)
     deliveries.on_failure(SURVEY_PURPOSE, service.on_delivery_failed)
@@ -591,6 +593,7 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         deliveries=deliveries,
         contacts=contacts,
         jobs=jobs,
+        ratings=SurveyRatings(store=counters),
     )
     worker = Worker(
         {

@@ -1082,9 +1082,16 @@ class FakeSurveyStore:
     Like the real store it is given the approvals' inbox and the tally's counters, and applies their parts where the
     real store adds them to its transaction."""
 
-    def __init__(self, *, approvals: FakePendingApprovals | None = None, tally: FakeTallyStore | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        approvals: FakePendingApprovals | None = None,
+        tally: FakeTallyStore | None = None,
+        kpis: FakeCounterStore | None = None,
+    ) -> None:
         self.approvals = approvals or FakePendingApprovals()
         self.tally = tally or FakeTallyStore()
+        self.kpis = kpis or FakeCounterStore()  # the statistics' counters a counted answer adds to
         self.surveys: dict[tuple[str, str], Any] = {}
         self.members_: dict[tuple[str, str, int, str], Any] = {}
         self.progress_: dict[tuple[str, str, int, str], Any] = {}
@@ -1216,6 +1223,14 @@ class FakeSurveyStore:
                 values = submission.counted.values()
                 for key in submission.counted.cells(a.stratum):
                     self._add(tenant, survey_id, a.round, key, values)
+            if submission.rated is not None:
+                from chalicelib.reports.survey_counts import SurveyRatings
+
+                r = submission.rated
+                ratings = SurveyRatings(store=self.kpis)
+                self.kpis.apply(
+                    ratings.updates(tenant=tenant, survey_id=survey_id, round_number=a.round, day=r.day, satisfied=r.satisfied)
+                )
 
         return apply
 

@@ -16,9 +16,15 @@ closed period, periods.py). Its measures, each also counted per dimension value 
 - `transferred`, `transfer_reported`, `transfer_reported_on_time` (the CCC's transfers to provinces, Art. 6.1 step 3).
 
 Counted outside the dimensions, because their unit or province is not the request's: `transferred:{province}`,
-`transfer_reported:{province}`; the specialist units' part (Annex 2 §1 I.3, II.3) `escalated`, `unit_answered`,
+`transfer_reported:{province}`, `transfer_reported_on_time:{province}` (reported back by the transfer's deadline);
+in the province, `transferred_in_on_time`: its copy answered to the citizen by the transfer's deadline (`Origin.due_at`;
+a copy written before it was kept uses its own answer deadline) — the CCC's request learns nothing of the answer but
+the report back, so this fact is the province's, counted on the day it received the transfer; the specialist units' part (Annex 2 §1 I.3, II.3) `escalated`, `unit_answered`,
 `unit_on_time` (a unit's answer by its own deadline), each also `|unit={unit}` for the unit escalated to. What the
 aggregate does not keep is not counted: when each relay to the customer was due is only known for the last step.
+
+Survey answers (`survey_rated`, `survey_satisfied`, each also `|round={survey}/{n}`) are added to the same items by
+the survey submissions (survey_counts.py), not by the requests: the requests' recount leaves them alone.
 
 The "now" gauge: an open request adds `open` and `due:{yyyy-mm-dd}` (its due day; `due:none` when it has none)
 to the tenant's NOW item, so overdue now is the sum of the due days before today — no write as time passes.
@@ -42,6 +48,7 @@ DIMENSIONS = ("channel", "kind", "category", "unit")
 WD_CAP = 30
 NOW_KEY = "NOW"
 CORRECTION = "corr|"  # a closed period's attribute changed after closing: also added here (periods.py)
+SURVEY = "survey_"  # the survey answers' counters (survey_counts.py): counted by the submissions, not the requests
 
 
 class WorkingDays(Protocol):
@@ -124,6 +131,7 @@ def facts(request: Request, calendar: WorkingDays) -> Facts:
     plain: Counter[str] = Counter()
     if request.origin is not None:
         measures["transferred_in"] = 1
+        plain["transferred_in_on_time"] = int(_answered_by_transfer_deadline(request))
     if request.late_record:
         measures["intake_late"] = 1
     if request.status in (Status.ANSWERED, Status.CLOSED) and request.answered_at is not None:
@@ -143,7 +151,9 @@ def facts(request: Request, calendar: WorkingDays) -> Facts:
         if transfer.status == "reported" and transfer.reported_at is not None:
             measures["transfer_reported"] += 1
             plain[f"transfer_reported:{transfer.to_tenant}"] += 1
-            measures["transfer_reported_on_time"] += int(transfer.reported_at <= transfer.due_at)
+            on_time = int(transfer.reported_at <= transfer.due_at)
+            measures["transfer_reported_on_time"] += on_time
+            plain[f"transfer_reported_on_time:{transfer.to_tenant}"] += on_time
     for escalation in request.escalations:
         answered = escalation.status == "answered" and escalation.answered_at is not None
         on_time = answered and escalation.answered_at is not None and escalation.answered_at <= escalation.due_at
@@ -160,6 +170,14 @@ def facts(request: Request, calendar: WorkingDays) -> Facts:
         {k: v for k, v in plain.items() if v},
         now,
     )
+
+
+def _answered_by_transfer_deadline(request: Request) -> bool:
+    """A province's copy answered to the citizen by the deadline of the CCC's transfer (Art. 6.1 step 3)."""
+    if request.status not in (Status.ANSWERED, Status.CLOSED) or request.answered_at is None or request.origin is None:
+        return False
+    due = request.origin.due_at or request.answer_due_at
+    return due is not None and request.answered_at <= due
 
 
 def _in_the_call_or_written(request: Request) -> bool:

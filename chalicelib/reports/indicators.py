@@ -89,12 +89,13 @@ class Indicator:
         return None if target is None or value is None else target.met(value)
 
 
-def _ratio(top: str, bottom: str | tuple[str, ...]) -> Callable[[Figures], float | None]:
+def _ratio(top: str | tuple[str, ...], bottom: str | tuple[str, ...]) -> Callable[[Figures], float | None]:
+    tops = (top,) if isinstance(top, str) else top
     names = (bottom,) if isinstance(bottom, str) else bottom
 
     def compute(f: Figures) -> float | None:
         total = sum(f.get(n) for n in names)
-        return f.get(top) / total if total else None
+        return sum(f.get(n) for n in tops) / total if total else None
 
     return compute
 
@@ -159,9 +160,13 @@ INDICATORS: tuple[Indicator, ...] = (
               "trong ngày làm việc tiếp nhận; trên tổng số yêu cầu tiếp nhận.",
               "Bài viết của Giám đốc TT CSKH (seeds/004) “Một là”; QĐ 681 Điều 6.1, Phụ lục 2 §1", SHARE,
               _ratio("instant", "received"), INSTANT_SUPPORT),
-    Indicator("satisfaction_rate", "Tỷ lệ hài lòng", "Số đánh giá “hài lòng” trên tổng số đánh giá của khách hàng.",
-              "Bài viết của Giám đốc TT CSKH (seeds/004) “Ba là”; QĐ 681 Điều 6.1 bước 4", SHARE,
-              _ratio("satisfied", "rated"), SATISFACTION),
+    Indicator("satisfaction_rate", "Tỷ lệ hài lòng",
+              "Số đánh giá “hài lòng” của khách hàng sau khi được trả lời cộng số phiếu khảo sát hài lòng (người trả lời "
+              "có chỉ số hài lòng chung trên 50 %: phần lớn tiêu chí được đánh giá “hài lòng” hoặc “rất hài lòng”), trên "
+              "tổng số đánh giá và phiếu khảo sát có đánh giá. Phiếu khảo sát không gắn với kênh, loại, nhóm nội dung hay "
+              "đơn vị của yêu cầu: tỷ lệ theo từng kênh, loại, nhóm hay đơn vị chỉ tính đánh giá sau khi trả lời.",
+              "Bài viết của Giám đốc TT CSKH (seeds/004) “Ba là”; QĐ 681 Điều 6.1 bước 4, Điều 8", SHARE,
+              _ratio(("satisfied", "survey_satisfied"), ("rated", "survey_rated")), SATISFACTION),
     Indicator("median_working_days", "Thời gian trả lời (trung vị)",
               "Số ngày làm việc mà một nửa số yêu cầu đã trả lời được trả lời trong đó (0 là trong ngày tiếp nhận).",
               _ANNEX2, WORKING_DAYS, lambda f: quantile(histogram(f), 0.5), higher_is_better=False),
@@ -177,6 +182,10 @@ INDICATORS: tuple[Indicator, ...] = (
               "QĐ 681 Điều 6.1 bước 3", COUNT, _count("transferred")),
     Indicator("transfer_reported", "Tỉnh đã báo cáo lại", "Số lượt chuyển mà BHXH tỉnh đã báo cáo kết quả về Trung tâm.",
               "QĐ 681 Điều 6.1 bước 3", COUNT, _count("transfer_reported")),
+    Indicator("transferred_in_on_time", "Tỉnh trả lời đúng hạn",
+              "Số yêu cầu Trung tâm CSKH chuyển đến mà BHXH tỉnh trả lời khách hàng trước hạn của lượt chuyển (tính theo "
+              "ngày tỉnh nhận yêu cầu), trên số yêu cầu tỉnh nhận.",
+              "QĐ 681 Điều 6.1 bước 3, Phụ lục 2 §1", SHARE, _ratio("transferred_in_on_time", "transferred_in")),
     Indicator("transfer_reported_on_time", "Tỉnh báo cáo lại đúng hạn",
               "Số lượt chuyển được báo cáo kết quả trước hạn, trên số lượt đã chuyển.",
               "QĐ 681 Điều 6.1 bước 3, Phụ lục 2 §1", SHARE, _ratio("transfer_reported_on_time", "transferred")),

@@ -8,7 +8,9 @@ does (surveys/reconcile.py): a step's own ADD landing between the read and the w
 landing between the listing and the read of the counters would look like an error, so the requests are listed
 again after the counters are read and the pass is made again unless both listings agree (ids and versions).
 The quarter and the year are then made equal to the sum of their months. A run right after another finds nothing.
-Fixes are not corrections of a closed period (`corr|…`): they restore what the steps should have counted.
+Fixes are not corrections of a closed period (`corr|…`): they restore what the steps should have counted. The
+survey answers' counters (`survey_…`, survey_counts.py) are no request's: this job leaves them as they are, in the
+roll-up too; the `survey-results` job recounts them (surveys/reconcile.py).
 Run per office and month over the past, it is also the backfill for requests written before the counters.
 """
 
@@ -24,7 +26,7 @@ from chalicelib.requests.domain import Request
 from chalicelib.shared.clock import VN_TZ
 from chalicelib.shared.errors import MalformedError
 
-from .facts import CORRECTION, Facts, recount
+from .facts import CORRECTION, SURVEY, Facts, recount
 from .periods import MONTH, Period
 
 if TYPE_CHECKING:  # the jobs service pulls in the table's adapter: not on the API's cold start
@@ -90,8 +92,9 @@ def month_of(text: str) -> Period:
 
 
 def difference(have: Mapping[str, int], want: Mapping[str, int]) -> Values:
-    """What to add to `have` to make it `want` (corrections left alone: they record history, not counts)."""
-    names = {n for n in {*have, *want} if not n.startswith(CORRECTION)}
+    """What to add to `have` to make it `want` (corrections left alone: they record history, not counts; so are the
+    survey answers' counters, which no request holds)."""
+    names = {n for n in {*have, *want} if not n.startswith((CORRECTION, SURVEY))}
     return {n: d for n in sorted(names) if (d := want.get(n, 0) - have.get(n, 0))}
 
 

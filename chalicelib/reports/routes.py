@@ -29,6 +29,7 @@ from .schemas import (
     ReportExportBody,
     SeriesQuery,
     SeriesRead,
+    TransfersRead,
     UnitBreakdownRead,
     UnitFiguresRead,
 )
@@ -78,6 +79,14 @@ def league(ctx: RequestContext, query: LeagueQuery) -> LeagueRead:
     indicator = reports.indicator(query.indicator)
     rows = [LeagueRowRead.of(r) for r in reports.league(period=period, indicator=indicator)]
     return LeagueRead(indicator=IndicatorRead.of(indicator), period=period.text, label=period.label, items=rows)
+
+
+@route(bp, "/api/reports/transfers", permission=P.CENTRAL_VIEW, query=PeriodQuery, response=TransfersRead, tags=TAGS)
+def transfers(ctx: RequestContext, query: PeriodQuery) -> TransfersRead:
+    """The CCC's transfers of a period per province: transferred, answered in time, reported back (in time) (CCC only)."""
+    period = Period.parse(query.period)
+    rows, central = container().reports.transfers(period=period)
+    return TransfersRead.of(rows, central, period)
 
 
 @route(bp, "/api/reports/dashboard", permission=P.REPORTS_READ, response=DashboardRead, tags=TAGS)

@@ -9,9 +9,9 @@ from pydantic import Field
 
 from chalicelib.shared.schema import BaseModel, Input
 
-from .indicators import INDICATORS, Figures, Indicator
+from .indicators import BY_KEY, INDICATORS, Figures, Indicator
 from .periods import Period
-from .service import Dashboard, LeagueRow, SeriesPoint, UnitFigures
+from .service import Dashboard, LeagueRow, SeriesPoint, TransferRow, UnitFigures
 
 DEFAULT_INDICATOR = "instant_rate"  # the league's and its export's when none is asked for
 PeriodText = Field(min_length=4, max_length=10, description="2026-12-01 | 2026-12 | 2026-Q4 | 2026")
@@ -212,6 +212,54 @@ class LeagueRead(BaseModel):
     period: str
     label: str
     items: list[LeagueRowRead]
+
+
+class TransferRowRead(BaseModel):
+    """The CCC's transfers of a period to one province (or their totals, `tenant` "total")."""
+
+    tenant: str
+    name: str
+    transferred: int
+    answered_on_time: int = Field(description="the province answered the citizen by the transfer's deadline")
+    reported: int
+    reported_on_time: int
+
+    @classmethod
+    def of(cls, r: TransferRow) -> TransferRowRead:
+        """From the row."""
+        return cls(
+            tenant=r.tenant,
+            name=r.name,
+            transferred=r.transferred,
+            answered_on_time=r.answered_on_time,
+            reported=r.reported,
+            reported_on_time=r.reported_on_time,
+        )
+
+
+class TransfersRead(BaseModel):
+    """The CCC's transfers of a period per province that had one, their totals and the share reported back in time."""
+
+    period: str
+    label: str
+    items: list[TransferRowRead]
+    total: TransferRowRead
+    reported_on_time_share: float | None
+
+    @classmethod
+    def of(cls, rows: list[TransferRow], central: Figures, period: Period) -> TransfersRead:
+        """From the read service's rows and the CCC's figures (the totals are the CCC's own counters)."""
+        total = TransferRowRead(
+            tenant="total",
+            name="Tổng cộng",
+            transferred=central.get("transferred"),
+            answered_on_time=sum(r.answered_on_time for r in rows),
+            reported=central.get("transfer_reported"),
+            reported_on_time=central.get("transfer_reported_on_time"),
+        )
+        share = BY_KEY["transfer_reported_on_time"].value(central)
+        items = [TransferRowRead.of(r) for r in rows if r.transferred or r.answered_on_time or r.reported]
+        return cls(period=period.text, label=period.label, items=items, total=total, reported_on_time_share=share)
 
 
 class OfficeNowRead(BaseModel):

@@ -123,12 +123,15 @@ class UnitFigures:
 
 @dataclass(frozen=True)
 class TransferRow:
-    """The CCC's transfers of a period to one province: how many, how many the province reported back."""
+    """The CCC's transfers of a period to one province: how many, how many the province answered by the transfer's
+    deadline (its own counters: `transferred_in_on_time`), reported back, and reported back by that deadline."""
 
     tenant: str
     name: str
     transferred: int
     reported: int
+    answered_on_time: int = 0
+    reported_on_time: int = 0
 
 
 class ReportService:
@@ -207,11 +210,20 @@ class ReportService:
         return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.tenant))
 
     def transfers(self, *, period: Period) -> tuple[list[TransferRow], Figures]:
-        """The CCC's transfers of the period per province (its `transferred:{province}` counters), and its figures
-        for the totals (one GetItem): only the totals know which were reported back in time."""
-        central = self.figures(tenant=CENTRAL, period=period)
+        """The CCC's transfers of the period per province (its `transferred:{province}`, `transfer_reported:…`
+        counters) with what each province answered in time (its own items), and the CCC's figures for the totals:
+        one BatchGet of the 35 offices' totals of the period."""
+        found = self._store.many(((t, period.key) for t in dict.fromkeys([CENTRAL, *self._offices])), dimensions=False)
+        central = Figures(CENTRAL, period, found[(CENTRAL, period.key)])
         rows = [
-            TransferRow(t, name, central.get(f"transferred:{t}"), central.get(f"transfer_reported:{t}"))
+            TransferRow(
+                t,
+                name,
+                central.get(f"transferred:{t}"),
+                central.get(f"transfer_reported:{t}"),
+                found[(t, period.key)].get("transferred_in_on_time", 0),
+                central.get(f"transfer_reported_on_time:{t}"),
+            )
             for t, name in self._offices.items()
             if t != CENTRAL
         ]

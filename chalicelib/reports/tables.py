@@ -33,9 +33,13 @@ DIMENSION_COLUMNS = (
     ("late", "Trả lời quá hạn"),
     ("on_time_share", "Đúng hạn"),
     ("instant_rate", "Hỗ trợ tức thời"),
-    ("satisfaction_rate", "Hài lòng"),
+    ("satisfaction_rate", "Hài lòng (đánh giá)"),
     ("median_working_days", "Trung vị (ngày làm việc)"),
     ("p90_working_days", "90 % trong (ngày làm việc)"),
+)
+# A survey answer has no channel, kind, category or unit of a request: a slice's satisfaction is the ratings' only.
+DIMENSION_NOTE = (
+    "Hài lòng (đánh giá): chỉ tính đánh giá sau khi trả lời; phiếu khảo sát không gắn với kênh, loại, nhóm nội dung hay đơn vị."
 )
 SUMMARY_KEYS = ("received", "answered", "unanswered", "late", "median_working_days", "p90_working_days")
 NOW_KEYS = ("open_now", "overdue_now")
@@ -150,7 +154,7 @@ def by_dimension(figures: Figures, dimension: str, link: Link, names: Mapping[st
         cells = [Value(names.get(v, v), behind)]
         cells += [Value(_number(BY_KEY[k], part), behind if k == "received" else None) for k, _ in DIMENSION_COLUMNS]
         rows.append(cells)
-    note = "" if rows else "Chưa có yêu cầu nào trong kỳ."
+    note = DIMENSION_NOTE if rows else "Chưa có yêu cầu nào trong kỳ."
     return StatTable(dimension, title, columns, rows, note, header, values)
 
 
@@ -224,17 +228,55 @@ def league(rows: Sequence[LeagueRow], indicator: Indicator, link: Callable[[str]
 
 
 def transfers(rows: Sequence[TransferRow], central: Figures, link: Callable[[str], str]) -> StatTable:
-    """The CCC's transfers to each province that had one, and the totals (with the share reported back in time)."""
-    columns = (Column("BHXH tỉnh"), Column("Đã chuyển", "int"), Column("Đã báo cáo lại", "int"))
-    moved = [r for r in rows if r.transferred]
-    found = [[Value(r.name, link(r.tenant)), Value(r.transferred), Value(r.reported)] for r in moved]
-    total = [Value("Tổng cộng"), Value(_number(BY_KEY["transferred"], central)),
-             Value(_number(BY_KEY["transfer_reported"], central))]  # fmt: skip
+    """The CCC's transfers to each province that had one: transferred, answered to the citizen by the transfer's
+    deadline, reported back, reported back by it; and the totals (with the share reported back in time)."""
+    columns = (
+        Column("BHXH tỉnh"),
+        Column("Đã chuyển", "int"),
+        Column("Tỉnh trả lời đúng hạn", "int"),
+        Column("Đã báo cáo lại", "int"),
+        Column("Báo cáo lại đúng hạn", "int"),
+    )
+    moved = [r for r in rows if r.transferred or r.answered_on_time or r.reported]
+    found = [
+        [Value(r.name, link(r.tenant)), Value(r.transferred), Value(r.answered_on_time), Value(r.reported),
+         Value(r.reported_on_time)]
+        for r in moved
+    ]  # fmt: skip
+    total = [
+        Value("Tổng cộng"),
+        Value(_number(BY_KEY["transferred"], central)),
+        Value(sum(r.answered_on_time for r in rows)),
+        Value(_number(BY_KEY["transfer_reported"], central)),
+        Value(central.get("transfer_reported_on_time")),
+    ]
     on_time = BY_KEY["transfer_reported_on_time"].value(central)
     share = "—" if on_time is None else cell_text(Column("", "percent"), on_time)
-    note = f"Tỷ lệ báo cáo lại đúng hạn trên số lượt đã chuyển: {share}."
+    note = (
+        f"Tỷ lệ báo cáo lại đúng hạn trên số lượt đã chuyển: {share}. Tỉnh trả lời đúng hạn: BHXH tỉnh trả lời khách hàng "
+        "trước hạn của lượt chuyển, tính theo ngày tỉnh nhận yêu cầu."
+    )
     keys = [*(r.tenant for r in moved), "total"]
     return StatTable("transfers", "Chuyển BHXH tỉnh và báo cáo lại", columns, [*found, total], note, "Chuyển tỉnh", keys)
+
+
+def satisfaction(figures: Figures) -> StatTable:
+    """The satisfaction rate's two parts: the ratings after an answer and the survey answers (each its own share)."""
+    rate = BY_KEY["satisfaction_rate"]
+    parts = (
+        ("Đánh giá sau khi trả lời", "rated", "satisfied", "ratings"),
+        ("Phiếu khảo sát", "survey_rated", "survey_satisfied", "surveys"),
+    )
+    rows = []
+    for label, given, satisfied, _ in parts:
+        n, yes = figures.get(given), figures.get(satisfied)
+        rows.append([Value(label), Value(n), Value(yes), Value(yes / n if n else None)])
+    rows.append([Value("Tổng cộng"), Value(figures.get("rated") + figures.get("survey_rated")),
+                 Value(figures.get("satisfied") + figures.get("survey_satisfied")), Value(rate.value(figures))])  # fmt: skip
+    columns = (Column("Nguồn"), Column("Số đánh giá", "int"), Column("Hài lòng", "int"), Column("Tỷ lệ hài lòng", "percent", 1))
+    note = "Phiếu khảo sát: người trả lời đợt khảo sát chính thức hoặc phiếu đánh giá câu trả lời, theo ngày gửi phiếu."
+    keys = [*(key for *_, key in parts), "total"]
+    return StatTable("satisfaction", "Tỷ lệ hài lòng theo nguồn", columns, rows, note, "Hài lòng", keys)
 
 
 @dataclass(frozen=True)
@@ -247,10 +289,12 @@ class Statistics:
     deadlines: StatTable
     trend: StatTable
     series: Mapping[str, Sequence[SeriesPoint]] = field(default_factory=dict)
+    satisfaction: StatTable | None = None
 
     def tables(self) -> list[StatTable]:
         """In the page's order."""
-        return [self.kpis, self.summary, *self.dimensions, self.deadlines, self.trend]
+        parts = [self.satisfaction] if self.satisfaction is not None else []
+        return [self.kpis, *parts, self.summary, *self.dimensions, self.deadlines, self.trend]
 
 
 def statistics(
@@ -264,4 +308,6 @@ def statistics(
 ) -> Statistics:
     """An office's tables for a selection: KPIs, totals, by channel, kind, category and unit, deadlines, trend."""
     dims = [by_dimension(figures, d, link, units if d == "unit" else None) for d in DIMENSION_TITLES]
-    return Statistics(kpis(figures, year), summary(figures, now, link), dims, deadlines(figures), trend(series), series)
+    return Statistics(
+        kpis(figures, year), summary(figures, now, link), dims, deadlines(figures), trend(series), series, satisfaction(figures)
+    )

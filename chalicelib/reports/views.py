@@ -61,7 +61,7 @@ class National:
 
 
 def national(reports: ReportService, *, period: Period, indicator: Indicator, link: Callable[[str], str]) -> National:
-    """The offices ranked on the indicator (two BatchGets) and the transfers of the period (one GetItem)."""
+    """The offices ranked on the indicator (two BatchGets) and the transfers of the period (one BatchGet of 35)."""
     rows = reports.league(period=period, indicator=indicator)
     moved, central = reports.transfers(period=period)
     return National(indicator, period, rows, tables.league(rows, indicator, link), tables.transfers(moved, central, link))

@@ -22,6 +22,7 @@ from .questionnaire import ANGLES, QuestionnaireVersion
 
 SATISFIED = frozenset({"4", "5"})  # "Hài lòng", "Rất hài lòng"
 OVERALL = "overall"
+SATISFIED_ABOVE = 0.5  # a respondent is satisfied when most of what they rated (as the index weighs it) is 4 or 5
 GENERAL_FACTOR = "Chung"  # the factor of a question tagged with an angle but no factor
 WEIGHT_MAX = 100.0
 
@@ -103,3 +104,13 @@ def respondent_scores(root: Node | None, answers: Mapping[str, Any], weights: Ma
     if root is not None:
         score(root)
     return scores
+
+
+def satisfied(scores: Mapping[str, float]) -> bool | None:
+    """Whether the respondent counts as satisfied in the office's satisfaction rate (reports: "survey answers"):
+    their overall SIPAS score — the index's weighted share of their ratings that are "hài lòng" or "rất hài lòng" —
+    above one half, i.e. satisfied on the whole. seeds/004 "Ba là" sets the target as a share of people satisfied
+    ("trên 80% người dân hài lòng"), so each respondent counts once, satisfied or not; None when they rated nothing
+    in the index (a questionnaire without index questions counts no one)."""
+    score = scores.get(OVERALL)
+    return None if score is None else score > SATISFIED_ABOVE

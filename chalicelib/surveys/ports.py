@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -121,6 +121,32 @@ class MemberChange:
     day: date
 
 
+@dataclass(frozen=True)
+class Rated:
+    """What a counted answer adds to its office's satisfaction rate: the day it was submitted, satisfied or not."""
+
+    day: date
+    satisfied: bool
+
+
+class Ratings(Protocol):
+    """The statistics' survey counters (reports/survey_counts.py): a submission's ADDs, a round's recount set right."""
+
+    def updates(self, *, tenant: str, survey_id: str, round_number: int, day: date, satisfied: bool) -> list[tuple[Any, Any]]: ...
+
+    def read(self, *, tenant: str, days: Iterable[date]) -> dict[str, dict[str, int]]: ...
+
+    def fix(
+        self,
+        *,
+        tenant: str,
+        survey_id: str,
+        round_number: int,
+        have: Mapping[str, Mapping[str, int]],
+        found: Mapping[date, tuple[int, int]],
+    ) -> Mapping[str, Mapping[str, int]]: ...
+
+
 @dataclass
 class Submission:
     """What one submission writes together: the member's completion, the answer, the counters, the spent link."""
@@ -129,6 +155,7 @@ class Submission:
     answer: Answer
     progress_key: str = ""  # whose answers in progress to remove (the member, or the answer link)
     counted: Counted | None = None  # what the answer adds to the result cells (counting.py)
+    rated: Rated | None = None  # what it adds to the office's satisfaction rate (an official round's, index scored)
 
 
 @dataclass(frozen=True)

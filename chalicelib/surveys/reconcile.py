@@ -8,12 +8,18 @@ the read of the cells would look like an error, so the answers are listed again 
 both lists are the same, the pass is made again (the queue retries a job that never settles). A cell no answer
 supports is deleted unless a submission counted in it since. The old layout's items (one per option) are deleted.
 A run right after another finds nothing to fix. A national survey's part is reconciled in the province's tenant.
+
+The same pass recounts what the round's answers add to the office's satisfaction rate (respond.py `counts_in_rate`,
+index.py `satisfied`), day by day from the answers' own days, and sets the statistics' counters of those days (and
+their months, quarters, years) right (reports/survey_counts.py `repair`), read in the pass, so a submission landing
+meanwhile makes the pass again too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -23,9 +29,9 @@ from chalicelib.shared.tenancy import across
 
 from . import counting, index
 from .domain import Survey
-from .ports import Answer, Questionnaires
+from .ports import Answer, Questionnaires, Ratings
 from .questionnaire import QuestionnaireVersion
-from .respond import ANSWER_SURVEY
+from .respond import ANSWER_SURVEY, counts_in_rate
 from .standard import STANDARD_ID
 
 KIND = "survey-results"
@@ -85,9 +91,10 @@ class UnsettledError(Exception):
 class ResultsReconciler:
     """Recounts a round's cells and sets them right."""
 
-    def __init__(self, *, store: ResultsStore, questionnaires: Questionnaires) -> None:
+    def __init__(self, *, store: ResultsStore, questionnaires: Questionnaires, ratings: Ratings | None = None) -> None:
         self._store = store
         self._questionnaires = questionnaires
+        self._ratings = ratings  # the statistics' survey counters (None: not recounted)
 
     def run(self, run: JobRun) -> None:
         """The job's handler: params `survey_id` and `round`, in the tenant holding the answers."""
@@ -112,10 +119,11 @@ class ResultsReconciler:
         number: int,
         progress: Callable[[int, int | None, str], None] = lambda *_: None,
     ) -> Outcome:
-        """Make the round's cells equal to the recount of its answers."""
+        """Make the round's cells, and its part of the satisfaction rate, equal to the recount of its answers."""
         for _ in range(PASSES):
-            recount, seen = self._recount(tenant, survey_id, survey, number, progress)
+            recount, seen, rated = self._recount(tenant, survey_id, survey, number, progress)
             cells = self._store.cell_values(tenant=tenant, survey_id=survey_id, round_number=number)
+            have = self._ratings.read(tenant=tenant, days=rated) if self._ratings else {}
             if {a.id for a in self._store.each_answer(tenant=tenant, survey_id=survey_id, round_number=number)} == seen:
                 break
         else:
@@ -131,8 +139,14 @@ class ResultsReconciler:
             if key not in recount
         )
         old = self._store.drop_old_counters(tenant=tenant, survey_id=survey_id, round_number=number)
-        numbers = sum(len(d) for d in deltas.values())
-        return Outcome(len(cells.keys() | recount.keys()), len(deltas) + dropped, numbers, old)
+        found = {day: (n[0], n[1]) for day, n in rated.items()}
+        kpis = (
+            self._ratings.fix(tenant=tenant, survey_id=survey_id, round_number=number, have=have, found=found)
+            if self._ratings
+            else {}
+        )
+        numbers = sum(len(d) for d in deltas.values()) + sum(len(d) for d in kpis.values())
+        return Outcome(len(cells.keys() | recount.keys()) + len(have), len(deltas) + dropped + len(kpis), numbers, old)
 
     def _recount(
         self,
@@ -141,9 +155,11 @@ class ResultsReconciler:
         survey: Survey | None,
         number: int,
         progress: Callable[[int, int | None, str], None],
-    ) -> tuple[dict[counting.CellKey, counting.Values], set[str]]:
+    ) -> tuple[dict[counting.CellKey, counting.Values], set[str], dict[date, list[int]]]:
         total: dict[counting.CellKey, counting.Values] = {}
         seen: set[str] = set()
+        rated: dict[date, list[int]] = {}  # day → [answers counted in the rate, of them satisfied]; every answer's day
+        counts = counts_in_rate(survey, number)
         versions: dict[tuple[str, int], tuple[QuestionnaireVersion, Any]] = {}
         weights = survey.weights if survey is not None else {}
         for a in self._store.each_answer(tenant=tenant, survey_id=survey_id, round_number=number):
@@ -154,10 +170,13 @@ class ResultsReconciler:
             version, root = versions[key]
             counted = counting.count(version, a.answers, root=root, weights=weights, groups=a.groups)
             counting.add(total, a.stratum, counted)
+            day = rated.setdefault(a.submitted_on, [0, 0])
+            if counts and (satisfied := index.satisfied(counted.scores)) is not None:
+                day[0], day[1] = day[0] + 1, day[1] + int(satisfied)
             seen.add(a.id)
             if len(seen) % 500 == 0:
                 progress(len(seen), None, MESSAGES["counting"])
-        return total, seen
+        return total, seen, rated
 
     def _version(self, tenant: str, survey: Survey | None, questionnaire_id: str, number: int) -> QuestionnaireVersion:
         """An answer's questionnaire version (a national survey's is the CCC's; the answer links' the office's own)."""

@@ -24,7 +24,7 @@ from . import answers as form_rules
 from . import counting, index
 from .domain import Survey, day_of
 from .members import Member
-from .ports import Answer, MemberChange, Offices, Progress, Questionnaires, Submission
+from .ports import Answer, MemberChange, Offices, Progress, Questionnaires, Rated, Submission
 from .questionnaire import QuestionnaireVersion
 from .standard import STANDARD_ID
 
@@ -35,6 +35,15 @@ ANSWER_SURVEY = "answer-links"  # the built-in survey the answer links' response
 SURVEY, ANSWER = "survey", "answer"  # link purposes
 PROGRESS_DAYS = 2  # answers in progress are kept past the link's validity, then expire (TTL)
 ProblemKind = Literal["unknown", "expired", "not_yet_valid", "used", "closed", "limited", "declined"]
+
+
+def counts_in_rate(survey: Survey | None, number: int) -> bool:
+    """Whether a round's answers count in the office's satisfaction rate: the official run's (Art. 8 step 2; a pilot
+    tries the questionnaire out), and the answer links' (`survey` None: they end every written answer)."""
+    if survey is None:
+        return True
+    found = next((r for r in survey.rounds if r.number == number), None)
+    return found is not None and found.kind == "official"
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,7 @@ class Sitting:
     errors: dict[str, str] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)  # the survey's index weights, read at submission
     attributes: dict[str, str] = field(default_factory=dict)  # the respondent's channel and group (result cells)
+    rated: bool = False  # its answers count in the office's satisfaction rate: an official round's, the answer links'
 
 
 class Links(Protocol):
@@ -253,7 +263,9 @@ class RespondentService:
             closed=counted.options,
             groups=counted.groups,
         )
-        return Submission(member_change, answer, progress_key=self._progress_key(sitting), counted=counted)
+        satisfied = index.satisfied(counted.scores) if sitting.rated else None
+        rated = Rated(answer.submitted_on, satisfied) if satisfied is not None else None
+        return Submission(member_change, answer, progress_key=self._progress_key(sitting), counted=counted, rated=rated)
 
     @staticmethod
     def _progress_key(sitting: Sitting) -> str:
@@ -311,6 +323,7 @@ class RespondentService:
                 "Ý kiến của Ông/Bà về câu trả lời của cơ quan BHXH",
                 anonymous=False,
                 attributes={"channel": link.subject.get("channel", "")},  # its stratum is the channel too; no group
+                rated=True,
             )
             return sitting, link
         return self._survey_sitting(tenant, link, now)
@@ -376,6 +389,7 @@ class RespondentService:
             survey.plan.purpose,
             survey.settings.anonymous,
             weights=dict(survey.weights),
+            rated=counts_in_rate(survey, number),
         )
 
     def interview_screen(

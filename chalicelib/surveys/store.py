@@ -16,6 +16,8 @@ update's expression stays under DynamoDB's 4 KB: equal values share one placehol
 for about 450 counters a cell (a questionnaire of 120 closed questions needs about 360).
 The old layout (one item per round, stratum, question and option, SK `{round:02d}#{stratum}#{q}#{o}`, type
 `SurveyResultCount`) is deleted by the reconcile job (reconcile.py), which recounts the cells from the answers.
+A counted answer (an official round's, scored on the index) also ADDs to its office's statistics counters (`T#{t}#KPI`,
+four items: reports/survey_counts.py) in the same transaction.
 A national survey's members, answers and cells are under the province's keys (chalicelib/surveys/domain.py).
 """
 
@@ -44,7 +46,7 @@ from .codec import member_body, member_from, survey_body, survey_from
 from .counting import CellKey, Values, result_cell
 from .domain import Survey
 from .members import Member
-from .ports import Answer, MemberChange, PlanChange, Progress, ResultCell, Submission, tally_id
+from .ports import Answer, MemberChange, PlanChange, Progress, Ratings, ResultCell, Submission, tally_id
 
 CHUNK = 100  # items a transaction may hold
 
@@ -223,8 +225,9 @@ def _adds(values: Mapping[str, Decimal], tenant: str) -> list[Action]:
 class DynamoSurveyStore:
     """Surveys, members, progress and answers: a read is one call, a step one transaction."""
 
-    def __init__(self, *, journal: Journal, approvals: ApprovalItems, tally: TallyParts) -> None:
+    def __init__(self, *, journal: Journal, approvals: ApprovalItems, tally: TallyParts, ratings: Ratings | None = None) -> None:
         self._journal, self._approvals, self._tally = journal, approvals, tally
+        self._ratings = ratings  # the statistics' survey counters; None for tooling that writes no statistics
 
     # -- surveys ------------------------------------------------------------------------------------------------
 
@@ -411,6 +414,13 @@ class DynamoSurveyStore:
                 for key in submission.counted.cells(a.stratum):
                     cell = ResultCellItem(_results_key(tenant, survey_id), _cell_sk(a.round, key))
                     tx.update(cell, actions=_adds(values, tenant), add_version_condition=False)
+            if submission.rated is not None and self._ratings is not None:
+                r = submission.rated
+                parts = self._ratings.updates(
+                    tenant=tenant, survey_id=survey_id, round_number=a.round, day=r.day, satisfied=r.satisfied
+                )
+                for item, actions in parts:  # a copy: PynamoDB appends the version's increment to the list it is given
+                    tx.update(item, actions=list(actions), add_version_condition=False)
 
         return build
 

@@ -52,6 +52,28 @@ def test_hanois_survey_shows_its_tally_with_answers_and_its_pilot_lessons(api, d
     assert "@example.vn" not in shown.text and "+84" not in shown.text, "no member's contact on the survey's page"
 
 
+def test_hanois_report_page_counts_the_official_rounds_answers_in_the_satisfaction_rate(api, demo) -> None:
+    from tests.api.test_report_pages import _row
+
+    leader, sid = api("hanoi").login("leader"), demo.surveys["hanoi"]
+    today = datetime.now(UTC).date()
+    years = sorted({str(today.year), str((today - timedelta(days=14)).year)})  # the demo's round ran for ten days
+    counters = [leader.get(f"/api/reports/figures?period={y}").json["counters"] for y in years]
+    official = sum(c.get(f"survey_rated|round={sid}/2", 0) for c in counters)
+    assert official > 0, "the official round's answers count in the office's rate"
+    assert all(f"survey_rated|round={sid}/1" not in c for c in counters), "the pilot's do not"
+    page = console(leader)[0].get(f"/reports?period={years[-1]}").text
+    rated = counters[-1].get("survey_rated", 0)
+    assert _row(page, "satisfaction", "surveys")[1] == f"{rated:,}".replace(",", ".")
+    national = demo.surveys["national"]
+    mine = f"survey_rated|round={national}/1"
+    parts = {
+        t: sum(api(t).login("leader").get(f"/api/reports/figures?period={y}").json["counters"].get(mine, 0) for y in years)
+        for t in ("ccc", "hcm")
+    }
+    assert parts["hcm"] > 0 and parts["ccc"] == 0, "a national survey's answers count in the province that received them"
+
+
 def test_the_leader_sees_the_submitted_plan_and_not_the_returned_one(api, demo) -> None:
     leader = api("hanoi").login("leader")
     inbox = {i["subject_id"]: i for i in _every(leader)}

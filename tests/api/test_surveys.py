@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from chalicelib.shared.clock import VN_TZ
 from tests.api.test_survey_frames import _upload
 
 PLAN = {
@@ -201,6 +202,8 @@ def test_the_link_that_ends_a_written_answer_opens_the_standard_questionnaire(ap
     token = json.loads(mail.template_data)["survey_url"].rsplit("/s/", 1)[1]
     public = api("hanoi")
     cells = _answer_cells()
+    day = f"/api/reports/figures?period={datetime.now(VN_TZ).date().isoformat()}"
+    rated = leader.get(day).json["counters"]
     page = public.get(f"/s/{token}")
     assert page.status == 200 and "câu trả lời" in page.text.lower(), page.text[:300]
     for _ in range(10):
@@ -217,6 +220,9 @@ def test_the_link_that_ends_a_written_answer_opens_the_standard_questionnaire(ap
     for key in [("email", "", ""), ("email", "channel", "email"), ("email", "form", "questionnaire")]:
         assert after[key] == cells.get(key, 0) + 1, f"the answer counted in {key}"
     assert not any(k[1] == "group" and after[k] != cells.get(k, 0) for k in after), "an answer link's respondent has no group"
+    counted = leader.get(day).json["counters"]
+    for name in ("survey_rated", "survey_rated|round=answer-links/1"):
+        assert counted.get(name, 0) == rated.get(name, 0) + 1, f"the answer counts in the office's satisfaction rate: {name}"
     survey = leader.get(f"/api/requests/{approved['id']}").json["survey"]
     assert survey["opened_at"] and survey["answered_at"], "the request shows its link opened and answered"
 

@@ -14,8 +14,8 @@ from chalicelib.shared.errors import ConflictError
 from chalicelib.surveys.counting import Counted
 from chalicelib.surveys.domain import APPROVAL_KIND, Design, Plan, Round, Settings, Survey
 from chalicelib.surveys.members import Contact, Member
-from chalicelib.surveys.ports import Answer, MemberChange, PlanChange, Progress, Submission, tally_id
-from tests.fakes import FakePendingApprovals, FakeSurveyStore, FakeTallyStore
+from chalicelib.surveys.ports import Answer, MemberChange, PlanChange, Progress, Rated, Submission, tally_id
+from tests.fakes import FakeCounterStore, FakePendingApprovals, FakeSurveyStore, FakeTallyStore
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 DAY = date(2026, 12, 1)
@@ -28,6 +28,7 @@ class Contract:
     store: Any
     inbox: Any
     tally: Any
+    kpis: Any = None  # the statistics' counter items a counted answer adds to (reports/store.py)
 
     def pending(self, tenant: str) -> list[str]:
         return [p.subject_id for p in self.inbox.list(tenant=tenant, cursor=None)[0]]
@@ -39,17 +40,20 @@ class Contract:
 @pytest.fixture(params=["memory", "dynamodb"])
 def contract(request: Any) -> Contract:
     if request.param == "memory":
-        inbox, tally = FakePendingApprovals(), FakeTallyStore()
-        return Contract(FakeSurveyStore(approvals=inbox, tally=tally), inbox, tally)
+        inbox, tally, kpis = FakePendingApprovals(), FakeTallyStore(), FakeCounterStore()
+        return Contract(FakeSurveyStore(approvals=inbox, tally=tally, kpis=kpis), inbox, tally, kpis)
     request.getfixturevalue("stack")
     from chalicelib.approvals.store import PendingApprovals
     from chalicelib.audit.store import AuditStore
+    from chalicelib.reports.store import DynamoCounterStore
+    from chalicelib.reports.survey_counts import SurveyRatings
     from chalicelib.surveys.store import DynamoSurveyStore
     from chalicelib.surveys.tally_store import DynamoTallyStore
 
-    table_inbox, table_tally = PendingApprovals(), DynamoTallyStore()
-    store = DynamoSurveyStore(journal=AuditStore(), approvals=table_inbox, tally=table_tally)
-    return Contract(store, table_inbox, table_tally)
+    table_inbox, table_tally, table_kpis = PendingApprovals(), DynamoTallyStore(), DynamoCounterStore()
+    ratings = SurveyRatings(store=table_kpis)
+    store = DynamoSurveyStore(journal=AuditStore(), approvals=table_inbox, tally=table_tally, ratings=ratings)
+    return Contract(store, table_inbox, table_tally, table_kpis)
 
 
 def _survey(tenant: str, survey_id: str, *, at: datetime = NOW, title: str = "Khảo sát tổng đài") -> Survey:
@@ -291,6 +295,34 @@ def test_a_member_answers_once_and_a_second_submission_writes_nothing(contract: 
     assert ([a.id for a in first], [a.id for a in rest], end) == (["a-1", "m1"], ["m2"], None), "pages read on"
     assert contract.counts(tenant, sid)["all"]["completed"] == 2
     assert store.answer(tenant=tenant, survey_id=sid, round_number=1, answer_id="a-1").member_id is None
+
+
+def test_a_counted_answer_adds_to_its_offices_satisfaction_counters_in_its_own_transaction(
+    contract: Contract, unique: str
+) -> None:
+    store, tenant, sid = contract.store, f"t{unique}", f"s{unique}"
+    _drawn(store, tenant, sid, _member("m1"), _member("m2"))
+    keys = [(tenant, k) for k in ("D#2026-12-01", "M#2026-12", "Q#2026-4", "Y#2026")]
+
+    def submit(member_id: str, satisfied: bool) -> None:
+        m = store.member(tenant=tenant, survey_id=sid, round_number=1, member_id=member_id)
+        rated = Rated(DAY, satisfied)
+        change = MemberChange(m, m.complete(NOW), DAY)
+        store.submit(
+            tenant=tenant, survey_id=sid, submission=Submission(change, _answer(member_id), counted=_counted(), rated=rated)
+        )
+
+    submit("m1", True)
+    submit("m2", False)
+    mine = f"|round={sid}/1"
+    want = {"survey_rated": 2, f"survey_rated{mine}": 2, "survey_satisfied": 1, f"survey_satisfied{mine}": 1}
+    assert list(contract.kpis.many(keys).values()) == [want] * 4, "the day, its month, quarter and year"
+    stale = store.member(tenant=tenant, survey_id=sid, round_number=1, member_id="m1")
+    stale.version = 1  # a second submission of m1 (another tab): refused, and it adds nothing
+    with pytest.raises(ConflictError):
+        again = Submission(MemberChange(stale, {}, DAY), _answer("m1"), counted=_counted(), rated=Rated(DAY, True))
+        store.submit(tenant=tenant, survey_id=sid, submission=again)
+    assert list(contract.kpis.many(keys).values()) == [want] * 4
 
 
 def test_a_submission_on_a_member_changed_meanwhile_is_refused(contract: Contract, unique: str) -> None:

@@ -144,7 +144,7 @@ class Request:
             recorded_at=now,
             created_by=actor.username,
             unit_id=transfer.to_unit,
-            origin=Origin(self.tenant, self.id, transfer.id),
+            origin=Origin(self.tenant, self.id, transfer.id, due_at=transfer.due_at),
         )
         remote.reference = reference_of(remote)
         remote._log(now, actor.username, "received_by_transfer", f"{self.tenant}/{self.reference}")

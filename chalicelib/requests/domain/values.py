@@ -137,3 +137,4 @@ class Origin:
     request_id: str
     transfer_id: str
     reported_at: datetime | None = None  # when this office reported its result back
+    due_at: datetime | None = None  # the transfer's deadline, as the transferring office set it (reports: in time)
