@@ -38,6 +38,10 @@ DIMENSION_COLUMNS = (
     ("p90_working_days", "90 % trong (ngày làm việc)"),
 )
 SUMMARY_KEYS = ("received", "answered", "unanswered", "late", "median_working_days", "p90_working_days")
+# The totals that link to exactly their requests (Link's dimension, value): the period's received, the gauge's open
+# and overdue now. The list has no filter meaning "answered or closed", "open now of those received" or "late", so
+# answered, unanswered and late are not linked (README "Reports").
+LINKED = {"received": ("", ""), "open_now": ("open", ""), "overdue_now": ("overdue", "")}
 NOW_KEYS = ("open_now", "overdue_now")
 # Annex 2 §1's steps the counters follow: (label, the step's on-time share, the step's late count).
 DEADLINE_STEPS = (
@@ -131,8 +135,8 @@ def summary(figures: Figures, now: Figures | None, link: Link) -> StatTable:
     for k in keys:
         i = BY_KEY[k]
         source = now if i.now and now is not None else figures
-        target = link("overdue", "1") if k == "overdue_now" else link("", "") if k in ("received", "open_now") else None
-        row.append(Value(_number(i, source), target))
+        behind = link(*LINKED[k]) if k in LINKED else None
+        row.append(Value(_number(i, source), behind))
     note = "Đang xử lý và quá hạn: tại thời điểm xem." if now is not None else ""
     return StatTable("summary", "Tổng hợp", columns, [row], note, "Tổng hợp", ("total",))
 

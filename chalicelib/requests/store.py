@@ -582,7 +582,11 @@ class DynamoRequestStore:
             for status in sorted(statuses):
                 pk = tenant_key(tenant, "REQS", status.value)
                 results = RequestItem.gsi1.query(
-                    pk, RequestItem.GSI1SK.between(low, high), scan_index_forward=False, limit=limit + 1, filter_condition=condition
+                    pk,
+                    RequestItem.GSI1SK.between(low, high),
+                    scan_index_forward=False,
+                    limit=limit + 1,
+                    filter_condition=condition,
                 )
                 page = next(results.page_iter)  # one page: never more than limit + 1 items read a status
                 found += [i for i in map(BaseItem.from_raw_data, page.get("Items", [])) if isinstance(i, RequestItem)]

@@ -274,24 +274,25 @@ def test_the_list_by_receipt_holds_exactly_the_range_newest_first_across_statuse
         ("email", start + timedelta(hours=2), Channel.EMAIL),
         ("answered", start + timedelta(hours=3), Channel.HOTLINE),
         ("closed", start + timedelta(hours=4), Channel.HOTLINE),
-        ("open", start + timedelta(hours=5), Channel.HOTLINE),
+        ("unit", start + timedelta(hours=5), Channel.HOTLINE),
         ("last", end - timedelta(microseconds=1), Channel.POST),
         ("after", end, Channel.HOTLINE),
     ):
-        request = _new(tenant, channel=channel, received_at=at)
+        request = _new(tenant, channel=channel, received_at=at, unit_id="co-so-1" if name == "unit" else None)
         if name in ("answered", "closed"):
             request.answer_directly(at, actor, "Đã giải đáp", None)
         if name == "closed":
             request.close(at, actor)
         store.commit(Change([request]))
         made[name] = request.id
-    inside = [made[n] for n in ("last", "open", "closed", "answered", "email", "first")]
+    inside = [made[n] for n in ("last", "unit", "closed", "answered", "email", "first")]
     every, nothing = set(Status), RequestFilter()
     assert _every_page(store, tenant, start, end, every, nothing, 25) == inside, "the start is in, the end is out"
     assert _every_page(store, tenant, start, end, every, nothing, 1) == inside, "one a page, none twice or missed"
     hotline = RequestFilter(channel="hotline")
-    assert _every_page(store, tenant, start, end, every, hotline, 1) == [made[n] for n in ("open", "closed", "answered", "first")]
+    assert _every_page(store, tenant, start, end, every, hotline, 1) == [made[n] for n in ("unit", "closed", "answered", "first")]
     done = {Status.ANSWERED, Status.CLOSED}
     assert _every_page(store, tenant, start, end, done, nothing, 2) == [made["closed"], made["answered"]]
     assert _every_page(store, tenant, start, end, every, RequestFilter(kind="complaint"), 3) == []
+    assert _every_page(store, tenant, start, end, every, RequestFilter(unit="co-so-1"), 2) == [made["unit"]], "handling unit"
     assert _every_page(store, f"x{unique}", start, end, every, nothing, 25) == [], "another tenant's are never listed"
