@@ -27,6 +27,13 @@ def _ids(client: Api, path: str) -> list[str]:
     raise AssertionError("the pages never ended")
 
 
+def _found(text: str, pattern: str) -> str:
+    """What the pattern's group holds in the page (a link's target, a cell's text)."""
+    found = re.search(pattern, text, re.S)
+    assert found, pattern
+    return html.unescape(found.group(1))
+
+
 def _page_ids(page: Any, path: str) -> list[str]:
     """Every request a list page shows, following its "Trang sau" links."""
     found: list[str] = []
@@ -114,12 +121,7 @@ def test_a_months_counts_open_exactly_their_requests_on_the_page_and_in_the_ccc_
     page = console(leader)[0]
     text = page.get("/reports?period=2023-09").text
 
-    def behind(pattern: str) -> str:
-        found = re.search(pattern, text, re.S)
-        assert found, pattern
-        return html.unescape(found.group(1))
-
-    received = behind(r'data-testid="summary-0"><a href="([^"]+)"')
+    received = _found(text, r'data-testid="summary-0"><a href="([^"]+)"')
     assert received == "/requests?received_from=2023-09-01&received_to=2023-09-30"
     assert len(_page_ids(page, received)) == counters["received"]
     shown = page.get(received).text
@@ -130,15 +132,15 @@ def test_a_months_counts_open_exactly_their_requests_on_the_page_and_in_the_ccc_
         ("kind", "complaint", "received|kind=complaint"),
         ("category", "policy", "received|category=policy"),
     ):
-        link = behind(rf'<tr data-testid="row-{table}" data-key="{key}">\s*<th scope="row"><a href="([^"]+)"')
+        link = _found(text, rf'<tr data-testid="row-{table}" data-key="{key}">\s*<th scope="row"><a href="([^"]+)"')
         assert len(_page_ids(page, link)) == counters[counter] > 0, link
-    assert "2023-09" not in behind(r'data-testid="summary-1">(.*?)</div>'), "answered is not linked: the list cannot select it"
+    assert "2023-09" not in _found(text, r'data-testid="summary-1">(.*?)</div>'), (
+        "answered is not linked: the list cannot select it"
+    )
 
     officer = console(api("ccc").login("ccc-officer"))[0]
     drill = officer.get("/reports/national/hanoi?period=2023-09").text
-    link = html.unescape(
-        re.search(r'<tr data-testid="row-channel" data-key="hotline">\s*<th scope="row"><a href="([^"]+)"', drill).group(1)
-    )
+    link = _found(drill, r'<tr data-testid="row-channel" data-key="hotline">\s*<th scope="row"><a href="([^"]+)"')
     assert link.startswith("/central/requests?tenant=hanoi&received_from=2023-09-01&received_to=2023-09-30")
     assert len(_page_ids(officer, link)) == counters["received|channel=hotline"]
     assert "tiếp nhận từ 01/09/2023 đến 30/09/2023" in officer.get(link).text, "the CCC's list shows the range too"
