@@ -43,6 +43,7 @@ from .ports import Change, CustomerRequest, IntakeRecord, Listing, RequestFilter
 
 ANSWER_LINK = "answer"  # the links capability's purpose of the answer e-mail's survey link
 FAR_FUTURE = "9999-12-31T00:00:00.000000Z"
+RECEIPT_ROUNDS = 4  # a list by receipt reads at most 4 × statuses × (limit + 1) items a page, however selective its filter
 
 
 class RequestItem(BaseItem, discriminator="Request"):
@@ -565,16 +566,28 @@ class DynamoRequestStore:
         limit: int,
         cursor: str | None,
     ) -> Listing:
-        """Newest first across the statuses asked for: per status one page (≤ `limit` + 1 items) of a Query of GSI1
-        (keyed by status, sorted by receipt) with `GSI1SK between` the range, merged. A status whose page stopped
-        early stops the merge at its last key read, so nothing unread can belong above it; the cursor is the receipt
-        key (`{received}#{id}`) the page ended at, and the next page reads below it (docs/data-model.md R12)."""
-        low, high = iso(start), iso(end)  # `{end}#{id}` sorts after `{end}`: the end is excluded
-        below = _received_cursor(cursor, tenant)
-        if below is not None:
-            if below <= low:
-                return [], None
-            high = min(high, below)
+        """Newest first across the statuses asked for, merged from GSI1 (keyed by status, sorted by receipt) read with
+        `GSI1SK between` the range; while a filter leaves the page short, up to RECEIPT_ROUNDS rounds of reads. The
+        cursor is the receipt key (`{received}#{id}`) the page ended at (docs/data-model.md R12)."""
+        low, below = iso(start), _received_cursor(cursor, tenant)
+        found: list[Request] = []
+        for _ in range(RECEIPT_ROUNDS):
+            if below is not None and below <= low:
+                return found, None
+            items, below = self._receipt_round(tenant, low, iso(end), below, statuses, only, limit - len(found))
+            found += items
+            if below is None or len(found) >= limit:
+                break
+        return found, _received_token(tenant, below) if below else None
+
+    def _receipt_round(
+        self, tenant: str, low: str, high: str, below: str | None, statuses: Collection[Status], only: RequestFilter,
+        limit: int,
+    ) -> tuple[list[Request], str | None]:  # fmt: skip
+        """One round: per status one page (≤ `limit` + 1 items) of the Query below `below`, merged. A status whose
+        page stopped early stops the merge at its last key read, so nothing unread can belong above it; returns the
+        requests and the key the next round reads below (None: every status was read to the range's start)."""
+        high = min(high, below) if below else high  # `{end}#{id}` sorts after `{end}`: the end is excluded
         condition = _condition(only)
         found: list[RequestItem] = []
         stops: list[str] = []
@@ -582,12 +595,9 @@ class DynamoRequestStore:
             for status in sorted(statuses):
                 pk = tenant_key(tenant, "REQS", status.value)
                 results = RequestItem.gsi1.query(
-                    pk,
-                    RequestItem.GSI1SK.between(low, high),
-                    scan_index_forward=False,
-                    limit=limit + 1,
+                    pk, RequestItem.GSI1SK.between(low, high), scan_index_forward=False, limit=limit + 1,
                     filter_condition=condition,
-                )
+                )  # fmt: skip
                 page = next(results.page_iter)  # one page: never more than limit + 1 items read a status
                 found += [i for i in map(BaseItem.from_raw_data, page.get("Items", [])) if isinstance(i, RequestItem)]
                 if (last := results.page_iter.last_evaluated_key) is not None:
@@ -595,8 +605,7 @@ class DynamoRequestStore:
         stop = max(stops, default=None)
         ordered = sorted((i for i in found if i.GSI1SK != below and (stop is None or i.GSI1SK >= stop)), key=lambda i: i.GSI1SK)
         shown = ordered[::-1][:limit]
-        end_key = shown[-1].GSI1SK if len(ordered) > limit else stop  # None: every status was read to the range's start
-        return [from_item(i) for i in shown], _received_token(tenant, end_key) if end_key else None
+        return [from_item(i) for i in shown], shown[-1].GSI1SK if len(ordered) > limit else stop
 
     def open_by_due(
         self, *, tenant: str, before: datetime | None, only: RequestFilter, limit: int, cursor: str | None

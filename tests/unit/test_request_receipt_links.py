@@ -41,9 +41,15 @@ def test_a_link_names_the_periods_days_and_the_dimension():
 
 def test_only_the_totals_the_list_can_select_exactly_are_linked():
     figures = Figures("hanoi", Period.parse("2023-06"), {"received": 4, "answered": 3, "late": 1})
-    now = Figures("hanoi", None, {"open": 2}, date(2023, 6, 20))
+    now = Figures("hanoi", None, {"open": 2, "due:2023-06-19": 1, "due:2023-06-25": 1}, date(2023, 6, 20))
     table = tables.summary(figures, now, lambda d, v: f"[{d}]")
     assert [c.link for c in table.rows[0]] == ["[]", None, None, None, None, None, "[open]", "[overdue]"]
+    empty = tables.summary(
+        Figures("hanoi", Period.parse("2023-07")), Figures("hanoi", None, {}, date(2023, 7, 2)), lambda d, v: d
+    )
+    assert [c.link for c in empty.rows[0]] == [None] * 8, "a 0 opens nothing"
+    by_kind = tables.by_dimension(figures, "kind", lambda d, v: f"[{v}]")
+    assert [row[0].link for row in by_kind.rows] == [None, None, None], "no kind has a request behind it"
 
 
 def test_the_page_writes_the_active_range_the_vietnamese_way():
