@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -678,6 +678,10 @@ class FakeRequestStore(RequestStore):
             and (only.category is None or request.category.value == only.category)
             and (only.text is None or fold(only.text) in f"{fold(request.subject)} {request.reference.lower()}")
             and (only.status is None or request.status is only.status)
+            and (only.kind is None or request.kind.value == only.kind)
+            and (only.unit is None or request.unit_id == only.unit)
+            and (only.assignee is None or request.assignee == only.assignee)
+            and (only.due_before is None or (request.due_at is not None and request.due_at < only.due_before))
         )
 
     def _page(self, found: list[Request], only: RequestFilter, limit: int, cursor: str | None) -> Listing:
@@ -693,6 +697,24 @@ class FakeRequestStore(RequestStore):
     def by_status(self, *, tenant: str, status: Status, only: RequestFilter, limit: int, cursor: str | None) -> Listing:
         found = sorted(
             (r for (t, _), r in self.rows.items() if t == tenant and r.status is status),
+            key=lambda r: (r.received_at, r.id),
+            reverse=True,
+        )
+        return self._page(found, only, limit, cursor)
+
+    def received_in(
+        self,
+        *,
+        tenant: str,
+        start: datetime,
+        end: datetime,
+        statuses: Collection[Status],
+        only: RequestFilter,
+        limit: int,
+        cursor: str | None,
+    ) -> Listing:
+        found = sorted(
+            (r for (t, _), r in self.rows.items() if t == tenant and r.status in statuses and start <= r.received_at < end),
             key=lambda r: (r.received_at, r.id),
             reverse=True,
         )

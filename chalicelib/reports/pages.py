@@ -30,7 +30,7 @@ from .periods import Period
 from .routes import national_view
 from .schemas import DEFAULT_INDICATOR, DashboardRead, ReportExportBody, ValueRead
 from .selection import KIND_LABELS, RANGE, Selection, select
-from .service import LINK_FILTERS, requests_link
+from .service import NOW_LINKS, requests_link
 
 bp = Blueprint(__name__)
 P = Permission
@@ -43,17 +43,23 @@ def _today() -> date:
     return to_local(container().clock.now()).date()
 
 
-def office_link(dimension: str, value: str) -> str | None:
-    """The office's own request list narrowed as the API's `requests_link` says (the console's /requests)."""
-    if dimension == "overdue":
-        return "/requests?overdue=true"
-    if dimension and dimension not in LINK_FILTERS:
-        return None  # no filter of the list narrows to it (a kind of request)
-    return requests_link(dimension, value).removeprefix("/api")
+def office_link(selection: Selection, dimension: str, value: str) -> str | None:
+    """The requests behind a figure in the office's own list (the console's /requests): a period's by receipt
+    (`requests_link`); the "now" gauge's open and overdue are the list's default and `overdue` tabs."""
+    if dimension in NOW_LINKS:
+        return "/requests?overdue=true" if dimension == "overdue" else "/requests"
+    return requests_link(selection.start, selection.end, dimension, value, base="/requests")
+
+
+def province_link(tenant: str, selection: Selection, dimension: str, value: str) -> str | None:
+    """The same for the CCC drilling into a province: that office's requests in the CCC's central list."""
+    if dimension in NOW_LINKS:
+        return central_link(tenant, overdue=dimension == "overdue")
+    return requests_link(selection.start, selection.end, dimension, value, base="/central/requests", tenant=tenant)
 
 
 def central_link(tenant: str, *, overdue: bool = False) -> str:
-    """An office's requests in the CCC's central view."""
+    """An office's open requests in the CCC's central view (soonest deadline first)."""
     return f"/central/requests?tenant={tenant}" + ("&overdue=true" if overdue else "")
 
 
@@ -67,7 +73,7 @@ def _statistics(p: Page, tenant: str, *, error: AppError | None = None, province
     units = {u.id: u.name for u in c.tenancy.list_units(tenant=tenant, include_inactive=True)}
 
     def link(dimension: str, value: str) -> str | None:
-        return central_link(tenant, overdue=dimension == "overdue") if province else office_link(dimension, value)
+        return province_link(tenant, selection, dimension, value) if province else office_link(selection, dimension, value)
 
     found = views.office_statistics(c.reports, tenant=tenant, selection=selection, today=today, link=link, units=units)
     return render(

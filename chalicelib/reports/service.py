@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 from chalicelib.shared.errors import MalformedError, NotFoundError
 from chalicelib.shared.permissions import CENTRAL_TENANT as CENTRAL
@@ -24,9 +25,11 @@ Key = tuple[str, str]
 DASHBOARD_KPIS = ("instant_rate", "satisfaction_rate", "on_time_share", "median_working_days")
 WORST = 5
 MAX_DAYS = 366
-# The request list's filters (GET /api/requests) that a figure's requests can be opened with: the list has no
-# filter by date of receipt, so a link narrows by dimension and state, not by period (README "Reports").
-LINK_FILTERS = {"channel": "channel", "category": "category", "unit": "unit"}
+# The request list's filters (GET /api/requests) that a figure's requests are opened with, by dimension: with the
+# period's days of receipt (`received_from`/`received_to`) they select exactly the requests a `received` counts
+# (`unit` then is the handling unit, as the counters' `|unit=`) — README "Reports".
+LINK_FILTERS = {"channel": "channel", "kind": "kind", "category": "category", "unit": "unit"}
+NOW_LINKS = ("open", "overdue")  # the "now" gauge's figures: today's open requests, not a period's (tables.summary)
 
 
 class CounterReads(Protocol):
@@ -182,7 +185,10 @@ class ReportService:
     def units(self, *, tenant: str, period: Period) -> list[UnitFigures]:
         """The figures of each unit that handled requests of the period (from the `|unit=` counters)."""
         figures = self.figures(tenant=tenant, period=period)
-        return [UnitFigures(u, figures.slice("unit", u), requests_link("unit", u)) for u in figures.dimension_values("unit")]
+        return [
+            UnitFigures(u, figures.slice("unit", u), requests_link(period.start, period.end, "unit", u) or "")
+            for u in figures.dimension_values("unit")
+        ]
 
     # -- every office -----------------------------------------------------------------------------------------
 
@@ -273,9 +279,19 @@ class ReportService:
         return [Overdue(r.tenant, r.id, r.reference, r.subject, r.due_at) for r in items if r.due_at is not None]
 
 
-def requests_link(dimension: str, value: str) -> str:
-    """The request list narrowed to a dimension value (the list's own filters, LINK_FILTERS)."""
-    return f"/api/requests?{LINK_FILTERS[dimension]}={value}" if dimension in LINK_FILTERS else "/api/requests"
+def requests_link(
+    start: date, end: date, dimension: str = "", value: str = "", *, base: str = "/api/requests", tenant: str | None = None
+) -> str | None:
+    """The request list of exactly the requests a period's `received` counts — received on the days `start`..`end`,
+    of every status — narrowed to a dimension value (LINK_FILTERS); None for a dimension the list cannot select.
+    `base` is the list (the API's, the console's /requests, the CCC's /central/requests with `tenant`)."""
+    if dimension and dimension not in LINK_FILTERS:
+        return None
+    params = {"tenant": tenant} if tenant else {}
+    params |= {"received_from": start.isoformat(), "received_to": end.isoformat()}
+    if dimension:
+        params[LINK_FILTERS[dimension]] = value
+    return f"{base}?{urlencode(params)}"
 
 
 def _ranks(values: Mapping[str, float | None], *, higher_is_better: bool) -> dict[str, int]:

@@ -42,6 +42,10 @@ DIMENSION_NOTE = (
     "Hài lòng (đánh giá): chỉ tính đánh giá sau khi trả lời; phiếu khảo sát không gắn với kênh, loại, nhóm nội dung hay đơn vị."
 )
 SUMMARY_KEYS = ("received", "answered", "unanswered", "late", "median_working_days", "p90_working_days")
+# The totals that link to exactly their requests (Link's dimension, value): the period's received, the gauge's open
+# and overdue now — when not 0. The list has no filter meaning "answered or closed", "open now of those received" or "late", so
+# answered, unanswered and late are not linked (README "Reports").
+LINKED = {"received": ("", ""), "open_now": ("open", ""), "overdue_now": ("overdue", "")}
 NOW_KEYS = ("open_now", "overdue_now")
 # Annex 2 §1's steps the counters follow: (label, the step's on-time share, the step's late count).
 DEADLINE_STEPS = (
@@ -135,8 +139,8 @@ def summary(figures: Figures, now: Figures | None, link: Link) -> StatTable:
     for k in keys:
         i = BY_KEY[k]
         source = now if i.now and now is not None else figures
-        target = link("overdue", "1") if k == "overdue_now" else link("", "") if k in ("received", "open_now") else None
-        row.append(Value(_number(i, source), target))
+        value = _number(i, source)
+        row.append(Value(value, link(*LINKED[k]) if k in LINKED and value else None))
     note = "Đang xử lý và quá hạn: tại thời điểm xem." if now is not None else ""
     return StatTable("summary", "Tổng hợp", columns, [row], note, "Tổng hợp", ("total",))
 
@@ -150,7 +154,7 @@ def by_dimension(figures: Figures, dimension: str, link: Link, names: Mapping[st
     rows = []
     for v in values:
         part = figures.slice(dimension, v)
-        behind = link(dimension, v)
+        behind = link(dimension, v) if part.get("received") else None  # no requests behind a 0: nothing to open
         cells = [Value(names.get(v, v), behind)]
         cells += [Value(_number(BY_KEY[k], part), behind if k == "received" else None) for k, _ in DIMENSION_COLUMNS]
         rows.append(cells)

@@ -103,6 +103,8 @@ FIELDS = {
     "cursor": "Trang",
     "limit": "Số dòng",
     "tenant": "Tỉnh, thành phố",
+    "received_from": "Từ ngày",
+    "received_to": "Đến ngày",
 }
 PROBLEMS = {
     "required": "Bắt buộc nhập.",
@@ -113,6 +115,7 @@ PROBLEMS = {
     "future": "Không thể ở tương lai.",
     "past": "Phải ở tương lai.",
     "outside_working_hours": "Ngoài giờ làm việc.",
+    "before_from": "Phải sau hoặc bằng Từ ngày.",
 }
 # Annex 1 §2: the scripts an agent needs in almost every call, with a short name for the side panel.
 PRIMARY_SCRIPTS = {

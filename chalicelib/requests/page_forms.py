@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -173,12 +173,26 @@ def tabs(p: Page) -> tuple[str, list[tuple[str, str, str]]]:
     return active, [(k, text, "/requests" + (f"?{urlencode(links[k])}" if links[k] else "")) for k, text in shown]
 
 
+def receipt_range(query: dict[str, str]) -> str:
+    """The active range of receipt days as the page writes it ("từ 01/06/2026 đến 30/06/2026"); "" without one."""
+    days = []
+    for name in ("received_from", "received_to"):
+        try:
+            days.append(date.fromisoformat(query[name]).strftime("%d/%m/%Y") if query.get(name) else "")
+        except ValueError:
+            return ""  # the refusal is shown instead
+    first, last = days
+    return " ".join(([f"từ {first}"] if first else []) + ([f"đến {last}"] if last else []))
+
+
 def list_context(p: Page, path: str, items: list[Request], cursor: str | None) -> dict[str, Any]:
-    """What a list page shows: the rows, the filters as typed, the tabs, the link to the next page."""
+    """What a list page shows: the rows, the filters as typed (the range of receipt days written dd/mm/yyyy), the
+    tabs, the link to the next page (which keeps every filter)."""
     active, links = tabs(p)
     next_url = f"{path}?{urlencode({**query_of(p), 'cursor': cursor})}" if cursor else None
     return {
         "items": items,
+        "received": receipt_range(query_of(p)),
         "query": query_of(p),
         "active": active,
         "tabs": links,

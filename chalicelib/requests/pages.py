@@ -44,6 +44,7 @@ from .schemas import (
 )
 
 if TYPE_CHECKING:
+    from .lists import RequestLists
     from .service import RequestService
 
 
@@ -62,7 +63,7 @@ def _intake_page(p: Page, status: int = 200, **extra: object) -> Response:
 def inbox(p: Page) -> Response:
     """The inbox: mine, my unit's, awaiting approval, due soon, overdue, every open request — with filters and pages."""
     query = parse(RequestQuery, query_of(p))
-    items, cursor = container().request_lists.inbox(tenant=p.tenant.code, actor=p.user, query=query)
+    items, cursor = lists().inbox(tenant=p.tenant.code, actor=p.user, query=query)
     return render(p, "requests_inbox.html", **list_context(p, "/requests", items, cursor))
 
 
@@ -87,6 +88,11 @@ def intake_submit(p: Page) -> Response:
 def detail(p: Page, request_id: str) -> Response:
     """The request with its parts, timeline, deadline and the actions this user may take now."""
     return show(p, request_id)
+
+
+def lists() -> RequestLists:
+    """The request lists (bootstrap's)."""
+    return container().request_lists
 
 
 def _service() -> RequestService:
@@ -271,7 +277,7 @@ def assign(p: Page, request_id: str) -> Response:
 def central(p: Page) -> Response:
     """The CCC's national list: every province's open requests, soonest deadline first; one province by status."""
     query = parse(CentralQuery, query_of(p))
-    found, error = attempt(lambda: container().request_lists.central(query=query))
+    found, error = attempt(lambda: lists().central(query=query))
     items, cursor = found or ([], None)
     context = list_context(p, "/central/requests", items, cursor)
     return render(p, "requests_central.html", error.status if error else 200, error=error, **context)

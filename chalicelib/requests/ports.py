@@ -3,6 +3,7 @@ seams to customers, the calendar, the timers and the staff directory. Adapters i
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -93,12 +94,17 @@ class SystemNote:
 
 @dataclass(frozen=True)
 class RequestFilter:
-    """Narrowing of a list after its key: channel, category, words of the subject or reference, one status."""
+    """Narrowing of a list after its key: channel, kind, category, words of the subject or reference, one status, the
+    handling unit (`Request.unit_id`, as the statistics count it), the person assigned, due before an instant."""
 
     channel: str | None = None
     category: str | None = None
     text: str | None = None
     status: Status | None = None
+    kind: str | None = None
+    unit: str | None = None
+    assignee: str | None = None
+    due_before: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,21 @@ class RequestStore(Protocol):
         self, *, tenant: str, before: datetime | None, only: RequestFilter, limit: int, cursor: str | None
     ) -> Listing:
         """Open requests, soonest deadline first; with `before`, only those due before it (overdue, due soon)."""
+        ...
+
+    def received_in(
+        self,
+        *,
+        tenant: str,
+        start: datetime,
+        end: datetime,
+        statuses: Collection[Status],
+        only: RequestFilter,
+        limit: int,
+        cursor: str | None,
+    ) -> Listing:
+        """Requests received in [start, end) in any of `statuses`, newest first (a page may hold fewer than `limit`
+        while `only` skips some; the cursor then still leads on)."""
         ...
 
     def assigned(self, *, tenant: str, login: str, only: RequestFilter, limit: int, cursor: str | None) -> Listing:

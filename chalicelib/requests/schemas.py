@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from chalicelib.customers.schemas import CustomerIdentity
-from chalicelib.shared.fields import Cursor, Identifier, Instant, Line, QueryFlag, QueryInstant, QueryInt, Text, Version
+from chalicelib.shared.fields import Cursor, Day, Identifier, Instant, Line, QueryFlag, QueryInstant, QueryInt, Text, Version
 from chalicelib.shared.schema import BaseModel, Input
 
 ChannelName = Literal["hotline", "national_portal", "web_portal", "fanpage", "email", "post", "other"]
@@ -131,11 +131,16 @@ class AssignBody(Versioned):
 
 
 class RequestQuery(Input):
-    """Filters of the request list; each is served by a key or an index (docs/data-model.md)."""
+    """Filters of the request list; each is served by a key or an index (docs/data-model.md). With `received_from`
+    / `received_to` (days in Vietnam's time, inclusive) the list is the requests received then, of every status
+    unless `status` says, newest first; `unit` then means the handling unit."""
 
     status: StatusName | None = None
     channel: ChannelName | None = None
+    kind: KindName | None = None
     category: CategoryName | None = None
+    received_from: Day | None = None
+    received_to: Day | None = None
     unit: Identifier | None = Field(default=None, max_length=40)
     assignee: Identifier | None = Field(default=None, max_length=40)
     overdue: QueryFlag = False
@@ -146,10 +151,16 @@ class RequestQuery(Input):
 
 
 class CentralQuery(Input):
-    """Filters of the CCC's cross-province list."""
+    """Filters of the CCC's cross-province list; a range of receipt days needs `tenant` (one office's requests)."""
 
     tenant: Identifier | None = Field(default=None, max_length=20)
     status: StatusName | None = None
+    channel: ChannelName | None = None
+    kind: KindName | None = None
+    category: CategoryName | None = None
+    unit: Identifier | None = Field(default=None, max_length=40)
+    received_from: Day | None = None
+    received_to: Day | None = None
     overdue: QueryFlag = False
     cursor: Cursor | None = None
     limit: QueryInt = Field(default=25, ge=1, le=100)

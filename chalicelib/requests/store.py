@@ -13,7 +13,10 @@ chalicelib/links/store.py), written in the approval's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import base64
+import binascii
+import json
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -29,7 +32,7 @@ from chalicelib.customers.domain import Customer
 from chalicelib.links.store import link_item
 from chalicelib.notifications.domain import Notice
 from chalicelib.shared.clock import iso, parse_iso
-from chalicelib.shared.errors import ConflictError, RuleViolationError
+from chalicelib.shared.errors import ConflictError, MalformedError, RuleViolationError
 from chalicelib.shared.pagination import decode, encode
 from chalicelib.shared.permissions import CENTRAL_TENANT
 from chalicelib.shared.text import fold
@@ -40,6 +43,7 @@ from .ports import Change, CustomerRequest, IntakeRecord, Listing, RequestFilter
 
 ANSWER_LINK = "answer"  # the links capability's purpose of the answer e-mail's survey link
 FAR_FUTURE = "9999-12-31T00:00:00.000000Z"
+RECEIPT_ROUNDS = 4  # a list by receipt reads at most 4 × statuses × (limit + 1) items a page, however selective its filter
 
 
 class RequestItem(BaseItem, discriminator="Request"):
@@ -55,6 +59,7 @@ class RequestItem(BaseItem, discriminator="Request"):
     received_at = UnicodeAttribute()
     due_at = UnicodeAttribute(null=True)
     assignee = UnicodeAttribute(null=True)
+    unit_id = UnicodeAttribute(null=True)  # the handling unit, for the lists' `unit` filter (also in the body)
     open_timer = UnicodeAttribute(null=True)  # the current timer while open: a superseded timer finds another id
     pending_draft = UnicodeAttribute(null=True)  # the draft awaiting the leader, for the approval wait's check
     search = UnicodeAttribute(default="")  # subject and reference folded: the `q` filter ignores case and diacritics
@@ -196,6 +201,7 @@ def to_item(request: Request, counted: dict[str, Any] | None = None) -> RequestI
         received_at=received,
         due_at=due,
         assignee=request.assignee,
+        unit_id=request.unit_id,
         open_timer=request.timer_id if request.is_open else None,
         pending_draft=pending.id if pending else None,
         body=body,
@@ -328,10 +334,38 @@ def _condition(only: RequestFilter) -> Condition | None:
         parts.append(RequestItem.search.contains(fold(only.text)))
     if only.status:
         parts.append(RequestItem.status == only.status.value)
+    if only.kind:
+        parts.append(RequestItem.kind == only.kind)
+    if only.unit:
+        parts.append(RequestItem.unit_id == only.unit)
+    if only.assignee:
+        parts.append(RequestItem.assignee == only.assignee)
+    if only.due_before:
+        parts.append(RequestItem.due_at < iso(only.due_before))
     condition: Condition | None = None
     for part in parts:
         condition = part if condition is None else condition & part
     return condition
+
+
+def _received_token(tenant: str, key: str) -> str:
+    """The cursor of a list by receipt: the tenant and the receipt key the page ended at."""
+    raw = json.dumps({"t": tenant, "b": key}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _received_cursor(cursor: str | None, tenant: str) -> str | None:
+    """The receipt key a cursor of `received_in` ends at; edited or another tenant's: 400 `invalid_cursor`."""
+    if not cursor:
+        return None
+    try:
+        found = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, UnicodeDecodeError, RecursionError, binascii.Error):
+        found = None
+    ok = isinstance(found, dict) and set(found) == {"t", "b"} and all(isinstance(v, str) and v for v in found.values())
+    if not ok or found["t"] != tenant or len(found["b"].encode("utf-8", "replace")) > 1024:
+        raise MalformedError("Con trỏ phân trang không hợp lệ.", code="invalid_cursor")
+    return str(found["b"])
 
 
 class CounterParts(Protocol):
@@ -520,6 +554,58 @@ class DynamoRequestStore:
                 for item in RequestItem.gsi1.query(pk, RequestItem.GSI1SK.between(iso(start), iso(end))):
                     if isinstance(item, RequestItem) and item.received_at < iso(end):
                         yield from_item(item)
+
+    def received_in(
+        self,
+        *,
+        tenant: str,
+        start: datetime,
+        end: datetime,
+        statuses: Collection[Status],
+        only: RequestFilter,
+        limit: int,
+        cursor: str | None,
+    ) -> Listing:
+        """Newest first across the statuses asked for, merged from GSI1 (keyed by status, sorted by receipt) read with
+        `GSI1SK between` the range; while a filter leaves the page short, up to RECEIPT_ROUNDS rounds of reads. The
+        cursor is the receipt key (`{received}#{id}`) the page ended at (docs/data-model.md R12)."""
+        low, below = iso(start), _received_cursor(cursor, tenant)
+        found: list[Request] = []
+        for _ in range(RECEIPT_ROUNDS):
+            if below is not None and below <= low:
+                return found, None
+            items, below = self._receipt_round(tenant, low, iso(end), below, statuses, only, limit - len(found))
+            found += items
+            if below is None or len(found) >= limit:
+                break
+        return found, _received_token(tenant, below) if below else None
+
+    def _receipt_round(
+        self, tenant: str, low: str, high: str, below: str | None, statuses: Collection[Status], only: RequestFilter,
+        limit: int,
+    ) -> tuple[list[Request], str | None]:  # fmt: skip
+        """One round: per status one page (≤ `limit` + 1 items) of the Query below `below`, merged. A status whose
+        page stopped early stops the merge at its last key read, so nothing unread can belong above it; returns the
+        requests and the key the next round reads below (None: every status was read to the range's start)."""
+        high = min(high, below) if below else high  # `{end}#{id}` sorts after `{end}`: the end is excluded
+        condition = _condition(only)
+        found: list[RequestItem] = []
+        stops: list[str] = []
+        with translated():
+            for status in sorted(statuses):
+                pk = tenant_key(tenant, "REQS", status.value)
+                results = RequestItem.gsi1.query(
+                    pk, RequestItem.GSI1SK.between(low, high), scan_index_forward=False, limit=limit + 1,
+                    filter_condition=condition,
+                )  # fmt: skip
+                page = next(results.page_iter)  # one page: never more than limit + 1 items read a status
+                found += [i for i in map(BaseItem.from_raw_data, page.get("Items", [])) if isinstance(i, RequestItem)]
+                if (last := results.page_iter.last_evaluated_key) is not None:
+                    stops.append(last["GSI1SK"]["S"])
+        stop = max(stops, default=None)
+        ordered = sorted((i for i in found if i.GSI1SK != below and (stop is None or i.GSI1SK >= stop)), key=lambda i: i.GSI1SK)
+        shown = ordered[::-1][:limit]
+        return [from_item(i) for i in shown], shown[-1].GSI1SK if len(ordered) > limit else stop
 
     def open_by_due(
         self, *, tenant: str, before: datetime | None, only: RequestFilter, limit: int, cursor: str | None

@@ -73,7 +73,8 @@ def test_the_statistics_page_shows_the_apis_figures_with_their_definitions(api, 
     assert _tile(text, "summary", 1) == format_number(counters.get("answered", 0))
     hotline = _row(text, "channel", "hotline")
     assert hotline[0] == "Tổng đài điện thoại" and hotline[1] == format_number(counters["received|channel=hotline"])
-    assert '<a href="/requests?channel=hotline">' in text, "a count opens the requests behind it"
+    days = f"received_from={month}-01&amp;received_to={month}-"
+    assert f'<a href="/requests?{days}' in text and "&amp;channel=hotline" in text, "a count opens the requests behind it"
     assert _keys(text, "category") == ["policy", "procedure_execution", "public_service", "staff_attitude", "coordination"]
     assert len(_keys(text, "trend")) == 12 and 'data-testid="trend-chart"' in text
 

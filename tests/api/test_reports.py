@@ -129,4 +129,4 @@ def test_the_definitions_series_and_units_read(api, unique):
     series = leader.get(f"/api/reports/series?indicator=satisfaction_rate&from={now.year - 1}-01&to={now:%Y-%m}").json
     assert len(series["items"]) == 13 + now.month - 1 and series["items"][0]["target"] == 0.8
     units = leader.get(f"/api/reports/units?period={now:%Y-%m}")
-    assert units.status == 200 and all(u["requests"].startswith("/api/requests?unit=") for u in units.json["items"])
+    assert units.status == 200 and all(u["requests"].startswith("/api/requests?received_from=") for u in units.json["items"])

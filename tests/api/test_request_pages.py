@@ -265,3 +265,10 @@ def test_the_page_offers_exactly_the_read_models_allowed_actions(api, unique):
     at_ccc = intake(ccc, unique + "c")
     assert "transfer" in ccc.get(f"/api/requests/{at_ccc['id']}").json["allowed_actions"]
     assert "transfer" not in agent.get(f"/api/requests/{hotline['id']}").json["allowed_actions"], "Art. 6.1: the CCC transfers"
+
+
+def test_a_backwards_range_of_receipt_days_gives_the_error_page_naming_the_field(api):
+    page, _ = console(api("hanoi").login("agent"))
+    reply = page.get("/requests?received_from=2023-06-30&received_to=2023-06-01")
+    assert reply.status == 422 and 'data-testid="error-message"' in reply.text and "Đến ngày" in reply.text
+    assert page.get("/requests?received_from=30/06/2023").status == 400

@@ -249,3 +249,50 @@ def test_a_redaction_rewrites_the_request_and_its_notes_at_its_version_and_keeps
     with pytest.raises(ConflictError):
         store.commit_redaction(stale, event=AuditEvent("system", "request.redact", "request", read.id, NOW))
     assert store.get(tenant=tenant, request_id=request.id).version == 3 and len(_trail(people, tenant)) == 1
+
+
+def _every_page(store, tenant: str, start: datetime, end: datetime, statuses, only: RequestFilter, limit: int) -> list[str]:
+    """Every id `received_in` lists, page after page (a page may be short while a filter skips items)."""
+    found, cursor = [], None
+    for _ in range(30):
+        page, cursor = store.received_in(
+            tenant=tenant, start=start, end=end, statuses=statuses, only=only, limit=limit, cursor=cursor
+        )
+        found += [r.id for r in page]
+        if cursor is None:
+            return found
+    raise AssertionError("the pages never ended")
+
+
+def test_the_list_by_receipt_holds_exactly_the_range_newest_first_across_statuses(store, unique):
+    tenant, actor = f"t{unique}", _actor(f"t{unique}")
+    start, end = datetime(2026, 11, 18, 17, 0, tzinfo=UTC), datetime(2026, 11, 19, 17, 0, tzinfo=UTC)  # 19/11 local
+    made = {}
+    for name, at, channel in (
+        ("before", start - timedelta(microseconds=1), Channel.HOTLINE),
+        ("first", start, Channel.HOTLINE),
+        ("email", start + timedelta(hours=2), Channel.EMAIL),
+        ("answered", start + timedelta(hours=3), Channel.HOTLINE),
+        ("closed", start + timedelta(hours=4), Channel.HOTLINE),
+        ("unit", start + timedelta(hours=5), Channel.HOTLINE),
+        ("last", end - timedelta(microseconds=1), Channel.POST),
+        ("after", end, Channel.HOTLINE),
+    ):
+        request = _new(tenant, channel=channel, received_at=at, unit_id="co-so-1" if name == "unit" else None)
+        if name in ("answered", "closed"):
+            request.answer_directly(at, actor, "Đã giải đáp", None)
+        if name == "closed":
+            request.close(at, actor)
+        store.commit(Change([request]))
+        made[name] = request.id
+    inside = [made[n] for n in ("last", "unit", "closed", "answered", "email", "first")]
+    every, nothing = set(Status), RequestFilter()
+    assert _every_page(store, tenant, start, end, every, nothing, 25) == inside, "the start is in, the end is out"
+    assert _every_page(store, tenant, start, end, every, nothing, 1) == inside, "one a page, none twice or missed"
+    hotline = RequestFilter(channel="hotline")
+    assert _every_page(store, tenant, start, end, every, hotline, 1) == [made[n] for n in ("unit", "closed", "answered", "first")]
+    done = {Status.ANSWERED, Status.CLOSED}
+    assert _every_page(store, tenant, start, end, done, nothing, 2) == [made["closed"], made["answered"]]
+    assert _every_page(store, tenant, start, end, every, RequestFilter(kind="complaint"), 3) == []
+    assert _every_page(store, tenant, start, end, every, RequestFilter(unit="co-so-1"), 2) == [made["unit"]], "handling unit"
+    assert _every_page(store, f"x{unique}", start, end, every, nothing, 25) == [], "another tenant's are never listed"
