@@ -12,7 +12,8 @@ closed period, periods.py). Its measures, each also counted per dimension value 
   working day of receipt (Annex 2 §1 "trả lời ngay": `WorkingCalendar.same_day`), i.e. `wd:0`;
 - `on_time` / `late`: answered by the deadline of the step that was running when the answer went out
   (`Request.answer_due_at`; requests answered before it was kept have neither);
-- `rated`, `satisfied` (Art. 6.1 step 4); `intake_late`: the call record entered after 5 minutes (Annex 2 §1 I.2);
+- `rated`, `satisfied` (Art. 6.1 step 4); `calls` 1 for a hotline request, `intake_late` when its call record was
+  entered after 5 minutes (Annex 2 §1 I.2);
 - `transferred`, `transfer_reported`, `transfer_reported_on_time` (the CCC's transfers to provinces, Art. 6.1 step 3).
 
 Counted outside the dimensions, because their unit or province is not the request's: `transferred:{province}`,
@@ -132,6 +133,8 @@ def facts(request: Request, calendar: WorkingDays) -> Facts:
     if request.origin is not None:
         measures["transferred_in"] = 1
         plain["transferred_in_on_time"] = int(_answered_by_transfer_deadline(request))
+    if request.channel is Channel.HOTLINE:
+        measures["calls"] = 1
     if request.late_record:
         measures["intake_late"] = 1
     if request.status in (Status.ANSWERED, Status.CLOSED) and request.answered_at is not None:

@@ -126,6 +126,11 @@ def histogram(figures: Figures) -> dict[int, int]:
     return found
 
 
+def _on_time_calls(f: Figures) -> float | None:
+    calls = f.get("calls")
+    return (calls - f.get("intake_late")) / calls if calls else None
+
+
 def _overdue(f: Figures) -> float | None:
     today = (f.today or date.min).isoformat()
     return float(sum(n for name, n in f.values.items() if name.startswith("due:") and name[4:] < today and name != "due:none"))
@@ -175,6 +180,9 @@ INDICATORS: tuple[Indicator, ...] = (
               _ANNEX2, WORKING_DAYS, lambda f: quantile(histogram(f), 0.9), higher_is_better=False),
     Indicator("intake_late", "Nhập phiếu gọi muộn", "Số cuộc gọi được nhập phiếu sau quá 5 phút kể từ cuộc gọi.",
               "QĐ 681 Phụ lục 2 §1 I.2", COUNT, _count("intake_late"), higher_is_better=False),
+    Indicator("intake_on_time_share", "Nhập phiếu cuộc gọi đúng hạn",
+              "Số cuộc gọi tổng đài được nhập phiếu trong 5 phút kể từ cuộc gọi, trên tổng số cuộc gọi tiếp nhận.",
+              "QĐ 681 Phụ lục 2 §1 I.2", SHARE, _on_time_calls),
     Indicator("unit_on_time_share", "Đơn vị nghiệp vụ trả lời đúng hạn",
               "Số lượt đơn vị nghiệp vụ trả lời trước hạn của lượt chuyển, trên số lượt đã trả lời.",
               "QĐ 681 Điều 6, Phụ lục 2 §1 I.3, II.3", SHARE, _ratio("unit_on_time", "unit_answered")),

@@ -35,7 +35,8 @@ from .service import NOW_LINKS, requests_link
 bp = Blueprint(__name__)
 P = Permission
 EXPLAINED = ("received", "answered", "unanswered", "late", "on_time_share", "instant_rate", "satisfaction_rate",
-             "median_working_days", "p90_working_days", "open_now", "overdue_now", "intake_late", "unit_on_time_share",
+             "median_working_days", "p90_working_days", "open_now", "overdue_now", "intake_late", "intake_on_time_share",
+             "unit_on_time_share",
              "transfer_reported_on_time")  # fmt: skip
 
 

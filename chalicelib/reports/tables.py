@@ -49,7 +49,7 @@ LINKED = {"received": ("", ""), "open_now": ("open", ""), "overdue_now": ("overd
 NOW_KEYS = ("open_now", "overdue_now")
 # Annex 2 §1's steps the counters follow: (label, the step's on-time share, the step's late count).
 DEADLINE_STEPS = (
-    ("Nhập phiếu cuộc gọi trong 5 phút (I.2)", None, "intake_late"),
+    ("Nhập phiếu cuộc gọi trong 5 phút (I.2)", "intake_on_time_share", "intake_late"),
     ("Trả lời khách hàng đúng hạn của bước đang xử lý", "on_time_share", "late"),
     ("Đơn vị nghiệp vụ trả lời đúng hạn (I.3, II.3)", "unit_on_time_share", None),
     ("BHXH tỉnh báo cáo lại kết quả đúng hạn (Điều 6.1 bước 3)", "transfer_reported_on_time", None),

@@ -129,6 +129,7 @@ def test_transfers_escalations_and_intake_are_counted_for_the_annex2_steps() -> 
     r.escalations = [Escalation("e1", "bhxh", due, status="answered", answered_at=due + timedelta(hours=1))]
     cells = facts(r, CAL).cells()
     assert cells["intake_late"] == cells["intake_late|unit=kh-tc"] == 1
+    assert cells["calls"] == 1, "a hotline call: the denominator of the intake step's share"
     assert cells["transferred"] == cells["transferred:hcm"] == cells["transfer_reported"] == 1
     assert cells["transfer_reported_on_time"] == 1
     assert cells["unit_answered|unit=bhxh"] == 1 and "unit_on_time" not in cells, "the unit answered after its due"

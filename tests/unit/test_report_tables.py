@@ -45,3 +45,10 @@ def test_the_league_keeps_the_change_in_points_and_writes_it_with_an_arrow():
     table = tables.league(rows, BY_KEY["instant_rate"], lambda t: f"/reports/national/{t}")
     assert table.rows[0][5].value == pytest.approx(5.0) and table.rows[0][5].text == "▲ 5,0 điểm %"
     assert table.rows[0][3].value == "Đạt" and table.rows[1][5].text == "—" and list(table.document().rows)[1][2] is None
+
+
+def test_the_intake_step_shows_the_share_of_calls_recorded_within_five_minutes():
+    f = Figures("hanoi", Period.month(TODAY), {"received": 12, "calls": 8, "intake_late": 2})
+    intake = tables.deadlines(f).rows[0]
+    assert [c.value for c in intake[1:3]] == [0.75, 2], "6 of the 8 calls recorded in time; 2 late"
+    assert tables.deadlines(Figures("hanoi", Period.month(TODAY), {"received": 3})).rows[0][1].value is None, "no calls"
