@@ -83,13 +83,18 @@ def main(argv: list[str] | None = None) -> int:
         saved.journal.unlink(missing_ok=True)
     restored = saved.restore()
     if not restored:
-        seed(resources, tuple(tenants))  # builds the knowledge index too
-        seed_requests(container(), tuple(t for t in DEMO_TENANTS if t in tenants))
-        surveys = seed_surveys(tuple(tenants), Sizes.small() if args.small_demo else Sizes())
-        if surveys.surveys:
-            print(f"Demo surveys seeded in {surveys.seconds} s ({surveys.completed} answers).", flush=True)
-        if not args.no_demo:
-            print(seed_and_check(container().sla, tenants, size=args.demo_size), flush=True)
+        try:
+            seed(resources, tuple(tenants))  # builds the knowledge index too
+            seed_requests(container(), tuple(t for t in DEMO_TENANTS if t in tenants))
+            surveys = seed_surveys(tuple(tenants), Sizes.small() if args.small_demo else Sizes())
+            if surveys.surveys:
+                print(f"Demo surveys seeded in {surveys.seconds} s ({surveys.completed} answers).", flush=True)
+            if not args.no_demo:
+                print(seed_and_check(container().sla, tenants, size=args.demo_size), flush=True)
+        except KeyboardInterrupt:  # nothing is saved before the seed is whole: the next start seeds afresh
+            moto.stop()
+            print("Đã dừng khi đang tạo dữ liệu mẫu; chưa lưu gì — lần chạy sau sẽ tạo lại từ đầu.", flush=True)
+            return 130
         saved.save(full=True)
     else:
         build_index()  # S3 is not kept between runs: the index is built again from the restored table
