@@ -51,8 +51,7 @@ class Interrupts:
         return self.stop.is_set()
 
     def ignore(self) -> None:
-        """Once everything is stopped and saved: further signals are ignored (nothing is left to stop), also while the
-        interpreter exits, which would otherwise put the default handler back and die of a late Ctrl+C."""
+        """Ignore further signals once all is stopped and saved (at exit Python restores the default handler)."""
         for signum in SIGNALS:
             signal.signal(signum, signal.SIG_IGN)
         signal.set_wakeup_fd(-1)

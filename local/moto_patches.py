@@ -232,8 +232,7 @@ def _update_tree(expression: str) -> Any:
 
 
 def update_expression_tree(expression: str) -> Any:
-    """moto's `UpdateExpressionParser.make`, remembered per expression: its callers only read the tree (moto's
-    validator deep-copies it before changing anything); a TransactWriteItems parsed each update's once more."""
+    """moto's `UpdateExpressionParser.make`, remembered: its callers only read the tree (the validator copies it)."""
     return _update_tree(expression)
 
 
