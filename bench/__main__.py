@@ -29,6 +29,7 @@ from . import (
     knowledge_search,
     kpi_scale,
     local_concurrency,
+    local_seed,
     rate_limits,
     requests_calls,
     requests_scale,
@@ -61,6 +62,7 @@ BENCHMARKS: dict[str, Callable[[], Section]] = {
     "documents": documents.run,
     "survey_results": survey_results.run,
     "kpi_scale": kpi_scale.run,
+    "local_seed": local_seed.run,
 }
 FLAGS = ("--scale", "--only", "--knowledge-1m")
 RESULTS = Path(__file__).resolve().parent / "results.md"

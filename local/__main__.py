@@ -16,13 +16,11 @@ import argparse  # noqa: E402
 import fcntl  # noqa: E402
 import gc  # noqa: E402
 import json  # noqa: E402
-import signal  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 from dataclasses import asdict  # noqa: E402
 from pathlib import Path  # noqa: E402
-from types import FrameType  # noqa: E402
 from typing import IO  # noqa: E402
 
 from infra.definitions import DEFAULT_REGION  # noqa: E402
@@ -30,6 +28,7 @@ from infra.definitions import DEFAULT_REGION  # noqa: E402
 from . import aws, schedules, snapshot, worker  # noqa: E402
 from .demo_requests import DEMO_TENANTS, seed_requests  # noqa: E402
 from .demo_year import DEFAULT_SIZE, seed_and_check  # noqa: E402
+from .interrupts import Interrupts  # noqa: E402
 from .knowledge_seed import build_index  # noqa: E402
 from .seed import DEMO_PASSWORD, DemoUser, demo_roles, seed  # noqa: E402
 from .survey_seed import Sizes, answer_link, demo_pages, seed_surveys  # noqa: E402
@@ -84,13 +83,18 @@ def main(argv: list[str] | None = None) -> int:
         saved.journal.unlink(missing_ok=True)
     restored = saved.restore()
     if not restored:
-        seed(resources, tuple(tenants))  # builds the knowledge index too
-        seed_requests(container(), tuple(t for t in DEMO_TENANTS if t in tenants))
-        surveys = seed_surveys(tuple(tenants), Sizes.small() if args.small_demo else Sizes())
-        if surveys.surveys:
-            print(f"Demo surveys seeded in {surveys.seconds} s ({surveys.completed} answers).", flush=True)
-        if not args.no_demo:
-            print(seed_and_check(container().sla, tenants, size=args.demo_size), flush=True)
+        try:
+            seed(resources, tuple(tenants))  # builds the knowledge index too
+            seed_requests(container(), tuple(t for t in DEMO_TENANTS if t in tenants))
+            surveys = seed_surveys(tuple(tenants), Sizes.small() if args.small_demo else Sizes())
+            if surveys.surveys:
+                print(f"Demo surveys seeded in {surveys.seconds} s ({surveys.completed} answers).", flush=True)
+            if not args.no_demo:
+                print(seed_and_check(container().sla, tenants, size=args.demo_size), flush=True)
+        except KeyboardInterrupt:  # nothing is saved before the seed is whole: the next start seeds afresh
+            moto.stop()
+            print("Đã dừng khi đang tạo dữ liệu mẫu; chưa lưu gì — lần chạy sau sẽ tạo lại từ đầu.", flush=True)
+            return 130
         saved.save(full=True)
     else:
         build_index()  # S3 is not kept between runs: the index is built again from the restored table
@@ -101,12 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     sock = listen("0.0.0.0", args.port)
     workers = Workers(sock, args.workers)
     stop = threading.Event()
-
-    def shutdown(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, shutdown)
-    signal.signal(signal.SIGTERM, shutdown)
+    interrupts = Interrupts(stop)
+    interrupts.install()
     demo = _demo_users(tenants)
     (args.state_dir / "demo-users.json").write_text(
         json.dumps([asdict(u) for u in demo], ensure_ascii=False, indent=1), encoding="utf-8"
@@ -125,8 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         # A fresh seed's answer e-mails go out as the worker starts: the banner waits a little for one's link.
         link = None if restored else answer_link(region=resources.region, seconds=10)
         _banner(args.port, moto_port, restored, args.state_dir, args.workers, link, demo_pages(args.port))
-        while not stop.wait(1):
+        while not interrupts.wait(1):
             workers.check()
+        print("Đang dừng và lưu dữ liệu…", flush=True)
     finally:
         stop.set()
         workers.stop()
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         saved.save(full=True)
         moto.stop()
         lock.close()
+        interrupts.ignore()
         print("Đã lưu dữ liệu vào", state_file, "— chạy lại `make run` để tiếp tục.", flush=True)
     return 0
 

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from http.server import HTTPServer
@@ -221,17 +221,17 @@ class Instance(ThreadingMixIn, HTTPServer):
                 self._waiting -= 1
                 self._state.notify_all()
 
-    def serve(self, stop: threading.Event) -> None:
-        """Accept a connection only while no request is waiting here, until `stop` is set."""
-        while not self.socket.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) and not stop.wait(0.05):
-            pass  # the parent listens once every worker is ready
-        while not stop.is_set():
+    def serve(self, stopped: Callable[[], bool]) -> None:
+        """Accept a connection only while no request is waiting here, until `stopped()`."""
+        while not self.socket.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) and not stopped():
+            time.sleep(0.05)  # the parent listens once every worker is ready
+        while not stopped():
             with self._state:
-                self._state.wait_for(lambda: self._waiting == 0 or stop.is_set(), timeout=0.5)
+                self._state.wait_for(lambda: self._waiting == 0 or stopped(), timeout=0.5)
                 if self._waiting:
                     continue
             readable, _, _ = select.select([self.socket], [], [], 0.5)
-            if not readable or stop.is_set():
+            if not readable or stopped():
                 continue
             self._handle_request_noblock()  # type: ignore[attr-defined]  # a lost accept race fails quietly
             with self._state:  # let the new connection's request arrive before taking another connection
@@ -253,13 +253,14 @@ def _warm() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """A worker: build the app (environment set by the parent), tell the parent, serve until SIGTERM."""
+    """A worker: build the app (environment set by the parent), tell the parent, serve until SIGTERM or it is gone."""
     parser = argparse.ArgumentParser(prog="python -m local.server")
     parser.add_argument("--fd", type=int, required=True, help="the inherited listening socket")
     parser.add_argument("--ready-fd", type=int, help="a pipe to write one byte to once serving")
     args = parser.parse_args(argv)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    parent = os.getppid()
+    terms: list[int] = []  # a signal handler that took a lock could wait on itself (local/interrupts.py)
+    signal.signal(signal.SIGTERM, lambda signum, frame: terms.append(signum))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the parent stops the workers
     sock = socket.socket(fileno=args.fd)
     sock.setblocking(False)
@@ -276,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.ready_fd is not None:
         os.write(args.ready_fd, b"1")
         os.close(args.ready_fd)
-    server.serve(stop)
+    server.serve(lambda: bool(terms) or os.getppid() != parent)  # a killed parent leaves no orphan on the port
     return 0
 
 

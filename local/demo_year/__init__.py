@@ -105,8 +105,11 @@ def seed_year(
             Life(shared, Batches(written), random.Random(f"{seed}:{n}"), code, day).run()
 
     if threads > 1:
-        with ThreadPoolExecutor(threads) as pool:
+        pool = ThreadPoolExecutor(threads)
+        try:
             list(pool.map(live, enumerate(days), chunksize=16))
+        finally:  # a Ctrl+C stops at the days being written, not after every day still queued (minutes)
+            pool.shutdown(cancel_futures=True)
     else:
         for job in enumerate(days):
             live(job)

@@ -1,4 +1,4 @@
-"""`make run`'s stack: stopping and starting again keeps what was entered (local/snapshot.py)."""
+"""`make run`'s stack: stopping and starting again keeps what was entered (local/snapshot.py); it always stops."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from local.aws import free_port
@@ -39,6 +40,14 @@ def _start(state_dir: Path, port: int) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def _refused(base: str) -> bool:
+    try:
+        requests.get(f"{base}/login", headers={"Host": "hanoi.localhost"}, timeout=5)
+    except requests.ConnectionError:
+        return True
+    return False
 
 
 def _wait_ready(base: str, process: subprocess.Popen) -> None:
@@ -125,3 +134,28 @@ def test_data_and_accounts_survive_a_restart(tmp_path):
     finally:
         output = _stop(second)
     assert "restored" in output
+
+
+def test_ctrl_c_again_and_again_still_stops_the_stack_and_a_killed_stack_leaves_no_worker(tmp_path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    first = _start(tmp_path, port)
+    _wait_ready(base, first)
+    first.send_signal(signal.SIGINT)
+    first.send_signal(signal.SIGINT)  # a second Ctrl+C used to wait, in its handler, on a lock the main thread held
+    for _ in range(20_000):  # and a held key while it stops: any of these may land inside any lock
+        if first.poll() is not None:
+            break
+        first.send_signal(signal.SIGINT)
+    output, _ = first.communicate(timeout=60)  # raises if it hangs
+    assert first.returncode == 0, output
+    assert "Đã lưu dữ liệu vào" in output
+    assert _refused(base), "no worker is left listening"
+
+    second = _start(tmp_path, port)
+    _wait_ready(base, second)
+    second.kill()  # no chance to stop its workers: they notice their parent is gone
+    output, _ = second.communicate(timeout=60)  # the workers hold its output pipe: this returns once they exit
+    assert "restored" in output, "the interrupted stack had saved its data"
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{base}/login", headers={"Host": "hanoi.localhost"}, timeout=5)
