@@ -28,8 +28,10 @@ from infra.definitions import DEFAULT_REGION  # noqa: E402
 from . import aws, schedules, snapshot, worker  # noqa: E402
 from .demo_requests import DEMO_TENANTS, seed_requests  # noqa: E402
 from .demo_year import DEFAULT_SIZE, seed_and_check  # noqa: E402
+from .demo_year.shape import BY_CODE as DEMO_YEAR_OFFICES  # noqa: E402
 from .interrupts import Interrupts  # noqa: E402
 from .knowledge_seed import build_index  # noqa: E402
+from .policy_seed import seed_policy  # noqa: E402
 from .seed import DEMO_PASSWORD, DemoUser, demo_roles, seed  # noqa: E402
 from .survey_seed import Sizes, answer_link, demo_pages, seed_surveys  # noqa: E402
 
@@ -91,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"Demo surveys seeded in {surveys.seconds} s ({surveys.completed} answers).", flush=True)
             if not args.no_demo:
                 print(seed_and_check(container().sla, tenants, size=args.demo_size), flush=True)
+                print(seed_policy(container(), [t for t in DEMO_YEAR_OFFICES if t in tenants]), flush=True)
         except KeyboardInterrupt:  # nothing is saved before the seed is whole: the next start seeds afresh
             moto.stop()
             print("Đã dừng khi đang tạo dữ liệu mẫu; chưa lưu gì — lần chạy sau sẽ tạo lại từ đầu.", flush=True)

@@ -93,3 +93,25 @@ def _start_next(month: str) -> datetime:
     from chalicelib.shared.clock import VN_TZ
 
     return datetime.combine(Period.parse(month).next().start, datetime.min.time(), VN_TZ)
+
+
+def test_the_demo_policy_reports_are_approved_frozen_and_consolidated_nationally(year) -> None:
+    from chalicelib.bootstrap import container
+    from chalicelib.shared.tenancy import acting_for
+    from local.policy_seed import seed_policy
+
+    c, today = container(), to_local(NOW).date()  # the last month is 2026-04, the one before 2026-03, Q1 the quarter
+    assert seed_policy(c, OFFICES, today=today).startswith("Demo policy reports: 11 of ccc, danang, cantho")
+    for tenant in ("danang", "cantho"):
+        with acting_for(tenant):
+            for period in ("2026-03", "2026-Q1", "2026-04"):
+                report = c.policy_reports.get(tenant=tenant, report_id=f"R-{period}")
+                assert report.approval.status == "approved" and report.frozen and report.typical_at is not None
+                assert sum(len(t) for t in report.typical.values()) > 0, "typical questions from the period's requests"
+                assert report.frozen is not None and report.frozen["overall"]["received"] > 0, "counts frozen"
+                assert report.recommendations["overall"]
+    with acting_for("ccc"):
+        national = c.policy_reports.get(tenant="ccc", report_id="N-2026-03")
+        assert national.approval.status == "approved"
+        assert {s.tenant for s in national.sources if s.report_id} >= {"danang", "cantho", "ccc"}
+        assert c.policy_reports.get(tenant="ccc", report_id="N-2026-04").approval.status == "draft"
