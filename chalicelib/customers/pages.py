@@ -15,13 +15,13 @@ from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission, allows
 from chalicelib.web.render import Page, redirect, render
 
-from .erasure import ERASURE_REASONS, REASON_LABELS
 from .schemas import CustomerIdentity
 
 if TYPE_CHECKING:
-    from . import domain
+    from . import domain, erasure
 else:
     domain = lazy("chalicelib.customers.domain")
+    erasure = lazy("chalicelib.customers.erasure")
 
 bp = Blueprint(__name__)
 T = TypeVar("T")
@@ -132,8 +132,8 @@ def detail_page(p: Page, customer_id: str, status: int = 200, **extra: Any) -> R
         fields=domain.PROFILE_FIELDS,
         can_export=granted[Permission.CUSTOMERS_EXPORT],
         can_erase=granted[Permission.CUSTOMERS_ERASE],
-        erasure_reasons=ERASURE_REASONS,
-        reason_labels=REASON_LABELS,
+        erasure_reasons=erasure.ERASURE_REASONS,
+        reason_labels=erasure.REASON_LABELS,
         erased=p.query.get("erased") == "1",
         **_context(),
         **extra,
