@@ -27,6 +27,7 @@ FIRST_USE_ONLY = (
     "holidays",
     "chalicelib.shared.stats",  # survey results: computed on the first results read
     # what a handler calls, not what registering its route needs (chalicelib/shared/lazy.py)
+    "chalicelib.requests.page_forms",
     "chalicelib.knowledge.domain",
     "chalicelib.knowledge.service",
     "chalicelib.knowledge.transfer",
@@ -38,7 +39,10 @@ FIRST_USE_ONLY = (
     "chalicelib.surveys.service",
     "chalicelib.policy.service",
     "chalicelib.policy.figures",
+    "chalicelib.reports.service",
+    "chalicelib.reports.indicators",
     "chalicelib.jobs.domain",
+    "chalicelib.web.charts",
     "chalicelib.bootstrap",
 )
 # Built on first use by the container, never for `GET /api/requests` (bootstrap.Container).
@@ -48,6 +52,7 @@ NOT_FOR_THE_HOTLINE = (
     "chalicelib.knowledge.store",
     "chalicelib.jobs.service",
     "chalicelib.approvals.service",
+    "chalicelib.reports.service",
     "chalicelib.surveys.service",
     "chalicelib.surveys.store",
     "chalicelib.policy.service",
