@@ -18,24 +18,18 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from chalicelib.approvals.domain import Approval, actions
+from chalicelib.audit.domain import AuditEvent
+from chalicelib.reports.periods import MONTH, QUARTER, YEAR, Period
 from chalicelib.requests.domain import Category
 from chalicelib.shared.errors import ConflictError, RuleViolationError
-from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import CENTRAL_TENANT, Permission, permissions_of
 from chalicelib.shared.tenancy import Principal
 from chalicelib.shared.text import fold
 
 from . import messages as M
-
-if TYPE_CHECKING:
-    from chalicelib.audit.domain import AuditEvent
-    from chalicelib.reports import periods
-    from chalicelib.reports.periods import Period
-else:
-    periods = lazy("chalicelib.reports.periods")
 
 ReportKind = Literal["regular", "ad_hoc", "national"]
 CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
@@ -124,7 +118,7 @@ class PolicyReport:
     @classmethod
     def regular(cls, *, tenant: str, period: Period, actor: str, now: datetime, today: date) -> PolicyReport:
         """Art. 15.1 "thường xuyên": a month, a quarter or a year that has begun."""
-        if period.kind not in (periods.MONTH, periods.QUARTER, periods.YEAR):
+        if period.kind not in (MONTH, QUARTER, YEAR):
             raise RuleViolationError(M.BAD_KIND, code="invalid_period_kind", fields={"period": "not_month_quarter_year"})
         _started(period.start, today)
         return cls(f"R-{period.text}", tenant, "regular", period.start, period.end, actor, now, period=period.text,
@@ -172,7 +166,7 @@ class PolicyReport:
     @property
     def scope(self) -> Period | None:
         """The counters' period of a regular or national report (None: an ad hoc range, summed from its days)."""
-        return periods.Period.parse(self.period) if self.period else None
+        return Period.parse(self.period) if self.period else None
 
     # -- the focal officer's steps --------------------------------------------------------------------------------
 
