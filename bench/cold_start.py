@@ -270,7 +270,8 @@ def entry_lines(section: Section, runs: dict[str, list[Run]]) -> None:
         "",
         f"As (a), {REPEATS} interleaved runs each with the floor, medians; each statement turns the garbage collector off",
         "around its imports as app.py does. Every entry reaches the services through `chalicelib.bootstrap`, which",
-        "imports every capability's service, store, domain and schemas (and so pydantic): that alone is the last row.",
+        "imports what the hotline's requests need (their services, stores and adapters, so PynamoDB and pydantic) and",
+        "the other capabilities on first use: that alone is the last row.",
         "",
         *table(
             ["Imports (median)", "wall, ms", "/ floor", "CPU, ms", "/ floor"],

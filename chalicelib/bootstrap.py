@@ -1,29 +1,28 @@
 """The composition root: builds the services from their adapters, once per cold start; one function per capability.
 
-`build()` returns a new, complete container and writes no global but PynamoDB's table binding (the same for the
-same settings), so building twice — tests, benchmarks — never leaves anything half-rewired. The entry layer
-(`chalicelib/entrypoints/`) asks `container()` for the process's one.
+`build()` returns a new container and writes no global but PynamoDB's table binding (the same for the same
+settings), so building twice — tests, benchmarks — never leaves anything half-rewired. It builds what the hotline's
+requests need at once and the other capabilities (knowledge; then jobs, reports, approvals, surveys, policy) on
+their first use, importing their modules only then. The entry layer (`chalicelib/entrypoints/`) asks `container()`
+for the process's one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters import dynamo
 from chalicelib.adapters.clients import lazy_client
 from chalicelib.adapters.cognito import CognitoDirectory
-from chalicelib.adapters.files import S3Files
 from chalicelib.adapters.job_state import JobState
-from chalicelib.adapters.messaging import BulkMailer, Mailer, OutboxQueue, Sms
-from chalicelib.adapters.stepfunctions import SurveyWaves, Timers
+from chalicelib.adapters.messaging import Mailer, OutboxQueue, Sms
+from chalicelib.adapters.stepfunctions import Timers
 from chalicelib.adapters.tenant_credentials import TenantCredentials, TenantRoles
 from chalicelib.adapters.tenant_scope import shared_reads, shared_writes
-from chalicelib.approvals.kinds import register_kind
-from chalicelib.approvals.service import ApprovalInbox
-from chalicelib.approvals.store import PendingApprovals
 from chalicelib.audit.store import AuditStore
 from chalicelib.config import Settings, settings
 from chalicelib.customers.privacy_service import PrivacyService
@@ -35,40 +34,14 @@ from chalicelib.identity.sessions import Sessions
 from chalicelib.identity.staff import StaffDirectory
 from chalicelib.identity.store import UserStore
 from chalicelib.identity.verifier import CognitoTokenVerifier
-from chalicelib.jobs.service import JobService
-from chalicelib.jobs.store import JobStore
-from chalicelib.knowledge import transfer_jobs
-from chalicelib.knowledge.bank_files import BankFiles
-from chalicelib.knowledge.index_files import IndexCache, S3Archives
-from chalicelib.knowledge.indexing import IndexBuilder, QueuedRebuilds
-from chalicelib.knowledge.reviews import ReviewReminders
-from chalicelib.knowledge.seams import AnsweredRequests, OfficeUnits, topic_names
-from chalicelib.knowledge.service import KnowledgeService
-from chalicelib.knowledge.store import DynamoEntryStore, DynamoGenerations
-from chalicelib.knowledge.transfer import EXPORT as KNOWLEDGE_EXPORT
-from chalicelib.knowledge.transfer import IMPORT as KNOWLEDGE_IMPORT
 from chalicelib.limits.domain import Limit
 from chalicelib.limits.service import RateLimiter, SignInThrottle
 from chalicelib.limits.store import RateCounters, SignInAttempts
-from chalicelib.links import sending
-from chalicelib.links.delivery_store import DynamoDeliveryStore
-from chalicelib.links.sending import DeliveryService
-from chalicelib.links.service import LinkGuard, LinkService, LinkUsedError
+from chalicelib.links.service import LinkGuard, LinkService
 from chalicelib.links.store import DynamoLinkStore
-from chalicelib.notifications.service import NotificationService, Worker
+from chalicelib.notifications.service import NotificationService
 from chalicelib.notifications.store import OutboxStore
-from chalicelib.policy.jobs import PolicyReportJobs
-from chalicelib.policy.service import REPORT_KIND as POLICY_REPORT
-from chalicelib.policy.service import PolicyReports
-from chalicelib.policy.store import DynamoPolicyStore
-from chalicelib.reports.exports import EXPORT_JOB as REPORT_EXPORT
-from chalicelib.reports.exports import LABEL as REPORT_EXPORT_LABEL
-from chalicelib.reports.exports import ReportExports
-from chalicelib.reports.reconcile import KIND as KPI_RECONCILE
-from chalicelib.reports.reconcile import LABEL as KPI_RECONCILE_LABEL
-from chalicelib.reports.reconcile import KpiReconciler
 from chalicelib.reports.recording import CounterRecorder
-from chalicelib.reports.service import ReportService
 from chalicelib.reports.store import DynamoCounterStore
 from chalicelib.reports.survey_counts import SurveyRatings
 from chalicelib.requests import service as request_service
@@ -83,44 +56,48 @@ from chalicelib.shared import tracing
 from chalicelib.shared.clock import Clock, SystemClock
 from chalicelib.shared.edge import Edge
 from chalicelib.shared.observability import logger
-from chalicelib.shared.permissions import CENTRAL_TENANT, Permission
 from chalicelib.sla.service import SlaService
 from chalicelib.sla.store import SlaStore
-from chalicelib.surveys import frame_jobs
-from chalicelib.surveys.analysis import SurveyAnalysis
-from chalicelib.surveys.contacts import ContactLog
-from chalicelib.surveys.form import NATIONAL_HOTLINE
-from chalicelib.surveys.frame_files import FrameFiles
-from chalicelib.surveys.frame_seams import RegistryCustomers
-from chalicelib.surveys.frame_service import FrameService
-from chalicelib.surveys.frame_store import FrameStore
-from chalicelib.surveys.frames import IMPORT as FRAME_IMPORT
-from chalicelib.surveys.frames import REGISTRY_KIND as FRAME_REGISTRY
-from chalicelib.surveys.invitations import PURPOSE as SURVEY_PURPOSE
-from chalicelib.surveys.invitations import SurveyInvitations
-from chalicelib.surveys.published import PublishedReports
-from chalicelib.surveys.questionnaire_service import QuestionnaireService
-from chalicelib.surveys.questionnaire_store import QuestionnaireStore
-from chalicelib.surveys.reconcile import KIND as RESULTS_JOB
-from chalicelib.surveys.reconcile import LABEL as RESULTS_LABEL
-from chalicelib.surveys.reconcile import ResultsReconciler
-from chalicelib.surveys.report_exports import SurveyReportJobs
-from chalicelib.surveys.report_service import REPORT_KIND as SURVEY_REPORT
-from chalicelib.surveys.report_service import SurveyReports
-from chalicelib.surveys.respond import RespondentService
-from chalicelib.surveys.sampler import FrameSampler
-from chalicelib.surveys.service import SurveyService
-from chalicelib.surveys.store import DynamoSurveyStore
-from chalicelib.surveys.tally_store import DynamoTallyStore
-from chalicelib.tenancy.catalog import TENANT_BY_CODE, TENANTS
+from chalicelib.tenancy.catalog import TENANTS
 from chalicelib.tenancy.domain import TenantHosts
 from chalicelib.tenancy.service import TenancyService
 from chalicelib.tenancy.store import UnitStore
 
+if TYPE_CHECKING:  # built on first use (below): a hotline request imports none of these capabilities
+    from chalicelib.approvals.service import ApprovalInbox
+    from chalicelib.approvals.store import PendingApprovals
+    from chalicelib.jobs.service import JobService
+    from chalicelib.knowledge.bank_files import BankFiles
+    from chalicelib.knowledge.indexing import IndexBuilder
+    from chalicelib.knowledge.reviews import ReviewReminders
+    from chalicelib.knowledge.service import KnowledgeService
+    from chalicelib.links.sending import DeliveryService
+    from chalicelib.notifications.service import Worker
+    from chalicelib.policy.jobs import PolicyReportJobs
+    from chalicelib.policy.service import PolicyReports
+    from chalicelib.reports.exports import ReportExports
+    from chalicelib.reports.service import ReportService
+    from chalicelib.requests.ports import Citations
+    from chalicelib.surveys.analysis import SurveyAnalysis
+    from chalicelib.surveys.contacts import ContactLog
+    from chalicelib.surveys.frame_service import FrameService
+    from chalicelib.surveys.invitations import SurveyInvitations
+    from chalicelib.surveys.published import PublishedReports
+    from chalicelib.surveys.questionnaire_service import QuestionnaireService
+    from chalicelib.surveys.report_exports import SurveyReportJobs
+    from chalicelib.surveys.report_service import SurveyReports
+    from chalicelib.surveys.respond import RespondentService
+    from chalicelib.surveys.service import SurveyService
+
 
 @dataclass
 class Container:
-    """Every service the entry layer uses."""
+    """Every service the entry layer uses.
+
+    What the API's hotline requests need (sign-in, tenancy, customers, requests, SLA, notifications) is built with
+    the container; knowledge, and then jobs, reports, approvals, surveys and policy, are built — and their modules
+    imported — on first use, so a cold start that answers `GET /api/requests` pays for none of them.
+    """
 
     settings: Settings
     clock: Clock
@@ -133,32 +110,145 @@ class Container:
     notifications: NotificationService
     requests: RequestService
     request_lists: RequestLists
-    worker: Worker
     privacy: PrivacyService
     reconciler: TimerReconciler
-    jobs: JobService
-    knowledge: KnowledgeService
-    knowledge_index: IndexBuilder
-    knowledge_reviews: ReviewReminders
-    approvals: ApprovalInbox
-    inbox: PendingApprovals  # the inbox's items, for the subjects' stores to write in their own transactions
-    questionnaires: QuestionnaireService
-    survey_frames: FrameService
-    survey_contacts: ContactLog | None  # None until the deployment sets SURVEY_CONTACT_PEPPER
     links: LinkService
     link_guard: LinkGuard
+    build_knowledge: Callable[[], _Knowledge] = field(repr=False)
+    build_rest: Callable[[_Knowledge], _Rest] = field(repr=False)
+
+    @cached_property
+    def _knowledge(self) -> _Knowledge:
+        return self.build_knowledge()
+
+    @cached_property
+    def _rest(self) -> _Rest:
+        return self.build_rest(self._knowledge)
+
+    @property
+    def knowledge(self) -> KnowledgeService:
+        return self._knowledge.service
+
+    @property
+    def knowledge_index(self) -> IndexBuilder:
+        return self._knowledge.builder
+
+    @property
+    def knowledge_reviews(self) -> ReviewReminders:
+        return self._knowledge.reviews
+
+    @property
+    def worker(self) -> Worker:
+        return self._rest.worker
+
+    @property
+    def jobs(self) -> JobService:
+        return self._rest.jobs
+
+    @property
+    def approvals(self) -> ApprovalInbox:
+        return self._rest.approvals
+
+    @property
+    def inbox(self) -> PendingApprovals:
+        """The inbox's items, for the subjects' stores to write in their own transactions."""
+        return self._rest.inbox
+
+    @property
+    def questionnaires(self) -> QuestionnaireService:
+        return self._rest.questionnaires
+
+    @property
+    def survey_frames(self) -> FrameService:
+        return self._rest.survey_frames
+
+    @property
+    def survey_contacts(self) -> ContactLog | None:
+        """None until the deployment sets SURVEY_CONTACT_PEPPER."""
+        return self._rest.survey_contacts
+
+    @property
+    def deliveries(self) -> DeliveryService:
+        return self._rest.deliveries
+
+    @property
+    def surveys(self) -> SurveyService:
+        return self._rest.surveys.service
+
+    @property
+    def respondents(self) -> RespondentService:
+        return self._rest.surveys.respondents
+
+    @property
+    def survey_invitations(self) -> SurveyInvitations:
+        return self._rest.surveys.invitations
+
+    @property
+    def survey_analysis(self) -> SurveyAnalysis:
+        return self._rest.surveys.analysis
+
+    @property
+    def survey_reports(self) -> SurveyReports:
+        return self._rest.surveys.reports
+
+    @property
+    def survey_published(self) -> PublishedReports:
+        return self._rest.surveys.published
+
+    @property
+    def survey_exports(self) -> SurveyReportJobs:
+        """The report's and answers' export jobs, the archived files' links."""
+        return self._rest.surveys.exports
+
+    @property
+    def reports(self) -> ReportService:
+        return self._rest.reports
+
+    @property
+    def report_exports(self) -> ReportExports:
+        return self._rest.report_exports
+
+    @property
+    def policy_reports(self) -> PolicyReports:
+        """Art. 14–15: the offices' and the CCC's national policy-implementation reports."""
+        return self._rest.policy_reports
+
+    @property
+    def policy_jobs(self) -> PolicyReportJobs:
+        """Their typical questions, exports and frozen copy."""
+        return self._rest.policy_jobs
+
+
+@dataclass(frozen=True)
+class _Rest:
+    """What the hotline's requests do not need, built together on first use (jobs carry every capability's kinds)."""
+
+    worker: Worker
+    jobs: JobService
+    approvals: ApprovalInbox
+    inbox: PendingApprovals
+    questionnaires: QuestionnaireService
+    survey_frames: FrameService
+    survey_contacts: ContactLog | None
     deliveries: DeliveryService
-    surveys: SurveyService
-    respondents: RespondentService
-    survey_invitations: SurveyInvitations
-    survey_analysis: SurveyAnalysis
-    survey_reports: SurveyReports
-    survey_published: PublishedReports
-    survey_exports: SurveyReportJobs  # the report's and answers' export jobs, the archived files' links
+    surveys: _Surveys
     reports: ReportService
     report_exports: ReportExports
-    policy_reports: PolicyReports  # Art. 14–15: the offices' and the CCC's national policy-implementation reports
-    policy_jobs: PolicyReportJobs  # their typical questions, exports and frozen copy
+    policy_reports: PolicyReports
+    policy_jobs: PolicyReportJobs
+
+
+class _Citations:
+    """The knowledge bank as a hotline answer cites it, built on the first citation (a list never builds it)."""
+
+    def __init__(self, knowledge: Callable[[], KnowledgeService]) -> None:
+        self._knowledge = knowledge
+
+    def require_citable(self, *, tenant: str, entry_id: str, on: date) -> None:
+        self._knowledge().require_citable(tenant=tenant, entry_id=entry_id, on=on)
+
+    def cited(self, *, tenant: str, entry_id: str, at: datetime) -> None:
+        self._knowledge().cited(tenant=tenant, entry_id=entry_id, at=at)
 
 
 @dataclass(frozen=True)
@@ -246,7 +336,7 @@ def _requests(
     outbox: OutboxStore,
     store: DynamoRequestStore,
     users: UserStore,
-    citations: KnowledgeService,
+    citations: Citations,
     links: LinkService,
 ) -> _Requests:
     config = base.config
@@ -301,6 +391,13 @@ def _requests(
 
 def _jobs(base: _Base, *, bank: BankFiles) -> JobService:
     """Background jobs, with each capability's kinds registered."""
+    from chalicelib.adapters.files import S3Files
+    from chalicelib.jobs.service import JobService
+    from chalicelib.jobs.store import JobStore
+    from chalicelib.knowledge import transfer_jobs
+    from chalicelib.knowledge.transfer import EXPORT as KNOWLEDGE_EXPORT
+    from chalicelib.knowledge.transfer import IMPORT as KNOWLEDGE_IMPORT
+
     config = base.config
     files = S3Files(base.client("s3"), bucket=config.files_bucket)
     jobs = JobService(
@@ -314,8 +411,16 @@ def _jobs(base: _Base, *, bank: BankFiles) -> JobService:
 
 def _survey_frames(base: _Base, *, jobs: JobService, requests: DynamoRequestStore, customers: CustomerStore) -> FrameService:
     """Sampling frames: their two job kinds, and the service the routes and pages use."""
+    from chalicelib.adapters.files import S3Files
     from chalicelib.requests.domain import Status
     from chalicelib.requests.ports import RequestFilter
+    from chalicelib.surveys import frame_jobs
+    from chalicelib.surveys.frame_files import FrameFiles
+    from chalicelib.surveys.frame_seams import RegistryCustomers
+    from chalicelib.surveys.frame_service import FrameService
+    from chalicelib.surveys.frame_store import FrameStore
+    from chalicelib.surveys.frames import IMPORT as FRAME_IMPORT
+    from chalicelib.surveys.frames import REGISTRY_KIND as FRAME_REGISTRY
 
     store = FrameStore()
     registry = RegistryCustomers(
@@ -350,6 +455,16 @@ def _knowledge(
     outbox: OutboxStore,
     users: UserStore,
 ) -> _Knowledge:
+    from pathlib import Path
+
+    from chalicelib.knowledge.bank_files import BankFiles
+    from chalicelib.knowledge.index_files import IndexCache, S3Archives
+    from chalicelib.knowledge.indexing import IndexBuilder, QueuedRebuilds
+    from chalicelib.knowledge.reviews import ReviewReminders
+    from chalicelib.knowledge.seams import AnsweredRequests, OfficeUnits, topic_names
+    from chalicelib.knowledge.service import KnowledgeService
+    from chalicelib.knowledge.store import DynamoEntryStore, DynamoGenerations
+
     config = base.config
     entries, generations = DynamoEntryStore(), DynamoGenerations()
     archives = S3Archives(base.client("s3"), bucket=config.knowledge_bucket)
@@ -387,6 +502,13 @@ def _knowledge(
 
 def _approvals() -> tuple[ApprovalInbox, PendingApprovals]:
     """The leader's inbox, with the subject kinds it labels (each subject's store writes its entries)."""
+    from chalicelib.approvals.kinds import register_kind
+    from chalicelib.approvals.service import ApprovalInbox
+    from chalicelib.approvals.store import PendingApprovals
+    from chalicelib.policy.service import REPORT_KIND as POLICY_REPORT
+    from chalicelib.shared.permissions import Permission
+    from chalicelib.surveys.report_service import REPORT_KIND as SURVEY_REPORT
+
     register_kind("survey_plan", "Kế hoạch khảo sát", Permission.PLANS_APPROVE)
     register_kind(SURVEY_REPORT, "Báo cáo kết quả khảo sát", Permission.PLANS_APPROVE)
     register_kind(POLICY_REPORT, "Báo cáo tổ chức thực hiện chính sách", Permission.PLANS_APPROVE)
@@ -396,6 +518,10 @@ def _approvals() -> tuple[ApprovalInbox, PendingApprovals]:
 
 def _deliveries(base: _Base) -> DeliveryService:
     """Deliveries: bulk e-mail and SMS, paced on the jobs queue; SES's events come through their own queue."""
+    from chalicelib.adapters.messaging import BulkMailer
+    from chalicelib.links.delivery_store import DynamoDeliveryStore
+    from chalicelib.links.sending import DeliveryService
+
     config = base.config
     mailer = BulkMailer(base.client("ses"), sender=config.mail_sender, configuration_set=config.mail_configuration_set)
     return DeliveryService(
@@ -410,6 +536,8 @@ def _deliveries(base: _Base) -> DeliveryService:
 
 def _contacts(base: _Base) -> ContactLog | None:
     """The national contact log, keyed by the pepper of the environment or, in AWS, of its secret (read on first use)."""
+    from chalicelib.surveys.contacts import ContactLog
+
     config = base.config
     if config.survey_contact_pepper:
         return ContactLog(pepper=config.survey_contact_pepper.encode())
@@ -435,10 +563,14 @@ class _Offices:
     """An office's public name and hotline, for the respondent's page and the messages."""
 
     def name(self, tenant: str) -> str:
+        from chalicelib.tenancy.catalog import TENANT_BY_CODE
+
         spec = TENANT_BY_CODE.get(tenant)
         return spec.name if spec else "Bảo hiểm xã hội Việt Nam"
 
     def hotline(self, tenant: str) -> str:
+        from chalicelib.surveys.form import NATIONAL_HOTLINE
+
         return NATIONAL_HOTLINE  # the catalogue has no office hotlines yet: the national line answers for all
 
 
@@ -455,6 +587,27 @@ def _surveys(
     ratings: SurveyRatings,
 ) -> _Surveys:
     """Surveys: plans with the shared approval, rounds drawn from frames, invitations through the links, answers."""
+    from chalicelib.adapters.files import S3Files
+    from chalicelib.adapters.stepfunctions import SurveyWaves
+    from chalicelib.links.service import LinkUsedError
+    from chalicelib.shared.permissions import CENTRAL_TENANT
+    from chalicelib.surveys.analysis import SurveyAnalysis
+    from chalicelib.surveys.frame_files import FrameFiles
+    from chalicelib.surveys.frame_store import FrameStore
+    from chalicelib.surveys.invitations import PURPOSE as SURVEY_PURPOSE
+    from chalicelib.surveys.invitations import SurveyInvitations
+    from chalicelib.surveys.published import PublishedReports
+    from chalicelib.surveys.reconcile import KIND as RESULTS_JOB
+    from chalicelib.surveys.reconcile import LABEL as RESULTS_LABEL
+    from chalicelib.surveys.reconcile import ResultsReconciler
+    from chalicelib.surveys.report_exports import SurveyReportJobs
+    from chalicelib.surveys.report_service import SurveyReports
+    from chalicelib.surveys.respond import RespondentService
+    from chalicelib.surveys.sampler import FrameSampler
+    from chalicelib.surveys.service import SurveyService
+    from chalicelib.surveys.store import DynamoSurveyStore
+    from chalicelib.surveys.tally_store import DynamoTallyStore
+
     config = base.config
     store = DynamoSurveyStore(journal=base.audit, approvals=inbox, tally=DynamoTallyStore(), ratings=ratings)
     offices = _Offices()
@@ -507,6 +660,12 @@ def _policy(
     base: _Base, *, counters: ReportService, jobs: JobService, inbox: PendingApprovals, requests: DynamoRequestStore
 ) -> tuple[PolicyReports, PolicyReportJobs]:
     """The policy reports (their store writes the inbox entries) and their jobs."""
+    from chalicelib.adapters.files import S3Files
+    from chalicelib.knowledge.store import DynamoEntryStore
+    from chalicelib.policy.jobs import PolicyReportJobs
+    from chalicelib.policy.service import PolicyReports
+    from chalicelib.policy.store import DynamoPolicyStore
+
     offices = {t.code: t.name for t in TENANTS}
     service = PolicyReports(
         store=DynamoPolicyStore(journal=base.audit, approvals=inbox), counters=counters, jobs=jobs, clock=base.clock,
@@ -529,7 +688,7 @@ def _table_access(config: Settings, aws: dict[str, Any]) -> TenantCredentials | 
 
 
 def build(config: Settings | None = None, clock: Clock | None = None) -> Container:
-    """Wire adapters into services, capability by capability."""
+    """Wire adapters into services, capability by capability (those the hotline does not need on first use)."""
     config = config or settings()
     if tracing.enabled():  # Lambda's active tracing records each invocation; this adds a subsegment per AWS call
         tracing.trace_botocore()
@@ -556,9 +715,6 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         audit=base.audit,
         clock=base.clock,
     )
-    knowledge = _knowledge(
-        base, tenancy=tenancy, store=request_store, notifications=notifications, outbox=outbox, users=identity.users
-    )
     links = LinkService(store=DynamoLinkStore(), clock=base.clock)
     requests = _requests(
         base,
@@ -568,9 +724,88 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
         outbox=outbox,
         store=request_store,
         users=identity.users,
-        citations=knowledge.service,
+        citations=_Citations(lambda: built.knowledge),
         links=links,
     )
+    link_guard = LinkGuard(counters=RateCounters(), limit=Limit(config.link_misses_per_minute), clock=base.clock)
+    edge = Edge(
+        authenticator=identity.verifier,
+        tenants=hosts,
+        sessions=identity.sessions,
+        limiter=RateLimiter(counters=RateCounters(), limits=config.rate_limits, clock=base.clock),
+        max_body_bytes=config.max_body_bytes,
+        secure_cookies=config.secure_cookies,
+    )
+
+    def knowledge() -> _Knowledge:
+        return _knowledge(
+            base, tenancy=tenancy, store=request_store, notifications=notifications, outbox=outbox, users=identity.users
+        )
+
+    def rest(knowledge: _Knowledge) -> _Rest:
+        return _rest(
+            base,
+            knowledge=knowledge,
+            tenancy=tenancy,
+            customer_store=customer_store,
+            notifications=notifications,
+            request_store=request_store,
+            requests=requests,
+            counters=counters,
+            recorder=recorder,
+            links=links,
+            link_guard=link_guard,
+        )
+
+    built = Container(
+        config,
+        base.clock,
+        edge,
+        tenancy,
+        identity.service,
+        base.audit,
+        customers=customers,
+        sla=sla,
+        notifications=notifications,
+        requests=requests.service,
+        request_lists=requests.lists,
+        privacy=privacy,
+        reconciler=requests.reconciler,
+        links=links,
+        link_guard=link_guard,
+        build_knowledge=knowledge,
+        build_rest=rest,
+    )
+    return built
+
+
+def _rest(
+    base: _Base,
+    *,
+    knowledge: _Knowledge,
+    tenancy: TenancyService,
+    customer_store: CustomerStore,
+    notifications: NotificationService,
+    request_store: DynamoRequestStore,
+    requests: _Requests,
+    counters: DynamoCounterStore,
+    recorder: CounterRecorder,
+    links: LinkService,
+    link_guard: LinkGuard,
+) -> _Rest:
+    """Jobs, reports, approvals, surveys and policy, with the worker that runs every capability's messages."""
+    from chalicelib.links import sending
+    from chalicelib.notifications.service import Worker
+    from chalicelib.reports.exports import EXPORT_JOB as REPORT_EXPORT
+    from chalicelib.reports.exports import LABEL as REPORT_EXPORT_LABEL
+    from chalicelib.reports.exports import ReportExports
+    from chalicelib.reports.reconcile import KIND as KPI_RECONCILE
+    from chalicelib.reports.reconcile import LABEL as KPI_RECONCILE_LABEL
+    from chalicelib.reports.reconcile import KpiReconciler
+    from chalicelib.reports.service import ReportService
+    from chalicelib.surveys.questionnaire_service import QuestionnaireService
+    from chalicelib.surveys.questionnaire_store import QuestionnaireStore
+
     jobs = _jobs(base, bank=knowledge.files)
     kpi = KpiReconciler(requests=request_store, counters=counters, recorder=recorder)
     jobs.register(KPI_RECONCILE, kpi.run, label=KPI_RECONCILE_LABEL)
@@ -583,7 +818,6 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
     deliveries = _deliveries(base)
     questionnaires = QuestionnaireService(store=QuestionnaireStore(), clock=base.clock)
     contacts = _contacts(base)
-    link_guard = LinkGuard(counters=RateCounters(), limit=Limit(config.link_misses_per_minute), clock=base.clock)
     surveys = _surveys(
         base,
         inbox=inbox,
@@ -610,48 +844,16 @@ def build(config: Settings | None = None, clock: Clock | None = None) -> Contain
             "survey_wave": surveys.service.on_wave_message,
         }
     )
-    edge = Edge(
-        authenticator=identity.verifier,
-        tenants=hosts,
-        sessions=identity.sessions,
-        limiter=RateLimiter(counters=RateCounters(), limits=config.rate_limits, clock=base.clock),
-        max_body_bytes=config.max_body_bytes,
-        secure_cookies=config.secure_cookies,
-    )
-    return Container(
-        config,
-        base.clock,
-        edge,
-        tenancy,
-        identity.service,
-        base.audit,
-        customers=customers,
-        sla=sla,
-        notifications=notifications,
-        requests=requests.service,
-        request_lists=requests.lists,
+    return _Rest(
         worker=worker,
-        privacy=privacy,
-        reconciler=requests.reconciler,
         jobs=jobs,
-        knowledge=knowledge.service,
-        knowledge_index=knowledge.builder,
-        knowledge_reviews=knowledge.reviews,
         approvals=approvals,
         inbox=inbox,
         questionnaires=questionnaires,
         survey_frames=survey_frames,
         survey_contacts=contacts,
-        links=links,
-        link_guard=link_guard,
         deliveries=deliveries,
-        surveys=surveys.service,
-        respondents=surveys.respondents,
-        survey_invitations=surveys.invitations,
-        survey_analysis=surveys.analysis,
-        survey_reports=surveys.reports,
-        survey_published=surveys.published,
-        survey_exports=surveys.exports,
+        surveys=surveys,
         reports=reports,
         report_exports=report_exports,
         policy_reports=policy_reports,

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from chalicelib.shared.fields import Cursor, QueryInt, Text, Version
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.schema import BaseModel, Input
 
 from . import messages as M
 from .domain import ACTIONS, INBOX_PAGE, INBOX_PAGE_MAX, Approval, Pending, Step
-from .kinds import kind_of
+
+if TYPE_CHECKING:
+    from . import kinds
+else:
+    kinds = lazy("chalicelib.approvals.kinds")
 
 
 class StepRead(BaseModel):
@@ -108,7 +114,7 @@ def pending_read(pending: Pending) -> PendingRead:
     """An inbox entry's read model, labelled by its kind."""
     return PendingRead(
         kind=pending.kind,
-        kind_label=kind_of(pending.kind).label,
+        kind_label=kinds.kind_of(pending.kind).label,
         subject_id=pending.subject_id,
         title=pending.title,
         submitted_at=pending.submitted_at,

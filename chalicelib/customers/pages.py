@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalice import Blueprint, Response
 from pydantic import ValidationError
@@ -11,12 +11,17 @@ from pydantic import ValidationError
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
 from chalicelib.shared.errors import ConflictError, RuleViolationError
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission, allows
 from chalicelib.web.render import Page, redirect, render
 
-from .domain import IDENTIFIERS, PROFILE_FIELDS
-from .erasure import ERASURE_REASONS, REASON_LABELS
 from .schemas import CustomerIdentity
+
+if TYPE_CHECKING:
+    from . import domain, erasure
+else:
+    domain = lazy("chalicelib.customers.domain")
+    erasure = lazy("chalicelib.customers.erasure")
 
 bp = Blueprint(__name__)
 T = TypeVar("T")
@@ -70,7 +75,7 @@ def _attempt(call: Callable[[], T]) -> tuple[T | None, RuleViolationError | Conf
 
 
 def _form_identity(p: Page) -> CustomerIdentity:
-    values = {name: p.value(name) or None for name in PROFILE_FIELDS}
+    values = {name: p.value(name) or None for name in domain.PROFILE_FIELDS}
     try:
         return CustomerIdentity(kind=p.value("kind"), **values)  # type: ignore[arg-type]
     except ValidationError as exc:
@@ -79,7 +84,7 @@ def _form_identity(p: Page) -> CustomerIdentity:
 
 
 def _context() -> dict[str, Any]:
-    return {"kind_labels": KIND_LABELS, "labels": FIELD_LABELS, "identifiers": IDENTIFIERS, "problem_text": problem_text}
+    return {"kind_labels": KIND_LABELS, "labels": FIELD_LABELS, "identifiers": domain.IDENTIFIERS, "problem_text": problem_text}
 
 
 @page(bp, "/customers", permission=Permission.CUSTOMERS_READ)
@@ -108,7 +113,7 @@ def customers_create(p: Page) -> Response:
     created, error = _attempt(lambda: service.create(tenant=p.tenant.code, actor=p.user, data=_form_identity(p)))
     if created is not None:
         return redirect(f"/customers/{created.id}")
-    values = {name: p.value(name) for name in ("kind", *PROFILE_FIELDS)}
+    values = {name: p.value(name) for name in ("kind", *domain.PROFILE_FIELDS)}
     status = error.status if error else 400
     return render(p, "customers_new.html", status, values=values, error=error, **_context())
 
@@ -124,11 +129,11 @@ def detail_page(p: Page, customer_id: str, status: int = 200, **extra: Any) -> R
         "customers_detail.html",
         status,
         customer=customer,
-        fields=PROFILE_FIELDS,
+        fields=domain.PROFILE_FIELDS,
         can_export=granted[Permission.CUSTOMERS_EXPORT],
         can_erase=granted[Permission.CUSTOMERS_ERASE],
-        erasure_reasons=ERASURE_REASONS,
-        reason_labels=REASON_LABELS,
+        erasure_reasons=erasure.ERASURE_REASONS,
+        reason_labels=erasure.REASON_LABELS,
         erased=p.query.get("erased") == "1",
         **_context(),
         **extra,

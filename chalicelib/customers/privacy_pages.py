@@ -3,7 +3,7 @@ run now, a customer's printable copy of their data, and erasure on request."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
@@ -11,13 +11,18 @@ from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
 from chalicelib.shared.clock import stop_after
 from chalicelib.shared.errors import ConflictError, MalformedError, RuleViolationError
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission, allows
 from chalicelib.web.render import Page, redirect, render
 
-from .domain import PROFILE_FIELDS
-from .erasure import ERASURE_REASONS, REASON_LABELS
 from .pages import FIELD_LABELS, KIND_LABELS, detail_page
 from .retention import CEILING_MONTHS, FLOOR_MONTHS, KINDS
+
+if TYPE_CHECKING:
+    from . import domain, erasure
+else:
+    domain = lazy("chalicelib.customers.domain")
+    erasure = lazy("chalicelib.customers.erasure")
 
 bp = Blueprint(__name__)
 RUN_SECONDS = 20  # a run asked for from the page stops in time for API Gateway's limit; the next run goes on
@@ -100,10 +105,10 @@ def customer_export(p: Page, customer_id: str) -> Response:
         "customers_export.html",
         export=export,
         customer=export.customer,
-        fields=PROFILE_FIELDS,
+        fields=domain.PROFILE_FIELDS,
         labels=FIELD_LABELS,
         kind_labels=KIND_LABELS,
-        reason_labels=REASON_LABELS,
+        reason_labels=erasure.REASON_LABELS,
     )
 
 
@@ -112,7 +117,7 @@ def customer_erase(p: Page, customer_id: str) -> Response:
     """Erase on the customer's request, after the leader confirmed; a refusal shows on the record, nothing erased."""
     if p.value("confirm") != "yes":
         raise RuleViolationError("Đánh dấu xác nhận trước khi xoá dữ liệu.", fields={"confirm": "required"})
-    if p.value("reason") not in ERASURE_REASONS:
+    if p.value("reason") not in erasure.ERASURE_REASONS:
         raise RuleViolationError("Chọn căn cứ xoá dữ liệu.", fields={"reason": "unknown"})
     try:
         container().privacy.erase(

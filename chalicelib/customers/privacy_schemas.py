@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from chalicelib.shared.fields import Identifier, Line, Version
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.schema import BaseModel, Input
 
-from .erasure import REASON_LABELS
-
 if TYPE_CHECKING:  # annotations only: the service and the store (PynamoDB, botocore) load when the container does
+    from . import erasure as customers_erasure
     from .privacy_service import CustomerExport, Erasure
     from .privacy_store import RetentionRun
+else:
+    customers_erasure = lazy("chalicelib.customers.erasure")
 from .retention import CEILING_MONTHS, FLOOR_MONTHS, KINDS, NationalBounds, RetentionPolicy
 from .schemas import CustomerRead
 
@@ -205,5 +207,5 @@ def erasure_read(erasure: Erasure, customer: CustomerRead) -> CustomerErasureRea
         customer=customer,
         requests_redacted=erasure.requests_redacted,
         other_offices=list(erasure.other_offices),
-        reason_label=REASON_LABELS.get(reason, reason),
+        reason_label=customers_erasure.REASON_LABELS.get(reason, reason),
     )

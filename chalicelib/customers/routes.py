@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 
@@ -11,8 +12,10 @@ from chalicelib.entrypoints.api import route
 from chalicelib.shared.permissions import Permission
 from chalicelib.shared.tenancy import RequestContext
 
-from .domain import Customer, CustomerSummary
 from .schemas import CustomerIdentity, CustomerPage, CustomerQuery, CustomerRead, CustomerSummaryRead, CustomerUpdate
+
+if TYPE_CHECKING:
+    from .domain import Customer, CustomerSummary
 
 bp = Blueprint(__name__)
 TAGS = ("customers",)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.api import route
-from chalicelib.identity.domain import PasswordNeeded, SignedIn, StaffUser
 from chalicelib.identity.schemas import (
     LoginBody,
     LoginResponse,
@@ -21,8 +22,15 @@ from chalicelib.identity.schemas import (
 )
 from chalicelib.shared.auth import clear_session_cookie, session_cookie
 from chalicelib.shared.http import json_response
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission, permissions_of
 from chalicelib.shared.tenancy import RequestContext
+
+if TYPE_CHECKING:
+    from . import domain
+    from .domain import PasswordNeeded, SignedIn, StaffUser
+else:
+    domain = lazy("chalicelib.identity.domain")
 
 bp = Blueprint(__name__)
 TAGS = ("identity",)
@@ -44,7 +52,7 @@ def user_read(user: StaffUser) -> UserRead:
 
 def login_response(ctx: RequestContext, outcome: SignedIn | PasswordNeeded) -> Response:
     """The JSON answer of a sign-in step, with the session cookie when it succeeded."""
-    if isinstance(outcome, PasswordNeeded):
+    if isinstance(outcome, domain.PasswordNeeded):
         return json_response(LoginResponse(challenge="new_password_required", session=outcome.session).model_dump(mode="json"))
     user = container().identity.profile(tenant=ctx.tenant, principal=outcome.principal)
     body = LoginResponse(access_token=outcome.token, expires_in=outcome.expires_in, user=user_read(user))

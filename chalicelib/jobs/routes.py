@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.api import route
 from chalicelib.shared.http import json_response
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission, allows
 from chalicelib.shared.tenancy import Principal, RequestContext
 
-from .domain import Job, Viewer
 from .schemas import JobPage, JobRead, JobsQuery, UploadCreate, UploadRead, job_read
+
+if TYPE_CHECKING:
+    from . import domain
+    from .domain import Job, Viewer
+else:
+    domain = lazy("chalicelib.jobs.domain")
 
 bp = Blueprint(__name__)
 TAGS = ("jobs",)
@@ -19,7 +27,7 @@ TAGS = ("jobs",)
 
 def viewer(principal: Principal, tenant: str) -> Viewer:
     """Who asks: administrators of the tenant see all its jobs, everyone else their own."""
-    return Viewer(login=principal.login, sees_all=allows(principal.roles, tenant, Permission.JOBS_READ_ALL))
+    return domain.Viewer(login=principal.login, sees_all=allows(principal.roles, tenant, Permission.JOBS_READ_ALL))
 
 
 def read(job: Job) -> JobRead:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from chalicelib.shared.fields import Identifier, Line, QueryFlag
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.schema import BaseModel, Input
 
-from .domain import STATUS_LABELS, Job
+if TYPE_CHECKING:
+    from . import domain
+    from .domain import Job
+else:
+    domain = lazy("chalicelib.jobs.domain")
 
 
 class ProgressRead(BaseModel):
@@ -107,7 +112,7 @@ def job_read(job: Job, url: str | None) -> JobRead:
         id=job.id,
         kind=job.kind,
         status=job.status,  # type: ignore[arg-type]
-        status_label=STATUS_LABELS[job.status],
+        status_label=domain.STATUS_LABELS[job.status],
         requested_by=job.requested_by,
         created_at=job.created_at,
         started_at=job.started_at,

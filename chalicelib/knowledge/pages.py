@@ -3,27 +3,37 @@ with a preview, versions compared and restored, the review queue, and the report
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
-from chalicelib.requests.page_forms import attempt, parse
 from chalicelib.shared.errors import AppError
 from chalicelib.shared.http import policy_posting_to
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission, permissions_of
 from chalicelib.tenancy.catalog import units_for
 from chalicelib.web.render import Page, redirect, render
 
-from . import messages, read_models
-from .domain import FIELDS, NATIONAL, Entry, allowed_actions
+from . import messages
 from .routes import filters_of, is_editor
 from .schemas import EntryBody, EntryStep, EntryUpdate, ProposalBody, RestoreBody, SearchQuery
-from .seams import topic_names
-from .service import month_of
-from .transfer import EXPORT, IMPORT
 from .transfer_routes import ExportQuery
+
+if TYPE_CHECKING:
+    from chalicelib.requests import page_forms
+
+    from . import domain, read_models, seams, transfer
+    from . import service as knowledge_service
+    from .domain import Entry
+else:
+    domain = lazy("chalicelib.knowledge.domain")
+    read_models = lazy("chalicelib.knowledge.read_models")
+    seams = lazy("chalicelib.knowledge.seams")
+    knowledge_service = lazy("chalicelib.knowledge.service")
+    transfer = lazy("chalicelib.knowledge.transfer")
+    page_forms = lazy("chalicelib.requests.page_forms")
 
 bp = Blueprint(__name__)
 P = Permission
@@ -64,23 +74,23 @@ def _common(p: Page) -> dict[str, Any]:
     units = container().tenancy.list_units(tenant=p.tenant.code)
     return {
         "labels": messages,
-        "topics": topic_names(),
+        "topics": seams.topic_names(),
         # a national entry's owner is a CCC unit (the statutory catalogue; no read), a local one the office's own
-        "unit_names": {**{u.code: u.name for u in units_for(NATIONAL)}, **{u.id: u.name for u in units}},
+        "unit_names": {**{u.code: u.name for u in units_for(domain.NATIONAL)}, **{u.id: u.name for u in units}},
         "units": units,
         "editor": is_editor(p.user),
         "can_export": P.KNOWLEDGE_EXPORT in permissions_of(p.user.roles, p.user.tenant),
         "can_import": P.KNOWLEDGE_IMPORT in permissions_of(p.user.roles, p.user.tenant),
         "blocks": answer_blocks,
         "marked": marked,
-        "fields_order": FIELDS,
+        "fields_order": domain.FIELDS,
     }
 
 
 @page(bp, "/knowledge", permission=P.KNOWLEDGE_READ)
 def search_page(p: Page) -> Response:
     """Search as you type (the script); without it, the form searches on submit."""
-    query = parse(SearchQuery, {k: v for k, v in p.query.items() if k in SearchQuery.model_fields})
+    query = page_forms.parse(SearchQuery, {k: v for k, v in p.query.items() if k in SearchQuery.model_fields})
     service = container().knowledge
     on = query.valid_on or service.today()
     found = service.search(tenant=p.tenant.code, text=query.q, filters=filters_of(query, p.user), on=on) if query.q else []
@@ -100,7 +110,7 @@ def _show(p: Page, entry: Entry, status: int = 200, *, error: AppError | None = 
         title=entry.content.question[:80],
         entry=read,
         versions=list(reversed(versions)),
-        actions=allowed_actions(entry, p.user) if own else [],
+        actions=domain.allowed_actions(entry, p.user) if own else [],
         error=error,
         **_common(p),
     )
@@ -117,7 +127,9 @@ def create_entry(p: Page) -> Response:
     """Save a new draft."""
     service = container().knowledge
     values = _form_values(p)
-    done, error = attempt(lambda: service.create(tenant=p.tenant.code, actor=p.user, content=parse(EntryBody, values).content()))
+    done, error = page_forms.attempt(
+        lambda: service.create(tenant=p.tenant.code, actor=p.user, content=page_forms.parse(EntryBody, values).content())
+    )
     if done is not None:
         return redirect(f"/knowledge/{done.id}")
     return _editor(p, None, values, error=error)
@@ -138,7 +150,7 @@ def reviews(p: Page) -> Response:
 def report(p: Page) -> Response:
     """Searches that found nothing (most frequent first), cited entries (most cited first), reviews overdue."""
     c = container()
-    month = p.query.get("month") or month_of(c.clock.now())
+    month = p.query.get("month") or knowledge_service.month_of(c.clock.now())
     service = c.knowledge
     gaps, cited = service.gaps(tenant=p.tenant.code, month=month), service.citations(tenant=p.tenant.code, month=month)
     today = service.today()
@@ -158,7 +170,7 @@ def report(p: Page) -> Response:
 @page(bp, "/knowledge/propose", method="POST", permission=P.KNOWLEDGE_WRITE)
 def propose(p: Page) -> Response:
     """Art. 10 step 7: one click on an answered request makes a draft entry; the editor completes it."""
-    body = parse(ProposalBody, {"request_id": p.value("request_id"), "topic": p.value("topic") or None})
+    body = page_forms.parse(ProposalBody, {"request_id": p.value("request_id"), "topic": p.value("topic") or None})
     entry = container().knowledge.propose(tenant=p.tenant.code, actor=p.user, request_id=body.request_id, topic=body.topic)
     return redirect(f"/knowledge/{entry.id}/edit")
 
@@ -166,8 +178,8 @@ def propose(p: Page) -> Response:
 @page(bp, "/knowledge/export", method="POST", permission=P.KNOWLEDGE_EXPORT)
 def export_bank(p: Page) -> Response:
     """The office's whole bank as XLSX or CSV: a background job, whose page shows its progress and the download."""
-    body = parse(ExportQuery, {"format": p.value("format") or "xlsx"})
-    job = container().jobs.start(tenant=p.tenant.code, actor=p.user.login, kind=EXPORT, params={"format": body.format})
+    body = page_forms.parse(ExportQuery, {"format": p.value("format") or "xlsx"})
+    job = container().jobs.start(tenant=p.tenant.code, actor=p.user.login, kind=transfer.EXPORT, params={"format": body.format})
     return redirect(f"/jobs/{job.id}")
 
 
@@ -195,7 +207,7 @@ def import_start(p: Page, upload_id: str) -> Response:
     """Start the import job of the uploaded file and open its page."""
     jobs = container().jobs
     key = jobs.uploaded(tenant=p.tenant.code, actor=p.user.login, upload_id=upload_id)
-    job = jobs.start(tenant=p.tenant.code, actor=p.user.login, kind=IMPORT, params={"key": key, "file_name": ""})
+    job = jobs.start(tenant=p.tenant.code, actor=p.user.login, kind=transfer.IMPORT, params={"key": key, "file_name": ""})
     return redirect(f"/jobs/{job.id}")
 
 
@@ -218,12 +230,12 @@ def update_entry(p: Page, entry_id: str) -> Response:
     """Save the content at the version it was edited from (a colleague's change meanwhile: 409, shown in place)."""
     service = container().knowledge
     values = _form_values(p) | {"version": p.value("version")}
-    done, error = attempt(
+    done, error = page_forms.attempt(
         lambda: service.update(
             tenant=p.tenant.code,
             actor=p.user,
             entry_id=entry_id,
-            version=(b := parse(EntryUpdate, values)).version,
+            version=(b := page_forms.parse(EntryUpdate, values)).version,
             content=b.content(),
         )
     )
@@ -240,7 +252,7 @@ def compare(p: Page, entry_id: str) -> Response:
     before, after, differences = service.compare(
         tenant=p.tenant.code, entry_id=entry_id, before=int(p.query.get("from", "0") or 0), after=int(p.query.get("to", "0") or 0)
     )
-    actions = allowed_actions(entry, p.user)
+    actions = domain.allowed_actions(entry, p.user)
     return render(
         p,
         "knowledge_compare.html",
@@ -262,15 +274,15 @@ def _step(name: str) -> None:
 
         def run() -> Entry:
             if name == "restore":
-                b = parse(RestoreBody, {"version": p.value("version"), "from_version": p.value("from_version")})
+                b = page_forms.parse(RestoreBody, {"version": p.value("version"), "from_version": p.value("from_version")})
                 return service.restore(tenant=t, actor=u, entry_id=entry_id, version=b.version, number=b.from_version)
-            v = parse(EntryStep, {"version": p.value("version"), "note": p.value("note")})
+            v = page_forms.parse(EntryStep, {"version": p.value("version"), "note": p.value("note")})
             if name in ("submit", "publish"):
                 return getattr(service, name)(tenant=t, actor=u, entry_id=entry_id, version=v.version)  # type: ignore[no-any-return]
             call = {"return": service.return_to_editor, "retire": service.retire, "review": service.review}[name]
             return call(tenant=t, actor=u, entry_id=entry_id, version=v.version, note=v.note)
 
-        done, error = attempt(run)
+        done, error = page_forms.attempt(run)
         if done is not None:
             return redirect(f"/knowledge/{entry_id}")
         return _show(p, service.get(tenant=t, entry_id=entry_id), error.status if error else 400, error=error)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.api import route
 from chalicelib.shared.errors import ForbiddenError
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission, permissions_of
 from chalicelib.shared.tenancy import Principal, RequestContext
 
-from . import read_models
-from .domain import Entry
 from .schemas import (
     CompareQuery,
     CompareRead,
@@ -35,7 +34,14 @@ from .schemas import (
     VersionPage,
 )
 from .search import SearchFilters
-from .service import month_of
+
+if TYPE_CHECKING:
+    from . import read_models
+    from . import service as knowledge_service
+    from .domain import Entry
+else:
+    read_models = lazy("chalicelib.knowledge.read_models")
+    knowledge_service = lazy("chalicelib.knowledge.service")
 
 bp = Blueprint(__name__)
 TAGS = ("knowledge",)
@@ -114,7 +120,7 @@ def propose(ctx: RequestContext, body: ProposalBody) -> EntryRead:
 def report(ctx: RequestContext, query: MonthQuery) -> ReportRead:
     """What agents met this month: searches that found nothing and cited entries (most first), reviews overdue."""
     c = container()
-    month = query.month or month_of(c.clock.now())
+    month = query.month or knowledge_service.month_of(c.clock.now())
     service = c.knowledge
     return ReportRead(
         month=month,

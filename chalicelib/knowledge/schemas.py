@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field
 
 from chalicelib.shared.fields import Cursor, Day, Identifier, Line, QueryFlag, QueryInt, Text, Version
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.schema import BaseModel, Input
 
-from .domain import Content, LegalBasis
 from .search import MAX_LIMIT
+
+if TYPE_CHECKING:
+    from . import domain
+    from .domain import Content
+else:
+    domain = lazy("chalicelib.knowledge.domain")
 
 StatusName = Literal["draft", "in_review", "published", "retired"]
 AudienceName = Literal["public", "internal"]
@@ -42,11 +48,11 @@ class EntryBody(Input):
 
     def content(self) -> Content:
         """The domain's content."""
-        return Content(
+        return domain.Content(
             topic=self.topic,
             question=self.question,
             answer=self.answer,
-            legal_basis=tuple(LegalBasis(b.document.strip(), b.article.strip(), b.date) for b in self.legal_basis),
+            legal_basis=tuple(domain.LegalBasis(b.document.strip(), b.article.strip(), b.date) for b in self.legal_basis),
             valid_from=self.valid_from,
             valid_until=self.valid_until,
             owner_unit=self.owner_unit,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from chalice import Blueprint, Response
 from pydantic import Field
@@ -12,11 +12,16 @@ from chalicelib.entrypoints.api import route
 from chalicelib.jobs.routes import accepted
 from chalicelib.jobs.schemas import JobRead
 from chalicelib.shared.fields import Identifier, Line
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission
 from chalicelib.shared.schema import Input
 from chalicelib.shared.tenancy import RequestContext
 
-from .transfer import EXPORT, IMPORT
+if TYPE_CHECKING:
+    from . import transfer
+else:
+    transfer = lazy("chalicelib.knowledge.transfer")
+
 
 bp = Blueprint(__name__)
 TAGS = ("knowledge",)
@@ -46,7 +51,7 @@ class ImportCreate(Input):
 )
 def export_bank(ctx: RequestContext, query: ExportQuery) -> Response:
     """Export the tenant's whole knowledge bank as XLSX or CSV (a background job: poll it, then download)."""
-    job = container().jobs.start(tenant=ctx.tenant, actor=ctx.user.login, kind=EXPORT, params={"format": query.format})
+    job = container().jobs.start(tenant=ctx.tenant, actor=ctx.user.login, kind=transfer.EXPORT, params={"format": query.format})
     return accepted(job)
 
 
@@ -66,4 +71,4 @@ def import_bank(ctx: RequestContext, body: ImportCreate) -> Response:
     jobs = container().jobs
     key = jobs.uploaded(tenant=ctx.tenant, actor=ctx.user.login, upload_id=body.upload_id)
     params = {"key": key, "file_name": body.file_name}
-    return accepted(jobs.start(tenant=ctx.tenant, actor=ctx.user.login, kind=IMPORT, params=params))
+    return accepted(jobs.start(tenant=ctx.tenant, actor=ctx.user.login, kind=transfer.IMPORT, params=params))

@@ -5,26 +5,35 @@ read models, so the page shows what the JSON returns."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
-from chalicelib.reports.periods import Period
-from chalicelib.requests.page_forms import attempt, parse
 from chalicelib.shared.clock import to_local
 from chalicelib.shared.errors import AppError
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission, allows
 from chalicelib.shared.tenancy import RequestContext
-from chalicelib.web.charts import format_number, format_percent
 from chalicelib.web.render import Page, redirect, render
 
 from . import messages
 from .domain import SECTIONS
 from .routes import create, read
 from .schemas import PolicyCreate, PolicyExportBody, PolicyRecommendationsBody, summary_read
-from .service import EXPORT_JOB
+
+if TYPE_CHECKING:
+    from chalicelib.reports import periods as reports_periods
+    from chalicelib.requests import page_forms
+    from chalicelib.web import charts
+
+    from . import service
+else:
+    service = lazy("chalicelib.policy.service")
+    reports_periods = lazy("chalicelib.reports.periods")
+    page_forms = lazy("chalicelib.requests.page_forms")
+    charts = lazy("chalicelib.web.charts")
 
 bp = Blueprint(__name__)
 P = Permission
@@ -44,13 +53,17 @@ def value_text(unit: str, value: float | None) -> str:
     if value is None:
         return "—"
     if unit == "share":
-        return format_percent(value)
-    return format_number(value, 0)
+        return charts.format_percent(value)
+    return charts.format_number(value, 0)
 
 
 def _periods(today: date) -> list[tuple[str, str]]:
     """The periods offered for a regular report: the last 12 months, 4 quarters and 2 years, latest first."""
-    months, quarters, years = [Period.month(today)], [Period.quarter(today)], [Period.year(today)]
+    months, quarters, years = (
+        [reports_periods.Period.month(today)],
+        [reports_periods.Period.quarter(today)],
+        [reports_periods.Period.year(today)],
+    )
     for found, n in ((months, 12), (quarters, 4), (years, 2)):
         while len(found) < n:
             found.append(found[-1].previous())
@@ -91,9 +104,9 @@ def policy_create(p: Page) -> Response:
         values = {"kind": kind, "period": p.value("period") or None, "title": p.value("title")}
         if kind == "ad_hoc":
             values |= {"start": p.value("start") or None, "end": p.value("end") or None, "period": None}
-        return create(_ctx(p), parse(PolicyCreate, values))
+        return create(_ctx(p), page_forms.parse(PolicyCreate, values))
 
-    done, error = attempt(call)
+    done, error = page_forms.attempt(call)
     return redirect(f"{BASE}/{done.id}") if done is not None else _new(p, error, error.status if error else 200)
 
 
@@ -103,7 +116,7 @@ def policy_national(p: Page) -> Response:
     c = container()
     periods = _periods(_today())
     chosen = p.query.get("period") or periods[1][0]
-    period = Period.parse(chosen)
+    period = reports_periods.Period.parse(chosen)
     offices = c.policy_reports.standing(period=period)
     national = c.policy_reports.find(tenant=p.tenant.code, report_id=f"N-{period.text}")
     return render(
@@ -133,12 +146,14 @@ def policy_recommendations(p: Page, report_id: str) -> Response:
     """The recommendations form (PUT …/recommendations): a stale version is shown as a 409 in place."""
 
     def call() -> Any:
-        body = parse(PolicyRecommendationsBody, {"version": _int(p.value("version"))} | {s: p.value(s) for s in SECTIONS})
+        body = page_forms.parse(
+            PolicyRecommendationsBody, {"version": _int(p.value("version"))} | {s: p.value(s) for s in SECTIONS}
+        )
         return container().policy_reports.edit(
             tenant=p.tenant.code, report_id=report_id, actor=p.user, texts=body.texts(), version=body.version
         )
 
-    done, error = attempt(call)
+    done, error = page_forms.attempt(call)
     return (
         redirect(f"{BASE}/{report_id}")
         if done is not None
@@ -164,7 +179,7 @@ def _step_page(name: str, permission: Permission) -> None:
                 version=int(version) if isinstance(version, int) else -1,
             )
 
-        done, error = attempt(call)
+        done, error = page_forms.attempt(call)
         return (
             redirect(f"{BASE}/{report_id}")
             if done is not None
@@ -186,7 +201,9 @@ for _name, _permission in (
 @page(bp, f"{BASE}/{{report_id}}/typical", method="POST", permission=P.POLICY_WRITE)
 def policy_typical(p: Page, report_id: str) -> Response:
     """Read the period's requests again (a job), then the job's page."""
-    done, error = attempt(lambda: container().policy_reports.refresh(tenant=p.tenant.code, report_id=report_id, actor=p.user))
+    done, error = page_forms.attempt(
+        lambda: container().policy_reports.refresh(tenant=p.tenant.code, report_id=report_id, actor=p.user)
+    )
     return (
         redirect(f"/jobs/{done.id}")
         if done is not None
@@ -205,7 +222,7 @@ def policy_consolidate(p: Page, report_id: str) -> Response:
             tenant=p.tenant.code, report_id=report_id, actor=p.user, version=int(version) if isinstance(version, int) else -1
         )
 
-    done, error = attempt(call)
+    done, error = page_forms.attempt(call)
     return (
         redirect(f"{BASE}/{report_id}")
         if done is not None
@@ -219,12 +236,12 @@ def policy_export(p: Page, report_id: str) -> Response:
     c = container()
 
     def call() -> Any:
-        body = parse(PolicyExportBody, {"format": p.value("format")})
+        body = page_forms.parse(PolicyExportBody, {"format": p.value("format")})
         report = c.policy_reports.get(tenant=p.tenant.code, report_id=report_id)
         params = {"report_id": report.id, "format": body.format}
-        return c.jobs.start(tenant=p.tenant.code, actor=p.user.login, kind=EXPORT_JOB, params=params)
+        return c.jobs.start(tenant=p.tenant.code, actor=p.user.login, kind=service.EXPORT_JOB, params=params)
 
-    done, error = attempt(call)
+    done, error = page_forms.attempt(call)
     return (
         redirect(f"/jobs/{done.id}")
         if done is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
 from chalicelib.approvals.schemas import DecisionBody
@@ -10,6 +12,7 @@ from chalicelib.entrypoints.api import route
 from chalicelib.jobs.routes import accepted
 from chalicelib.jobs.schemas import JobRead
 from chalicelib.shared.errors import ForbiddenError, MalformedError
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission, allows
 from chalicelib.shared.tenancy import Principal, RequestContext, allow_national_reads
 
@@ -26,7 +29,11 @@ from .schemas import (
     report_read,
     summary_read,
 )
-from .service import EXPORT_JOB
+
+if TYPE_CHECKING:
+    from . import service
+else:
+    service = lazy("chalicelib.policy.service")
 
 bp = Blueprint(__name__)
 BASE = "/api/reports/policy"
@@ -148,7 +155,7 @@ def export(ctx: RequestContext, body: PolicyExportBody, report_id: str) -> Respo
     c = container()
     report = c.policy_reports.get(tenant=ctx.tenant, report_id=report_id)
     params = {"report_id": report.id, "format": body.format}
-    return accepted(c.jobs.start(tenant=ctx.tenant, actor=ctx.user.login, kind=EXPORT_JOB, params=params))
+    return accepted(c.jobs.start(tenant=ctx.tenant, actor=ctx.user.login, kind=service.EXPORT_JOB, params=params))
 
 
 @route(bp, f"{BASE}/{{report_id}}/files/{{file_format}}", permission=P.REPORTS_READ, tags=TAGS, status=302)

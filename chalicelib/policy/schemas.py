@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from chalicelib.approvals.schemas import ApprovalRead, approval_read
 from chalicelib.shared.fields import Cursor, QueryInt, Version
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.schema import BaseModel, Input
 from chalicelib.shared.tenancy import Principal
 
 from .domain import CATEGORIES, OVERALL, TEXT_MAX, TITLE_MAX, Counts, PolicyReport, Typical, allowed_actions, unref
-from .figures import Shown, shown
 from .messages import CATEGORY_LABELS, KIND_LABELS
-from .service import range_label, title_of
+
+if TYPE_CHECKING:
+    from . import figures, service
+    from .figures import Shown
+else:
+    figures = lazy("chalicelib.policy.figures")
+    service = lazy("chalicelib.policy.service")
 
 Recommendation = Field(default=None, max_length=TEXT_MAX)
 
@@ -198,7 +204,7 @@ def _section(report: PolicyReport, key: str, counts: Counts) -> PolicySectionRea
         key=key,
         label=CATEGORY_LABELS.get(key, "Chung"),
         counts=dict(counts),
-        indicators=[_indicator(s) for s in shown(counts, year=report.start.year)],
+        indicators=[_indicator(s) for s in figures.shown(counts, year=report.start.year)],
         typical=[_typical(t, report.tenant) for t in report.typical.get(key, [])],
         recommendation=report.recommendations.get(key, ""),
         quotes=[PolicyQuoteRead(tenant=q.tenant, name=q.name, text=q.text) for q in report.quotes.get(key, [])],
@@ -213,8 +219,8 @@ def report_read(report: PolicyReport, counts: dict[str, Counts], actor: Principa
         tenant=report.tenant,
         kind=report.kind,
         kind_label=KIND_LABELS[report.kind],
-        title=title_of(report),
-        label=range_label(report),
+        title=service.title_of(report),
+        label=service.range_label(report),
         period=report.period or None,
         start=report.start,
         end=report.end,
@@ -246,8 +252,8 @@ def summary_read(report: PolicyReport) -> PolicySummaryRead:
         id=report.id,
         kind=report.kind,
         kind_label=KIND_LABELS[report.kind],
-        title=title_of(report),
-        label=range_label(report),
+        title=service.title_of(report),
+        label=service.range_label(report),
         status=report.approval.status,
         status_label=STATUS_LABELS[report.approval.status],
         updated_at=report.updated_at,

@@ -12,25 +12,30 @@ from chalice import Blueprint, Response
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
-from chalicelib.requests.page_forms import attempt, parse
 from chalicelib.shared.clock import to_local
 from chalicelib.shared.errors import AppError
 from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission
-from chalicelib.web.charts import format_number, format_percent
 from chalicelib.web.render import Page, redirect, render
 
 if TYPE_CHECKING:
-    from . import tables, views
+    from chalicelib.requests import page_forms
+    from chalicelib.web import charts
+
+    from . import indicators, periods, service, tables, views
+    from . import selection as reports_selection
+    from .selection import Selection
 else:
     tables = lazy("chalicelib.reports.tables")
     views = lazy("chalicelib.reports.views")
-from .indicators import BY_KEY, INDICATORS, SHARE, WORKING_DAYS
-from .periods import Period
+    indicators = lazy("chalicelib.reports.indicators")
+    periods = lazy("chalicelib.reports.periods")
+    reports_selection = lazy("chalicelib.reports.selection")
+    service = lazy("chalicelib.reports.service")
+    page_forms = lazy("chalicelib.requests.page_forms")
+    charts = lazy("chalicelib.web.charts")
 from .routes import national_view
 from .schemas import DEFAULT_INDICATOR, DashboardRead, ReportExportBody, ValueRead
-from .selection import KIND_LABELS, RANGE, Selection, select
-from .service import NOW_LINKS, requests_link
 
 bp = Blueprint(__name__)
 P = Permission
@@ -47,16 +52,16 @@ def _today() -> date:
 def office_link(selection: Selection, dimension: str, value: str) -> str | None:
     """The requests behind a figure in the office's own list (the console's /requests): a period's by receipt
     (`requests_link`); the "now" gauge's open and overdue are the list's default and `overdue` tabs."""
-    if dimension in NOW_LINKS:
+    if dimension in service.NOW_LINKS:
         return "/requests?overdue=true" if dimension == "overdue" else "/requests"
-    return requests_link(selection.start, selection.end, dimension, value, base="/requests")
+    return service.requests_link(selection.start, selection.end, dimension, value, base="/requests")
 
 
 def province_link(tenant: str, selection: Selection, dimension: str, value: str) -> str | None:
     """The same for the CCC drilling into a province: that office's requests in the CCC's central list."""
-    if dimension in NOW_LINKS:
+    if dimension in service.NOW_LINKS:
         return central_link(tenant, overdue=dimension == "overdue")
-    return requests_link(selection.start, selection.end, dimension, value, base="/central/requests", tenant=tenant)
+    return service.requests_link(selection.start, selection.end, dimension, value, base="/central/requests", tenant=tenant)
 
 
 def central_link(tenant: str, *, overdue: bool = False) -> str:
@@ -70,7 +75,7 @@ def _years(today: date) -> list[int]:
 
 def _statistics(p: Page, tenant: str, *, error: AppError | None = None, province: bool = False) -> Response:
     c, today = container(), _today()
-    selection = select(p.query, today)
+    selection = reports_selection.select(p.query, today)
     units = {u.id: u.name for u in c.tenancy.list_units(tenant=tenant, include_inactive=True)}
 
     def link(dimension: str, value: str) -> str | None:
@@ -87,9 +92,9 @@ def _statistics(p: Page, tenant: str, *, error: AppError | None = None, province
         selection=selection,
         picker=_picker(p, selection, today),
         stats=found,
-        kpis=[(BY_KEY[k], row) for k, row in zip(tables.KPI_KEYS, found.kpis.rows, strict=True)],
+        kpis=[(indicators.BY_KEY[k], row) for k, row in zip(tables.KPI_KEYS, found.kpis.rows, strict=True)],
         charts=views.trend_charts(found.series),
-        explained=[BY_KEY[k] for k in EXPLAINED],
+        explained=[indicators.BY_KEY[k] for k in EXPLAINED],
         show=tables.shown,
         today=today,
         error=error,
@@ -99,12 +104,12 @@ def _statistics(p: Page, tenant: str, *, error: AppError | None = None, province
 def _picker(p: Page, selection: Selection, today: date) -> dict[str, Any]:
     """The period picker: a tab per kind, the field for the kind shown, the periods before and after."""
     kind = p.query.get("kind") or selection.kind
-    kind = kind if kind in KIND_LABELS else selection.kind
-    quarters = [Period.quarter(date(y, m, 1)) for y in _years(today) for m in (10, 7, 4, 1) if date(y, m, 1) <= today]
+    kind = kind if kind in reports_selection.KIND_LABELS else selection.kind
+    quarters = [periods.Period.quarter(date(y, m, 1)) for y in _years(today) for m in (10, 7, 4, 1) if date(y, m, 1) <= today]
     return {
-        "kinds": KIND_LABELS,
+        "kinds": reports_selection.KIND_LABELS,
         "kind": kind,
-        "range": kind == RANGE,
+        "range": kind == reports_selection.RANGE,
         "value": selection.period.text if selection.period and selection.kind == kind else "",
         "start": selection.start.isoformat(),
         "end": selection.end.isoformat(),
@@ -130,7 +135,7 @@ def national(p: Page) -> Response:
 def _national(p: Page, *, error: AppError | None = None) -> Response:
     c, today = container(), _today()
     indicator = c.reports.indicator(p.query.get("indicator") or DEFAULT_INDICATOR)
-    period = Period.parse(p.query.get("period") or Period.month(today).text)
+    period = periods.Period.parse(p.query.get("period") or periods.Period.month(today).text)
     found = views.national(c.reports, period=period, indicator=indicator, link=lambda t: f"/reports/national/{t}")
     return render(
         p,
@@ -139,11 +144,11 @@ def _national(p: Page, *, error: AppError | None = None) -> Response:
         title="Toàn quốc",
         found=found,
         chart=views.league_chart(found),
-        ranked=[i for i in INDICATORS if not i.now],
+        ranked=[i for i in indicators.INDICATORS if not i.now],
         period=period,
         previous=period.previous(),
         next=period.next(),
-        quarters=[Period.quarter(date(y, m, 1)) for y in _years(today) for m in (10, 7, 4, 1) if date(y, m, 1) <= today],
+        quarters=[periods.Period.quarter(date(y, m, 1)) for y in _years(today) for m in (10, 7, 4, 1) if date(y, m, 1) <= today],
         years=_years(today),
         show=tables.shown,
         today=today,
@@ -173,12 +178,12 @@ def dashboard(p: Page) -> Response:
         read=read,
         national=national,
         offices=offices,
-        month=Period.parse(read.month),
-        indicators={i.key: i for i in INDICATORS},
+        month=periods.Period.parse(read.month),
+        indicators={i.key: i for i in indicators.INDICATORS},
         met_text=tables.met_text,
         central_link=central_link,
         names={o.tenant: o.name for o in read.offices},
-        num=lambda n: format_number(float(n)),
+        num=lambda n: charts.format_number(float(n)),
         fmt_value=value_text,
     )
 
@@ -187,9 +192,9 @@ def value_text(v: ValueRead) -> str:
     """An indicator's value as the page writes it: 80,5 %, 1.234, 3 (working days), — for none."""
     if v.value is None:
         return "—"
-    if v.unit == WORKING_DAYS:
-        return f"{format_number(v.value)} ngày làm việc"
-    return format_percent(v.value) if v.unit == SHARE else format_number(v.value)
+    if v.unit == indicators.WORKING_DAYS:
+        return f"{charts.format_number(v.value)} ngày làm việc"
+    return charts.format_percent(v.value) if v.unit == indicators.SHARE else charts.format_number(v.value)
 
 
 @page(bp, "/reports/exports", method="POST", permission=P.REPORTS_READ)
@@ -199,10 +204,10 @@ def export(p: Page) -> Response:
     national = national_view(p.user, p.tenant.code)
 
     def call() -> Any:
-        body = parse(ReportExportBody, fields)
+        body = page_forms.parse(ReportExportBody, fields)
         return container().report_exports.start(tenant=p.tenant.code, actor=p.user.login, national=national, body=body)
 
-    done, error = attempt(call)
+    done, error = page_forms.attempt(call)
     if done is not None:
         return redirect(f"/jobs/{done.id}")
     again = replace(p, form={}, query={})  # the page as it opens: what was sent may be what was refused

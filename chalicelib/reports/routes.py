@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
 from chalicelib.entrypoints import container
@@ -9,11 +11,10 @@ from chalicelib.entrypoints.api import route
 from chalicelib.jobs.routes import accepted
 from chalicelib.jobs.schemas import JobRead
 from chalicelib.shared.clock import to_local
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import CENTRAL_TENANT, Permission, permissions_of
 from chalicelib.shared.tenancy import Principal, RequestContext, allow_national_reads
 
-from .periods import Period, between
-from .reconcile import KIND, month_of
 from .schemas import (
     DashboardRead,
     FiguresRead,
@@ -33,7 +34,15 @@ from .schemas import (
     UnitBreakdownRead,
     UnitFiguresRead,
 )
-from .selection import days
+
+if TYPE_CHECKING:
+    from . import periods as reports_periods
+    from . import reconcile as reports_reconcile
+    from . import selection
+else:
+    reports_periods = lazy("chalicelib.reports.periods")
+    reports_reconcile = lazy("chalicelib.reports.reconcile")
+    selection = lazy("chalicelib.reports.selection")
 
 bp = Blueprint(__name__)
 TAGS = ("reports",)
@@ -49,7 +58,7 @@ def indicators(ctx: RequestContext) -> IndicatorsRead:
 @route(bp, "/api/reports/figures", permission=P.REPORTS_READ, query=PeriodQuery, response=FiguresRead, tags=TAGS)
 def figures(ctx: RequestContext, query: PeriodQuery) -> FiguresRead:
     """The office's figures of a day, month, quarter or year, with the indicators and any corrections after closing."""
-    period = Period.parse(query.period)
+    period = reports_periods.Period.parse(query.period)
     today = to_local(container().clock.now()).date()
     return FiguresRead.of(container().reports.figures(tenant=ctx.tenant, period=period), period, today)
 
@@ -57,7 +66,7 @@ def figures(ctx: RequestContext, query: PeriodQuery) -> FiguresRead:
 @route(bp, "/api/reports/range", permission=P.REPORTS_READ, query=RangeQuery, response=FiguresRead, tags=TAGS)
 def figures_of_days(ctx: RequestContext, query: RangeQuery) -> FiguresRead:
     """The office's figures of a chosen range of days (at most 366), summed from its day counters."""
-    chosen = days(query.from_, query.to)
+    chosen = selection.days(query.from_, query.to)
     today = to_local(container().clock.now()).date()
     found = container().reports.range(tenant=ctx.tenant, start_day=chosen.start, end_day=chosen.end)
     return FiguresRead.of_range(found, chosen.start, chosen.end, today)
@@ -67,7 +76,10 @@ def figures_of_days(ctx: RequestContext, query: RangeQuery) -> FiguresRead:
 def series(ctx: RequestContext, query: SeriesQuery) -> SeriesRead:
     """An indicator period by period, against the target of each period's year."""
     reports = container().reports
-    indicator, periods = reports.indicator(query.indicator), between(Period.parse(query.from_), Period.parse(query.to))
+    indicator, periods = (
+        reports.indicator(query.indicator),
+        reports_periods.between(reports_periods.Period.parse(query.from_), reports_periods.Period.parse(query.to)),
+    )
     points = reports.series(tenant=ctx.tenant, indicator=indicator, periods=periods)
     return SeriesRead(indicator=IndicatorRead.of(indicator), items=[PointRead.of(p) for p in points])
 
@@ -75,7 +87,7 @@ def series(ctx: RequestContext, query: SeriesQuery) -> SeriesRead:
 @route(bp, "/api/reports/league", permission=P.CENTRAL_VIEW, query=LeagueQuery, response=LeagueRead, tags=TAGS)
 def league(ctx: RequestContext, query: LeagueQuery) -> LeagueRead:
     """The 34 provinces and the CCC ranked on an indicator, with the change since the previous period (CCC only)."""
-    reports, period = container().reports, Period.parse(query.period)
+    reports, period = container().reports, reports_periods.Period.parse(query.period)
     indicator = reports.indicator(query.indicator)
     rows = [LeagueRowRead.of(r) for r in reports.league(period=period, indicator=indicator)]
     return LeagueRead(indicator=IndicatorRead.of(indicator), period=period.text, label=period.label, items=rows)
@@ -84,7 +96,7 @@ def league(ctx: RequestContext, query: LeagueQuery) -> LeagueRead:
 @route(bp, "/api/reports/transfers", permission=P.CENTRAL_VIEW, query=PeriodQuery, response=TransfersRead, tags=TAGS)
 def transfers(ctx: RequestContext, query: PeriodQuery) -> TransfersRead:
     """The CCC's transfers of a period per province: transferred, answered in time, reported back (in time) (CCC only)."""
-    period = Period.parse(query.period)
+    period = reports_periods.Period.parse(query.period)
     rows, central = container().reports.transfers(period=period)
     return TransfersRead.of(rows, central, period)
 
@@ -102,7 +114,7 @@ def dashboard(ctx: RequestContext) -> DashboardRead:
 @route(bp, "/api/reports/units", permission=P.REPORTS_READ, query=PeriodQuery, response=UnitBreakdownRead, tags=TAGS)
 def units(ctx: RequestContext, query: PeriodQuery) -> UnitBreakdownRead:
     """The period's figures unit by unit, each with the request list filtered to the unit (drill-down)."""
-    period = Period.parse(query.period)
+    period = reports_periods.Period.parse(query.period)
     items = container().reports.units(tenant=ctx.tenant, period=period)
     return UnitBreakdownRead(period=period.text, items=[UnitFiguresRead.of(u, period.start.year) for u in items])
 
@@ -131,6 +143,8 @@ def national_view(user: Principal, tenant: str) -> bool:
 )  # fmt: skip
 def reconcile(ctx: RequestContext, body: ReconcileBody) -> Response:
     """Recount a month of the office's counters from its requests and set them right (a background job)."""
-    period = month_of(body.period)
-    job = container().jobs.start(tenant=ctx.tenant, actor=ctx.user.username, kind=KIND, params={"period": period.text})
+    period = reports_reconcile.month_of(body.period)
+    job = container().jobs.start(
+        tenant=ctx.tenant, actor=ctx.user.username, kind=reports_reconcile.KIND, params={"period": period.text}
+    )
     return accepted(job)

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.schema import BaseModel, Input
 
-from .indicators import BY_KEY, INDICATORS, Figures, Indicator
-from .periods import Period
-from .service import Dashboard, LeagueRow, SeriesPoint, TransferRow, UnitFigures
+if TYPE_CHECKING:
+    from . import indicators as reports_indicators
+    from . import periods
+    from .indicators import Figures, Indicator
+    from .periods import Period
+    from .service import Dashboard, LeagueRow, SeriesPoint, TransferRow, UnitFigures
+else:
+    reports_indicators = lazy("chalicelib.reports.indicators")
+    periods = lazy("chalicelib.reports.periods")
 
 DEFAULT_INDICATOR = "instant_rate"  # the league's and its export's when none is asked for
 PeriodText = Field(min_length=4, max_length=10, description="2026-12-01 | 2026-12 | 2026-Q4 | 2026")
@@ -107,7 +114,7 @@ class IndicatorsRead(BaseModel):
     @classmethod
     def all(cls) -> IndicatorsRead:
         """The catalogue of indicators.py."""
-        return cls(items=[IndicatorRead.of(i) for i in INDICATORS])
+        return cls(items=[IndicatorRead.of(i) for i in reports_indicators.INDICATORS])
 
 
 class ValueRead(BaseModel):
@@ -130,7 +137,7 @@ class ValueRead(BaseModel):
 
 
 def _values(figures: Figures, year: int) -> list[ValueRead]:
-    return [ValueRead.on(i, figures, year) for i in INDICATORS if not i.now]
+    return [ValueRead.on(i, figures, year) for i in reports_indicators.INDICATORS if not i.now]
 
 
 class FiguresRead(BaseModel):
@@ -161,7 +168,7 @@ class FiguresRead(BaseModel):
     @classmethod
     def of_range(cls, figures: Figures, start: date, end: date, today: date) -> FiguresRead:
         """A range of days' figures ("2026-05-04/2026-05-20"; days never close)."""
-        found = cls.of(figures, Period.day(start), today)
+        found = cls.of(figures, periods.Period.day(start), today)
         label = f"từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}"
         return found.model_copy(update={"period": f"{start.isoformat()}/{end.isoformat()}", "label": label})
 
@@ -257,7 +264,7 @@ class TransfersRead(BaseModel):
             reported=central.get("transfer_reported"),
             reported_on_time=central.get("transfer_reported_on_time"),
         )
-        share = BY_KEY["transfer_reported_on_time"].value(central)
+        share = reports_indicators.BY_KEY["transfer_reported_on_time"].value(central)
         items = [TransferRowRead.of(r) for r in rows if r.transferred or r.answered_on_time or r.reported]
         return cls(period=period.text, label=period.label, items=items, total=total, reported_on_time_share=share)
 

@@ -9,24 +9,12 @@ from chalice import Blueprint, Response
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission
 from chalicelib.web.render import Page, redirect, render
 
 from .domain import ACTION_PERMISSIONS as A
 from .domain import Request
-from .page_forms import (
-    act,
-    attempt,
-    common,
-    intake_form,
-    intake_values,
-    list_context,
-    local_datetime,
-    parse,
-    query_of,
-    scripts,
-    show,
-)
 from .schemas import (
     AnswerBody,
     AssignBody,
@@ -44,8 +32,11 @@ from .schemas import (
 )
 
 if TYPE_CHECKING:
+    from . import page_forms
     from .lists import RequestLists
     from .service import RequestService
+else:
+    page_forms = lazy("chalicelib.requests.page_forms")
 
 
 bp = Blueprint(__name__)
@@ -53,18 +44,25 @@ P = Permission
 
 
 def _intake_page(p: Page, status: int = 200, **extra: object) -> Response:
-    primary, others = scripts(p)
+    primary, others = page_forms.scripts(p)
     return render(
-        p, "requests_new.html", status, values=intake_values(p), scripts=primary, other_scripts=others, **extra, **common(p)
+        p,
+        "requests_new.html",
+        status,
+        values=page_forms.intake_values(p),
+        scripts=primary,
+        other_scripts=others,
+        **extra,
+        **page_forms.common(p),
     )
 
 
 @page(bp, "/requests", permission=P.REQUESTS_READ)
 def inbox(p: Page) -> Response:
     """The inbox: mine, my unit's, awaiting approval, due soon, overdue, every open request — with filters and pages."""
-    query = parse(RequestQuery, query_of(p))
+    query = page_forms.parse(RequestQuery, page_forms.query_of(p))
     items, cursor = lists().inbox(tenant=p.tenant.code, actor=p.user, query=query)
-    return render(p, "requests_inbox.html", **list_context(p, "/requests", items, cursor))
+    return render(p, "requests_inbox.html", **page_forms.list_context(p, "/requests", items, cursor))
 
 
 @page(bp, "/requests/new", permission=P.REQUESTS_INTAKE)
@@ -77,7 +75,9 @@ def intake(p: Page) -> Response:
 def intake_submit(p: Page) -> Response:
     """Record the request (once, even when sent twice) and open it; refusals are shown on the form."""
     service, key = container().requests, p.value("idempotency_key") or None
-    created, error = attempt(lambda: service.intake(tenant=p.tenant.code, actor=p.user, data=intake_form(p), idempotency_key=key))
+    created, error = page_forms.attempt(
+        lambda: service.intake(tenant=p.tenant.code, actor=p.user, data=page_forms.intake_form(p), idempotency_key=key)
+    )
     if created is not None:
         cite = p.value("cite")  # an entry picked on the form (Alt+1..5): the request page prefills the answer with it
         return redirect(f"/requests/{created.id}" + (f"?cite={quote(cite)}" if cite else ""))
@@ -87,7 +87,7 @@ def intake_submit(p: Page) -> Response:
 @page(bp, "/requests/{request_id}", permission=P.REQUESTS_READ)
 def detail(p: Page, request_id: str) -> Response:
     """The request with its parts, timeline, deadline and the actions this user may take now."""
-    return show(p, request_id)
+    return page_forms.show(p, request_id)
 
 
 def lists() -> RequestLists:
@@ -108,7 +108,9 @@ def answer(p: Page, request_id: str) -> Response:
             tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, text=b.text, knowledge_id=b.knowledge_id
         )
 
-    return act(p, request_id, "answer", AnswerBody, run, text=p.value("text"), knowledge_id=p.value("knowledge_id") or None)
+    return page_forms.act(
+        p, request_id, "answer", AnswerBody, run, text=p.value("text"), knowledge_id=p.value("knowledge_id") or None
+    )
 
 
 @page(bp, "/requests/{request_id}/schedule_callback", method="POST", permission=A["schedule_callback"])
@@ -126,8 +128,8 @@ def schedule_callback(p: Page, request_id: str) -> Response:
             assignee=b.assignee,
         )
 
-    at, assignee = local_datetime(p.value("at")), p.value("assignee") or None
-    return act(p, request_id, "schedule_callback", CallbackBody, run, at=at, note=p.value("note"), assignee=assignee)
+    at, assignee = page_forms.local_datetime(p.value("at")), p.value("assignee") or None
+    return page_forms.act(p, request_id, "schedule_callback", CallbackBody, run, at=at, note=p.value("note"), assignee=assignee)
 
 
 @page(bp, "/requests/{request_id}/escalate", method="POST", permission=A["escalate"])
@@ -139,7 +141,7 @@ def escalate(p: Page, request_id: str) -> Response:
             tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, unit_ids=b.unit_ids, note=b.note
         )
 
-    return act(p, request_id, "escalate", EscalateBody, run, unit_ids=p.values("unit_ids"), note=p.value("note"))
+    return page_forms.act(p, request_id, "escalate", EscalateBody, run, unit_ids=p.values("unit_ids"), note=p.value("note"))
 
 
 @page(bp, "/requests/{request_id}/transfer", method="POST", permission=A["transfer"])
@@ -158,7 +160,7 @@ def transfer(p: Page, request_id: str) -> Response:
         )
 
     to_unit = p.value("to_unit") or None
-    return act(
+    return page_forms.act(
         p, request_id, "transfer", TransferBody, run, to_tenant=p.value("to_tenant"), to_unit=to_unit, note=p.value("note")
     )
 
@@ -170,7 +172,7 @@ def draft(p: Page, request_id: str) -> Response:
     def run(b: TextBody) -> Request:
         return _service().draft(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, text=b.text)
 
-    return act(p, request_id, "draft", TextBody, run, text=p.value("text"))
+    return page_forms.act(p, request_id, "draft", TextBody, run, text=p.value("text"))
 
 
 @page(bp, "/requests/{request_id}/approve", method="POST", permission=A["approve"])
@@ -182,7 +184,7 @@ def approve(p: Page, request_id: str) -> Response:
             tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, draft_id=b.draft_id, note=b.note
         )
 
-    return act(p, request_id, "approve", DraftDecision, run, draft_id=p.value("draft_id"), note=p.value("note"))
+    return page_forms.act(p, request_id, "approve", DraftDecision, run, draft_id=p.value("draft_id"), note=p.value("note"))
 
 
 @page(bp, "/requests/{request_id}/reject_draft", method="POST", permission=A["reject_draft"])
@@ -194,7 +196,7 @@ def reject_draft(p: Page, request_id: str) -> Response:
             tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, draft_id=b.draft_id, note=b.note
         )
 
-    return act(p, request_id, "reject_draft", DraftDecision, run, draft_id=p.value("draft_id"), note=p.value("note"))
+    return page_forms.act(p, request_id, "reject_draft", DraftDecision, run, draft_id=p.value("draft_id"), note=p.value("note"))
 
 
 @page(bp, "/requests/{request_id}/answer_escalation", method="POST", permission=A["answer_escalation"])
@@ -207,7 +209,7 @@ def answer_escalation(p: Page, request_id: str) -> Response:
             tenant=p.tenant.code, actor=p.user, request_id=request_id, escalation_id=escalation_id, version=b.version, text=b.text
         )
 
-    return act(p, request_id, "answer_escalation", TextBody, run, text=p.value("text"))
+    return page_forms.act(p, request_id, "answer_escalation", TextBody, run, text=p.value("text"))
 
 
 @page(bp, "/requests/{request_id}/report_back", method="POST", permission=A["report_back"])
@@ -219,7 +221,7 @@ def report_back(p: Page, request_id: str) -> Response:
             tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, result=b.result
         )
 
-    return act(p, request_id, "report_back", ReportBody, run, result=p.value("result"))
+    return page_forms.act(p, request_id, "report_back", ReportBody, run, result=p.value("result"))
 
 
 @page(bp, "/requests/{request_id}/rate", method="POST", permission=A["rate"])
@@ -238,7 +240,9 @@ def rate(p: Page, request_id: str) -> Response:
         )
 
     satisfied = {"yes": True, "no": False}.get(p.value("satisfied"))
-    return act(p, request_id, "rate", RateBody, run, satisfied=satisfied, reason=p.value("reason"), remedy=p.value("remedy"))
+    return page_forms.act(
+        p, request_id, "rate", RateBody, run, satisfied=satisfied, reason=p.value("reason"), remedy=p.value("remedy")
+    )
 
 
 @page(bp, "/requests/{request_id}/close", method="POST", permission=A["close"])
@@ -248,7 +252,7 @@ def close(p: Page, request_id: str) -> Response:
     def run(b: Versioned) -> Request:
         return _service().close(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version)
 
-    return act(p, request_id, "close", Versioned, run)
+    return page_forms.act(p, request_id, "close", Versioned, run)
 
 
 @page(bp, "/requests/{request_id}/reopen", method="POST", permission=A["reopen"])
@@ -258,7 +262,7 @@ def reopen(p: Page, request_id: str) -> Response:
     def run(b: ReasonBody) -> Request:
         return _service().reopen(tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, reason=b.reason)
 
-    return act(p, request_id, "reopen", ReasonBody, run, reason=p.value("reason"))
+    return page_forms.act(p, request_id, "reopen", ReasonBody, run, reason=p.value("reason"))
 
 
 @page(bp, "/requests/{request_id}/assign", method="POST", permission=A["assign"])
@@ -270,14 +274,14 @@ def assign(p: Page, request_id: str) -> Response:
             tenant=p.tenant.code, actor=p.user, request_id=request_id, version=b.version, assignee=b.assignee
         )
 
-    return act(p, request_id, "assign", AssignBody, run, assignee=p.value("assignee") or None)
+    return page_forms.act(p, request_id, "assign", AssignBody, run, assignee=p.value("assignee") or None)
 
 
 @page(bp, "/central/requests", permission=P.CENTRAL_VIEW)
 def central(p: Page) -> Response:
     """The CCC's national list: every province's open requests, soonest deadline first; one province by status."""
-    query = parse(CentralQuery, query_of(p))
-    found, error = attempt(lambda: lists().central(query=query))
+    query = page_forms.parse(CentralQuery, page_forms.query_of(p))
+    found, error = page_forms.attempt(lambda: lists().central(query=query))
     items, cursor = found or ([], None)
-    context = list_context(p, "/central/requests", items, cursor)
+    context = page_forms.list_context(p, "/central/requests", items, cursor)
     return render(p, "requests_central.html", error.status if error else 200, error=error, **context)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.api import route
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission
 from chalicelib.shared.tenancy import RequestContext
 
-from . import read_models
 from .domain import ACTION_PERMISSIONS, Request
 from .schemas import (
     AnswerBody,
@@ -33,6 +33,11 @@ from .schemas import (
     TransferBody,
     Versioned,
 )
+
+if TYPE_CHECKING:
+    from . import read_models
+else:
+    read_models = lazy("chalicelib.requests.read_models")
 
 bp = Blueprint(__name__)
 TAGS = ("requests",)

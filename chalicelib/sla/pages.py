@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint, Response
 
@@ -10,12 +11,18 @@ from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
 from chalicelib.shared.clock import to_local
 from chalicelib.shared.errors import MalformedError
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission
 from chalicelib.web.render import Page, redirect, render
 
-from .annex2 import ANNEX2_LIMITS
 from .law import SOURCE_DECREE, MarkedDay
-from .policy import ADJUSTABLE_UNITS
+
+if TYPE_CHECKING:
+    from . import annex2
+    from . import policy as sla_policy
+else:
+    annex2 = lazy("chalicelib.sla.annex2")
+    sla_policy = lazy("chalicelib.sla.policy")
 
 bp = Blueprint(__name__)
 
@@ -92,7 +99,10 @@ def calendar_change(p: Page) -> Response:
 def policy(p: Page) -> Response:
     """The tenant's limits next to the Annex 2 maxima, editable where Annex 2 counts time."""
     current = container().sla.policy(tenant=p.tenant.code)
-    rows = [(lim, current.amount(lim.key), current.custom.get(lim.key), lim.unit in ADJUSTABLE_UNITS) for lim in ANNEX2_LIMITS]
+    rows = [
+        (lim, current.amount(lim.key), current.custom.get(lim.key), lim.unit in sla_policy.ADJUSTABLE_UNITS)
+        for lim in annex2.ANNEX2_LIMITS
+    ]
     return render(
         p, "sla_policy.html", policy=current, rows=rows, units=UNITS, channels=CHANNELS, saved=p.query.get("saved") == "1"
     )
@@ -103,8 +113,8 @@ def policy_change(p: Page) -> Response:
     """Save the tenant's limits; an empty field means the Annex 2 maximum."""
     limits = {
         lim.key: _int(p.value(f"limit.{lim.key}"), f"limits.{lim.key}")
-        for lim in ANNEX2_LIMITS
-        if lim.unit in ADJUSTABLE_UNITS and p.value(f"limit.{lim.key}")
+        for lim in annex2.ANNEX2_LIMITS
+        if lim.unit in sla_policy.ADJUSTABLE_UNITS and p.value(f"limit.{lim.key}")
     }
     sla = container().sla
     sla.set_policy(tenant=p.tenant.code, actor=p.user, limits=limits, version=_int(p.value("version"), "version"))

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from pydantic import Field, StrictInt
 
 from chalicelib.shared.fields import Identifier, Line, QueryInstant, QueryInt, Version
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.schema import BaseModel, Input
 
-from .annex2 import ANNEX2_LIMITS
-from .domain import CalendarYear
 from .law import MarkedDay
-from .policy import ADJUSTABLE_UNITS, SlaPolicy
+
+if TYPE_CHECKING:
+    from . import annex2
+    from . import policy as sla_policy
+    from .domain import CalendarYear
+    from .policy import SlaPolicy
+else:
+    annex2 = lazy("chalicelib.sla.annex2")
+    sla_policy = lazy("chalicelib.sla.policy")
 
 
 class CalendarDayRead(BaseModel):
@@ -139,9 +147,9 @@ def policy_read(policy: SlaPolicy) -> SlaPolicyRead:
             unit=lim.unit,
             annex2_amount=lim.amount,
             amount=policy.amount(lim.key),
-            adjustable=lim.unit in ADJUSTABLE_UNITS,
+            adjustable=lim.unit in sla_policy.ADJUSTABLE_UNITS,
             ref=lim.ref,
         )
-        for lim in ANNEX2_LIMITS
+        for lim in annex2.ANNEX2_LIMITS
     ]
     return SlaPolicyRead(tenant=policy.tenant, version=policy.version, limits=policy.limits, items=items)

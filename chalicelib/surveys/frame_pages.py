@@ -8,21 +8,29 @@ back to `/surveys/frames/upload/{upload_id}`, where one more click starts the im
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint, Response
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
 from chalicelib.jobs.routes import viewer
-from chalicelib.requests.page_forms import attempt, parse
 from chalicelib.shared.clock import VN_TZ
 from chalicelib.shared.errors import AppError, MalformedError
 from chalicelib.shared.http import policy_posting_to
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission
 from chalicelib.web.render import Page, redirect, render
 
 from .frame_routes import RegistryFrameCreate, SampleSizeRead, frame_read, size_read
-from .frame_service import FrameView
+
+if TYPE_CHECKING:
+    from chalicelib.requests import page_forms
+
+    from . import frame_service
+else:
+    page_forms = lazy("chalicelib.requests.page_forms")
+    frame_service = lazy("chalicelib.surveys.frame_service")
 
 bp = Blueprint(__name__)
 P = Permission.SURVEYS_MANAGE
@@ -58,7 +66,7 @@ def calculator(p: Page, population: int | None = None) -> tuple[SampleSizeRead |
             raise MalformedError("Các giá trị phải là số.", code="invalid_fields") from None
         return size_read(n, e, z, q, "cochran")
 
-    size, error = attempt(compute)
+    size, error = page_forms.attempt(compute)
     return size, error, values
 
 
@@ -67,7 +75,7 @@ def _list(p: Page, error: AppError | None = None, status: int = 200) -> Response
     office = c.settings.public_url_template.format(tenant=p.tenant.code)
     form = c.jobs.upload(tenant=p.tenant.code, actor=p.user.login, then=lambda u: f"{office}/surveys/frames/upload/{u}")
     size, size_error, size_values = calculator(p)
-    frames = [frame_read(FrameView(f.id, f, None)) for f in c.survey_frames.list(tenant=p.tenant.code)]
+    frames = [frame_read(frame_service.FrameView(f.id, f, None)) for f in c.survey_frames.list(tenant=p.tenant.code)]
     response = render(
         p, "survey_frames.html", status, form=form, frames=frames, channels=CHANNEL_LABELS, error=error,
         size=size, size_error=size_error, size_values=size_values, values=p.form,
@@ -90,14 +98,14 @@ def registry_frame(p: Page) -> Response:
     def start() -> str:
         since, until = _day(p.value("since"), "since"), _day(p.value("until"), "until") + timedelta(days=1)
         fields = {k: p.value(k) or None for k in ("channel", "kind", "category", "unit")}
-        body = parse(RegistryFrameCreate, {"title": p.value("title"), "since": since, "until": until, **fields})
+        body = page_forms.parse(RegistryFrameCreate, {"title": p.value("title"), "since": since, "until": until, **fields})
         filters = {k: getattr(body, k) or "" for k in ("channel", "kind", "category", "unit")}
         job = c.survey_frames.from_registry(
             tenant=p.tenant.code, actor=p.user.login, since=body.since, until=body.until, filters=filters, title=body.title
         )
         return job.id
 
-    frame_id, error = attempt(start)
+    frame_id, error = page_forms.attempt(start)
     return redirect(f"/surveys/frames/{frame_id}") if frame_id else _list(p, error, status=error.status if error else 200)
 
 

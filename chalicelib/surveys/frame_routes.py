@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from chalice import Blueprint, Response
 from pydantic import BeforeValidator, Field
@@ -22,12 +22,17 @@ from chalicelib.jobs.routes import viewer
 from chalicelib.jobs.schemas import JobRead, job_read
 from chalicelib.shared.fields import Identifier, Instant, Line, QueryInt
 from chalicelib.shared.http import json_response
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission
 from chalicelib.shared.schema import BaseModel, Input
 from chalicelib.shared.tenancy import RequestContext
 
-from .frame_service import FrameView
-from .sampling import margin_of_error, sample_size
+if TYPE_CHECKING:
+    from . import frame_service, sampling
+    from .frame_service import FrameView
+else:
+    frame_service = lazy("chalicelib.surveys.frame_service")
+    sampling = lazy("chalicelib.surveys.sampling")
 
 bp = Blueprint(__name__)
 TAGS = ("surveys",)
@@ -172,7 +177,9 @@ def import_frame(ctx: RequestContext, body: UploadFrameCreate) -> Response:
 @route(bp, "/api/surveys/frames", permission=P, response=FramePage, tags=TAGS)
 def list_frames(ctx: RequestContext) -> FramePage:
     """The tenant's frames, newest first (a frame is kept 7 days, as its rows in the files bucket)."""
-    return FramePage(items=[frame_read(FrameView(f.id, f, None)) for f in container().survey_frames.list(tenant=ctx.tenant)])
+    return FramePage(
+        items=[frame_read(frame_service.FrameView(f.id, f, None)) for f in container().survey_frames.list(tenant=ctx.tenant)]
+    )
 
 
 @route(bp, "/api/surveys/frames/{frame_id}", permission=P, response=FrameRead, tags=TAGS)
@@ -189,6 +196,6 @@ def get_sample_size(ctx: RequestContext, query: SampleSizeQuery) -> SampleSizeRe
 
 def size_read(population: int, margin: float, confidence: int, proportion: float, method: str) -> SampleSizeRead:
     """Both formulas' answers as the API and the page show them."""
-    size = sample_size(population=population, margin=margin, confidence=confidence, proportion=proportion, method=method)
-    achieved = margin_of_error(n=size.n, population=population, confidence=confidence, proportion=proportion)
+    size = sampling.sample_size(population=population, margin=margin, confidence=confidence, proportion=proportion, method=method)
+    achieved = sampling.margin_of_error(n=size.n, population=population, confidence=confidence, proportion=proportion)
     return SampleSizeRead(**{**size.__dict__, "achieved_margin": round(achieved, 6)})

@@ -5,28 +5,38 @@ interviewer's entry of a member's answers — the same use cases as the API, as 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
-from chalicelib.links.deliveries import STATUS_LABELS as DELIVERY_LABELS
-from chalicelib.requests.page_forms import attempt, local_datetime, parse
 from chalicelib.shared.clock import format_date, to_local
 from chalicelib.shared.errors import AppError
 from chalicelib.shared.ids import new_id
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission
 from chalicelib.tenancy.catalog import TENANT_BY_CODE, TENANTS, units_for
 from chalicelib.web.render import Page, redirect, render
 
-from . import messages, read_models
-from .domain import DIRECT, METHODS
-from .form import render_screen
-from .respond import Done
+from . import messages
 from .routes import _number
 from .schemas import DrawBody, LessonsBody, OpenBody, PlanBody, PlanUpdate, ReplaceBody, StepBody, SurveyVersion
-from .tally_pages import tally_view
+
+if TYPE_CHECKING:
+    from chalicelib.links import deliveries
+    from chalicelib.requests import page_forms
+
+    from . import domain, read_models, respond, tally_pages
+    from . import form as surveys_form
+else:
+    deliveries = lazy("chalicelib.links.deliveries")
+    page_forms = lazy("chalicelib.requests.page_forms")
+    domain = lazy("chalicelib.surveys.domain")
+    surveys_form = lazy("chalicelib.surveys.form")
+    read_models = lazy("chalicelib.surveys.read_models")
+    respond = lazy("chalicelib.surveys.respond")
+    tally_pages = lazy("chalicelib.surveys.tally_pages")
 
 bp = Blueprint(__name__)
 P = Permission
@@ -46,9 +56,9 @@ def _common(p: Page) -> dict[str, Any]:
     return {
         "m": messages,
         "dmy": dmy,
-        "methods": METHODS,
+        "methods": domain.METHODS,
         "provinces": [t for t in TENANTS if t.code != "ccc"],
-        "delivery_labels": DELIVERY_LABELS,
+        "delivery_labels": deliveries.STATUS_LABELS,
     }
 
 
@@ -120,10 +130,10 @@ def create_plan(p: Page) -> Response:
     values = _plan_values(p)
 
     def create() -> Any:
-        body = parse(PlanBody, values)
+        body = page_forms.parse(PlanBody, values)
         return container().surveys.create(tenant=p.tenant.code, actor=p.user, plan=body.plan(), settings=body.settings())
 
-    done, error = attempt(create)
+    done, error = page_forms.attempt(create)
     return redirect(f"/surveys/{done.id}") if done is not None else _plan_form(p, values, error=error)
 
 
@@ -143,7 +153,7 @@ def update_plan(p: Page, survey_id: str) -> Response:
     values = _plan_values(p) | {"version": int(p.value("version") or 0) if p.value("version").isdigit() else p.value("version")}
 
     def update() -> Any:
-        body = parse(PlanUpdate, values)
+        body = page_forms.parse(PlanUpdate, values)
         return container().surveys.update(
             tenant=p.tenant.code,
             survey_id=survey_id,
@@ -153,7 +163,7 @@ def update_plan(p: Page, survey_id: str) -> Response:
             version=body.version,
         )
 
-    done, error = attempt(update)
+    done, error = page_forms.attempt(update)
     if done is not None:
         return redirect(f"/surveys/{survey_id}")
     for name in LIST_FIELDS:
@@ -167,7 +177,7 @@ def _show(p: Page, survey_id: str, *, error: AppError | None = None, status: int
     read = read_models.detail(survey, p.user)
     wanted = p.query.get("round", "")
     shown_round = int(wanted) if wanted.isdigit() and len(wanted) < 3 else (survey.rounds[-1].number if survey.rounds else None)
-    tally = tally_view(
+    tally = tally_pages.tally_view(
         c.surveys.tally(tenant=p.tenant.code, survey_id=survey.id, round_number=shown_round),
         today=to_local(c.clock.now()).date(),
         label=messages.stratum_name,
@@ -185,7 +195,7 @@ def _show(p: Page, survey_id: str, *, error: AppError | None = None, status: int
         sending=sending,
         frames=frames,
         error=error,
-        direct=any(mth in DIRECT for mth in read.methods),
+        direct=any(mth in domain.DIRECT for mth in read.methods),
         office=TENANT_BY_CODE[survey.owner].name if survey.owner in TENANT_BY_CODE else survey.owner,
         unit_names={u.code: u.name for u in units_for(survey.owner)} if survey.owner in TENANT_BY_CODE else {},
         questionnaire_title=_questionnaire_title(p.tenant.code, survey.owner, survey.plan.questionnaire_id),
@@ -218,10 +228,10 @@ def _step_page(name: str, permission: Permission) -> None:
         ]
 
         def call() -> Any:
-            body = parse(StepBody, {"note": p.value("note"), "version": _int(p.value("version"))})
+            body = page_forms.parse(StepBody, {"note": p.value("note"), "version": _int(p.value("version"))})
             return act(tenant=p.tenant.code, survey_id=survey_id, actor=p.user, note=body.note, version=body.version)
 
-        done, error = attempt(call)
+        done, error = page_forms.attempt(call)
         return redirect(f"/surveys/{survey_id}") if done is not None else _show(p, survey_id, error=error)
 
     step.__name__ = step.__qualname__ = f"survey_page_{name}"
@@ -259,13 +269,13 @@ def draw_round(p: Page, survey_id: str) -> Response:
         }
         if p.value("seed"):
             values["seed"] = p.value("seed")
-        body = parse(DrawBody, values)
+        body = page_forms.parse(DrawBody, values)
         request = body.request(service.new_seed())
         return service.draw(
             tenant=p.tenant.code, survey_id=survey_id, actor=p.user, kind=body.kind, request=request, version=body.version
         )
 
-    done, error = attempt(call)
+    done, error = page_forms.attempt(call)
     return redirect(f"/surveys/{survey_id}") if done is not None else _show(p, survey_id, error=error)
 
 
@@ -275,9 +285,13 @@ def open_round(p: Page, survey_id: str, number: str) -> Response:
 
     def call() -> Any:
         reminders = [_int(x.strip()) for x in p.value("reminders").replace(";", ",").split(",") if x.strip()]
-        body = parse(
+        body = page_forms.parse(
             OpenBody,
-            {"closes_at": local_datetime(p.value("closes_at")), "reminders": reminders, "version": _int(p.value("version"))},
+            {
+                "closes_at": page_forms.local_datetime(p.value("closes_at")),
+                "reminders": reminders,
+                "version": _int(p.value("version")),
+            },
         )
         return container().surveys.open(
             tenant=p.tenant.code,
@@ -289,7 +303,7 @@ def open_round(p: Page, survey_id: str, number: str) -> Response:
             version=body.version,
         )
 
-    done, error = attempt(call)
+    done, error = page_forms.attempt(call)
     return redirect(f"/surveys/{survey_id}") if done is not None else _show(p, survey_id, error=error)
 
 
@@ -298,12 +312,12 @@ def close_round(p: Page, survey_id: str, number: str) -> Response:
     """End an open round now."""
 
     def call() -> Any:
-        body = parse(SurveyVersion, {"version": _int(p.value("version"))})
+        body = page_forms.parse(SurveyVersion, {"version": _int(p.value("version"))})
         return container().surveys.close_early(
             tenant=p.tenant.code, survey_id=survey_id, actor=p.user, number=_number(number), version=body.version
         )
 
-    done, error = attempt(call)
+    done, error = page_forms.attempt(call)
     return redirect(f"/surveys/{survey_id}") if done is not None else _show(p, survey_id, error=error)
 
 
@@ -312,7 +326,7 @@ def lessons(p: Page, survey_id: str, number: str) -> Response:
     """Note the pilot's lessons."""
 
     def call() -> Any:
-        body = parse(LessonsBody, {"lessons": p.value("lessons"), "version": _int(p.value("version"))})
+        body = page_forms.parse(LessonsBody, {"lessons": p.value("lessons"), "version": _int(p.value("version"))})
         return container().surveys.note_lessons(
             tenant=p.tenant.code,
             survey_id=survey_id,
@@ -322,7 +336,7 @@ def lessons(p: Page, survey_id: str, number: str) -> Response:
             version=body.version,
         )
 
-    done, error = attempt(call)
+    done, error = page_forms.attempt(call)
     return redirect(f"/surveys/{survey_id}") if done is not None else _show(p, survey_id, error=error)
 
 
@@ -350,7 +364,7 @@ def members(p: Page, survey_id: str, number: str) -> Response:
         number=n,
         items=[read_models.member_read(m) for m in items],
         cursor=cursor,
-        direct=any(mth in DIRECT for mth in survey.plan.methods),
+        direct=any(mth in domain.DIRECT for mth in survey.plan.methods),
         open=survey.round(n).status == "open",
         **_common(p),
     )
@@ -389,12 +403,12 @@ def replace_member(p: Page, survey_id: str, number: str, member_id: str) -> Resp
     n = _number(number)
 
     def call() -> Any:
-        body = parse(ReplaceBody, {"reason": p.value("reason")})
+        body = page_forms.parse(ReplaceBody, {"reason": p.value("reason")})
         return container().surveys.replace_by_owner(
             tenant=p.tenant.code, survey_id=survey_id, round_number=n, member_id=member_id, reason=body.reason, actor=p.user
         )
 
-    done, error = attempt(call)
+    done, error = page_forms.attempt(call)
     if done is not None:
         return redirect(f"/surveys/{survey_id}/rounds/{n}/members")
     return _show(p, survey_id, error=error)
@@ -414,7 +428,7 @@ def _interview(
     c = container()
     survey = c.surveys.get(tenant=p.tenant.code, survey_id=survey_id)
     sitting = c.respondents.interview_sitting(tenant=p.tenant.code, survey=survey, number=_number(number), member_id=member_id)
-    form = render_screen(
+    form = surveys_form.render_screen(
         sitting.version,
         screen,
         answers or sitting.answers,
@@ -455,7 +469,7 @@ def interview_answer(p: Page, survey_id: str, number: str, member_id: str) -> Re
         screen=int(screen) if screen.isdigit() and len(screen) < 4 else 0,
         form=p.form,
     )
-    if isinstance(outcome, Done):
+    if isinstance(outcome, respond.Done):
         return redirect(f"/surveys/{survey_id}/rounds/{number}/members?recorded={member_id}")
     return _interview(
         p, survey_id, number, member_id, screen=outcome.screen, answers=outcome.answers, errors=outcome.errors, entry_id=entry_id

@@ -5,14 +5,21 @@ office's hotline — with the status a client can act on (404, 410, 429), never 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
+from chalicelib.shared.lazy import lazy
 from chalicelib.web.render import HTML_TYPE, Page
 
-from .form import render_done, render_problem, render_screen
-from .respond import Done, Problem, Sitting
+if TYPE_CHECKING:
+    from . import form, respond
+    from .respond import Done, Problem, Sitting
+else:
+    form = lazy("chalicelib.surveys.form")
+    respond = lazy("chalicelib.surveys.respond")
 
 bp = Blueprint(__name__)
 STATUS = {"unknown": 404, "expired": 410, "not_yet_valid": 403, "closed": 410, "limited": 429, "used": 200, "declined": 200}
@@ -25,14 +32,14 @@ HEADERS: dict[str, str | list[str]] = {
 
 def _shown(p: Page, token: str, outcome: Sitting | Problem | Done) -> Response:
     name, hotline = container().respondents.office(p.tenant.code)
-    if isinstance(outcome, Problem):
-        body = render_problem(outcome.kind, office_name=name, hotline=hotline)
+    if isinstance(outcome, respond.Problem):
+        body = form.render_problem(outcome.kind, office_name=name, hotline=hotline)
         extra: dict[str, str | list[str]] = {"Retry-After": "600"} if outcome.kind == "limited" else {}
         return Response(body=body, status_code=STATUS[outcome.kind], headers={**HEADERS, **extra})
-    if isinstance(outcome, Done):
-        body = render_done(office_name=name, hotline=hotline, purpose="", again=outcome.again)
+    if isinstance(outcome, respond.Done):
+        body = form.render_done(office_name=name, hotline=hotline, purpose="", again=outcome.again)
         return Response(body=body, status_code=200, headers=HEADERS)
-    body = render_screen(
+    body = form.render_screen(
         outcome.version,
         outcome.screen,
         outcome.answers,

@@ -8,7 +8,7 @@ respondent's form itself in a 390×844 frame; its answers travel in the page (a 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
@@ -16,14 +16,21 @@ from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
 from chalicelib.shared.errors import MalformedError
 from chalicelib.shared.http import CONTENT_SECURITY_POLICY
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission
 from chalicelib.web.render import HTML_TYPE, Page, redirect, render
 
-from . import questionnaire_edits as edits
-from .answers import screens, validate_all, validate_screen
-from .form import NATIONAL_HOTLINE, render_done, render_screen
 from .questionnaire import ANGLES, CLOSED, FORM_KINDS, KINDS, SCALES, Condition, Content, Question, problems
 from .standard import STANDARD_ID
+
+if TYPE_CHECKING:
+    from . import answers as surveys_answers
+    from . import form
+    from . import questionnaire_edits as edits
+else:
+    surveys_answers = lazy("chalicelib.surveys.answers")
+    form = lazy("chalicelib.surveys.form")
+    edits = lazy("chalicelib.surveys.questionnaire_edits")
 
 bp = Blueprint(__name__)
 P = Permission.SURVEYS_MANAGE
@@ -85,30 +92,30 @@ def questionnaire_preview_answer(p: Page, questionnaire_id: str) -> Response:
     """Check the previewed screen as the respondent's page does; go on when it is right."""
     version = container().questionnaires.get(tenant=p.tenant.code, questionnaire_id=questionnaire_id).current()
     screen = _int(p.value("screen", "0"), "screen")
-    answers, errors = validate_screen(version, screen, p.form, _carried(p))
+    answers, errors = surveys_answers.validate_screen(version, screen, p.form, _carried(p))
     if errors:
         return _preview(p, questionnaire_id, screen, answers, errors)
-    if screen + 1 < len(screens(version, answers)):
+    if screen + 1 < len(surveys_answers.screens(version, answers)):
         return _preview(p, questionnaire_id, screen + 1, answers, {})
-    answers, errors = validate_all(version, answers)
+    answers, errors = surveys_answers.validate_all(version, answers)
     if errors:
-        first = next(s.index for s in screens(version, answers) if any(q.id in errors for q in s.questions))
+        first = next(s.index for s in surveys_answers.screens(version, answers) if any(q.id in errors for q in s.questions))
         return _preview(p, questionnaire_id, first, answers, errors)
-    body = render_done(office_name=p.tenant.name, hotline=NATIONAL_HOTLINE, preview=True)
+    body = form.render_done(office_name=p.tenant.name, hotline=form.NATIONAL_HOTLINE, preview=True)
     return Response(body=body, headers={"Content-Type": HTML_TYPE, **PREVIEW_HEADERS})
 
 
 def _preview(p: Page, questionnaire_id: str, screen: int, answers: dict[str, Any], errors: dict[str, str]) -> Response:
     version = container().questionnaires.get(tenant=p.tenant.code, questionnaire_id=questionnaire_id).current()
     action = f"{BASE}/{questionnaire_id}/preview"
-    body = render_screen(
+    body = form.render_screen(
         version,
         screen,
         answers,
         errors,
         action_url=action,
         office_name=p.tenant.name,
-        hotline=NATIONAL_HOTLINE,
+        hotline=form.NATIONAL_HOTLINE,
         purpose="Xem trước bảng hỏi",
         hidden={"csrf": p.csrf, "answers": json.dumps(answers, ensure_ascii=False)},
         back_url=f"{action}?screen={max(screen - 1, 0)}",

@@ -10,20 +10,24 @@ from chalice import Blueprint, Response
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
-from chalicelib.requests.page_forms import attempt, parse
 from chalicelib.shared.clock import to_local
 from chalicelib.shared.errors import AppError, RuleViolationError
 from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission
-from chalicelib.web.charts import format_number, format_percent
 from chalicelib.web.render import Page, redirect, render
 
-from . import messages, read_models
+from . import messages
 
 if TYPE_CHECKING:
-    from . import results_views
+    from chalicelib.requests import page_forms
+    from chalicelib.web import charts
+
+    from . import read_models, results_views
 else:
     results_views = lazy("chalicelib.surveys.results_views")
+    page_forms = lazy("chalicelib.requests.page_forms")
+    read_models = lazy("chalicelib.surveys.read_models")
+    charts = lazy("chalicelib.web.charts")
 from .report_jobs import ANSWERS_JOB, REPORT_JOB
 from .results_schemas import (
     ChangeRead,
@@ -91,7 +95,7 @@ def _changes(p: Page, found: RoundResults, against: str) -> tuple[list[results_v
         read = ChangesRead(against=other_id, against_round=_small_int(number) or 0, items=[ChangeRead.of(c) for c in items])
         return results_views.change_lines(read)
 
-    lines, error = attempt(call)
+    lines, error = page_forms.attempt(call)
     return lines or [], error
 
 
@@ -103,7 +107,7 @@ def _weights(found: RoundResults, typed: dict[str, str] | None) -> list[tuple[st
             continue
         name = f"w:{row.node.key}"
         saved = found.survey.weights.get(row.node.key, 1.0)
-        value = typed.get(name, "") if typed is not None else format_number(saved, 2).rstrip("0").rstrip(",")
+        value = typed.get(name, "") if typed is not None else charts.format_number(saved, 2).rstrip("0").rstrip(",")
         fields.append((name, row.node.label, row.depth, value))
     return fields
 
@@ -148,8 +152,8 @@ def _show(p: Page, survey_id: str, *, error: AppError | None = None, typed: dict
         m=messages,
         opened=[r for r in survey.rounds if r.questionnaire_version is not None],
         planned=tally["planned"],
-        rr1="—" if tally.rr1 is None else format_percent(tally.rr1),
-        rr3="—" if tally.rr3 is None else format_percent(tally.rr3),
+        rr1="—" if tally.rr1 is None else charts.format_percent(tally.rr1),
+        rr3="—" if tally.rr3 is None else charts.format_percent(tally.rr3),
         index=results_views.index_lines(read.index),
         chart=results_views.index_chart(read.index, year=year),
         target=results_views.target_of(year),
@@ -197,12 +201,12 @@ def results_weights(p: Page, survey_id: str) -> Response:
                 value = text  # the schema refuses it with the field named
             if value != 1.0:
                 weights[name[2:]] = value
-        version = parse(SurveyVersion, {"version": _int(p.value("version"))}).version
+        version = page_forms.parse(SurveyVersion, {"version": _int(p.value("version"))}).version
         return container().surveys.set_weights(
             tenant=p.tenant.code, survey_id=survey_id, actor=p.user, weights=_checked(weights), version=version
         )
 
-    done, error = attempt(call)
+    done, error = page_forms.attempt(call)
     if done is not None:
         back = _back(survey_id, p)
         return redirect(back + ("&" if "?" in back else "?") + "saved=weights")
@@ -227,7 +231,7 @@ def results_reconcile(p: Page, survey_id: str) -> Response:
         params = {"survey_id": found.survey.id, "round": found.round.number}
         return c.jobs.start(tenant=p.tenant.code, actor=p.user.login, kind=RECONCILE_JOB, params=params)
 
-    done, error = attempt(call)
+    done, error = page_forms.attempt(call)
     return redirect(f"/jobs/{done.id}") if done is not None else _show(_with_round(p), survey_id, error=error)
 
 
@@ -237,7 +241,9 @@ def results_export(p: Page, survey_id: str) -> Response:
     c = container()
 
     def call() -> Any:
-        body = parse(ExportBody, {"what": p.value("what"), "format": p.value("format"), "round": _small_int(p.value("round"))})
+        body = page_forms.parse(
+            ExportBody, {"what": p.value("what"), "format": p.value("format"), "round": _small_int(p.value("round"))}
+        )
         found = c.survey_analysis.results(tenant=p.tenant.code, survey_id=survey_id, round_number=body.round)
         if (body.what, body.format) not in {(w, f) for w, f, _ in EXPORTS}:
             raise RuleViolationError(
@@ -247,7 +253,7 @@ def results_export(p: Page, survey_id: str) -> Response:
         params = {"survey_id": found.survey.id, "round": found.round.number, "format": body.format}
         return c.jobs.start(tenant=p.tenant.code, actor=p.user.login, kind=kind, params=params)
 
-    done, error = attempt(call)
+    done, error = page_forms.attempt(call)
     return redirect(f"/jobs/{done.id}") if done is not None else _show(_with_round(p), survey_id, error=error)
 
 
@@ -268,7 +274,7 @@ def open_answers(p: Page, survey_id: str) -> Response:
     """The words given to one open question, searched (case and diacritics ignored), a page at a time; audited."""
     c = container()
     q = {k: v for k, v in p.query.items() if k in ("round", "question", "q", "cursor") and v.strip()}
-    query = parse(OpenQuery, q | {"round": _int(q.get("round", ""))})
+    query = page_forms.parse(OpenQuery, q | {"round": _int(q.get("round", ""))})
     survey = c.surveys.get(tenant=p.tenant.code, survey_id=survey_id)
     question = c.survey_analysis.version_of(survey, survey.round(query.round)).content.question(query.question)
     items, cursor = c.survey_analysis.open_answers(

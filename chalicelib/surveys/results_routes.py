@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
 from chalicelib.approvals.domain import actions
@@ -14,7 +16,6 @@ from chalicelib.shared.errors import NotFoundError, RuleViolationError
 from chalicelib.shared.permissions import Permission, permissions_of
 from chalicelib.shared.tenancy import Principal, RequestContext
 
-from .domain import Survey
 from .report_jobs import ARCHIVED
 from .results_schemas import (
     ChangeRead,
@@ -36,6 +37,9 @@ from .results_schemas import (
     SurveyReportRead,
 )
 from .schemas import StepBody, SurveyVersion
+
+if TYPE_CHECKING:
+    from .domain import Survey
 
 bp = Blueprint(__name__)
 TAGS = ("surveys",)

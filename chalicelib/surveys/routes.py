@@ -3,16 +3,18 @@ members and their replacement, interviewers' entries."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.api import route
 from chalicelib.shared.clock import to_local
 from chalicelib.shared.errors import NotFoundError
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission
 from chalicelib.shared.tenancy import RequestContext
 
-from . import read_models
 from .schemas import (
     DrawBody,
     InterviewBody,
@@ -36,6 +38,11 @@ from .schemas import (
     WeightsBody,
 )
 from .tally_schemas import TallyRead
+
+if TYPE_CHECKING:
+    from . import read_models
+else:
+    read_models = lazy("chalicelib.surveys.read_models")
 
 bp = Blueprint(__name__)
 TAGS = ("surveys",)

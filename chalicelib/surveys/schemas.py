@@ -5,16 +5,22 @@ approval, rounds, members, interviews — shaped like the request API (resources
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
 from chalicelib.approvals.schemas import ApprovalRead
 from chalicelib.shared.fields import Cursor, Day, Identifier, Instant, Line, QueryInt, Text, Version
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.schema import BaseModel, Input
 
-from .domain import Plan, Settings
-from .ports import DrawRequest
+if TYPE_CHECKING:
+    from . import domain, ports
+    from .domain import Plan, Settings
+    from .ports import DrawRequest
+else:
+    domain = lazy("chalicelib.surveys.domain")
+    ports = lazy("chalicelib.surveys.ports")
 
 KindName = Literal["participants", "agency", "care", "policy_fit"]
 MethodName = Literal["online", "post", "event", "individual_interview", "organisation_interview", "group_discussion"]
@@ -49,7 +55,7 @@ class PlanBody(Input):
 
     def plan(self) -> Plan:
         """The domain's plan."""
-        return Plan(
+        return domain.Plan(
             title=self.title,
             kind=self.kind,
             purpose=self.purpose,
@@ -70,7 +76,7 @@ class PlanBody(Input):
 
     def settings(self) -> Settings:
         """The domain's settings."""
-        return Settings(self.anonymous, self.contact_days, self.link_days, self.send_rate)
+        return domain.Settings(self.anonymous, self.contact_days, self.link_days, self.send_rate)
 
 
 class PlanUpdate(PlanBody):
@@ -101,7 +107,7 @@ class DrawBody(Input):
 
     def request(self, new_seed: str) -> DrawRequest:
         """The draw asked for (a new seed, stored with the round, unless one was given)."""
-        return DrawRequest(
+        return ports.DrawRequest(
             self.frame_id, tuple(self.strata), self.size, self.minimum, self.reserve_share, self.seed or new_seed, self.method
         )
 

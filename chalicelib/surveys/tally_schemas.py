@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from chalicelib.shared.schema import BaseModel
 
-from .tally import SurveyTally, Tally
+if TYPE_CHECKING:
+    from .tally import SurveyTally, Tally
+
 
 DAILY = ("invited", "completed")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from chalicelib.entrypoints import container
@@ -9,8 +11,10 @@ from chalicelib.entrypoints.api import route
 from chalicelib.shared.permissions import Permission
 from chalicelib.shared.tenancy import RequestContext
 
-from .domain import Unit
 from .schemas import TenantPage, TenantRead, UnitCreate, UnitPage, UnitQuery, UnitRead, UnitUpdate
+
+if TYPE_CHECKING:
+    from .domain import Unit
 
 bp = Blueprint(__name__)
 TAGS = ("tenancy",)

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint, Response
 
 from chalicelib.entrypoints import container
 from chalicelib.entrypoints.console import page
-from chalicelib.identity.domain import PasswordNeeded
 from chalicelib.shared.auth import clear_session_cookie, session_cookie
 from chalicelib.shared.errors import MalformedError
+from chalicelib.shared.lazy import lazy
 from chalicelib.shared.permissions import Permission, roles_for_tenant
 from chalicelib.tenancy.catalog import UNIT_KINDS
 
 from .render import Page, redirect, render
+
+if TYPE_CHECKING:
+    from chalicelib.identity import domain
+else:
+    domain = lazy("chalicelib.identity.domain")
 
 bp = Blueprint(__name__)
 _STATIC = Path(__file__).resolve().parent / "static"
@@ -57,7 +63,7 @@ def login_submit(p: Page) -> Response:
     if not username or not password:
         return render(p, "login.html", 400, next=_next(p), username=username, error="Vui lòng nhập tên đăng nhập và mật khẩu.")
     outcome = container().identity.login(tenant=p.tenant.code, login=username, password=password, client=p.client)
-    if isinstance(outcome, PasswordNeeded):
+    if isinstance(outcome, domain.PasswordNeeded):
         return render(p, "new_password.html", username=username, session=outcome.session, next=_next(p))
     return redirect(
         _next(p),
@@ -75,7 +81,7 @@ def new_password_submit(p: Page) -> Response:
             p, "new_password.html", 400, username=username, session=session, next=_next(p), error="Hai mật khẩu không khớp."
         )
     outcome = container().identity.choose_password(tenant=p.tenant.code, login=username, session=session, new_password=first)
-    if isinstance(outcome, PasswordNeeded):
+    if isinstance(outcome, domain.PasswordNeeded):
         return render(p, "new_password.html", username=username, session=outcome.session, next=_next(p))
     return redirect(
         _next(p),
