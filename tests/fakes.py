@@ -552,11 +552,19 @@ class FakeCounterStore:
         return dict(self.items.get((tenant, key), {}))
 
     def many(
-        self, keys: Iterable[tuple[str, str]], *, dimensions: bool = True, consistent: bool = False
+        self,
+        keys: Iterable[tuple[str, str]],
+        *,
+        dimensions: bool = True,
+        consistent: bool = False,
+        names: Sequence[str] | None = None,
     ) -> dict[tuple[str, str], dict[str, int]]:
         from chalicelib.reports.facts import sliced
 
-        return {key: {n: v for n, v in self.items.get(key, {}).items() if dimensions or not sliced(n)} for key in keys}
+        def kept(n: str) -> bool:
+            return n in names if names is not None else dimensions or not sliced(n)
+
+        return {key: {n: v for n, v in self.items.get(key, {}).items() if kept(n)} for key in keys}
 
 
 class FakeRequestStore(RequestStore):

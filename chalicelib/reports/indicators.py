@@ -79,6 +79,11 @@ class Indicator:
         """The indicator on these figures (None when it is undefined: no requests, no ratings)."""
         return self.compute(figures)
 
+    @property
+    def reads(self) -> tuple[str, ...] | None:
+        """The counters its value reads (None: it may read any of the item's, as the "now" gauge's due days)."""
+        return self.compute.names if isinstance(self.compute, Reading) else None
+
     def target(self, year: int) -> Milestone | None:
         """The milestone `year` is held against, if the indicator has targets."""
         return in_force(self.targets, year) if self.targets else None
@@ -89,7 +94,19 @@ class Indicator:
         return None if target is None or value is None else target.met(value)
 
 
-def _ratio(top: str | tuple[str, ...], bottom: str | tuple[str, ...]) -> Callable[[Figures], float | None]:
+@dataclass(frozen=True)
+class Reading:
+    """A computation and the counters it reads: a league table asks DynamoDB for these alone, so what it reads
+    stays a few numbers an office whatever the volume behind them."""
+
+    names: tuple[str, ...]
+    compute: Callable[[Figures], float | None]
+
+    def __call__(self, figures: Figures) -> float | None:
+        return self.compute(figures)
+
+
+def _ratio(top: str | tuple[str, ...], bottom: str | tuple[str, ...]) -> Reading:
     tops = (top,) if isinstance(top, str) else top
     names = (bottom,) if isinstance(bottom, str) else bottom
 
@@ -97,11 +114,14 @@ def _ratio(top: str | tuple[str, ...], bottom: str | tuple[str, ...]) -> Callabl
         total = sum(f.get(n) for n in names)
         return sum(f.get(n) for n in tops) / total if total else None
 
-    return compute
+    return Reading(tuple(dict.fromkeys((*tops, *names))), compute)
 
 
-def _count(name: str) -> Callable[[Figures], float | None]:
-    return lambda f: float(f.get(name))
+def _count(name: str) -> Reading:
+    return Reading((name,), lambda f: float(f.get(name)))
+
+
+WD_NAMES = (*(f"wd:{n}" for n in range(WD_CAP)), "wd:30+")
 
 
 def quantile(histogram: Mapping[int, int], q: float) -> float | None:
@@ -147,7 +167,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("answered", "Đã trả lời", "Số yêu cầu tiếp nhận trong kỳ đã được trả lời hoặc đã đóng.",
               "QĐ 1218 Điều 2.16; QĐ 681 Điều 6", COUNT, _count("answered")),
     Indicator("unanswered", "Chưa trả lời", "Số yêu cầu tiếp nhận trong kỳ chưa được trả lời (tại thời điểm xem).",
-              "QĐ 1218 Điều 2.16; QĐ 681 Điều 6", COUNT, lambda f: float(f.get("received") - f.get("answered")),
+              "QĐ 1218 Điều 2.16; QĐ 681 Điều 6", COUNT, Reading(("received", "answered"), lambda f: float(f.get("received") - f.get("answered"))),
               higher_is_better=False),
     Indicator("late", "Trả lời quá hạn", "Số yêu cầu tiếp nhận trong kỳ được trả lời sau hạn của bước đang xử lý.",
               _ANNEX2, COUNT, _count("late"), higher_is_better=False),
@@ -174,15 +194,15 @@ INDICATORS: tuple[Indicator, ...] = (
               _ratio(("satisfied", "survey_satisfied"), ("rated", "survey_rated")), SATISFACTION),
     Indicator("median_working_days", "Thời gian trả lời (trung vị)",
               "Số ngày làm việc mà một nửa số yêu cầu đã trả lời được trả lời trong đó (0 là trong ngày tiếp nhận).",
-              _ANNEX2, WORKING_DAYS, lambda f: quantile(histogram(f), 0.5), higher_is_better=False),
+              _ANNEX2, WORKING_DAYS, Reading(WD_NAMES, lambda f: quantile(histogram(f), 0.5)), higher_is_better=False),
     Indicator("p90_working_days", "Thời gian trả lời (90 %)",
               "Số ngày làm việc mà 90 % số yêu cầu đã trả lời được trả lời trong đó.",
-              _ANNEX2, WORKING_DAYS, lambda f: quantile(histogram(f), 0.9), higher_is_better=False),
+              _ANNEX2, WORKING_DAYS, Reading(WD_NAMES, lambda f: quantile(histogram(f), 0.9)), higher_is_better=False),
     Indicator("intake_late", "Nhập phiếu gọi muộn", "Số cuộc gọi được nhập phiếu sau quá 5 phút kể từ cuộc gọi.",
               "QĐ 681 Phụ lục 2 §1 I.2", COUNT, _count("intake_late"), higher_is_better=False),
     Indicator("intake_on_time_share", "Nhập phiếu cuộc gọi đúng hạn",
               "Số cuộc gọi tổng đài được nhập phiếu trong 5 phút kể từ cuộc gọi, trên tổng số cuộc gọi tiếp nhận.",
-              "QĐ 681 Phụ lục 2 §1 I.2", SHARE, _on_time_calls),
+              "QĐ 681 Phụ lục 2 §1 I.2", SHARE, Reading(("calls", "intake_late"), _on_time_calls)),
     Indicator("unit_on_time_share", "Đơn vị nghiệp vụ trả lời đúng hạn",
               "Số lượt đơn vị nghiệp vụ trả lời trước hạn của lượt chuyển, trên số lượt đã trả lời.",
               "QĐ 681 Điều 6, Phụ lục 2 §1 I.3, II.3", SHARE, _ratio("unit_on_time", "unit_answered")),

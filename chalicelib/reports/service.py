@@ -37,7 +37,9 @@ class CounterReads(Protocol):
 
     def values(self, *, tenant: str, key: str, consistent: bool = False) -> dict[str, int]: ...
 
-    def many(self, keys: Iterable[Key], *, dimensions: bool = True) -> dict[Key, dict[str, int]]: ...
+    def many(
+        self, keys: Iterable[Key], *, dimensions: bool = True, names: Sequence[str] | None = None
+    ) -> dict[Key, dict[str, int]]: ...
 
 
 class OpenRequests(Protocol):
@@ -193,11 +195,13 @@ class ReportService:
     # -- every office -----------------------------------------------------------------------------------------
 
     def league(self, *, period: Period, indicator: Indicator) -> list[LeagueRow]:
-        """The offices ranked on the indicator, with the change since the previous period (one BatchGet of totals)."""
+        """The offices ranked on the indicator, with the change since the previous period (one BatchGet of the
+        counters the indicator reads)."""
         if indicator.now:
             raise MalformedError("Chỉ số tức thời không xếp hạng theo kỳ.", code="not_a_period_indicator")
         previous = period.previous()
-        found = self._store.many(((t, p.key) for t in self._offices for p in (period, previous)), dimensions=False)
+        keys = ((t, p.key) for t in self._offices for p in (period, previous))
+        found = self._store.many(keys, dimensions=False, names=indicator.reads)
         values = {t: indicator.value(Figures(t, period, found[(t, period.key)])) for t in self._offices}
         before = {t: indicator.value(Figures(t, previous, found[(t, previous.key)])) for t in self._offices}
         ranks = _ranks(values, higher_is_better=indicator.higher_is_better)

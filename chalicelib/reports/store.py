@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from pynamodb.expressions.operand import Path
 from pynamodb.expressions.update import Action
 
 from chalicelib.adapters.counters import adds
@@ -76,18 +77,23 @@ class DynamoCounterStore:
         """One period's counters, totals and dimensions ({} when never written): one BatchGetItem of its two items."""
         return self.many([(tenant, key)], consistent=consistent)[(tenant, key)]
 
-    def many(self, keys: Iterable[Key], *, dimensions: bool = True, consistent: bool = False) -> dict[Key, Values]:
+    def many(
+        self, keys: Iterable[Key], *, dimensions: bool = True, consistent: bool = False, names: Sequence[str] | None = None
+    ) -> dict[Key, Values]:
         """Many periods, of one tenant or many, by BatchGetItem (100 keys a call, unprocessed keys asked again);
-        `dimensions=False` reads their totals only (the league table, the trend, the dashboard)."""
+        `dimensions=False` reads their totals only (the trend, the dashboard), `names` only those totals (the
+        league table: what its indicator reads)."""
         wanted = list(dict.fromkeys(keys))
         found: dict[Key, Values] = {key: {} for key in wanted}
-        items = [(t, sk) for t, k in wanted for sk in ((k, k + DIMS) if dimensions and k != NOW_KEY else (k,))]
+        dims = dimensions and names is None
+        items = [(t, sk) for t, k in wanted for sk in ((k, k + DIMS) if dims and k != NOW_KEY else (k,))]
+        projection = None if names is None else [Path([n]) for n in ("PK", "SK", *names)]
         table = KpiItem._get_connection()
         for start in range(0, len(items), BATCH):
             pending: Sequence[Any] = [{"PK": _pk(t), "SK": k} for t, k in items[start : start + BATCH]]
             while pending:
                 with translated():
-                    page = table.batch_get_item(pending, consistent_read=consistent)
+                    page = table.batch_get_item(pending, consistent_read=consistent, attributes_to_get=projection)
                 for raw in page.get("Responses", {}).get(table.table_name, []):
                     period = found[(raw["PK"]["S"].split("#")[1], raw["SK"]["S"].removesuffix(DIMS))]
                     for name, n in _numbers(raw).items():

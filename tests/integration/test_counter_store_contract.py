@@ -125,3 +125,12 @@ def test_a_period_written_before_the_split_still_reads_summed(stack: Any, unique
     )
     store.adjust(tenant=tenant, deltas={"M#2026-09": {"received": 1, "received|kind=question": 1}})
     assert store.values(tenant=tenant, key="M#2026-09") == {"received": 3, "received|kind=question": 3}
+
+
+def test_named_counters_read_alone(contract: Contract, unique: str) -> None:
+    """The league table reads only the counters its indicator reads, however many the item holds."""
+    tenant = f"n{unique}"
+    values = {"received": 9, "instant": 7, "rated": 4, "wd:0": 7, "received|channel=email": 9, "transferred:hcm": 2}
+    contract.store.adjust(tenant=tenant, deltas={"M#2026-08": values})
+    found = contract.store.many([(tenant, "M#2026-08"), (tenant, "M#2026-07")], names=("instant", "received", "late"))
+    assert found == {(tenant, "M#2026-08"): {"instant": 7, "received": 9}, (tenant, "M#2026-07"): {}}

@@ -52,3 +52,18 @@ def test_the_intake_step_shows_the_share_of_calls_recorded_within_five_minutes()
     intake = tables.deadlines(f).rows[0]
     assert [c.value for c in intake[1:3]] == [0.75, 2], "6 of the 8 calls recorded in time; 2 late"
     assert tables.deadlines(Figures("hanoi", Period.month(TODAY), {"received": 3})).rows[0][1].value is None, "no calls"
+
+
+def test_every_ranked_indicator_names_what_it_reads_and_gives_the_same_value_on_those_alone():
+    """The league table reads only `reads` of each office's item: a ranked indicator must not need anything else."""
+    from chalicelib.reports.indicators import INDICATORS
+
+    full = {"received": 20, "answered": 15, "instant": 9, "on_time": 11, "late": 3, "rated": 8, "satisfied": 6,
+            "survey_rated": 5, "survey_satisfied": 4, "calls": 12, "intake_late": 2, "unit_answered": 4,
+            "unit_on_time": 3, "transferred": 6, "transfer_reported": 5, "transfer_reported_on_time": 4,
+            "transferred_in": 3, "transferred_in_on_time": 2, "wd:0": 9, "wd:2": 4, "wd:7": 1, "wd:30+": 1,
+            "received|channel=email": 20, "corr|received": 1}  # fmt: skip
+    for indicator in (i for i in INDICATORS if not i.now):
+        assert indicator.reads is not None, indicator.key
+        alone = Figures("hanoi", Period.month(TODAY), {n: v for n, v in full.items() if n in indicator.reads})
+        assert indicator.value(alone) == indicator.value(Figures("hanoi", Period.month(TODAY), full)), indicator.key
