@@ -206,3 +206,30 @@ def test_the_item_size_limit_still_holds(dynamodb, stack, unique):
         )
     assert refused.value.response["Error"]["Code"] == "ValidationException"
     assert "Item" not in dynamodb.get_item(TableName=table, Key={"PK": _s(f"PATCH#{unique}#big"), "SK": _s("B")})
+
+
+def test_a_projection_answers_what_moto_alone_answers(dynamodb, stack, filled, monkeypatch):
+    """Top-level names (the fast path), a nested path and a list index (moto's own code), a name not there."""
+    from moto.dynamodb.models.dynamo_type import Item
+
+    from local import moto_patches
+
+    keys = [{"PK": _s(f"PATCH#{filled}#{n % 3}"), "SK": _s(f"{n:04d}")} for n in range(6)]
+    projections = [
+        ("#a, #b, #c, #d, #e", {"#a": "PK", "#b": "n", "#c": "map", "#d": "tags", "#e": "missing"}),
+        ("#a, #b.#c, #b.b[1]", {"#a": "SK", "#b": "map", "#c": "a"}),
+        ("#a, #b", {"#a": "flag", "#b": "nothing"}),
+    ]
+
+    def read(expression: str, names: dict[str, str]) -> list[Any]:
+        got = dynamodb.batch_get_item(
+            RequestItems={stack.table_name: {"Keys": keys, "ProjectionExpression": expression, "ExpressionAttributeNames": names}}
+        )
+        single = dynamodb.get_item(TableName=stack.table_name, Key=keys[0], ProjectionExpression=expression,
+                                   ExpressionAttributeNames=names)["Item"]  # fmt: skip
+        return [sorted(got["Responses"][stack.table_name], key=lambda i: (i["PK"]["S"] if "PK" in i else "", str(i))), single]
+
+    patched = [read(e, n) for e, n in projections]
+    monkeypatch.setattr(Item, "project", moto_patches.ORIGINAL["item_project"])
+    assert patched == [read(e, n) for e, n in projections]
+    assert patched[0][1]["map"]["M"]["b"]["L"][1] == _s("y") and "missing" not in patched[0][1]
