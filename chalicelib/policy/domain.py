@@ -23,20 +23,15 @@ from typing import Any, Literal
 from chalicelib.approvals.domain import Approval, actions
 from chalicelib.audit.domain import AuditEvent
 from chalicelib.reports.periods import MONTH, QUARTER, YEAR, Period
-from chalicelib.requests.domain import Category
 from chalicelib.shared.errors import ConflictError, RuleViolationError
 from chalicelib.shared.permissions import CENTRAL_TENANT, Permission, permissions_of
 from chalicelib.shared.tenancy import Principal
 from chalicelib.shared.text import fold
 
 from . import messages as M
+from .limits import CATEGORIES, OVERALL, SECTIONS, TEXT_MAX, TITLE_MAX
 
 ReportKind = Literal["regular", "ad_hoc", "national"]
-CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
-OVERALL = "overall"
-SECTIONS: tuple[str, ...] = (*CATEGORIES, OVERALL)  # where recommendations and counts are kept
-TEXT_MAX = 10_000
-TITLE_MAX = 200
 RANGE_DAYS_MAX = 366
 TYPICAL_SHOWN = 5  # typical questions per category
 EVIDENCE_MAX = 20  # requests named as evidence behind one typical question

@@ -19,7 +19,7 @@ from chalicelib.shared.tenancy import RequestContext
 from chalicelib.web.render import Page, redirect, render
 
 from . import messages
-from .domain import SECTIONS
+from .limits import SECTIONS
 from .routes import create, read
 from .schemas import PolicyCreate, PolicyExportBody, PolicyRecommendationsBody, summary_read
 

@@ -17,7 +17,6 @@ from chalicelib.shared.permissions import Permission, allows
 from chalicelib.shared.tenancy import Principal, RequestContext, allow_national_reads
 
 from . import messages as M
-from .domain import PolicyReport
 from .schemas import (
     PolicyCreate,
     PolicyExportBody,
@@ -32,6 +31,7 @@ from .schemas import (
 
 if TYPE_CHECKING:
     from . import service
+    from .domain import PolicyReport
 else:
     service = lazy("chalicelib.policy.service")
 

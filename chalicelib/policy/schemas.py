@@ -13,15 +13,18 @@ from chalicelib.shared.lazy import lazy
 from chalicelib.shared.schema import BaseModel, Input
 from chalicelib.shared.tenancy import Principal
 
-from .domain import CATEGORIES, OVERALL, TEXT_MAX, TITLE_MAX, Counts, PolicyReport, Typical, allowed_actions, unref
+from .limits import CATEGORIES, OVERALL, TEXT_MAX, TITLE_MAX
 from .messages import CATEGORY_LABELS, KIND_LABELS
 
 if TYPE_CHECKING:
+    from . import domain as policy_domain
     from . import figures, service
+    from .domain import Counts, PolicyReport, Typical
     from .figures import Shown
 else:
     figures = lazy("chalicelib.policy.figures")
     service = lazy("chalicelib.policy.service")
+    policy_domain = lazy("chalicelib.policy.domain")
 
 Recommendation = Field(default=None, max_length=TEXT_MAX)
 
@@ -179,7 +182,7 @@ class PolicyPage(BaseModel):
 
 
 def _evidence(reference: str, tenant: str, kind: str) -> PolicyEvidenceRead:
-    owner, item_id = unref(reference)
+    owner, item_id = policy_domain.unref(reference)
     return PolicyEvidenceRead(tenant=owner, id=item_id, url=f"/{kind}/{item_id}" if owner == tenant else None)
 
 
@@ -213,7 +216,7 @@ def _section(report: PolicyReport, key: str, counts: Counts) -> PolicySectionRea
 
 def report_read(report: PolicyReport, counts: dict[str, Counts], actor: Principal) -> PolicyReportRead:
     """The read model, from the report and its counts (frozen, or the counters' now)."""
-    allowed = allowed_actions(report, actor)
+    allowed = policy_domain.allowed_actions(report, actor)
     return PolicyReportRead(
         id=report.id,
         tenant=report.tenant,
